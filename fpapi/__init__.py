@@ -1,0 +1,69 @@
+"""fpapi: a client for the vendor's First Party API, with its cache, store and sandbox.
+
+Nothing in this package imports Streamlit: it could be published on its own.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from fpapi.client import DEFAULT_PATHS, ApiPaths, FirstPartyClient  # noqa: E402
+from fpapi.errors import (  # noqa: E402
+    APIStatusError,
+    AuthError,
+    BadRequest,
+    FPAPIError,
+    InvalidResponse,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    VerificationFailed,
+)
+from fpapi.models import (  # noqa: E402
+    Account,
+    Audience,
+    GrowthTrends,
+    Insights,
+    LockableSection,
+    Post,
+    Posts,
+    ProfileDetails,
+    ProfileOverview,
+    Quality,
+    ReachAndEngagement,
+    TrendPoint,
+    VerificationLink,
+    VerifiedCreator,
+)
+
+__all__ = [
+    "DEFAULT_PATHS",
+    "APIStatusError",
+    "Account",
+    "ApiPaths",
+    "Audience",
+    "AuthError",
+    "BadRequest",
+    "FPAPIError",
+    "FirstPartyClient",
+    "GrowthTrends",
+    "Insights",
+    "InvalidResponse",
+    "LockableSection",
+    "NotFound",
+    "Post",
+    "Posts",
+    "ProfileDetails",
+    "ProfileOverview",
+    "Quality",
+    "RateLimited",
+    "ReachAndEngagement",
+    "ServerError",
+    "TrendPoint",
+    "TransportError",
+    "VerificationFailed",
+    "VerificationLink",
+    "VerifiedCreator",
+    "__version__",
+]

@@ -1,0 +1,143 @@
+"""The insight cache: raw JSON responses on disk with a TTL, and stale copies when the API fails.
+
+Keyed by API base URL, connector and creator id, so two configured APIs never mix their data.
+What is stored is the vendor's raw JSON and the time it was fetched, nothing pickled.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+from fpapi.errors import FPAPIError
+from fpapi.jsondisk import open_json_cache
+from fpapi.models import Insights
+
+__all__ = ["DEFAULT_TTL_S", "CachedInsights", "InsightCache"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TTL_S = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class CachedInsights:
+    """Insights with where they came from: ``source`` is "api", "cache" or "stale"."""
+
+    insights: Insights
+    fetched_at: float
+    source: str
+    error: FPAPIError | None = None
+    now: float = 0.0
+
+    @property
+    def age_s(self) -> float:
+        return max(0.0, self.now - self.fetched_at)
+
+    @property
+    def stale(self) -> bool:
+        return self.source == "stale"
+
+
+class InsightCache:
+    """Raw insight responses on disk, each with the time it was fetched."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        api_base_url: str,
+        ttl_s: float = DEFAULT_TTL_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.directory = Path(directory)
+        self.api_base_url = api_base_url.rstrip("/")
+        self.ttl_s = ttl_s
+        self._clock = clock
+        self._cache: diskcache.Cache = open_json_cache(self.directory)
+
+    def close(self) -> None:
+        self._cache.close()
+
+    def _key(self, connector: str, creator_id: str) -> str:
+        return f"insights|{self.api_base_url}|{connector}|{creator_id}"
+
+    def peek(self, creator_id: str, *, connector: str = "instagram") -> CachedInsights | None:
+        """The cached entry however old it is, as "cache" if fresh and "stale" if expired."""
+        entry = self._read(self._key(connector, creator_id))
+        if entry is None:
+            return None
+        now = self._clock()
+        fresh = now - entry["fetched_at"] < self.ttl_s
+        return CachedInsights(
+            insights=Insights.from_raw(entry["raw"]),
+            fetched_at=entry["fetched_at"],
+            source="cache" if fresh else "stale",
+            now=now,
+        )
+
+    def put(self, creator_id: str, raw: dict[str, Any], *, connector: str = "instagram") -> float:
+        """Store a raw response; returns the time recorded as fetched."""
+        fetched_at = self._clock()
+        try:
+            self._cache.set(
+                self._key(connector, creator_id), {"fetched_at": fetched_at, "raw": raw}
+            )
+        except OSError as err:  # disk full, read-only: the analyst still gets the data
+            log.warning("Could not write the insight cache in %s: %s", self.directory, err)
+        return fetched_at
+
+    def get_or_fetch(
+        self,
+        creator_id: str,
+        fetch: Callable[[str], Insights],
+        *,
+        connector: str = "instagram",
+        refresh: bool = False,
+    ) -> CachedInsights:
+        """Fresh cache if any (unless ``refresh``), else the API; stale cache if the API fails.
+
+        Raises the API's error only when there is nothing cached at all.
+        """
+        cached = self.peek(creator_id, connector=connector)
+        if cached is not None and not cached.stale and not refresh:
+            return cached
+        try:
+            insights = fetch(creator_id)
+        except FPAPIError as err:
+            if cached is None:
+                raise
+            return CachedInsights(
+                insights=cached.insights,
+                fetched_at=cached.fetched_at,
+                source="stale",
+                error=err,
+                now=self._clock(),
+            )
+        fetched_at = self.put(creator_id, insights.raw, connector=connector)
+        return CachedInsights(insights=insights, fetched_at=fetched_at, source="api", now=fetched_at)
+
+    def _read(self, key: str) -> dict[str, Any] | None:
+        try:
+            entry = self._cache.get(key)
+        except (ValueError, OSError, zlib.error) as err:  # a damaged value: drop it, refetch
+            log.warning("Dropping an unreadable cache entry in %s: %s", self.directory, err)
+            try:
+                self._cache.delete(key)
+            except OSError:
+                pass
+            return None
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("raw"), dict)
+            or not isinstance(entry.get("fetched_at"), int | float)
+        ):
+            return None
+        return entry

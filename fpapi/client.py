@@ -1,0 +1,336 @@
+"""The First Party API client: three calls, explicit timeouts, careful retries.
+
+Retry policy: GET insights retries connection failures, timeouts, 408, 429 and 5xx, backing
+off exponentially with jitter and honouring ``Retry-After`` up to a cap. The two POSTs are
+retried only when the request surely never reached the server (it could not connect), since a
+verification token may be single-use. 400/401/403/404 are never retried.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from fpapi import __version__
+from fpapi.errors import (
+    FPAPIError,
+    InvalidResponse,
+    TransportError,
+    VerificationFailed,
+    status_error,
+)
+from fpapi.models import Insights, VerificationLink, VerifiedCreator
+from fpapi.redact import install_log_filter, register_secret
+
+__all__ = ["DEFAULT_PATHS", "ApiPaths", "FirstPartyClient"]
+
+M = TypeVar("M", bound=BaseModel)
+
+# --- constants: timeouts, retries and backoff live together ------------------------------
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 30.0
+DEFAULT_TIMEOUT = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+DEFAULT_MAX_RETRIES = 2  # so at most 3 attempts in all
+INITIAL_BACKOFF_S = 0.5
+MAX_BACKOFF_S = 8.0
+MAX_RETRY_AFTER_S = 30.0  # a longer Retry-After is not waited out: RateLimited is raised
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+MAX_RESPONSE_BYTES = 50 * 1024 * 1024
+USER_AGENT = f"creator-insights-studio/{__version__} (+fpapi; python-httpx/{httpx.__version__})"
+
+install_log_filter(
+    "httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2"
+)
+
+
+@dataclass(frozen=True)
+class ApiPaths:
+    """The vendor hid its paths, so each one is configurable; defaults are CONTRACT.md's."""
+
+    verification_url: str = "/first-party/verification-url"
+    verify: str = "/first-party/verify"
+    insights: str = "/first-party/instagram/{creator_id}/insights"
+
+
+DEFAULT_PATHS = ApiPaths()
+
+
+class FirstPartyClient:
+    """A synchronous client for the First Party API; use it as a context manager.
+
+    ``transport`` lets tests inject ``httpx.MockTransport``; ``sleep`` lets them skip waits.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        transport: httpx.BaseTransport | None = None,
+        paths: ApiPaths = DEFAULT_PATHS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        register_secret(token)
+        self.base_url = base_url.rstrip("/")
+        self.paths = paths
+        self.max_retries = max(0, max_retries)
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+            },
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:  # never show the token
+        return f"FirstPartyClient(base_url={self.base_url!r})"
+
+    def __enter__(self) -> FirstPartyClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- the three calls -----------------------------------------------------------------
+
+    def create_verification_url(
+        self, *, connector: str, redirect_url: str, state: str
+    ) -> VerificationLink:
+        """Ask the vendor for the URL the creator opens to connect ``connector``."""
+        body = {"connector": connector, "redirectUrl": redirect_url, "state": state}
+        data = self._request_json("POST", self.paths.verification_url, body=body)
+        link = _parse(VerificationLink, data)
+        if not link.url:
+            raise InvalidResponse(
+                "The First Party API did not return a verification link. Try again; if it "
+                "keeps happening, check FPAPI_PATH_VERIFICATION_URL."
+            )
+        return link
+
+    def verify_creator(self, *, state: str, token: str) -> VerifiedCreator:
+        """Exchange the token the creator came back with for the creator's identity."""
+        register_secret(token)
+        data = self._request_json("POST", self.paths.verify, body={"state": state, "token": token})
+        creator = _parse(VerifiedCreator, data)
+        if (creator.status or "").lower() != "success":
+            raise VerificationFailed(creator.error_info)
+        if not creator.creator_id:
+            raise InvalidResponse(
+                "The First Party API reported success but sent no creator id. Ask the creator "
+                "to open a fresh verification link."
+            )
+        return creator
+
+    def get_instagram_insights(self, creator_id: str) -> Insights:
+        """First-party Instagram insights for one verified creator."""
+        path = self.paths.insights.format(creator_id=quote(str(creator_id), safe=""))
+        data = self._request_json("GET", path, idempotent=True)
+        return _parse(Insights, data)
+
+    def get_many_instagram_insights(
+        self, creator_ids: Iterable[str], *, max_concurrency: int = 8
+    ) -> dict[str, Insights | FPAPIError]:
+        """Insights for several creators at once; a failure is returned, not raised."""
+        ids = list(dict.fromkeys(creator_ids))
+        if not ids:
+            return {}
+
+        def fetch(creator_id: str) -> Insights | FPAPIError:
+            try:
+                return self.get_instagram_insights(creator_id)
+            except FPAPIError as err:
+                return err
+
+        workers = max(1, min(max_concurrency, len(ids)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fpapi") as pool:
+            return dict(zip(ids, pool.map(fetch, ids), strict=True))
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool = False,
+    ) -> dict[str, Any]:
+        attempt = 0
+        while True:
+            attempt += 1
+            retries_left = attempt <= self.max_retries
+            try:
+                response = self._send(method, path, body)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as err:
+                # The request never left this machine: safe to retry, even a POST.
+                if retries_left:
+                    self._sleep(_backoff_s(attempt))
+                    continue
+                raise self._transport_error(err) from err
+            except httpx.TimeoutException as err:
+                if idempotent and retries_left:
+                    self._sleep(_backoff_s(attempt))
+                    continue
+                raise self._transport_error(err) from err
+            except httpx.TransportError as err:
+                if idempotent and retries_left:
+                    self._sleep(_backoff_s(attempt))
+                    continue
+                raise self._transport_error(err) from err
+
+            if response.status_code < 400:
+                return _json_object(response)
+
+            error = _error_from_response(response)
+            if idempotent and retries_left and response.status_code in RETRYABLE_STATUS:
+                wait = _retry_after_s(response)
+                if wait is None:
+                    self._sleep(_backoff_s(attempt))
+                    continue
+                if wait <= MAX_RETRY_AFTER_S:
+                    self._sleep(wait)
+                    continue
+            raise error
+
+    def _send(self, method: str, path: str, body: Mapping[str, Any] | None) -> httpx.Response:
+        request = self._http.build_request(method, path, json=body)
+        response = self._http.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise InvalidResponse(
+                        f"The First Party API sent more than {MAX_RESPONSE_BYTES // 2**20} MB "
+                        "for one response, which is far beyond any real creator. Try again "
+                        "later; if it persists, contact the vendor."
+                    )
+                chunks.append(chunk)
+        finally:
+            response.close()
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            content=b"".join(chunks),
+            request=request,
+        )
+
+    def _transport_error(self, err: httpx.TransportError) -> TransportError:
+        host = urlsplit(self.base_url).netloc or self.base_url
+        if isinstance(err, httpx.TimeoutException):
+            what = "did not answer in time"
+            advice = "The vendor may be slow right now: try again in a minute."
+        else:
+            what = "could not be reached"
+            advice = "Check your network and FPAPI_BASE_URL, then try again."
+        return TransportError(f"The First Party API at {host} {what}. {advice}")
+
+
+def _backoff_s(attempt: int) -> float:
+    """Capped exponential backoff with full jitter: attempt 1 waits up to 0.5 s, then 1 s..."""
+    ceiling = min(MAX_BACKOFF_S, INITIAL_BACKOFF_S * 2 ** (attempt - 1))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def _retry_after_s(response: httpx.Response) -> float | None:
+    """``Retry-After`` as seconds from now; it may be a number or an HTTP date."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    """The body as a JSON object, or InvalidResponse saying what arrived instead."""
+    content = response.content
+    if not content.strip():
+        raise InvalidResponse(
+            f"The First Party API sent an empty answer (HTTP {response.status_code}). Try "
+            "again; if it keeps happening, the API paths in the configuration may be wrong."
+        )
+    try:
+        data = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        looks_html = content.lstrip()[:1] == b"<"
+        kind = "a web page" if looks_html else "text that is not JSON"
+        raise InvalidResponse(
+            f"The First Party API sent {kind} instead of data (HTTP {response.status_code}). "
+            "Try again later; if it persists, check FPAPI_BASE_URL or contact the vendor."
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidResponse(
+            f"The First Party API sent a JSON {type(data).__name__} where an object was "
+            "expected. Try again later; if it persists, contact the vendor."
+        )
+    return data
+
+
+def _error_from_response(response: httpx.Response) -> FPAPIError:
+    """The one function that maps an error response to its exception."""
+    code = message = None
+    try:
+        body = json.loads(response.content) if response.content.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            code = _str_or_none(error.get("code"))
+            message = _str_or_none(error.get("message"))
+        elif isinstance(error, str):
+            message = error
+        else:
+            message = _str_or_none(body.get("message"))
+    retry_after = _retry_after_s(response) if response.status_code == 429 else None
+    return status_error(
+        response.status_code, code=code, vendor_message=message, retry_after=retry_after
+    )
+
+
+def _parse(model: type[M], data: dict[str, Any]) -> M:
+    """Validate ``data``; the models are lenient, so this fails only on a truly alien shape."""
+    try:
+        return model.from_raw(data) if model is Insights else model.model_validate(data)
+    except ValidationError:
+        raise InvalidResponse(
+            "The First Party API sent data in a shape this app does not understand. Try "
+            "again later; if it persists, contact the vendor."
+        ) from None
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,177 @@
+"""Every error the First Party API client raises, as one tree.
+
+    FPAPIError                      root: catch this to handle any API problem
+    ├── TransportError              no usable HTTP response: timeout, refused, DNS
+    ├── InvalidResponse             a response that is not the JSON the contract promises
+    ├── VerificationFailed          Verify Creator answered with ``status != "success"``
+    └── APIStatusError              the API answered with an error status (``.status_code``)
+        ├── BadRequest              400 and other 4xx not listed below
+        ├── AuthError               401, 403: the API token is missing, wrong or revoked
+        ├── NotFound                404: unknown creator_id
+        ├── RateLimited             429 (``.retry_after`` in seconds, or None)
+        └── ServerError             5xx: the vendor's fault
+
+Every ``str()`` is a sentence an analyst can act on. No message ever contains the API token or
+a creator's verification token: messages are built from status codes and the vendor's error
+text only, and the vendor's text is passed through :func:`fpapi.redact.redact` first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fpapi.redact import redact
+
+__all__ = [
+    "APIStatusError",
+    "AuthError",
+    "BadRequest",
+    "FPAPIError",
+    "InvalidResponse",
+    "NotFound",
+    "RateLimited",
+    "ServerError",
+    "TransportError",
+    "VerificationFailed",
+]
+
+MAX_VENDOR_TEXT_CHARS = 300
+
+
+def _vendor_text(message: str | None) -> str:
+    """The vendor's own words, shortened and with any known secret removed."""
+    if not message:
+        return ""
+    text = redact(" ".join(str(message).split()))
+    if len(text) > MAX_VENDOR_TEXT_CHARS:
+        text = text[: MAX_VENDOR_TEXT_CHARS - 1] + "…"
+    return f' The API said: "{text}"'
+
+
+class FPAPIError(Exception):
+    """Root of every error raised by :mod:`fpapi`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class TransportError(FPAPIError):
+    """The request got no usable HTTP response (timeout, connection refused, DNS failure)."""
+
+
+class InvalidResponse(FPAPIError):
+    """The API answered, but not with the JSON the contract promises."""
+
+
+class VerificationFailed(FPAPIError):
+    """Verify Creator answered ``status: failed``; ``error_info`` is the vendor's explanation."""
+
+    def __init__(self, error_info: dict[str, Any] | None) -> None:
+        self.error_info: dict[str, Any] = dict(error_info or {})
+        self.code: str | None = _as_text(self.error_info.get("code"))
+        self.vendor_message: str | None = _as_text(self.error_info.get("message"))
+        code = f" (code {self.code})" if self.code else ""
+        super().__init__(
+            f"The creator could not be verified{code}.{_vendor_text(self.vendor_message)} "
+            "Send the creator a fresh verification link and ask them to try again."
+        )
+
+
+class APIStatusError(FPAPIError):
+    """The API answered with an HTTP error status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        vendor_message: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.code = code
+        self.vendor_message = vendor_message
+        super().__init__(message)
+
+
+class BadRequest(APIStatusError):
+    """400 or another 4xx the contract does not name: the request itself was rejected."""
+
+
+class AuthError(APIStatusError):
+    """401 or 403: the API token is missing, wrong or revoked."""
+
+
+class NotFound(APIStatusError):
+    """404: the API does not know this creator."""
+
+
+class RateLimited(APIStatusError):
+    """429: too many requests; ``retry_after`` is the wait the API asked for, in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class ServerError(APIStatusError):
+    """5xx: the vendor's service failed."""
+
+
+def _as_text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def status_error(
+    status_code: int,
+    *,
+    code: str | None = None,
+    vendor_message: str | None = None,
+    retry_after: float | None = None,
+) -> APIStatusError:
+    """Map an HTTP error status to the one exception an analyst should see for it."""
+    said = _vendor_text(vendor_message)
+    kwargs: dict[str, Any] = {
+        "status_code": status_code,
+        "code": code,
+        "vendor_message": vendor_message,
+    }
+    if status_code in (401, 403):
+        return AuthError(
+            f"The First Party API refused the API token (HTTP {status_code}).{said} "
+            "Check FPAPI_TOKEN in the environment or in .streamlit/secrets.toml.",
+            **kwargs,
+        )
+    if status_code == 404:
+        return NotFound(
+            f"The First Party API does not know this creator (HTTP 404).{said} "
+            "The creator may have revoked access: send a fresh verification link.",
+            **kwargs,
+        )
+    if status_code == 429:
+        wait = (
+            f"Try again in {retry_after:.0f} seconds."
+            if retry_after is not None
+            else "Try again in a minute."
+        )
+        return RateLimited(
+            f"The First Party API is limiting how often we may call it (HTTP 429).{said} {wait}",
+            retry_after=retry_after,
+            **kwargs,
+        )
+    if status_code >= 500:
+        return ServerError(
+            f"The First Party API had a problem on its side (HTTP {status_code}).{said} "
+            "Try again in a few minutes.",
+            **kwargs,
+        )
+    return BadRequest(
+        f"The First Party API rejected the request (HTTP {status_code}).{said} "
+        "Check the values entered; if they look right, the API paths in the configuration "
+        "may not match the vendor's.",
+        **kwargs,
+    )

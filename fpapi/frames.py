@@ -1,0 +1,239 @@
+"""Insights -> tidy pandas DataFrames, one function per view. Pure: no I/O, no Streamlit.
+
+Every function accepts an ``Insights`` with any section missing and returns a frame with its
+documented columns, empty when there is nothing to show, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from fpapi.models import Account, Insights, TrendPoint
+
+__all__ = [
+    "ENGAGEMENT_SPLIT_COLUMNS",
+    "HASHTAG_COLUMNS",
+    "LOOK_ALIKE_COLUMNS",
+    "MENTION_COLUMNS",
+    "POST_COLUMNS",
+    "QUALITY_COLUMNS",
+    "QUALITY_SUBSCORES",
+    "TREND_COLUMNS",
+    "engagement_split",
+    "engagement_trend",
+    "follower_trend",
+    "hashtags",
+    "look_alikes",
+    "mentions",
+    "posts",
+    "profile_url",
+    "quality_scores",
+]
+
+INSTAGRAM_URL = "https://www.instagram.com/"
+
+POST_COLUMNS = [
+    "shortcode", "url", "posted_at", "format", "video", "sponsored", "likes", "comments",
+    "views", "er", "caption", "hashtags", "mentions", "location", "image_url",
+]  # fmt: skip
+TREND_COLUMNS = ["date", "value"]
+QUALITY_SUBSCORES = {
+    "engagement_rate": "Engagement rate",
+    "effective_followers": "Effective followers",
+    "consistency": "Consistency",
+    "authentic_audience": "Authentic audience",
+}
+QUALITY_COLUMNS = ["metric", "label", "score", "max_score"]
+ENGAGEMENT_SPLIT_COLUMNS = [
+    "format", "engagement", "average_likes", "average_comments", "average_views",
+]  # fmt: skip
+LOOK_ALIKE_COLUMNS = ["name", "username", "profile_url", "image_url"]
+MENTION_COLUMNS = ["username", "name", "brand", "posts", "average_er"]
+HASHTAG_COLUMNS = ["hashtag", "posts", "average_er"]
+
+_POST_DTYPES = {
+    "likes": "Int64", "comments": "Int64", "views": "Float64", "er": "Float64",
+    "video": "boolean", "sponsored": "boolean",
+}  # fmt: skip
+
+
+def profile_url(username: str | None) -> str | None:
+    """The public Instagram URL for a handle, or None when there is no usable handle."""
+    handle = (username or "").strip().lstrip("@")
+    if not handle or not all(ch.isalnum() or ch in "._" for ch in handle):
+        return None
+    return f"{INSTAGRAM_URL}{handle}/"
+
+
+def posts(insights: Insights) -> pd.DataFrame:
+    """One row per post, video and non-video together, newest first."""
+    rows = [
+        {
+            "shortcode": post.shortcode,
+            "url": f"{INSTAGRAM_URL}p/{post.shortcode}/" if post.shortcode else None,
+            "posted_at": post.posted,
+            "format": (post.post_type or ("VIDEO" if post.video else "POST")).upper(),
+            "video": post.video,
+            "sponsored": post.sponsored,
+            "likes": post.likes_count,
+            "comments": post.comments_count,
+            "views": post.views,
+            "er": post.er,
+            "caption": post.caption or "",
+            "hashtags": [_tag(tag) for tag in post.hashtags],
+            "mentions": [_handle(m) for m in post.mentions],
+            "location": post.location_name or "",
+            "image_url": post.image_url or None,
+        }
+        for post in insights.all_posts
+    ]
+    frame = pd.DataFrame(rows, columns=POST_COLUMNS)
+    frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True)
+    frame = frame.astype(_POST_DTYPES)
+    return frame.sort_values("posted_at", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def _trend_frame(points: Iterable[TrendPoint]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [{"date": point.day, "value": point.value} for point in points], columns=TREND_COLUMNS
+    )
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["value"] = frame["value"].astype("Float64")
+    return frame
+
+
+def follower_trend(insights: Insights) -> pd.DataFrame:
+    """Followers by day: columns ``date``, ``value``."""
+    trends = insights.get_growth_trends
+    return _trend_frame(trends.cumulative_followers_trends if trends else [])
+
+
+def engagement_trend(insights: Insights) -> pd.DataFrame:
+    """Engagement rate by day: columns ``date``, ``value``."""
+    trends = insights.get_growth_trends
+    return _trend_frame(trends.engagement_trends if trends else [])
+
+
+def quality_scores(insights: Insights) -> pd.DataFrame:
+    """The 0-100 profile quality score and the four 0-5 sub-scores, long form."""
+    details = insights.profile_details
+    quality = details.quality if details else None
+    rows = []
+    if quality is not None:
+        if quality.profile_quality_score is not None:
+            rows.append(["profile_quality_score", "Profile quality", quality.profile_quality_score, 100.0])
+        for field, label in QUALITY_SUBSCORES.items():
+            score = getattr(quality, field)
+            if score is not None:
+                rows.append([field, label, score, 5.0])
+    frame = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
+    return frame.astype({"score": "Float64", "max_score": "Float64"})
+
+
+def engagement_split(insights: Insights) -> pd.DataFrame:
+    """Engagement and averages by format: video, non-video and, when the vendor has it, paid."""
+    reach = insights.get_reach_and_engagement_details
+    rows = []
+    if reach is not None:
+        candidates = [
+            ("Video", reach.video_engagement, reach.video_average_likes,
+             reach.video_average_comments, None),
+            ("Non-video", reach.non_video_engagement, reach.non_video_average_likes,
+             reach.non_video_average_comments, reach.non_video_average_views),
+            ("Paid", reach.paid_post_engagement, reach.paid_post_average_likes,
+             reach.paid_post_average_comments, reach.paid_post_average_views),
+        ]  # fmt: skip
+        rows = [list(row) for row in candidates if any(v is not None for v in row[1:])]
+    frame = pd.DataFrame(rows, columns=ENGAGEMENT_SPLIT_COLUMNS)
+    return frame.astype({c: "Float64" for c in ENGAGEMENT_SPLIT_COLUMNS[1:]})
+
+
+def _accounts_frame(accounts: Iterable[Account]) -> pd.DataFrame:
+    rows = [
+        {
+            "name": account.name or "",
+            "username": _handle(account.username),
+            "profile_url": profile_url(account.username),
+            "image_url": account.image_url or None,
+        }
+        for account in accounts
+        if account.username or account.name
+    ]
+    return pd.DataFrame(rows, columns=LOOK_ALIKE_COLUMNS)
+
+
+def look_alikes(insights: Insights) -> pd.DataFrame:
+    """Creators the vendor finds similar. ``profile_url`` is only ever an Instagram URL."""
+    details = insights.profile_details
+    return _accounts_frame(details.look_alike_creators if details else [])
+
+
+def mentions(insights: Insights) -> pd.DataFrame:
+    """Accounts the creator mentions, brands flagged, with how many posts and their mean ER."""
+    details = insights.profile_details
+    names: dict[str, str] = {}
+    brands: set[str] = set()
+    if details is not None:
+        for account in details.mentions_details:
+            names.setdefault(_handle(account.username), account.name or "")
+        for account in details.brand_mentions_details:
+            names.setdefault(_handle(account.username), account.name or "")
+            brands.add(_handle(account.username))
+        brands.update(_handle(b) for b in details.brand_mentions)
+        for handle in details.mentions:
+            names.setdefault(_handle(handle), "")
+    usage = _usage(insights, lambda post: post.mentions, _handle)
+    for handle in usage:
+        names.setdefault(handle, "")
+    rows = [
+        {
+            "username": handle,
+            "name": name,
+            "brand": handle in brands,
+            "posts": usage.get(handle, (0, None))[0],
+            "average_er": usage.get(handle, (0, None))[1],
+        }
+        for handle, name in names.items()
+        if handle
+    ]
+    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    frame = frame.astype({"brand": "boolean", "posts": "Int64", "average_er": "Float64"})
+    return frame.sort_values(["posts", "username"], ascending=[False, True]).reset_index(drop=True)
+
+
+def hashtags(insights: Insights) -> pd.DataFrame:
+    """Hashtags by how many posts carry them, with those posts' mean ER."""
+    usage = _usage(insights, lambda post: post.hashtags, _tag)
+    rows = [
+        {"hashtag": tag, "posts": count, "average_er": er} for tag, (count, er) in usage.items()
+    ]
+    frame = pd.DataFrame(rows, columns=HASHTAG_COLUMNS)
+    frame = frame.astype({"posts": "Int64", "average_er": "Float64"})
+    return frame.sort_values(["posts", "hashtag"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _usage(insights, items_of, normalise) -> dict[str, tuple[int, float | None]]:
+    """For each normalised item: the number of posts carrying it and their mean ER."""
+    counts: dict[str, int] = {}
+    er_sums: dict[str, float] = {}
+    er_counts: dict[str, int] = {}
+    for post in insights.all_posts:
+        for item in {normalise(raw) for raw in items_of(post)} - {""}:
+            counts[item] = counts.get(item, 0) + 1
+            if post.er is not None:
+                er_sums[item] = er_sums.get(item, 0.0) + post.er
+                er_counts[item] = er_counts.get(item, 0) + 1
+    return {
+        item: (count, er_sums[item] / er_counts[item] if er_counts.get(item) else None)
+        for item, count in counts.items()
+    }
+
+
+def _tag(raw: str) -> str:
+    return raw.strip().lstrip("#").lower()
+
+
+def _handle(raw: str | None) -> str:
+    return (raw or "").strip().lstrip("@").lower()

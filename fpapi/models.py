@@ -1,0 +1,452 @@
+"""Pydantic models of the First Party API's three responses, tolerant of the vendor's quirks.
+
+Every field is optional. Numbers may arrive as numeric strings or floats, any section may be
+null or missing, unknown keys are kept (``model_extra``), and a value that cannot be read
+becomes ``None`` rather than failing the whole response. Attribute names follow the vendor's
+section and field names with its misspellings corrected (``estimted_story_views`` ->
+``estimated_story_views``, ``quaterly_*`` -> ``quarterly_*``); the misspelt keys are still
+what is read.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+
+__all__ = [
+    "Account",
+    "Audience",
+    "GrowthTrends",
+    "Insights",
+    "LockableSection",
+    "Post",
+    "Posts",
+    "ProfileDetails",
+    "ProfileOverview",
+    "Quality",
+    "ReachAndEngagement",
+    "TrendPoint",
+    "VerificationLink",
+    "VerifiedCreator",
+]
+
+
+# --- lenient scalar readers -------------------------------------------------------------
+
+
+def _number(value: Any) -> float | None:
+    """A finite float from a number or numeric string ("15,200", " 4.5 "), else None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        result = float(value)
+    elif isinstance(value, str):
+        try:
+            result = float(value.strip().replace(",", "").replace("_", ""))
+        except ValueError:
+            return None
+    else:
+        return None
+    return result if math.isfinite(result) else None
+
+
+def _count(value: Any) -> int | None:
+    number = _number(value)
+    return None if number is None else round(number)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value)
+
+
+def _flag(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return bool(value)
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in {"true", "yes", "1"}:
+            return True
+        if lowered in {"false", "no", "0"}:
+            return False
+    return None
+
+
+def _vendor_date(value: Any) -> date | None:
+    """``DD/MM/YYYY`` as the vendor sends it; ISO ``YYYY-MM-DD`` is accepted too."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _epoch(value: Any) -> datetime | None:
+    """Epoch seconds (number or numeric string) as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    seconds = _number(value)
+    if seconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _text_list(value: Any) -> list[str]:
+    """A list of strings; null becomes [], a lone string becomes [string], junk is dropped."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    if not isinstance(value, list | tuple):
+        return []
+    return [str(item) for item in value if item is not None and not isinstance(item, dict | list)]
+
+
+def _object_list(value: Any) -> list[Any]:
+    """A list of objects; null or a non-list becomes [], non-object items are dropped."""
+    if not isinstance(value, list | tuple):
+        return []
+    return [item for item in value if isinstance(item, dict)]
+
+
+def _section(value: Any) -> Any:
+    """A section that is not an object (a stray string or list) counts as missing."""
+    return value if isinstance(value, dict) else None
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+Number = Annotated[float | None, BeforeValidator(_number)]
+Count = Annotated[int | None, BeforeValidator(_count)]
+Text = Annotated[str | None, BeforeValidator(_text)]
+Flag = Annotated[bool | None, BeforeValidator(_flag)]
+VendorDate = Annotated[date | None, BeforeValidator(_vendor_date)]
+Timestamp = Annotated[datetime | None, BeforeValidator(_epoch)]
+TextList = Annotated[list[str], BeforeValidator(_text_list)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
+
+
+# --- shared pieces ----------------------------------------------------------------------
+
+
+class Account(_Model):
+    """Another account named by the vendor: a mention, a brand or a look-alike creator."""
+
+    name: Text = None
+    username: Text = None
+    image_url: Text = None
+    handle_link: Text = None
+
+
+Accounts = Annotated[list[Account], BeforeValidator(_object_list)]
+
+
+class TrendPoint(_Model):
+    """One day of a trend series."""
+
+    day: date
+    value: float | None
+
+
+def _trend(metric: str):
+    """Read ``[{"YYYY-MM-DD": {metric: n}}, ...]`` into sorted TrendPoints; bad entries skipped."""
+
+    def read(value: Any) -> list[dict[str, Any]]:
+        points: dict[date, float | None] = {}
+        for entry in _object_list(value):
+            for key, body in entry.items():
+                day = _vendor_date(key)
+                if day is None:
+                    continue
+                raw = body.get(metric) if isinstance(body, dict) else body
+                points[day] = _number(raw)
+        return [{"day": day, "value": points[day]} for day in sorted(points)]
+
+    return BeforeValidator(read)
+
+
+# --- Verification -----------------------------------------------------------------------
+
+
+class VerificationLink(_Model):
+    """Create Verification URL's answer: where the creator must go, and the state echoed back."""
+
+    url: Text = Field(None, validation_alias=AliasChoices("redirectUrl", "url"))
+    state: Text = None
+
+
+class VerifiedCreator(_Model):
+    """Verify Creator's answer for a successful verification."""
+
+    state: Text = None
+    status: Text = None
+    connector: Text = None
+    creator_id: Text = None
+    user_info: Annotated[dict[str, Any], BeforeValidator(_mapping)] = Field(default_factory=dict)
+    error_info: Annotated[dict[str, Any] | None, BeforeValidator(_section)] = None
+
+    @property
+    def name(self) -> str | None:
+        return _text(self.user_info.get("name"))
+
+    @property
+    def email(self) -> str | None:
+        return _text(self.user_info.get("email")) or None
+
+    @property
+    def username(self) -> str | None:
+        info = self.user_info
+        return _text(info.get("ig_username") or info.get("yt_handle") or info.get("username"))
+
+    @property
+    def platform_user_id(self) -> str | None:
+        info = self.user_info
+        return _text(info.get("ig_user_id") or info.get("yt_channel_id"))
+
+
+# --- Insights sections ------------------------------------------------------------------
+
+
+class ProfileOverview(_Model):
+    handle: Text = None
+    followers_count: Count = None
+    post_count: Count = None
+    following_count: Count = None
+    ig_user_id: Text = None
+    content_per_week: Number = None
+    engagement: Number = None
+    influencer_tier: Text = None
+    last_processed_at: VendorDate = None
+
+
+class Quality(_Model):
+    """The vendor's profile quality: a 0-100 score, a 0-5 rating and four 0-5 sub-scores."""
+
+    profile_quality_score: Number = None
+    profile_quality_rating: Number = None
+    engagement_rate: Number = None
+    effective_followers: Number = None
+    consistency: Number = None
+    authentic_audience: Number = None
+
+
+class ProfileDetails(_Model):
+    biography: Text = None
+    mobile: Text = None
+    gender: Text = None
+    age_group: Text = None
+    category: Text = None
+    interests: TextList = Field(default_factory=list)
+    location: Text = None
+    country: Text = None
+    mentions: TextList = Field(default_factory=list)
+    hashtags: TextList = Field(default_factory=list)
+    brand_mentions: TextList = Field(default_factory=list)
+    mentions_details: Accounts = Field(default_factory=list)
+    brand_mentions_details: Accounts = Field(default_factory=list)
+    look_alike_creators: Accounts = Field(default_factory=list)
+    ig_user_id: Text = None
+    ig_category: Text = None
+    quality: Annotated[Quality | None, BeforeValidator(_section)] = None
+    languages: TextList = Field(default_factory=list)
+    email: Text = None
+    handle: Text = None
+    handle_link: Text = None
+    full_name: Text = None
+    image_url: Text = None
+    external_link: TextList = Field(default_factory=list)
+    last_processed_at: VendorDate = None
+
+
+class ReachAndEngagement(_Model):
+    non_video_engagement: Number = None
+    non_video_average_comments: Number = None
+    non_video_reach: Number = None
+    non_video_average_views: Number = None
+    non_video_average_likes: Number = None
+    median_views: Number = None
+    median_unique_viewers: Number = None
+    effective_follower_rate: Number = None
+    median_comments: Number = None
+    median_likes: Number = None
+    popular_post_type: Text = None
+    estimated_story_reach: Number = None
+    estimated_story_views: Number = Field(
+        None, validation_alias=AliasChoices("estimted_story_views", "estimated_story_views")
+    )
+    ig_user_id: Text = None
+    paid_post_average_views: Number = None
+    paid_post_average_comments: Number = None
+    paid_post_average_likes: Number = None
+    paid_post_engagement: Number = None
+    handle: Text = None
+    average_views: Number = None
+    average_unique_viewers: Number = None
+    overall_engagement: Number = None
+    average_comments: Number = None
+    average_likes: Number = None
+    video_engagement: Number = None
+    video_average_comments: Number = None
+    video_average_likes: Number = None
+    last_processed_at: VendorDate = None
+
+
+class Post(_Model):
+    shortcode: Text = None
+    hashtags: TextList = Field(default_factory=list)
+    caption: Text = None
+    comments_count: Count = None
+    likes_count: Count = None
+    er: Number = None
+    views: Number = None
+    posted_at: Timestamp = None
+    posted_date: Text = None
+    image_url: Text = None
+    sponsored: Flag = None
+    external_links: TextList = Field(default_factory=list)
+    video: Flag = None
+    post_type: Text = None
+    mentions: TextList = Field(default_factory=list)
+    location_name: Text = None
+
+    @property
+    def posted(self) -> datetime | None:
+        """``posted_at``, or the vendor's ``posted_date`` text when the epoch is missing."""
+        if self.posted_at is not None:
+            return self.posted_at
+        if self.posted_date:
+            try:
+                parsed = parsedate_to_datetime(self.posted_date)
+            except (TypeError, ValueError):
+                return None
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return None
+
+
+PostList = Annotated[list[Post], BeforeValidator(_object_list)]
+
+
+class Posts(_Model):
+    video_posts: PostList = Field(default_factory=list)
+    non_video_posts: PostList = Field(default_factory=list)
+
+
+class GrowthTrends(_Model):
+    handle: Text = None
+    monthly_followers: Number = None
+    quarterly_followers: Number = Field(
+        None, validation_alias=AliasChoices("quaterly_followers", "quarterly_followers")
+    )
+    yearly_followers: Number = None
+    monthly_engagement: Number = None
+    quarterly_engagement: Number = Field(
+        None, validation_alias=AliasChoices("quaterly_engagement", "quarterly_engagement")
+    )
+    yearly_engagement: Number = None
+    cumulative_followers_trends: Annotated[list[TrendPoint], _trend("followers")] = Field(
+        default_factory=list
+    )
+    engagement_trends: Annotated[list[TrendPoint], _trend("engagement")] = Field(
+        default_factory=list
+    )
+    last_processed_at: VendorDate = None
+    ig_user_id: Text = None
+
+
+class LockableSection(_Model):
+    """A section the vendor may withhold: ``{"status": "locked"}`` means no data for this plan."""
+
+    status: Text = None
+
+    @property
+    def locked(self) -> bool:
+        return (self.status or "").lower() == "locked"
+
+
+class Audience(LockableSection):
+    """``get_audience``: its fields are not documented, so all of it lives in ``model_extra``."""
+
+
+def _optional_section(value: Any) -> Any:
+    return _section(value)
+
+
+Section = BeforeValidator(_optional_section)
+
+
+class Insights(_Model):
+    """Get Instagram Creator Insights: every section optional."""
+
+    profile_overview: Annotated[ProfileOverview | None, Section] = None
+    profile_details: Annotated[ProfileDetails | None, Section] = None
+    get_reach_and_engagement_details: Annotated[ReachAndEngagement | None, Section] = None
+    get_posts: Annotated[Posts | None, Section] = None
+    get_growth_trends: Annotated[GrowthTrends | None, Section] = None
+    get_audience: Annotated[Audience | None, Section] = None
+    unrelated_data: Annotated[LockableSection | None, Section] = None
+
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any]) -> Insights:
+        """Parse the API's JSON object, keeping the original for the cache and exports."""
+        insights = cls.model_validate(raw)
+        insights._raw = raw
+        return insights
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self._raw
+
+    @property
+    def all_posts(self) -> list[Post]:
+        if self.get_posts is None:
+            return []
+        return [*self.get_posts.video_posts, *self.get_posts.non_video_posts]
+
+    @property
+    def audience_locked(self) -> bool:
+        return self.get_audience is not None and self.get_audience.locked
+
+    @property
+    def locked_sections(self) -> list[str]:
+        """Names of the sections the vendor sent as ``{"status": "locked"}``."""
+        return [
+            name
+            for name in ("get_audience", "unrelated_data")
+            if (section := getattr(self, name)) is not None and section.locked
+        ]
+
+    @property
+    def last_processed_at(self) -> date | None:
+        """The vendor's processing date, from whichever section carries it."""
+        for section in (
+            self.profile_overview,
+            self.profile_details,
+            self.get_reach_and_engagement_details,
+            self.get_growth_trends,
+        ):
+            if section is not None and section.last_processed_at is not None:
+                return section.last_processed_at
+        return None

@@ -1,0 +1,532 @@
+"""Deterministic synthetic creators for the sandbox: a seeded pool from nano to mega, plus ugly ones.
+
+Every creator is built from its index and the pool seed alone, so the same id always returns
+the same JSON, in the vendor's exact shape and spelling (``estimted_story_views``,
+``quaterly_*``, ``DD/MM/YYYY`` dates, epoch ``posted_at``, float views).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import statistics
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+
+__all__ = [
+    "POOL_SEED",
+    "SandboxAccount",
+    "build_insights",
+    "instagram_pool",
+    "youtube_pool",
+]
+
+POOL_SEED = 20260101
+NORMAL_CREATORS = 30
+# The pool's "today": fixed so that the data never changes under a test.
+AS_OF = date(2026, 11, 20)
+_NAMESPACE = uuid.UUID("6f1c2a5e-3b1d-4c7e-9a51-0c2f4e7d8b90")
+
+FIRST_NAMES = [
+    "Aarav", "Lucía", "Chen", "Amara", "Mateo", "Priya", "Sofia", "Kenji", "Fatima", "Noah",
+    "Zanele", "Léa", "Omar", "Ingrid", "Diego", "Mei", "Yusuf", "Ana", "Ravi", "Chloé",
+    "Tomás", "Aisha", "Lars", "Nia", "Hiro", "Camila", "Emeka", "Sara", "Arjun", "Elif",
+]
+LAST_NAMES = [
+    "Sharma", "García", "Wang", "Okafor", "Silva", "Nair", "Rossi", "Tanaka", "Haddad",
+    "Müller", "Dlamini", "Dubois", "Farouk", "Larsen", "Fernández", "Lin", "Demir", "Costa",
+    "Iyer", "Martin",
+]
+NICHES = [
+    ("Travel", "travel", ["travel", "wanderlust", "travelgram", "explore", "roadtrip"]),
+    ("Food & Drink", "food", ["foodie", "recipes", "homecooking", "streetfood", "brunch"]),
+    ("Fitness", "fit", ["fitness", "workout", "gymlife", "running", "yoga"]),
+    ("Beauty", "glow", ["skincare", "makeup", "beautytips", "glowup", "crueltyfree"]),
+    ("Fashion", "style", ["ootd", "streetstyle", "fashion", "thrifted", "lookbook"]),
+    ("Tech", "tech", ["tech", "gadgets", "unboxing", "setup", "coding"]),
+    ("Parenting", "family", ["momlife", "parenting", "familytime", "toddler", "dadlife"]),
+    ("Gaming", "play", ["gaming", "twitch", "esports", "retrogaming", "gamer"]),
+    ("Art & Design", "studio", ["art", "illustration", "design", "sketchbook", "painting"]),
+    ("Music", "sound", ["music", "singer", "cover", "producer", "livemusic"]),
+]
+CITIES = [
+    ("Mumbai", "India"), ("Madrid", "Spain"), ("São Paulo", "Brazil"), ("Lagos", "Nigeria"),
+    ("Paris", "France"), ("Tokyo", "Japan"), ("Dubai", "United Arab Emirates"),
+    ("Berlin", "Germany"), ("Mexico City", "Mexico"), ("Toronto", "Canada"),
+    ("Istanbul", "Turkey"), ("Cape Town", "South Africa"), ("London", "United Kingdom"),
+]
+BRANDS = [
+    ("Lumen Skincare", "lumenskincare"), ("Kettle & Crumb", "kettleandcrumb"),
+    ("Stride Athletics", "strideathletics"), ("Orbit Audio", "orbitaudio"),
+    ("Nomad Luggage", "nomadluggage"), ("Verde Market", "verdemarket"),
+    ("Pixel Forge", "pixelforge"), ("Aurora Threads", "aurorathreads"),
+]
+CAPTIONS = [
+    "New week, new goals 💪 What are you working on?",
+    "Nuevo vídeo: todo lo que aprendí este mes ✨",
+    "आज का दिन बहुत खास था ❤️ धन्यवाद सबको!",
+    "Que dia incrível! Obrigado por todo o carinho 🙌",
+    "Petit moment de calme avant la tempête ☕️",
+    "今日のお気に入り 📸 みんなはどう思う？",
+    "شكراً لكل من دعمني هذا الشهر 🌙",
+    "Behind the scenes of today's shoot 🎬",
+    "Bugün harika bir gündü 🌞",
+    "Saved the best for last — swipe to the end 👉",
+]
+# (followers low, high, vendor tier label) — weights give a realistic spread.
+TIERS = [
+    (1_000, 10_000, "Nano", 8),
+    (10_000, 100_000, "Micro", 10),
+    (100_000, 500_000, "Mid", 6),
+    (500_000, 1_000_000, "Macro", 3),
+    (1_000_000, 12_000_000, "Mega", 3),
+]
+# Typical engagement rate (percent) by tier, the centre of each creator's own rate.
+TIER_ER = {"Nano": 4.5, "Micro": 2.2, "Mid": 1.4, "Macro": 1.0, "Mega": 0.7}
+
+
+@dataclass(frozen=True)
+class SandboxAccount:
+    """One account a creator can connect on the sandbox's consent page."""
+
+    index: int
+    creator_id: str
+    connector: str
+    name: str
+    username: str
+    platform_user_id: str
+    email: str
+    kind: str = "normal"  # normal, or the name of an ugly shape
+
+    def user_info(self) -> dict[str, Any]:
+        if self.connector == "youtube":
+            return {
+                "name": self.name,
+                "email": self.email,
+                "yt_channel_id": self.platform_user_id,
+                "yt_handle": self.username,
+            }
+        return {
+            "name": self.name,
+            "email": self.email,
+            "ig_user_id": self.platform_user_id,
+            "ig_username": self.username,
+        }
+
+
+UGLY_KINDS = ["hostile", "all_nulls", "sections_missing", "empty", "quirky"]
+
+
+def _creator_id(connector: str, index: int) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"{POOL_SEED}:{connector}:{index}"))
+
+
+def _rng(*parts: object) -> random.Random:
+    digest = hashlib.sha256(":".join(map(str, (POOL_SEED, *parts))).encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def _identity(index: int) -> tuple[str, str]:
+    rng = _rng("identity", index)
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    niche = NICHES[index % len(NICHES)]
+    ascii_first = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode()
+    handle = f"{ascii_first.lower()}.{niche[1]}{index}"
+    return f"{first} {last}", handle
+
+
+@cache
+def instagram_pool() -> tuple[SandboxAccount, ...]:
+    """Every Instagram creator the sandbox can verify: normal ones first, then the ugly ones."""
+    accounts = []
+    for index in range(NORMAL_CREATORS + len(UGLY_KINDS)):
+        kind = "normal" if index < NORMAL_CREATORS else UGLY_KINDS[index - NORMAL_CREATORS]
+        name, handle = _identity(index)
+        if kind == "hostile":
+            name, handle = "<script>alert('name')</script> **Bold** Name", "hostile.markup"
+        elif kind != "normal":
+            handle = f"{kind.replace('_', '.')}.creator"
+            name = f"{kind.replace('_', ' ').title()} Creator"
+        accounts.append(
+            SandboxAccount(
+                index=index,
+                creator_id=_creator_id("instagram", index),
+                connector="instagram",
+                name=name,
+                username=handle,
+                platform_user_id=str(17_841_400_000_000_000 + index * 7919),
+                email=f"{handle.replace('.', '_')}@example.com",
+                kind=kind,
+            )
+        )
+    return tuple(accounts)
+
+
+@cache
+def youtube_pool() -> tuple[SandboxAccount, ...]:
+    """YouTube channels: they verify, but this API has no insights call for them."""
+    accounts = []
+    for index in range(6):
+        name, handle = _identity(100 + index)
+        accounts.append(
+            SandboxAccount(
+                index=index,
+                creator_id=_creator_id("youtube", index),
+                connector="youtube",
+                name=name,
+                username=f"@{handle.replace('.', '')}",
+                platform_user_id=f"UC{hashlib.sha1(handle.encode()).hexdigest()[:22]}",
+                email=f"{handle.replace('.', '_')}@example.com",
+            )
+        )
+    return tuple(accounts)
+
+
+def _vendor_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def build_insights(
+    account: SandboxAccount,
+    *,
+    posts: int | None = None,
+    days: int | None = None,
+) -> dict[str, Any]:
+    """The insights JSON for ``account``; ``posts`` and ``days`` override the seeded sizes."""
+    if account.kind == "all_nulls":
+        return _all_nulls()
+    if account.kind == "sections_missing":
+        return {"profile_overview": {"handle": account.username, "followers_count": "15200"}}
+    if account.kind == "empty":
+        return _normal(account, posts=0, days=1)
+    data = _normal(account, posts=posts, days=days)
+    if account.kind == "hostile":
+        _make_hostile(data)
+    elif account.kind == "quirky":
+        _make_quirky(data)
+    return data
+
+
+def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> dict[str, Any]:
+    rng = _rng("insights", account.index)
+    low, high, tier, _ = rng.choices(TIERS, weights=[t[3] for t in TIERS])[0]
+    followers = int(math.exp(rng.uniform(math.log(low), math.log(high))))
+    niche_label, _, niche_tags = NICHES[account.index % len(NICHES)]
+    city, country = CITIES[account.index % len(CITIES)]
+    n_days = days if days is not None else rng.randint(6, 24) * 30
+    n_posts = posts if posts is not None else rng.randint(30, 400)
+    base_er = TIER_ER[tier] * rng.uniform(0.5, 1.8)
+    video_share = rng.uniform(0.35, 0.85)
+    sponsored_share = rng.uniform(0.0, 0.25)
+    yearly_growth = rng.uniform(-0.05, 0.9)
+    start = AS_OF - timedelta(days=max(0, n_days - 1))
+
+    # Follower trend: compounding growth with noise, ending at today's followers.
+    daily_rate = (1 + yearly_growth) ** (1 / 365) - 1
+    series = []
+    level = followers / (1 + daily_rate) ** max(0, n_days - 1)
+    for offset in range(n_days):
+        level *= 1 + daily_rate + rng.gauss(0, 0.002)
+        series.append(max(1, round(level)))
+    if series:
+        series[-1] = followers
+    trend_days = [start + timedelta(days=offset) for offset in range(n_days)]
+
+    post_list = _posts(account, rng, n_posts, trend_days, series, followers, base_er,
+                       video_share, sponsored_share, niche_tags)
+    video = [p for p in post_list if p["video"]]
+    non_video = [p for p in post_list if not p["video"]]
+    paid = [p for p in post_list if p["sponsored"]]
+    engagement_series = [
+        round(base_er * rng.uniform(0.7, 1.3), 2) for _ in trend_days
+    ]
+
+    def med(values: list[float]) -> float | None:
+        return round(statistics.median(values), 2) if values else None
+
+    def avg(values: list[float]) -> float | None:
+        return round(statistics.fmean(values), 2) if values else None
+
+    def er_of(items: list[dict[str, Any]]) -> float | None:
+        return avg([p["er"] for p in items])
+
+    recent = [p for p in post_list if p["posted_at"] >= _epoch(AS_OF - timedelta(days=90))]
+    median_views = med([p["views"] for p in recent or post_list])
+    processed = _vendor_date(AS_OF)
+    brand_accounts = [b for b in BRANDS if any(b[1] in p["mentions"] for p in post_list)]
+    mention_handles = sorted({m for p in post_list for m in p["mentions"]})
+    tag_counts: dict[str, int] = {}
+    for p in post_list:
+        for tag in p["hashtags"]:
+            tag_counts[tag] = tag_counts.get(tag, 0) + 1
+    pool = instagram_pool()[:NORMAL_CREATORS]
+    others = [a for a in pool if a.index != account.index]
+    look_alikes = rng.sample(others, k=min(len(others), rng.randint(6, 10)))
+    quality = {
+        "engagement_rate": rng.randint(1, 5),
+        "effective_followers": rng.randint(1, 5),
+        "consistency": rng.randint(0, 5),
+        "authentic_audience": rng.randint(0, 5),
+    }
+    score = round(sum(quality.values()) / 20 * 80 + rng.uniform(5, 20))
+
+    def growth(days_back: int, values: list[float]) -> float:
+        if len(values) <= days_back or not values[-days_back - 1]:
+            return 0
+        return round((values[-1] - values[-days_back - 1]) / values[-days_back - 1] * 100, 2)
+
+    overview_er = er_of(post_list)
+    return {
+        "profile_overview": {
+            "handle": account.username,
+            "followers_count": followers,
+            "post_count": n_posts,
+            "following_count": rng.randint(80, 2500),
+            "ig_user_id": account.platform_user_id,
+            "content_per_week": round(n_posts / max(1, n_days) * 7, 2),
+            "engagement": overview_er,
+            "influencer_tier": tier,
+            "last_processed_at": processed,
+        },
+        "profile_details": {
+            "biography": f"{niche_label} · {city} 📍\nCollabs: {account.email}",
+            "mobile": None,
+            "gender": rng.choice(["male", "female", None]),
+            "age_group": rng.choice(["18-24", "25-34", "35-44"]),
+            "category": niche_label,
+            "interests": rng.sample(["Travel", "Food", "Sports", "Music", "Fashion", "Tech"], 2),
+            "location": city,
+            "country": country,
+            "mentions": mention_handles[:20],
+            "hashtags": sorted(tag_counts, key=lambda t: -tag_counts[t])[:15],
+            "brand_mentions": [b[1] for b in brand_accounts],
+            "mentions_details": [_account_ref(h.replace(".", " ").title(), h) for h in mention_handles[:20]],
+            "brand_mentions_details": [_account_ref(n, h) for n, h in brand_accounts],
+            "look_alike_creators": [_account_ref(a.name, a.username) for a in look_alikes],
+            "ig_user_id": account.platform_user_id,
+            "ig_category": niche_label,
+            "quality": {
+                "profile_quality_score": min(100, score),
+                "profile_quality_rating": round(min(100, score) / 20),
+                **quality,
+            },
+            "languages": rng.sample(["English", "Hindi", "Spanish", "Portuguese", "French"], 2),
+            "email": None,
+            "handle": account.username,
+            "handle_link": f"https://www.instagram.com/{account.username}/",
+            "full_name": account.name,
+            "image_url": "",
+            "external_link": [f"https://linktr.ee/{account.username}"],
+            "last_processed_at": processed,
+        },
+        "get_reach_and_engagement_details": {
+            "non_video_engagement": er_of(non_video),
+            "non_video_average_comments": avg([p["comments_count"] for p in non_video]),
+            "non_video_reach": med([p["views"] * 0.9 for p in non_video]),
+            "non_video_average_views": avg([p["views"] for p in non_video]),
+            "non_video_average_likes": avg([p["likes_count"] for p in non_video]),
+            "median_views": median_views,
+            "median_unique_viewers": round(median_views * 0.95) if median_views else None,
+            "effective_follower_rate": round(median_views / followers * 100, 1) if median_views else None,
+            "median_comments": med([p["comments_count"] for p in post_list]),
+            "median_likes": med([p["likes_count"] for p in post_list]),
+            "popular_post_type": "Reels" if len(video) >= len(non_video) else "Images",
+            "estimated_story_reach": round(followers * rng.uniform(0.03, 0.08)),
+            "estimted_story_views": round(followers * rng.uniform(0.035, 0.09)),
+            "ig_user_id": account.platform_user_id,
+            "paid_post_average_views": avg([p["views"] for p in paid]),
+            "paid_post_average_comments": avg([p["comments_count"] for p in paid]),
+            "paid_post_average_likes": avg([p["likes_count"] for p in paid]),
+            "paid_post_engagement": er_of(paid),
+            "handle": account.username,
+            "average_views": avg([p["views"] for p in post_list]),
+            "average_unique_viewers": avg([p["views"] * 0.95 for p in post_list]),
+            "overall_engagement": overview_er,
+            "average_comments": avg([p["comments_count"] for p in post_list]),
+            "average_likes": avg([p["likes_count"] for p in post_list]),
+            "video_engagement": er_of(video),
+            "video_average_comments": avg([p["comments_count"] for p in video]),
+            "video_average_likes": avg([p["likes_count"] for p in video]),
+            "last_processed_at": processed,
+        },
+        "get_posts": {"video_posts": video, "non_video_posts": non_video},
+        "get_growth_trends": {
+            "handle": account.username,
+            "monthly_followers": growth(30, series),
+            "quaterly_followers": growth(90, series),
+            "yearly_followers": growth(365, series),
+            "monthly_engagement": growth(30, engagement_series),
+            "quaterly_engagement": growth(90, engagement_series),
+            "yearly_engagement": growth(365, engagement_series),
+            "cumulative_followers_trends": [
+                {day.isoformat(): {"followers": value}} for day, value in zip(trend_days, series, strict=True)
+            ],
+            "engagement_trends": [
+                {day.isoformat(): {"engagement": value}}
+                for day, value in zip(trend_days, engagement_series, strict=True)
+            ],
+            "last_processed_at": processed,
+            "ig_user_id": account.platform_user_id,
+        },
+        "get_audience": {"status": "locked"} if account.index % 4 == 1 else None,
+        "unrelated_data": {"status": "locked"},
+    }
+
+
+def _epoch(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def _account_ref(name: str, username: str) -> dict[str, str]:
+    return {
+        "name": name,
+        "username": username,
+        "image_url": "",
+        "handle_link": f"https://www.instagram.com/{username}/",
+    }
+
+
+def _shortcode(rng: random.Random) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+    return "C" + "".join(rng.choice(alphabet) for _ in range(10))
+
+
+def _posts(
+    account: SandboxAccount,
+    rng: random.Random,
+    n_posts: int,
+    trend_days: list[date],
+    followers_series: list[int],
+    followers: int,
+    base_er: float,
+    video_share: float,
+    sponsored_share: float,
+    niche_tags: list[str],
+) -> list[dict[str, Any]]:
+    if not n_posts or not trend_days:
+        return []
+    # Creators post at their own favourite hours (UTC) and weekdays, with spread.
+    favourite_hours = rng.sample(range(6, 23), 3)
+    posts = []
+    for _ in range(n_posts):
+        day_index = rng.randrange(len(trend_days))
+        day = trend_days[day_index]
+        at_followers = followers_series[day_index]
+        hour = rng.choice(favourite_hours) if rng.random() < 0.7 else rng.randrange(24)
+        posted = datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60), tzinfo=UTC)
+        video = rng.random() < video_share
+        sponsored = rng.random() < sponsored_share
+        er = max(0.05, rng.lognormvariate(math.log(base_er * (1.25 if video else 0.85)), 0.55))
+        if sponsored:
+            er *= rng.uniform(0.55, 0.95)
+        engagements = at_followers * er / 100
+        comments = max(0, round(engagements * rng.uniform(0.01, 0.06)))
+        likes = max(0, round(engagements) - comments)
+        reach_factor = rng.lognormvariate(math.log(0.9 if video else 0.3), 0.6)
+        views = at_followers * reach_factor
+        tags = rng.sample(niche_tags, k=rng.randint(1, 4))
+        mentions = []
+        if sponsored:
+            brand = rng.choice(BRANDS)
+            mentions.append(brand[1])
+            tags += ["ad", "sponsored"]
+        if rng.random() < 0.2:
+            mentions.append(instagram_pool()[rng.randrange(NORMAL_CREATORS)].username)
+        caption = rng.choice(CAPTIONS) + "\n\n" + " ".join(f"#{t}" for t in tags)
+        if mentions:
+            caption += "\n" + " ".join(f"@{m}" for m in mentions)
+        posts.append(
+            {
+                "shortcode": _shortcode(rng),
+                "hashtags": tags,
+                "caption": caption,
+                "comments_count": comments,
+                "likes_count": likes,
+                "er": round((likes + comments) / max(1, at_followers) * 100, 2),
+                "views": views if not video else round(views),
+                "posted_at": int(posted.timestamp()),
+                "posted_date": format_datetime(posted, usegmt=True),
+                "image_url": "",
+                "sponsored": sponsored,
+                "external_links": [],
+                "video": video,
+                "post_type": rng.choice(["REEL", "REEL", "VIDEO"]) if video else rng.choice(["IMAGE", "CAROUSEL_ALBUM"]),
+                "mentions": mentions,
+                "location_name": rng.choice(["", "", CITIES[account.index % len(CITIES)][0]]),
+            }
+        )
+    posts.sort(key=lambda p: p["posted_at"], reverse=True)
+    return posts
+
+
+def _all_nulls() -> dict[str, Any]:
+    """Every section present, every value null: the vendor before it has processed anything."""
+    return {
+        "profile_overview": dict.fromkeys(
+            ["handle", "followers_count", "post_count", "following_count", "content_per_week",
+             "engagement", "influencer_tier", "last_processed_at"]
+        ),
+        "profile_details": {
+            **dict.fromkeys(["biography", "category", "location", "country", "full_name",
+                             "quality", "mentions", "hashtags", "look_alike_creators"]),
+        },
+        "get_reach_and_engagement_details": dict.fromkeys(
+            ["median_views", "effective_follower_rate", "video_engagement",
+             "non_video_engagement", "estimted_story_views", "paid_post_engagement"]
+        ),
+        "get_posts": {"video_posts": None, "non_video_posts": None},
+        "get_growth_trends": {
+            "quaterly_followers": None,
+            "cumulative_followers_trends": None,
+            "engagement_trends": None,
+        },
+        "get_audience": None,
+        "unrelated_data": None,
+    }
+
+
+HOSTILE_TEXT = (
+    "<script>alert('bio')</script><img src=x onerror=alert(1)><style>body{display:none}</style>"
+    " [click me](javascript:alert(1)) ![img](https://example.invalid/x.png) $\\frac{a}{b}$"
+    " :red[alarm] **bold** \u202eتجربة RTL\u202c 🧨"
+)
+
+
+def _make_hostile(data: dict[str, Any]) -> None:
+    """Markup everywhere the vendor passes free text through."""
+    details = data["profile_details"]
+    details["biography"] = HOSTILE_TEXT
+    details["full_name"] = "<b>Not bold</b> [link](javascript:alert(2))"
+    details["location"] = "<img src=x onerror=alert(3)>"
+    details["category"] = ":blue[Category] $x^2$"
+    details["handle_link"] = "javascript:alert(4)"
+    details["external_link"] = ["javascript:alert(5)", "=HYPERLINK(\"http://evil.example\")"]
+    details["hashtags"] = ["<script>x</script>", "=cmd|' /C calc'!A0", *details["hashtags"]]
+    details["look_alike_creators"][0]["name"] = "<script>alert('look')</script>"
+    details["look_alike_creators"][0]["handle_link"] = "javascript:alert(6)"
+    for index, post in enumerate(data["get_posts"]["video_posts"][:5]):
+        post["caption"] = HOSTILE_TEXT + ("x" * 100_000 if index == 0 else "")
+        post["location_name"] = "+SUM(1,2)"
+        post["hashtags"] = ["<b>tag</b>", "@SUM(A1)", "-2+3"]
+
+
+def _make_quirky(data: dict[str, Any]) -> None:
+    """Numeric strings, float counts, unknown keys and a locked audience."""
+    overview = data["profile_overview"]
+    overview["followers_count"] = str(overview["followers_count"])
+    overview["engagement"] = str(overview["engagement"])
+    overview["new_vendor_field"] = {"introduced": "2026"}
+    data["get_reach_and_engagement_details"]["median_views"] = str(
+        data["get_reach_and_engagement_details"]["median_views"]
+    )
+    for post in data["get_posts"]["non_video_posts"]:
+        post["likes_count"] = float(post["likes_count"]) + 0.4
+        post["comments_count"] = str(post["comments_count"])
+    data["get_audience"] = {"status": "locked"}
+    data["brand_new_section"] = {"anything": [1, 2, 3]}

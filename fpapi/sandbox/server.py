@@ -1,0 +1,474 @@
+"""The sandbox: an emulator of the First Party API contract, served over real HTTP on loopback.
+
+It checks the bearer token, answers in the vendor's shapes (error bodies included), and serves
+the creator-facing consent page that a verification URL points to: Allow sends the browser
+back to the redirect URL with ``token`` and ``state``, Deny with ``error=access_denied``.
+Knobs for tests: added latency, a failure rate and a burst of 429s.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import random
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+from fpapi.client import DEFAULT_PATHS, ApiPaths
+from fpapi.redact import register_secret
+from fpapi.sandbox.creators import SandboxAccount, build_insights, instagram_pool, youtube_pool
+
+__all__ = ["API_PREFIX", "Knobs", "Sandbox"]
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+CONSENT_PREFIX = "/consent/"
+KNOBS_PATH = "/_sandbox/knobs"
+CONNECTORS = ("instagram", "youtube")
+MAX_BODY_BYTES = 64 * 1024
+RATE_LIMIT_RETRY_AFTER_S = 1
+
+
+@dataclass
+class Knobs:
+    """Fault injection for tests; change them at any time, from any thread."""
+
+    latency_s: float = 0.0  # added to every API call
+    failure_rate: float = 0.0  # share of insight calls that answer 503 with an HTML body
+    burst_429: int = 0  # the next N API calls answer 429 with Retry-After
+
+
+@dataclass
+class _Session:
+    state: str
+    connector: str
+    redirect_url: str
+    token: str | None = None
+    token_used: bool = False
+    account: SandboxAccount | None = None
+
+
+@dataclass
+class _State:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    sessions: dict[str, _Session] = field(default_factory=dict)  # by consent id
+    by_state: dict[str, str] = field(default_factory=dict)  # state -> consent id
+    insights_cache: dict[str, bytes] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
+
+
+class Sandbox:
+    """Run the emulator on 127.0.0.1 in a daemon thread: ``with Sandbox() as sb: sb.base_url``."""
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        paths: ApiPaths = DEFAULT_PATHS,
+        knobs: Knobs | None = None,
+    ) -> None:
+        self.token = token or secrets.token_urlsafe(24)
+        register_secret(self.token)
+        self.paths = paths
+        self.knobs = knobs or Knobs()
+        self._state = _State()
+        self._accounts = {a.creator_id: a for a in (*instagram_pool(), *youtube_pool())}
+        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    @property
+    def root_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def base_url(self) -> str:
+        """What to configure as ``FPAPI_BASE_URL``."""
+        return self.root_url + API_PREFIX
+
+    def start(self) -> Sandbox:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, name="fpapi-sandbox", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- for tests: what a creator does in the browser -----------------------------------
+
+    @staticmethod
+    def accounts(connector: str = "instagram") -> tuple[SandboxAccount, ...]:
+        return instagram_pool() if connector == "instagram" else youtube_pool()
+
+    def approve(self, state: str, *, username: str | None = None) -> str:
+        """Press Allow on the consent page for ``state``; returns the token the creator gets."""
+        with self._state.lock:
+            session = self._session_for_state(state)
+            account = self._pick_account(session, username)
+            return self._issue_token(session, account)
+
+    def redirect_for(self, state: str, *, allow: bool = True, username: str | None = None) -> str:
+        """The URL the creator's browser lands on after pressing Allow or Deny."""
+        with self._state.lock:
+            session = self._session_for_state(state)
+            if not allow:
+                return _with_query(session.redirect_url, error="access_denied", state=state)
+            token = self._issue_token(session, self._pick_account(session, username))
+            return _with_query(session.redirect_url, token=token, state=state)
+
+    def _session_for_state(self, state: str) -> _Session:
+        consent_id = self._state.by_state.get(state)
+        if consent_id is None:
+            raise KeyError("No verification URL was created for this state.")
+        return self._state.sessions[consent_id]
+
+    def _pick_account(self, session: _Session, username: str | None) -> SandboxAccount:
+        pool = self.accounts(session.connector)
+        if username:
+            for account in pool:
+                if account.username == username:
+                    return account
+            raise KeyError(f"No sandbox {session.connector} account {username!r}.")
+        return pool[int.from_bytes(session.state.encode()[-4:].ljust(4, b"\0"), "big") % len(pool)]
+
+    def _issue_token(self, session: _Session, account: SandboxAccount) -> str:
+        session.token = secrets.token_urlsafe(24)
+        session.token_used = False
+        session.account = account
+        register_secret(session.token)
+        return session.token
+
+    # --- HTTP ----------------------------------------------------------------------------
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        sandbox = self
+
+        class Handler(BaseHTTPRequestHandler):
+            server_version = "fpapi-sandbox/1"
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                # Paths only: a query string could carry a token.
+                log.debug("sandbox %s %s", self.command, urlsplit(self.path).path)
+
+            def do_GET(self) -> None:  # noqa: N802
+                sandbox._dispatch(self, "GET")
+
+            def do_POST(self) -> None:  # noqa: N802
+                sandbox._dispatch(self, "POST")
+
+        return Handler
+
+    def _dispatch(self, request: BaseHTTPRequestHandler, method: str) -> None:
+        path = urlsplit(request.path).path
+        try:
+            if path.startswith(CONSENT_PREFIX):
+                self._consent(request, method, path.removeprefix(CONSENT_PREFIX))
+                return
+            if path == KNOBS_PATH and method == "POST":
+                self._set_knobs(request)
+                return
+            if not path.startswith(API_PREFIX):
+                _send_json(request, 404, _error("not_found", "No such path on this API."))
+                return
+            self._api(request, method, path.removeprefix(API_PREFIX))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _authorised(self, request: BaseHTTPRequestHandler) -> bool:
+        given = request.headers.get("Authorization", "")
+        expected = f"Bearer {self.token}"
+        if secrets.compare_digest(given.encode(), expected.encode()):
+            return True
+        _send_json(request, 401, _error("unauthorized", "Missing or invalid API token."))
+        return False
+
+    def _api(self, request: BaseHTTPRequestHandler, method: str, path: str) -> None:
+        body = _read_body(request)
+        if not self._authorised(request):
+            return
+        knobs = self.knobs
+        if knobs.latency_s > 0:
+            time.sleep(knobs.latency_s)
+        with self._state.lock:
+            burst = knobs.burst_429 > 0
+            if burst:
+                knobs.burst_429 -= 1
+        if burst:
+            _send_json(
+                request,
+                429,
+                _error("rate_limited", "Too many requests."),
+                headers={"Retry-After": str(RATE_LIMIT_RETRY_AFTER_S)},
+            )
+            return
+        insights_prefix, _, insights_suffix = self.paths.insights.partition("{creator_id}")
+        if method == "POST" and path == self.paths.verification_url:
+            self._create_link(request, body)
+        elif method == "POST" and path == self.paths.verify:
+            self._verify(request, body)
+        elif (
+            method == "GET"
+            and path.startswith(insights_prefix)
+            and path.endswith(insights_suffix)
+        ):
+            creator_id = path[len(insights_prefix) : len(path) - len(insights_suffix)]
+            self._insights(request, creator_id)
+        else:
+            _send_json(request, 404, _error("not_found", "No such endpoint."))
+
+    def _create_link(self, request: BaseHTTPRequestHandler, body: Any) -> None:
+        if not isinstance(body, dict):
+            _send_json(request, 400, _error("invalid_request", "Body must be a JSON object."))
+            return
+        connector = str(body.get("connector") or "").lower()
+        redirect_url = body.get("redirectUrl")
+        state = body.get("state")
+        if connector not in CONNECTORS:
+            _send_json(
+                request, 400, _error("invalid_connector", "connector must be instagram or youtube.")
+            )
+            return
+        parts = urlsplit(redirect_url) if isinstance(redirect_url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            _send_json(
+                request, 400, _error("invalid_redirect_url", "redirectUrl must be an absolute http(s) URL.")
+            )
+            return
+        if not isinstance(state, str) or not state:
+            _send_json(request, 400, _error("invalid_state", "state must be a non-empty string."))
+            return
+        consent_id = secrets.token_urlsafe(12)
+        with self._state.lock:
+            self._state.sessions[consent_id] = _Session(state, connector, redirect_url)
+            self._state.by_state[state] = consent_id
+        _send_json(
+            request, 200, {"redirectUrl": f"{self.root_url}{CONSENT_PREFIX}{consent_id}", "state": state}
+        )
+
+    def _verify(self, request: BaseHTTPRequestHandler, body: Any) -> None:
+        state = body.get("state") if isinstance(body, dict) else None
+        token = body.get("token") if isinstance(body, dict) else None
+        with self._state.lock:
+            consent_id = self._state.by_state.get(state) if isinstance(state, str) else None
+            session = self._state.sessions.get(consent_id) if consent_id else None
+            if session is None or not session.token or not isinstance(token, str):
+                failure = ("invalid_state", "No verification is pending for this state.")
+            elif not secrets.compare_digest(session.token.encode(), token.encode()):
+                failure = ("invalid_token", "The token does not match this state.")
+            elif session.token_used:
+                failure = ("token_already_used", "This token was already exchanged.")
+            else:
+                failure = None
+                session.token_used = True
+        if failure is not None or session is None or session.account is None:
+            code, message = failure or ("invalid_state", "No verification is pending.")
+            _send_json(
+                request,
+                200,
+                {
+                    "state": state,
+                    "status": "failed",
+                    "connector": session.connector if session else None,
+                    "creator_id": None,
+                    "user_info": None,
+                    "error_info": {"code": code, "message": message},
+                },
+            )
+            return
+        account = session.account
+        _send_json(
+            request,
+            200,
+            {
+                "state": state,
+                "status": "success",
+                "connector": account.connector,
+                "creator_id": account.creator_id,
+                "user_info": account.user_info(),
+                "error_info": None,
+            },
+        )
+
+    def _insights(self, request: BaseHTTPRequestHandler, creator_id: str) -> None:
+        account = self._accounts.get(creator_id)
+        if account is None or account.connector != "instagram":
+            _send_json(request, 404, _error("creator_not_found", "No Instagram creator with this id."))
+            return
+        with self._state.lock:
+            fail = self.knobs.failure_rate > 0 and self._state.rng.random() < self.knobs.failure_rate
+            body = self._state.insights_cache.get(creator_id)
+        if fail:
+            _send(request, 503, b"<html><body><h1>503 Service Unavailable</h1></body></html>", "text/html")
+            return
+        if body is None:
+            body = json.dumps(build_insights(account), ensure_ascii=False).encode()
+            with self._state.lock:
+                self._state.insights_cache[creator_id] = body
+        _send(request, 200, body, "application/json")
+
+    def _set_knobs(self, request: BaseHTTPRequestHandler) -> None:
+        body = _read_body(request)
+        if not self._authorised(request):
+            return
+        if not isinstance(body, dict):
+            _send_json(request, 400, _error("invalid_request", "Body must be a JSON object."))
+            return
+        with self._state.lock:
+            for name in ("latency_s", "failure_rate", "burst_429"):
+                if name in body:
+                    setattr(self.knobs, name, type(getattr(self.knobs, name))(body[name]))
+            current = dict(vars(self.knobs))
+        _send_json(request, 200, current)
+
+    # --- the creator-facing consent page ---------------------------------------------------
+
+    def _consent(self, request: BaseHTTPRequestHandler, method: str, consent_id: str) -> None:
+        with self._state.lock:
+            session = self._state.sessions.get(consent_id)
+        if session is None:
+            _send(request, 404, _page("Link not found", "<p>This verification link is not valid.</p>"), "text/html; charset=utf-8")
+            return
+        if method == "GET":
+            _send(request, 200, self._consent_page(session), "text/html; charset=utf-8")
+            return
+        form = parse_qs(_read_raw(request).decode("utf-8", "replace"))
+        decision = (form.get("decision") or [""])[0]
+        if decision == "allow":
+            username = (form.get("account") or [None])[0]
+            with self._state.lock:
+                try:
+                    account = self._pick_account(session, username)
+                except KeyError:
+                    account = self._pick_account(session, None)
+                token = self._issue_token(session, account)
+            target = _with_query(session.redirect_url, token=token, state=session.state)
+        else:
+            target = _with_query(session.redirect_url, error="access_denied", state=session.state)
+        request.send_response(HTTPStatus.SEE_OTHER)
+        request.send_header("Location", target)
+        request.send_header("Content-Length", "0")
+        request.send_header("Cache-Control", "no-store")
+        request.end_headers()
+
+    def _consent_page(self, session: _Session) -> bytes:
+        default = self._pick_account(session, None)
+        options = "".join(
+            f'<option value="{html.escape(a.username)}"{" selected" if a == default else ""}>'
+            f"{html.escape(a.name)} (@{html.escape(a.username.lstrip('@'))})</option>"
+            for a in self.accounts(session.connector)
+        )
+        platform = "Instagram" if session.connector == "instagram" else "YouTube"
+        body = f"""
+<p class="banner">Sandbox: no real {platform} account is used.</p>
+<h1>Share your {platform} insights</h1>
+<p>An analyst asked to see first-party insights for your {platform} account. They will see
+your profile, posts and engagement figures. You can revoke access at any time.</p>
+<form method="post">
+  <label for="account">Log in as</label>
+  <select id="account" name="account">{options}</select>
+  <div class="buttons">
+    <button type="submit" name="decision" value="allow">Allow</button>
+    <button type="submit" name="decision" value="deny">Deny</button>
+  </div>
+</form>"""
+        return _page(f"Connect {platform}", body)
+
+
+# --- small HTTP helpers ---------------------------------------------------------------------
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def _read_raw(request: BaseHTTPRequestHandler) -> bytes:
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    return request.rfile.read(min(max(0, length), MAX_BODY_BYTES)) if length else b""
+
+
+def _read_body(request: BaseHTTPRequestHandler) -> Any:
+    raw = _read_raw(request)
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _send(
+    request: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    content_type: str,
+    headers: dict[str, str] | None = None,
+) -> None:
+    request.send_response(status)
+    request.send_header("Content-Type", content_type)
+    request.send_header("Content-Length", str(len(body)))
+    request.send_header("Cache-Control", "no-store")
+    for name, value in (headers or {}).items():
+        request.send_header(name, value)
+    request.end_headers()
+    request.wfile.write(body)
+
+
+def _send_json(
+    request: BaseHTTPRequestHandler,
+    status: int,
+    data: Any,
+    headers: dict[str, str] | None = None,
+) -> None:
+    _send(request, status, json.dumps(data).encode(), "application/json", headers)
+
+
+def _with_query(url: str, **params: str) -> str:
+    """Append ``params`` to ``url``, keeping any query string it already has."""
+    parts = urlsplit(url)
+    extra = urlencode(params)
+    query = f"{parts.query}&{extra}" if parts.query else extra
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def _page(title: str, body: str) -> bytes:
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 34rem; margin: 3rem auto; padding: 0 1rem;
+       color: #1f2933; }}
+.banner {{ background: #fff4d6; border: 1px solid #f0c36d; padding: .5rem .75rem;
+           border-radius: .4rem; font-size: .9rem; }}
+label {{ display: block; margin: 1rem 0 .25rem; font-weight: 600; }}
+select {{ width: 100%; padding: .4rem; }}
+.buttons {{ display: flex; gap: .75rem; margin-top: 1.25rem; }}
+button {{ padding: .6rem 1.4rem; border-radius: .4rem; border: 1px solid #52606d;
+          font-size: 1rem; cursor: pointer; background: #fff; }}
+button[value=allow] {{ background: #1f6feb; color: #fff; border-color: #1f6feb; }}
+</style></head><body>{body}</body></html>""".encode()

@@ -1,0 +1,113 @@
+"""The app's configuration: environment first, then ``.streamlit/secrets.toml``'s ``[fpapi]`` table.
+
+No base URL configured means "use the embedded sandbox". Pure: the caller passes the
+environment and the secrets table, so this is tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fpapi.cache import DEFAULT_TTL_S
+from fpapi.client import DEFAULT_PATHS, ApiPaths
+from fpapi.datadir import default_data_dir
+
+__all__ = ["DEFAULT_PUBLIC_URL", "SETTINGS_TABLE", "Settings", "SettingsError", "load_settings"]
+
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
+
+# name in the environment -> (key in the [fpapi] secrets table, what it is)
+SETTINGS_TABLE: dict[str, tuple[str, str]] = {
+    "FPAPI_BASE_URL": ("base_url", "The vendor's API root, e.g. https://api.vendor.example/api/v1. Unset: the embedded sandbox."),
+    "FPAPI_TOKEN": ("token", "The vendor's API token, sent as a Bearer token."),
+    "FPAPI_PUBLIC_URL": ("public_url", f"Where analysts and creators reach this app; the callback is {{this}}/callback. Default {DEFAULT_PUBLIC_URL}."),
+    "FPAPI_DATA_DIR": ("data_dir", "Where the insight cache and the roster live. Default ~/.local/share/creator-insights-studio."),
+    "FPAPI_CACHE_TTL_S": ("cache_ttl_s", f"How long fetched insights count as fresh, in seconds. Default {DEFAULT_TTL_S}."),
+    "FPAPI_PATH_VERIFICATION_URL": ("path_verification_url", f"Create Verification URL path. Default {DEFAULT_PATHS.verification_url}."),
+    "FPAPI_PATH_VERIFY": ("path_verify", f"Verify Creator path. Default {DEFAULT_PATHS.verify}."),
+    "FPAPI_PATH_INSIGHTS": ("path_insights", f"Insights path, with {{creator_id}}. Default {DEFAULT_PATHS.insights}."),
+}  # fmt: skip
+
+
+class SettingsError(ValueError):
+    """A configuration value is unusable; ``str()`` says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_url: str | None
+    token: str = field(repr=False, default="")
+    public_url: str = DEFAULT_PUBLIC_URL
+    data_dir: Path = field(default_factory=default_data_dir)
+    cache_ttl_s: float = DEFAULT_TTL_S
+    paths: ApiPaths = DEFAULT_PATHS
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return not self.base_url
+
+    @property
+    def callback_url(self) -> str:
+        return f"{self.public_url}/callback"
+
+
+def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> Settings:
+    """Read every setting, the environment winning over ``secrets``; raise SettingsError if bad."""
+    table = secrets or {}
+
+    def value(env_name: str) -> str | None:
+        key = SETTINGS_TABLE[env_name][0]
+        raw = environ.get(env_name)
+        if raw is None or raw.strip() == "":
+            raw = table.get(key)
+        if raw is None:
+            return None
+        text = str(raw).strip()
+        return text or None
+
+    base_url = value("FPAPI_BASE_URL")
+    if base_url is not None:
+        _require_http_url("FPAPI_BASE_URL", base_url)
+        base_url = base_url.rstrip("/")
+    token = value("FPAPI_TOKEN") or ""
+    if base_url and not token:
+        raise SettingsError(
+            "FPAPI_BASE_URL is set but FPAPI_TOKEN is not. Set the vendor's API token in the "
+            "environment or in .streamlit/secrets.toml, or unset FPAPI_BASE_URL to use the sandbox."
+        )
+    public_url = (value("FPAPI_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
+    _require_http_url("FPAPI_PUBLIC_URL", public_url)
+    data_dir_text = value("FPAPI_DATA_DIR")
+    data_dir = Path(data_dir_text).expanduser() if data_dir_text else default_data_dir()
+    ttl_text = value("FPAPI_CACHE_TTL_S")
+    try:
+        ttl = float(ttl_text) if ttl_text else DEFAULT_TTL_S
+    except ValueError:
+        ttl = -1.0
+    if ttl < 0:
+        raise SettingsError(f"FPAPI_CACHE_TTL_S must be a number of seconds, not {ttl_text!r}.")
+    paths = ApiPaths(
+        verification_url=value("FPAPI_PATH_VERIFICATION_URL") or DEFAULT_PATHS.verification_url,
+        verify=value("FPAPI_PATH_VERIFY") or DEFAULT_PATHS.verify,
+        insights=value("FPAPI_PATH_INSIGHTS") or DEFAULT_PATHS.insights,
+    )
+    if "{creator_id}" not in paths.insights:
+        raise SettingsError("FPAPI_PATH_INSIGHTS must contain {creator_id}.")
+    return Settings(
+        base_url=base_url,
+        token=token,
+        public_url=public_url,
+        data_dir=data_dir,
+        cache_ttl_s=ttl,
+        paths=paths,
+    )
+
+
+def _require_http_url(name: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"{name} must be an absolute http(s) URL such as https://example.com, not {url!r}.")
