@@ -22,6 +22,7 @@ CACHE_DB_NAME = "cache.db"
 # Small values stay inside SQLite; larger ones go to JSON files beside it.
 MIN_FILE_SIZE_BYTES = 256 * 1024
 SQLITE_TIMEOUT_S = 30
+PRIVATE_FILE_MODE = 0o600
 
 
 def open_json_cache(directory: Path) -> diskcache.Cache:
@@ -47,4 +48,6 @@ def _open(directory: Path) -> diskcache.Cache:
     )
     # Reading one row proves the file is a database, not just a file named like one.
     cache.get("__probe__")
+    for path in directory.glob(f"{CACHE_DB_NAME}*"):
+        path.chmod(PRIVATE_FILE_MODE)
     return cache

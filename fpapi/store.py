@@ -153,25 +153,29 @@ class Store:
 
     def pop_pending(self, state: str) -> PendingLink:
         """Claim a pending link exactly once; raise a LinkProblem saying why it cannot be."""
+        # Decide inside one transaction, raise after it: raising inside would roll back the
+        # write that records an expiry.
         with self._db.transact():
             link = self.get_link(state)
-            if link is None:
-                raise UnknownLink(
-                    "This verification link is not one this app created, or it was deleted. "
-                    "Ask the analyst for a new link."
-                )
-            now = self._clock()
-            link = self._with_expiry(link, now)
-            if link.status == "expired":
-                self._put_link(link)
-                raise LinkExpired(
-                    "This verification link has expired. Ask the analyst for a new link.", link
-                )
-            if link.status != "pending":
-                raise LinkAlreadyUsed(_used_sentence(link), link)
-            claimed = replace(link, status="claimed", status_at=now)
-            self._put_link(claimed)
-            return claimed
+            if link is not None:
+                now = self._clock()
+                link = self._with_expiry(link, now)
+                if link.status == "pending":
+                    link = replace(link, status="claimed", status_at=now)
+                    self._put_link(link)
+                    return link
+                if link.status == "expired":
+                    self._put_link(link)
+        if link is None:
+            raise UnknownLink(
+                "This verification link is not one this app created, or it was deleted. "
+                "Ask the analyst for a new link."
+            )
+        if link.status == "expired":
+            raise LinkExpired(
+                "This verification link has expired. Ask the analyst for a new link.", link
+            )
+        raise LinkAlreadyUsed(_used_sentence(link), link)
 
     def finish_link(
         self,

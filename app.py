@@ -1,0 +1,36 @@
+"""Creator Insights Studio: the frame around every page (config, sidebar, navigation)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.loaders import get_config
+from components.sidebar import render_api_status
+
+st.set_page_config(page_title="Creator Insights Studio", page_icon="📊", layout="wide")
+
+# Every page is registered on every run, the callback too: a creator's browser opens
+# /callback in a brand-new session, and an unregistered path answers "Page not found".
+page = st.navigation(
+    [
+        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/connect.py", title="Connect a creator", icon=":material/link:", url_path="connect"),
+        st.Page("pages/creators.py", title="Creators", icon=":material/group:", url_path="creators"),
+        st.Page("pages/insights.py", title="Insights", icon=":material/insights:", url_path="insights"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(
+            "pages/callback.py",
+            title="Verification",
+            icon=":material/verified:",
+            url_path="callback",
+            visibility="hidden",
+        ),
+    ]
+)
+
+config = get_config()
+render_api_status(config)
+if config.problem:
+    st.error(config.problem)
+    st.stop()
+page.run()

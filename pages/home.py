@@ -1,0 +1,44 @@
+"""Home: what the app does, and the next step for a first-time analyst."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.loaders import DataDirError, get_config, get_store
+
+st.title("Creator Insights Studio")
+st.write(
+    "Vet and compare social-media creators on their own first-party Instagram insights. "
+    "A creator consents through a verification link; the app then charts their follower "
+    "trend, engagement, content quality, top posts and look-alike creators, and puts several "
+    "creators side by side."
+)
+
+config = get_config()
+try:
+    store = get_store(config)
+    creators, links = store.creators(), store.links()
+except DataDirError as err:
+    st.error(str(err))
+    st.stop()
+
+pending = sum(1 for link in links if link.status == "pending")
+left, middle, right = st.columns(3)
+left.metric("Creators on the roster", len(creators))
+middle.metric("Links waiting for a creator", pending)
+right.metric("Links created", len(links))
+
+st.subheader("How it works")
+with st.container(border=True):
+    st.markdown("**1. Connect a creator.** Create a verification link and send it to the creator.")
+    st.page_link("pages/connect.py", label="Create a verification link", icon=":material/link:")
+with st.container(border=True):
+    st.markdown(
+        "**2. The creator consents.** They open the link, connect their account, and land back "
+        "on this app, which verifies them and adds them to the roster."
+    )
+    st.page_link("pages/creators.py", label="See the roster", icon=":material/group:")
+with st.container(border=True):
+    st.markdown("**3. Vet and compare.** Open a creator's insights, or compare several.")
+    st.page_link("pages/insights.py", label="Open insights", icon=":material/insights:")
+    st.page_link("pages/compare.py", label="Compare creators", icon=":material/compare_arrows:")

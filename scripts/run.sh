@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Install what the app needs into .venv and start it on http://localhost:8501.
+# With no FPAPI_BASE_URL configured it runs on the embedded sandbox.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python="${PYTHON:-python3.11}"
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"

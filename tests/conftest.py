@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fpapi.sandbox import Sandbox
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def load_fixture(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def vendor_insights() -> dict[str, Any]:
+    """The vendor page's insights sample, rebuilt as JSON (a fresh copy per test)."""
+    return copy.deepcopy(load_fixture("vendor_insights.json"))
+
+
+@pytest.fixture
+def vendor_verify() -> dict[str, Any]:
+    return copy.deepcopy(load_fixture("vendor_verify.json"))
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """One sandbox on loopback for the whole run; tests reset its knobs."""
+    with Sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def clean_sandbox(sandbox):
+    sandbox.knobs.latency_s = 0.0
+    sandbox.knobs.failure_rate = 0.0
+    sandbox.knobs.burst_429 = 0
+    yield sandbox
+    sandbox.knobs.latency_s = 0.0
+    sandbox.knobs.failure_rate = 0.0
+    sandbox.knobs.burst_429 = 0

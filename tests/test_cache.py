@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import os
+import random
+import stat
+from pathlib import Path
+
+import pytest
+
+from fpapi import Insights, ServerError
+from fpapi.cache import InsightCache
+
+CREATOR = "creator-1"
+
+
+# Random hex does not compress, so the entry is large enough to be stored as a file.
+INCOMPRESSIBLE = random.Random(1).randbytes(300_000).hex()
+
+
+class Clock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Fetcher:
+    def __init__(self, raw):
+        self.raw = raw
+        self.calls = 0
+        self.error: Exception | None = None
+
+    def __call__(self, creator_id: str) -> Insights:
+        self.calls += 1
+        if self.error:
+            raise self.error
+        return Insights.from_raw(self.raw)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def make_cache(path: Path, clock, **kwargs) -> InsightCache:
+    return InsightCache(path, api_base_url="https://api.example/v1", clock=clock, **kwargs)
+
+
+def test_fresh_entry_is_served_from_cache_until_the_ttl(tmp_path, clock, vendor_insights):
+    cache = make_cache(tmp_path / "c", clock, ttl_s=3600)
+    fetch = Fetcher(vendor_insights)
+    first = cache.get_or_fetch(CREATOR, fetch)
+    assert first.source == "api" and fetch.calls == 1
+    clock.now += 3599
+    second = cache.get_or_fetch(CREATOR, fetch)
+    assert second.source == "cache" and fetch.calls == 1 and second.age_s == 3599
+    assert second.insights.profile_overview.followers_count == 1257
+    clock.now += 2
+    third = cache.get_or_fetch(CREATOR, fetch)
+    assert third.source == "api" and fetch.calls == 2
+
+
+def test_refresh_bypasses_a_fresh_entry(tmp_path, clock, vendor_insights):
+    cache = make_cache(tmp_path / "c", clock)
+    fetch = Fetcher(vendor_insights)
+    cache.get_or_fetch(CREATOR, fetch)
+    assert cache.get_or_fetch(CREATOR, fetch, refresh=True).source == "api"
+    assert fetch.calls == 2
+
+
+def test_api_failure_returns_the_stale_entry_with_its_age(tmp_path, clock, vendor_insights):
+    cache = make_cache(tmp_path / "c", clock, ttl_s=60)
+    fetch = Fetcher(vendor_insights)
+    cache.get_or_fetch(CREATOR, fetch)
+    clock.now += 7200
+    fetch.error = ServerError("down", status_code=503)
+    result = cache.get_or_fetch(CREATOR, fetch)
+    assert result.stale and result.age_s == 7200 and result.error is fetch.error
+    assert result.insights.profile_overview.handle == "a_poetic_storyteller"
+
+
+def test_api_failure_with_nothing_cached_raises(tmp_path, clock, vendor_insights):
+    cache = make_cache(tmp_path / "c", clock)
+    fetch = Fetcher(vendor_insights)
+    fetch.error = ServerError("down", status_code=503)
+    with pytest.raises(ServerError):
+        cache.get_or_fetch(CREATOR, fetch)
+
+
+def test_entries_are_keyed_by_api_connector_and_creator(tmp_path, clock, vendor_insights):
+    one = make_cache(tmp_path / "c", clock)
+    one.put(CREATOR, vendor_insights)
+    other_api = InsightCache(tmp_path / "c", api_base_url="https://other.example/v1", clock=clock)
+    assert other_api.peek(CREATOR) is None
+    assert one.peek(CREATOR, connector="youtube") is None
+    assert one.peek("creator-2") is None
+    assert one.peek(CREATOR) is not None
+
+
+def test_entries_survive_a_restart(tmp_path, clock, vendor_insights):
+    make_cache(tmp_path / "c", clock).put(CREATOR, vendor_insights)
+    reopened = make_cache(tmp_path / "c", clock)
+    assert reopened.peek(CREATOR).insights.raw == vendor_insights
+
+
+def test_nothing_on_disk_is_a_pickle_and_the_directory_is_private(tmp_path, clock, vendor_insights):
+    directory = tmp_path / "c"
+    cache = make_cache(directory, clock)
+    cache.put(CREATOR, vendor_insights)
+    big = dict(vendor_insights, padding=INCOMPRESSIBLE)  # large enough to go to a file
+    cache.put("creator-big", big)
+    cache.close()
+    assert stat.S_IMODE(os.stat(directory).st_mode) == 0o700
+    files = [p for p in directory.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".val" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        assert b"\x80\x04\x95" not in data and b"\x80\x05\x95" not in data, path
+
+
+def test_a_corrupt_database_is_moved_aside_and_rebuilt(tmp_path, clock, vendor_insights):
+    directory = tmp_path / "c"
+    make_cache(directory, clock).put(CREATOR, vendor_insights)
+    (directory / "cache.db").write_bytes(b"this is not a database" * 100)
+    cache = make_cache(directory, clock)
+    assert cache.peek(CREATOR) is None
+    fetch = Fetcher(vendor_insights)
+    assert cache.get_or_fetch(CREATOR, fetch).source == "api"
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("c.corrupt-")]
+    assert len(aside) == 1 and (aside[0] / "cache.db").exists()
+
+
+def test_a_corrupt_value_file_is_dropped_and_refetched(tmp_path, clock, vendor_insights):
+    directory = tmp_path / "c"
+    cache = make_cache(directory, clock)
+    cache.put(CREATOR, dict(vendor_insights, padding=INCOMPRESSIBLE))
+    for path in directory.rglob("*.val"):
+        path.write_bytes(b"garbage")
+    fetch = Fetcher(vendor_insights)
+    assert cache.get_or_fetch(CREATOR, fetch).source == "api" and fetch.calls == 1

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fpapi.settings import DEFAULT_PUBLIC_URL, SettingsError, load_settings
+
+
+def test_no_base_url_means_the_sandbox():
+    settings = load_settings({})
+    assert settings.uses_sandbox and settings.public_url == DEFAULT_PUBLIC_URL
+    assert settings.callback_url == "http://localhost:8501/callback"
+    assert "creator-insights-studio" in str(settings.data_dir)
+
+
+def test_environment_wins_over_secrets(tmp_path):
+    secrets = {"base_url": "https://from-secrets.example/v1", "token": "secret-token", "public_url": "https://app.example"}
+    env = {"FPAPI_BASE_URL": "https://from-env.example/v1/", "FPAPI_DATA_DIR": str(tmp_path)}
+    settings = load_settings(env, secrets)
+    assert settings.base_url == "https://from-env.example/v1"
+    assert settings.token == "secret-token" and settings.public_url == "https://app.example"
+    assert settings.data_dir == Path(tmp_path)
+
+
+def test_the_token_never_shows_in_repr():
+    settings = load_settings({"FPAPI_BASE_URL": "https://x.example", "FPAPI_TOKEN": "tok-SECRET-1"})
+    assert "tok-SECRET-1" not in repr(settings)
+
+
+def test_paths_are_configurable():
+    settings = load_settings({"FPAPI_PATH_INSIGHTS": "/v2/ig/{creator_id}/stats"})
+    assert settings.paths.insights == "/v2/ig/{creator_id}/stats"
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"FPAPI_BASE_URL": "ftp://x"}, "absolute http(s) URL"),
+        ({"FPAPI_BASE_URL": "https://x.example"}, "FPAPI_TOKEN is not"),
+        ({"FPAPI_CACHE_TTL_S": "soon"}, "number of seconds"),
+        ({"FPAPI_PATH_INSIGHTS": "/insights"}, "{creator_id}"),
+        ({"FPAPI_PUBLIC_URL": "localhost:8501"}, "FPAPI_PUBLIC_URL"),
+    ],
+)
+def test_bad_values_say_what_to_fix(env, words):
+    with pytest.raises(SettingsError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        load_settings(env)
