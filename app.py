@@ -14,10 +14,24 @@ st.set_page_config(page_title="Creator Insights Studio", page_icon="📊", layou
 page = st.navigation(
     [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-        st.Page("pages/connect.py", title="Connect a creator", icon=":material/link:", url_path="connect"),
-        st.Page("pages/creators.py", title="Creators", icon=":material/group:", url_path="creators"),
-        st.Page("pages/insights.py", title="Insights", icon=":material/insights:", url_path="insights"),
-        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(
+            "pages/connect.py",
+            title="Connect a creator",
+            icon=":material/link:",
+            url_path="connect",
+        ),
+        st.Page(
+            "pages/creators.py", title="Creators", icon=":material/group:", url_path="creators"
+        ),
+        st.Page(
+            "pages/insights.py", title="Insights", icon=":material/insights:", url_path="insights"
+        ),
+        st.Page(
+            "pages/compare.py",
+            title="Compare",
+            icon=":material/compare_arrows:",
+            url_path="compare",
+        ),
         st.Page(
             "pages/callback.py",
             title="Verification",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from fpapi.client import DEFAULT_PATHS, ApiPaths, FirstPartyClient  # noqa: E402
-from fpapi.errors import (  # noqa: E402
+from fpapi.client import DEFAULT_PATHS, ApiPaths, FirstPartyClient
+from fpapi.errors import (
     APIStatusError,
     AuthError,
     BadRequest,
@@ -20,7 +20,7 @@ from fpapi.errors import (  # noqa: E402
     TransportError,
     VerificationFailed,
 )
-from fpapi.models import (  # noqa: E402
+from fpapi.models import (
     Account,
     Audience,
     GrowthTrends,
@@ -60,8 +60,8 @@ __all__ = [
     "RateLimited",
     "ReachAndEngagement",
     "ServerError",
-    "TrendPoint",
     "TransportError",
+    "TrendPoint",
     "VerificationFailed",
     "VerificationLink",
     "VerifiedCreator",

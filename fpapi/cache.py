@@ -6,6 +6,7 @@ What is stored is the vendor's raw JSON and the time it was fetched, nothing pic
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import zlib
@@ -122,17 +123,17 @@ class InsightCache:
                 now=self._clock(),
             )
         fetched_at = self.put(creator_id, insights.raw, connector=connector)
-        return CachedInsights(insights=insights, fetched_at=fetched_at, source="api", now=fetched_at)
+        return CachedInsights(
+            insights=insights, fetched_at=fetched_at, source="api", now=fetched_at
+        )
 
     def _read(self, key: str) -> dict[str, Any] | None:
         try:
             entry = self._cache.get(key)
         except (ValueError, OSError, zlib.error) as err:  # a damaged value: drop it, refetch
             log.warning("Dropping an unreadable cache entry in %s: %s", self.directory, err)
-            try:
+            with contextlib.suppress(OSError):
                 self._cache.delete(key)
-            except OSError:
-                pass
             return None
         if (
             not isinstance(entry, dict)

@@ -49,9 +49,7 @@ RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 MAX_RESPONSE_BYTES = 50 * 1024 * 1024
 USER_AGENT = f"creator-insights-studio/{__version__} (+fpapi; python-httpx/{httpx.__version__})"
 
-install_log_filter(
-    "httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2"
-)
+install_log_filter("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2")
 
 
 @dataclass(frozen=True)

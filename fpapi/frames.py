@@ -92,7 +92,9 @@ def posts(insights: Insights) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=POST_COLUMNS)
     frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True)
     frame = frame.astype(_POST_DTYPES)
-    return frame.sort_values("posted_at", ascending=False, na_position="last").reset_index(drop=True)
+    return frame.sort_values("posted_at", ascending=False, na_position="last").reset_index(
+        drop=True
+    )
 
 
 def _trend_frame(points: Iterable[TrendPoint]) -> pd.DataFrame:
@@ -123,7 +125,9 @@ def quality_scores(insights: Insights) -> pd.DataFrame:
     rows = []
     if quality is not None:
         if quality.profile_quality_score is not None:
-            rows.append(["profile_quality_score", "Profile quality", quality.profile_quality_score, 100.0])
+            rows.append(
+                ["profile_quality_score", "Profile quality", quality.profile_quality_score, 100.0]
+            )
         for field, label in QUALITY_SUBSCORES.items():
             score = getattr(quality, field)
             if score is not None:

@@ -110,4 +110,6 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
 def _require_http_url(name: str, url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SettingsError(f"{name} must be an absolute http(s) URL such as https://example.com, not {url!r}.")
+        raise SettingsError(
+            f"{name} must be an absolute http(s) URL such as https://example.com, not {url!r}."
+        )

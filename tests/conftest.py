@@ -43,3 +43,12 @@ def clean_sandbox(sandbox):
     sandbox.knobs.latency_s = 0.0
     sandbox.knobs.failure_rate = 0.0
     sandbox.knobs.burst_429 = 0
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """A fresh data directory and no configured API: the app runs on the embedded sandbox."""
+    for name in ("FPAPI_BASE_URL", "FPAPI_TOKEN", "FPAPI_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FPAPI_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 import logging
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import httpx
 import pytest
@@ -47,7 +47,11 @@ class Router:
 def make_client(router: Router, **kwargs) -> tuple[FirstPartyClient, list[float]]:
     sleeps: list[float] = []
     client = FirstPartyClient(
-        BASE, API_TOKEN, transport=httpx.MockTransport(router.handler), sleep=sleeps.append, **kwargs
+        BASE,
+        API_TOKEN,
+        transport=httpx.MockTransport(router.handler),
+        sleep=sleeps.append,
+        **kwargs,
     )
     return client, sleeps
 
@@ -104,7 +108,10 @@ def test_verify_creator_reads_the_vendor_sample(vendor_verify):
     router = Router(ok(vendor_verify))
     client, _ = make_client(router)
     creator = client.verify_creator(state="unique-string", token=VERIFY_TOKEN)
-    assert json.loads(router.requests[0].content) == {"state": "unique-string", "token": VERIFY_TOKEN}
+    assert json.loads(router.requests[0].content) == {
+        "state": "unique-string",
+        "token": VERIFY_TOKEN,
+    }
     assert creator.creator_id == "4d94b100-750c-4d24-8380-861aaaa2c3a4"
     assert creator.connector == "instagram"
     assert creator.name == "Creator Name"
@@ -116,15 +123,24 @@ def test_verify_creator_reads_the_vendor_sample(vendor_verify):
 
 def test_verify_creator_reads_youtube_ids(vendor_verify):
     vendor_verify["connector"] = "youtube"
-    vendor_verify["user_info"] = {"name": "Chan", "email": "c@x.io", "yt_channel_id": "UC1", "yt_handle": "@chan"}
+    vendor_verify["user_info"] = {
+        "name": "Chan",
+        "email": "c@x.io",
+        "yt_channel_id": "UC1",
+        "yt_handle": "@chan",
+    }
     client, _ = make_client(Router(ok(vendor_verify)))
     creator = client.verify_creator(state="s", token=VERIFY_TOKEN)
     assert (creator.username, creator.platform_user_id, creator.email) == ("@chan", "UC1", "c@x.io")
 
 
 def test_failed_verification_raises_with_the_vendors_error_info(vendor_verify):
-    vendor_verify.update(status="failed", creator_id=None, user_info=None,
-                         error_info={"code": "token_expired", "message": "The token has expired."})
+    vendor_verify.update(
+        status="failed",
+        creator_id=None,
+        user_info=None,
+        error_info={"code": "token_expired", "message": "The token has expired."},
+    )
     client, _ = make_client(Router(ok(vendor_verify)))
     with pytest.raises(VerificationFailed) as caught:
         client.verify_creator(state="s", token=VERIFY_TOKEN)
@@ -231,7 +247,12 @@ def test_posts_retry_only_when_the_request_never_left(vendor_verify):
 
 @pytest.mark.parametrize(
     "failure",
-    [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("cut"), httpx.Response(503), httpx.Response(429)],
+    [
+        httpx.ReadTimeout("slow"),
+        httpx.RemoteProtocolError("cut"),
+        httpx.Response(503),
+        httpx.Response(429),
+    ],
     ids=["read-timeout", "cut-off", "503", "429"],
 )
 def test_posts_are_not_retried_once_sent(failure):
@@ -274,7 +295,9 @@ def test_many_insights_one_failure_does_not_sink_the_others(vendor_insights):
             return httpx.Response(404, json={"error": {"code": "nf", "message": "unknown"}})
         return httpx.Response(200, json=vendor_insights)
 
-    client = FirstPartyClient(BASE, API_TOKEN, transport=httpx.MockTransport(handler), sleep=lambda _: None)
+    client = FirstPartyClient(
+        BASE, API_TOKEN, transport=httpx.MockTransport(handler), sleep=lambda _: None
+    )
     results = client.get_many_instagram_insights(["a", "bad", "c", "a"], max_concurrency=2)
     assert list(results) == ["a", "bad", "c"]
     assert isinstance(results["a"], Insights) and isinstance(results["c"], Insights)
@@ -287,7 +310,14 @@ def test_no_token_in_any_message_or_log_line(caplog, vendor_verify):
     responses = [
         httpx.Response(401, json={"error": {"code": "auth", "message": echo}}),
         httpx.Response(400, text=echo),
-        httpx.Response(200, json={**vendor_verify, "status": "failed", "error_info": {"code": "bad", "message": echo}}),
+        httpx.Response(
+            200,
+            json={
+                **vendor_verify,
+                "status": "failed",
+                "error_info": {"code": "bad", "message": echo},
+            },
+        ),
     ]
     messages = []
     for response in responses:

@@ -25,7 +25,12 @@ def test_posts_combines_video_and_non_video_newest_first(vendor_insights):
     assert posts["posted_at"].is_monotonic_decreasing
     assert str(posts["posted_at"].dt.tz) == "UTC"
     first = posts.iloc[0]
-    assert (first["shortcode"], first["format"], first["likes"], first["comments"]) == ("C2i51IIITd4", "REEL", 2141, 21)
+    assert (first["shortcode"], first["format"], first["likes"], first["comments"]) == (
+        "C2i51IIITd4",
+        "REEL",
+        2141,
+        21,
+    )
     assert first["url"] == "https://www.instagram.com/p/C2i51IIITd4/"
     assert "republicday" in first["hashtags"] and "bhaktigoswamii" in first["mentions"]
     assert set(posts["format"]) == {"REEL", "IMAGE"}
@@ -34,8 +39,11 @@ def test_posts_combines_video_and_non_video_newest_first(vendor_insights):
 def test_quality_scores_long_form(vendor_insights):
     quality = frames.quality_scores(Insights.from_raw(vendor_insights))
     assert quality.set_index("metric")["score"].to_dict() == {
-        "profile_quality_score": 92, "engagement_rate": 4, "effective_followers": 4,
-        "consistency": 3, "authentic_audience": 0,
+        "profile_quality_score": 92,
+        "engagement_rate": 4,
+        "effective_followers": 4,
+        "consistency": 3,
+        "authentic_audience": 0,
     }
     assert quality.set_index("metric").loc["profile_quality_score", "max_score"] == 100
 
@@ -84,14 +92,18 @@ def test_trends_are_dated_series(vendor_insights):
     [{}, {"profile_details": None, "get_posts": None}, {"get_posts": {"video_posts": None}}],
     ids=["empty", "null-sections", "null-lists"],
 )
-@pytest.mark.parametrize(("function", "columns"), FRAME_FUNCTIONS, ids=lambda f: getattr(f, "__name__", ""))
+@pytest.mark.parametrize(
+    ("function", "columns"), FRAME_FUNCTIONS, ids=lambda f: getattr(f, "__name__", "")
+)
 def test_empty_input_gives_an_empty_frame_with_the_right_columns(raw, function, columns):
     frame = function(Insights.from_raw(raw))
     assert frame.empty and list(frame.columns) == columns
 
 
 @pytest.mark.parametrize("account", instagram_pool()[-5:], ids=lambda a: a.kind)
-@pytest.mark.parametrize(("function", "columns"), FRAME_FUNCTIONS, ids=lambda f: getattr(f, "__name__", ""))
+@pytest.mark.parametrize(
+    ("function", "columns"), FRAME_FUNCTIONS, ids=lambda f: getattr(f, "__name__", "")
+)
 def test_ugly_sandbox_creators_give_frames_with_the_right_columns(account, function, columns):
     frame = function(Insights.from_raw(build_insights(account)))
     assert list(frame.columns) == columns

@@ -19,8 +19,12 @@ def test_vendor_sample_reads_into_clean_attribute_names(vendor_insights):
     assert reach.paid_post_engagement is None
     trends = insights.get_growth_trends
     assert trends.quarterly_followers == 0  # from "quaterly_followers"
-    assert [(p.day, p.value) for p in trends.cumulative_followers_trends] == [(date(2024, 1, 26), 1257)]
-    assert len(insights.get_posts.video_posts) == 12 and len(insights.get_posts.non_video_posts) == 5
+    assert [(p.day, p.value) for p in trends.cumulative_followers_trends] == [
+        (date(2024, 1, 26), 1257)
+    ]
+    assert (
+        len(insights.get_posts.video_posts) == 12 and len(insights.get_posts.non_video_posts) == 5
+    )
     first = insights.get_posts.video_posts[0]
     assert first.posted_at == datetime(2024, 1, 26, 1, 44, 55, tzinfo=UTC)
     assert insights.get_posts.non_video_posts[0].views == pytest.approx(2139.414)
@@ -55,7 +59,9 @@ def test_nulls_and_missing_sections_are_tolerated():
             "profile_overview": None,
             "profile_details": {"quality": None, "hashtags": None, "look_alike_creators": None},
             "get_posts": {"video_posts": None, "non_video_posts": [None, "junk", {"er": "n/a"}]},
-            "get_growth_trends": {"cumulative_followers_trends": [{"not-a-date": {}}, "x", {"2024-02-01": None}]},
+            "get_growth_trends": {
+                "cumulative_followers_trends": [{"not-a-date": {}}, "x", {"2024-02-01": None}]
+            },
             "get_audience": {"status": "locked"},
         }
     )
@@ -71,7 +77,13 @@ def test_nulls_and_missing_sections_are_tolerated():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("26/01/2024", date(2024, 1, 26)), ("2024-01-26", date(2024, 1, 26)), ("31/02/2024", None), (None, None), (5, None)],
+    [
+        ("26/01/2024", date(2024, 1, 26)),
+        ("2024-01-26", date(2024, 1, 26)),
+        ("31/02/2024", None),
+        (None, None),
+        (5, None),
+    ],
 )
 def test_last_processed_at_is_a_date(vendor_insights, raw, expected):
     vendor_insights["profile_overview"]["last_processed_at"] = raw

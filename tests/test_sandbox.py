@@ -53,13 +53,17 @@ def test_full_verification_through_the_consent_page(clean_sandbox, client):
 
 
 def test_deny_sends_the_creator_back_with_an_error(client):
-    link = client.create_verification_url(connector="instagram", redirect_url="http://localhost:8501/callback", state="st-2")
+    link = client.create_verification_url(
+        connector="instagram", redirect_url="http://localhost:8501/callback", state="st-2"
+    )
     answer = httpx.post(link.url, data={"decision": "deny"})
     assert query(answer.headers["Location"]) == {"error": "access_denied", "state": "st-2"}
 
 
 def test_a_wrong_token_fails_verification(clean_sandbox, client):
-    client.create_verification_url(connector="instagram", redirect_url="http://localhost:8501/callback", state="st-3")
+    client.create_verification_url(
+        connector="instagram", redirect_url="http://localhost:8501/callback", state="st-3"
+    )
     clean_sandbox.approve("st-3")
     with pytest.raises(VerificationFailed) as caught:
         client.verify_creator(state="st-3", token="forged-token-value")
@@ -67,7 +71,9 @@ def test_a_wrong_token_fails_verification(clean_sandbox, client):
 
 
 def test_youtube_creators_verify_but_have_no_insights(clean_sandbox, client):
-    client.create_verification_url(connector="youtube", redirect_url="http://localhost:8501/callback", state="yt-1")
+    client.create_verification_url(
+        connector="youtube", redirect_url="http://localhost:8501/callback", state="yt-1"
+    )
     token = clean_sandbox.approve("yt-1")
     creator = client.verify_creator(state="yt-1", token=token)
     assert creator.connector == "youtube" and creator.platform_user_id.startswith("UC")
@@ -80,13 +86,20 @@ def test_bad_requests_get_the_vendors_error_shape(client):
     with pytest.raises(BadRequest, match="redirectUrl"):
         client.create_verification_url(connector="instagram", redirect_url="not-a-url", state="x")
     with pytest.raises(BadRequest, match="connector"):
-        client.create_verification_url(connector="tiktok", redirect_url="http://x.example/cb", state="x")
+        client.create_verification_url(
+            connector="tiktok", redirect_url="http://x.example/cb", state="x"
+        )
 
 
 def test_the_bearer_token_is_checked(clean_sandbox):
-    with FirstPartyClient(clean_sandbox.base_url, "wrong-token-123") as api, pytest.raises(AuthError):
+    with (
+        FirstPartyClient(clean_sandbox.base_url, "wrong-token-123") as api,
+        pytest.raises(AuthError),
+    ):
         api.get_instagram_insights(instagram_pool()[0].creator_id)
-    assert httpx.get(clean_sandbox.base_url + "/first-party/instagram/x/insights").status_code == 401
+    assert (
+        httpx.get(clean_sandbox.base_url + "/first-party/instagram/x/insights").status_code == 401
+    )
 
 
 def test_insights_for_every_creator_in_the_pool(client):
@@ -126,7 +139,9 @@ def test_knobs_can_be_set_over_http(clean_sandbox):
 
 
 def test_pool_is_deterministic_and_spans_the_tiers():
-    tiers = {build_insights(a)["profile_overview"]["influencer_tier"] for a in instagram_pool()[:30]}
+    tiers = {
+        build_insights(a)["profile_overview"]["influencer_tier"] for a in instagram_pool()[:30]
+    }
     assert tiers == {t[2] for t in TIERS}
     assert build_insights(instagram_pool()[5]) == build_insights(instagram_pool()[5])
 
@@ -145,7 +160,9 @@ def test_pool_creators_are_realistic():
     sponsored = sum(p["sponsored"] for d in everything for p in d["get_posts"]["video_posts"])
     assert sponsored > 0
     captions = " ".join(p["caption"] for d in everything for p in d["get_posts"]["non_video_posts"])
-    assert re.search(r"[\u0900-\u097F]", captions) and re.search(r"[\U0001F300-\U0001FAFF]", captions)
+    assert re.search(r"[\u0900-\u097F]", captions) and re.search(
+        r"[\U0001F300-\U0001FAFF]", captions
+    )
 
 
 def test_look_alikes_point_at_other_sandbox_creators():

@@ -15,7 +15,11 @@ def test_no_base_url_means_the_sandbox():
 
 
 def test_environment_wins_over_secrets(tmp_path):
-    secrets = {"base_url": "https://from-secrets.example/v1", "token": "secret-token", "public_url": "https://app.example"}
+    secrets = {
+        "base_url": "https://from-secrets.example/v1",
+        "token": "secret-token",
+        "public_url": "https://app.example",
+    }
     env = {"FPAPI_BASE_URL": "https://from-env.example/v1/", "FPAPI_DATA_DIR": str(tmp_path)}
     settings = load_settings(env, secrets)
     assert settings.base_url == "https://from-env.example/v1"

@@ -26,7 +26,12 @@ def store(tmp_path, clock):
 
 
 def add(store: Store, state: str = "state-1", label: str = "Ana") -> None:
-    store.add_pending(state=state, connector="instagram", redirect_url="http://localhost:8501/callback", label=label)
+    store.add_pending(
+        state=state,
+        connector="instagram",
+        redirect_url="http://localhost:8501/callback",
+        label=label,
+    )
 
 
 def test_a_pending_link_is_claimed_exactly_once(store):
@@ -77,7 +82,7 @@ def test_single_use_holds_under_two_threads(tmp_path, clock):
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 
-        def claim(s: Store) -> None:
+        def claim(s: Store, barrier=barrier, state=state, outcomes=outcomes) -> None:
             barrier.wait()
             try:
                 s.pop_pending(state)
@@ -96,7 +101,9 @@ def test_single_use_holds_under_two_threads(tmp_path, clock):
 def test_roster_and_links_persist_across_restarts(tmp_path, clock):
     first = Store(tmp_path / "store", clock=clock)
     add(first)
-    first.add_creator(Creator(creator_id="c1", connector="instagram", name="Ana", verified_at=clock.now))
+    first.add_creator(
+        Creator(creator_id="c1", connector="instagram", name="Ana", verified_at=clock.now)
+    )
     first.close()
     second = Store(tmp_path / "store", clock=clock)
     assert [c.name for c in second.creators()] == ["Ana"]

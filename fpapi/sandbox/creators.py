@@ -14,9 +14,9 @@ import statistics
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from functools import cache
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
+from functools import cache
 from typing import Any
 
 __all__ = [
@@ -34,14 +34,58 @@ AS_OF = date(2026, 11, 20)
 _NAMESPACE = uuid.UUID("6f1c2a5e-3b1d-4c7e-9a51-0c2f4e7d8b90")
 
 FIRST_NAMES = [
-    "Aarav", "Lucía", "Chen", "Amara", "Mateo", "Priya", "Sofia", "Kenji", "Fatima", "Noah",
-    "Zanele", "Léa", "Omar", "Ingrid", "Diego", "Mei", "Yusuf", "Ana", "Ravi", "Chloé",
-    "Tomás", "Aisha", "Lars", "Nia", "Hiro", "Camila", "Emeka", "Sara", "Arjun", "Elif",
+    "Aarav",
+    "Lucía",
+    "Chen",
+    "Amara",
+    "Mateo",
+    "Priya",
+    "Sofia",
+    "Kenji",
+    "Fatima",
+    "Noah",
+    "Zanele",
+    "Léa",
+    "Omar",
+    "Ingrid",
+    "Diego",
+    "Mei",
+    "Yusuf",
+    "Ana",
+    "Ravi",
+    "Chloé",
+    "Tomás",
+    "Aisha",
+    "Lars",
+    "Nia",
+    "Hiro",
+    "Camila",
+    "Emeka",
+    "Sara",
+    "Arjun",
+    "Elif",
 ]
 LAST_NAMES = [
-    "Sharma", "García", "Wang", "Okafor", "Silva", "Nair", "Rossi", "Tanaka", "Haddad",
-    "Müller", "Dlamini", "Dubois", "Farouk", "Larsen", "Fernández", "Lin", "Demir", "Costa",
-    "Iyer", "Martin",
+    "Sharma",
+    "García",
+    "Wang",
+    "Okafor",
+    "Silva",
+    "Nair",
+    "Rossi",
+    "Tanaka",
+    "Haddad",
+    "Müller",
+    "Dlamini",
+    "Dubois",
+    "Farouk",
+    "Larsen",
+    "Fernández",
+    "Lin",
+    "Demir",
+    "Costa",
+    "Iyer",
+    "Martin",
 ]
 NICHES = [
     ("Travel", "travel", ["travel", "wanderlust", "travelgram", "explore", "roadtrip"]),
@@ -56,16 +100,29 @@ NICHES = [
     ("Music", "sound", ["music", "singer", "cover", "producer", "livemusic"]),
 ]
 CITIES = [
-    ("Mumbai", "India"), ("Madrid", "Spain"), ("São Paulo", "Brazil"), ("Lagos", "Nigeria"),
-    ("Paris", "France"), ("Tokyo", "Japan"), ("Dubai", "United Arab Emirates"),
-    ("Berlin", "Germany"), ("Mexico City", "Mexico"), ("Toronto", "Canada"),
-    ("Istanbul", "Turkey"), ("Cape Town", "South Africa"), ("London", "United Kingdom"),
+    ("Mumbai", "India"),
+    ("Madrid", "Spain"),
+    ("São Paulo", "Brazil"),
+    ("Lagos", "Nigeria"),
+    ("Paris", "France"),
+    ("Tokyo", "Japan"),
+    ("Dubai", "United Arab Emirates"),
+    ("Berlin", "Germany"),
+    ("Mexico City", "Mexico"),
+    ("Toronto", "Canada"),
+    ("Istanbul", "Turkey"),
+    ("Cape Town", "South Africa"),
+    ("London", "United Kingdom"),
 ]
 BRANDS = [
-    ("Lumen Skincare", "lumenskincare"), ("Kettle & Crumb", "kettleandcrumb"),
-    ("Stride Athletics", "strideathletics"), ("Orbit Audio", "orbitaudio"),
-    ("Nomad Luggage", "nomadluggage"), ("Verde Market", "verdemarket"),
-    ("Pixel Forge", "pixelforge"), ("Aurora Threads", "aurorathreads"),
+    ("Lumen Skincare", "lumenskincare"),
+    ("Kettle & Crumb", "kettleandcrumb"),
+    ("Stride Athletics", "strideathletics"),
+    ("Orbit Audio", "orbitaudio"),
+    ("Nomad Luggage", "nomadluggage"),
+    ("Verde Market", "verdemarket"),
+    ("Pixel Forge", "pixelforge"),
+    ("Aurora Threads", "aurorathreads"),
 ]
 CAPTIONS = [
     "New week, new goals 💪 What are you working on?",
@@ -181,7 +238,7 @@ def youtube_pool() -> tuple[SandboxAccount, ...]:
                 connector="youtube",
                 name=name,
                 username=f"@{handle.replace('.', '')}",
-                platform_user_id=f"UC{hashlib.sha1(handle.encode()).hexdigest()[:22]}",
+                platform_user_id=f"UC{hashlib.sha256(handle.encode()).hexdigest()[:22]}",
                 email=f"{handle.replace('.', '_')}@example.com",
             )
         )
@@ -231,21 +288,29 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
     daily_rate = (1 + yearly_growth) ** (1 / 365) - 1
     series = []
     level = followers / (1 + daily_rate) ** max(0, n_days - 1)
-    for offset in range(n_days):
+    for _ in range(n_days):
         level *= 1 + daily_rate + rng.gauss(0, 0.002)
         series.append(max(1, round(level)))
     if series:
         series[-1] = followers
     trend_days = [start + timedelta(days=offset) for offset in range(n_days)]
 
-    post_list = _posts(account, rng, n_posts, trend_days, series, followers, base_er,
-                       video_share, sponsored_share, niche_tags)
+    post_list = _posts(
+        account,
+        rng,
+        n_posts,
+        trend_days,
+        series,
+        followers,
+        base_er,
+        video_share,
+        sponsored_share,
+        niche_tags,
+    )
     video = [p for p in post_list if p["video"]]
     non_video = [p for p in post_list if not p["video"]]
     paid = [p for p in post_list if p["sponsored"]]
-    engagement_series = [
-        round(base_er * rng.uniform(0.7, 1.3), 2) for _ in trend_days
-    ]
+    engagement_series = [round(base_er * rng.uniform(0.7, 1.3), 2) for _ in trend_days]
 
     def med(values: list[float]) -> float | None:
         return round(statistics.median(values), 2) if values else None
@@ -306,7 +371,9 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
             "mentions": mention_handles[:20],
             "hashtags": sorted(tag_counts, key=lambda t: -tag_counts[t])[:15],
             "brand_mentions": [b[1] for b in brand_accounts],
-            "mentions_details": [_account_ref(h.replace(".", " ").title(), h) for h in mention_handles[:20]],
+            "mentions_details": [
+                _account_ref(h.replace(".", " ").title(), h) for h in mention_handles[:20]
+            ],
             "brand_mentions_details": [_account_ref(n, h) for n, h in brand_accounts],
             "look_alike_creators": [_account_ref(a.name, a.username) for a in look_alikes],
             "ig_user_id": account.platform_user_id,
@@ -333,7 +400,9 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
             "non_video_average_likes": avg([p["likes_count"] for p in non_video]),
             "median_views": median_views,
             "median_unique_viewers": round(median_views * 0.95) if median_views else None,
-            "effective_follower_rate": round(median_views / followers * 100, 1) if median_views else None,
+            "effective_follower_rate": round(median_views / followers * 100, 1)
+            if median_views
+            else None,
             "median_comments": med([p["comments_count"] for p in post_list]),
             "median_likes": med([p["likes_count"] for p in post_list]),
             "popular_post_type": "Reels" if len(video) >= len(non_video) else "Images",
@@ -365,7 +434,8 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
             "quaterly_engagement": growth(90, engagement_series),
             "yearly_engagement": growth(365, engagement_series),
             "cumulative_followers_trends": [
-                {day.isoformat(): {"followers": value}} for day, value in zip(trend_days, series, strict=True)
+                {day.isoformat(): {"followers": value}}
+                for day, value in zip(trend_days, series, strict=True)
             ],
             "engagement_trends": [
                 {day.isoformat(): {"engagement": value}}
@@ -419,7 +489,9 @@ def _posts(
         day = trend_days[day_index]
         at_followers = followers_series[day_index]
         hour = rng.choice(favourite_hours) if rng.random() < 0.7 else rng.randrange(24)
-        posted = datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60), tzinfo=UTC)
+        posted = datetime(
+            day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60), tzinfo=UTC
+        )
         video = rng.random() < video_share
         sponsored = rng.random() < sponsored_share
         er = max(0.05, rng.lognormvariate(math.log(base_er * (1.25 if video else 0.85)), 0.55))
@@ -456,7 +528,9 @@ def _posts(
                 "sponsored": sponsored,
                 "external_links": [],
                 "video": video,
-                "post_type": rng.choice(["REEL", "REEL", "VIDEO"]) if video else rng.choice(["IMAGE", "CAROUSEL_ALBUM"]),
+                "post_type": rng.choice(["REEL", "REEL", "VIDEO"])
+                if video
+                else rng.choice(["IMAGE", "CAROUSEL_ALBUM"]),
                 "mentions": mentions,
                 "location_name": rng.choice(["", "", CITIES[account.index % len(CITIES)][0]]),
             }
@@ -469,16 +543,41 @@ def _all_nulls() -> dict[str, Any]:
     """Every section present, every value null: the vendor before it has processed anything."""
     return {
         "profile_overview": dict.fromkeys(
-            ["handle", "followers_count", "post_count", "following_count", "content_per_week",
-             "engagement", "influencer_tier", "last_processed_at"]
+            [
+                "handle",
+                "followers_count",
+                "post_count",
+                "following_count",
+                "content_per_week",
+                "engagement",
+                "influencer_tier",
+                "last_processed_at",
+            ]
         ),
         "profile_details": {
-            **dict.fromkeys(["biography", "category", "location", "country", "full_name",
-                             "quality", "mentions", "hashtags", "look_alike_creators"]),
+            **dict.fromkeys(
+                [
+                    "biography",
+                    "category",
+                    "location",
+                    "country",
+                    "full_name",
+                    "quality",
+                    "mentions",
+                    "hashtags",
+                    "look_alike_creators",
+                ]
+            ),
         },
         "get_reach_and_engagement_details": dict.fromkeys(
-            ["median_views", "effective_follower_rate", "video_engagement",
-             "non_video_engagement", "estimted_story_views", "paid_post_engagement"]
+            [
+                "median_views",
+                "effective_follower_rate",
+                "video_engagement",
+                "non_video_engagement",
+                "estimted_story_views",
+                "paid_post_engagement",
+            ]
         ),
         "get_posts": {"video_posts": None, "non_video_posts": None},
         "get_growth_trends": {
@@ -506,7 +605,7 @@ def _make_hostile(data: dict[str, Any]) -> None:
     details["location"] = "<img src=x onerror=alert(3)>"
     details["category"] = ":blue[Category] $x^2$"
     details["handle_link"] = "javascript:alert(4)"
-    details["external_link"] = ["javascript:alert(5)", "=HYPERLINK(\"http://evil.example\")"]
+    details["external_link"] = ["javascript:alert(5)", '=HYPERLINK("http://evil.example")']
     details["hashtags"] = ["<script>x</script>", "=cmd|' /C calc'!A0", *details["hashtags"]]
     details["look_alike_creators"][0]["name"] = "<script>alert('look')</script>"
     details["look_alike_creators"][0]["handle_link"] = "javascript:alert(6)"

@@ -171,14 +171,14 @@ class Sandbox:
             server_version = "fpapi-sandbox/1"
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 # Paths only: a query string could carry a token.
                 log.debug("sandbox %s %s", self.command, urlsplit(self.path).path)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 sandbox._dispatch(self, "GET")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 sandbox._dispatch(self, "POST")
 
         return Handler
@@ -232,9 +232,7 @@ class Sandbox:
         elif method == "POST" and path == self.paths.verify:
             self._verify(request, body)
         elif (
-            method == "GET"
-            and path.startswith(insights_prefix)
-            and path.endswith(insights_suffix)
+            method == "GET" and path.startswith(insights_prefix) and path.endswith(insights_suffix)
         ):
             creator_id = path[len(insights_prefix) : len(path) - len(insights_suffix)]
             self._insights(request, creator_id)
@@ -256,7 +254,9 @@ class Sandbox:
         parts = urlsplit(redirect_url) if isinstance(redirect_url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             _send_json(
-                request, 400, _error("invalid_redirect_url", "redirectUrl must be an absolute http(s) URL.")
+                request,
+                400,
+                _error("invalid_redirect_url", "redirectUrl must be an absolute http(s) URL."),
             )
             return
         if not isinstance(state, str) or not state:
@@ -267,7 +267,9 @@ class Sandbox:
             self._state.sessions[consent_id] = _Session(state, connector, redirect_url)
             self._state.by_state[state] = consent_id
         _send_json(
-            request, 200, {"redirectUrl": f"{self.root_url}{CONSENT_PREFIX}{consent_id}", "state": state}
+            request,
+            200,
+            {"redirectUrl": f"{self.root_url}{CONSENT_PREFIX}{consent_id}", "state": state},
         )
 
     def _verify(self, request: BaseHTTPRequestHandler, body: Any) -> None:
@@ -317,13 +319,22 @@ class Sandbox:
     def _insights(self, request: BaseHTTPRequestHandler, creator_id: str) -> None:
         account = self._accounts.get(creator_id)
         if account is None or account.connector != "instagram":
-            _send_json(request, 404, _error("creator_not_found", "No Instagram creator with this id."))
+            _send_json(
+                request, 404, _error("creator_not_found", "No Instagram creator with this id.")
+            )
             return
         with self._state.lock:
-            fail = self.knobs.failure_rate > 0 and self._state.rng.random() < self.knobs.failure_rate
+            fail = (
+                self.knobs.failure_rate > 0 and self._state.rng.random() < self.knobs.failure_rate
+            )
             body = self._state.insights_cache.get(creator_id)
         if fail:
-            _send(request, 503, b"<html><body><h1>503 Service Unavailable</h1></body></html>", "text/html")
+            _send(
+                request,
+                503,
+                b"<html><body><h1>503 Service Unavailable</h1></body></html>",
+                "text/html",
+            )
             return
         if body is None:
             body = json.dumps(build_insights(account), ensure_ascii=False).encode()
@@ -351,7 +362,12 @@ class Sandbox:
         with self._state.lock:
             session = self._state.sessions.get(consent_id)
         if session is None:
-            _send(request, 404, _page("Link not found", "<p>This verification link is not valid.</p>"), "text/html; charset=utf-8")
+            _send(
+                request,
+                404,
+                _page("Link not found", "<p>This verification link is not valid.</p>"),
+                "text/html; charset=utf-8",
+            )
             return
         if method == "GET":
             _send(request, 200, self._consent_page(session), "text/html; charset=utf-8")

@@ -1,0 +1,128 @@
+"""Run the real app with ``streamlit run`` and drive it in Debian's chromium via Playwright.
+
+Playwright's own browser download does not work here, so the browser is the ``chromium`` on
+the PATH. If it is missing the tests fail (never skip): a browser test that cannot run is red.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+STARTUP_TIMEOUT_S = 60
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningApp:
+    def __init__(self, process: subprocess.Popen, url: str, data_dir: Path, log_path: Path):
+        self.process, self.url, self.data_dir, self.log_path = process, url, data_dir, log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def start_app(
+    data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None
+) -> RunningApp:
+    port = free_port()
+    url = f"http://localhost:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FPAPI_")}
+    env.update({"FPAPI_DATA_DIR": str(data_dir), "FPAPI_PUBLIC_URL": url, **(extra_env or {})})
+    log_file = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--logger.level", "debug"],
+        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()}")
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                return RunningApp(process, url, data_dir, log_path)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not start in {STARTUP_TIMEOUT_S} s:\n{log_path.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """The app on the embedded sandbox, with its own data directory, for the whole session."""
+    base = tmp_path_factory.mktemp("app")
+    running = start_app(base / "data", base / "streamlit.log")
+    yield running
+    running.process.terminate()
+    try:
+        running.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        running.process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail(
+            "Debian's chromium is not on the PATH: install it with `apt-get install chromium` "
+            "(scripts/test.sh does this). Browser tests fail rather than skip without it."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def wait_for_app(page, timeout_ms: int = 30_000) -> None:
+    """Wait like Streamlit's own e2e suite: script not running, and no skeleton left."""
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
+        timeout=timeout_ms,
+    )
+
+
+def screenshot(page, name: str, *, height: int | None = None) -> Path:
+    """A full screenshot under artifacts/screenshots (git-ignored). The main container
+    scrolls, so a tall viewport is what shows the whole page."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if height:
+        page.set_viewport_size({"width": page.viewport_size["width"], "height": height})
+        wait_for_app(page)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
