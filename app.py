@@ -13,27 +13,30 @@ st.set_page_config(page_title="Creator Insights Studio", page_icon="📊", layou
 # /callback in a brand-new session, and an unregistered path answers "Page not found".
 page = st.navigation(
     [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page(
-            "pages/connect.py",
+            "app_pages/connect.py",
             title="Connect a creator",
             icon=":material/link:",
             url_path="connect",
         ),
         st.Page(
-            "pages/creators.py", title="Creators", icon=":material/group:", url_path="creators"
+            "app_pages/creators.py", title="Creators", icon=":material/group:", url_path="creators"
         ),
         st.Page(
-            "pages/insights.py", title="Insights", icon=":material/insights:", url_path="insights"
+            "app_pages/insights.py",
+            title="Insights",
+            icon=":material/insights:",
+            url_path="insights",
         ),
         st.Page(
-            "pages/compare.py",
+            "app_pages/compare.py",
             title="Compare",
             icon=":material/compare_arrows:",
             url_path="compare",
         ),
         st.Page(
-            "pages/callback.py",
+            "app_pages/callback.py",
             title="Verification",
             icon=":material/verified:",
             url_path="callback",

@@ -76,8 +76,8 @@ def api_client(settings: Settings) -> Iterator[FirstPartyClient]:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(directory: str) -> Store:
-    return Store(Path(directory))
+def _store(directory: str, link_ttl_s: float) -> Store:
+    return Store(Path(directory), pending_ttl_s=link_ttl_s)
 
 
 @st.cache_resource(show_spinner=False)
@@ -98,7 +98,7 @@ def get_store(config: Config) -> Store:
     settings = config.settings
     assert settings is not None
     try:
-        return _store(str(settings.data_dir / "store"))
+        return _store(str(settings.data_dir / "store"), settings.link_ttl_s)
     except OSError as err:
         raise _data_dir_error(settings, err) from err
 

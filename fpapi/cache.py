@@ -12,6 +12,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,19 @@ from fpapi.errors import FPAPIError
 from fpapi.jsondisk import open_json_cache
 from fpapi.models import Insights
 
-__all__ = ["DEFAULT_TTL_S", "CachedInsights", "InsightCache"]
+__all__ = ["DEFAULT_TTL_S", "CacheSummary", "CachedInsights", "InsightCache"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL_S = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class CacheSummary:
+    """What the roster shows about a creator's cached insights."""
+
+    fetched_at: float
+    last_processed_at: date | None
 
 
 @dataclass(frozen=True)
@@ -84,16 +93,38 @@ class InsightCache:
             now=now,
         )
 
-    def put(self, creator_id: str, raw: dict[str, Any], *, connector: str = "instagram") -> float:
-        """Store a raw response; returns the time recorded as fetched."""
+    def put(self, creator_id: str, insights: Insights, *, connector: str = "instagram") -> float:
+        """Store the raw response behind ``insights``; returns the time recorded as fetched."""
         fetched_at = self._clock()
+        key = self._key(connector, creator_id)
+        raw = insights.raw
+        processed = insights.last_processed_at
+        summary = {
+            "fetched_at": fetched_at,
+            "last_processed_at": processed.isoformat() if processed else None,
+        }
         try:
-            self._cache.set(
-                self._key(connector, creator_id), {"fetched_at": fetched_at, "raw": raw}
-            )
+            with self._cache.transact():
+                self._cache.set(key, {"fetched_at": fetched_at, "raw": raw})
+                self._cache.set("summary|" + key, summary)
         except OSError as err:  # disk full, read-only: the analyst still gets the data
             log.warning("Could not write the insight cache in %s: %s", self.directory, err)
         return fetched_at
+
+    def summary(self, creator_id: str, *, connector: str = "instagram") -> CacheSummary | None:
+        """When the creator's insights were fetched and the vendor's processing date, cheaply
+        (without reading the whole response)."""
+        try:
+            data = self._cache.get("summary|" + self._key(connector, creator_id))
+        except (ValueError, OSError, zlib.error):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("fetched_at"), int | float):
+            return None
+        processed = data.get("last_processed_at")
+        return CacheSummary(
+            fetched_at=data["fetched_at"],
+            last_processed_at=date.fromisoformat(processed) if isinstance(processed, str) else None,
+        )
 
     def get_or_fetch(
         self,
@@ -122,7 +153,7 @@ class InsightCache:
                 error=err,
                 now=self._clock(),
             )
-        fetched_at = self.put(creator_id, insights.raw, connector=connector)
+        fetched_at = self.put(creator_id, insights, connector=connector)
         return CachedInsights(
             insights=insights, fetched_at=fetched_at, source="api", now=fetched_at
         )

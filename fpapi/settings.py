@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from fpapi.cache import DEFAULT_TTL_S
 from fpapi.client import DEFAULT_PATHS, ApiPaths
 from fpapi.datadir import default_data_dir
+from fpapi.store import DEFAULT_PENDING_TTL_S
 
 __all__ = ["DEFAULT_PUBLIC_URL", "SETTINGS_TABLE", "Settings", "SettingsError", "load_settings"]
 
@@ -27,6 +28,7 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_PUBLIC_URL": ("public_url", f"Where analysts and creators reach this app; the callback is {{this}}/callback. Default {DEFAULT_PUBLIC_URL}."),
     "FPAPI_DATA_DIR": ("data_dir", "Where the insight cache and the roster live. Default ~/.local/share/creator-insights-studio."),
     "FPAPI_CACHE_TTL_S": ("cache_ttl_s", f"How long fetched insights count as fresh, in seconds. Default {DEFAULT_TTL_S}."),
+    "FPAPI_LINK_TTL_S": ("link_ttl_s", f"How long a verification link stays usable, in seconds. Default {DEFAULT_PENDING_TTL_S}."),
     "FPAPI_PATH_VERIFICATION_URL": ("path_verification_url", f"Create Verification URL path. Default {DEFAULT_PATHS.verification_url}."),
     "FPAPI_PATH_VERIFY": ("path_verify", f"Verify Creator path. Default {DEFAULT_PATHS.verify}."),
     "FPAPI_PATH_INSIGHTS": ("path_insights", f"Insights path, with {{creator_id}}. Default {DEFAULT_PATHS.insights}."),
@@ -44,6 +46,7 @@ class Settings:
     public_url: str = DEFAULT_PUBLIC_URL
     data_dir: Path = field(default_factory=default_data_dir)
     cache_ttl_s: float = DEFAULT_TTL_S
+    link_ttl_s: float = DEFAULT_PENDING_TTL_S
     paths: ApiPaths = DEFAULT_PATHS
 
     @property
@@ -83,13 +86,10 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
     _require_http_url("FPAPI_PUBLIC_URL", public_url)
     data_dir_text = value("FPAPI_DATA_DIR")
     data_dir = Path(data_dir_text).expanduser() if data_dir_text else default_data_dir()
-    ttl_text = value("FPAPI_CACHE_TTL_S")
-    try:
-        ttl = float(ttl_text) if ttl_text else DEFAULT_TTL_S
-    except ValueError:
-        ttl = -1.0
-    if ttl < 0:
-        raise SettingsError(f"FPAPI_CACHE_TTL_S must be a number of seconds, not {ttl_text!r}.")
+    ttl = _seconds("FPAPI_CACHE_TTL_S", value("FPAPI_CACHE_TTL_S"), DEFAULT_TTL_S)
+    link_ttl = _seconds("FPAPI_LINK_TTL_S", value("FPAPI_LINK_TTL_S"), DEFAULT_PENDING_TTL_S)
+    if link_ttl <= 0:
+        raise SettingsError("FPAPI_LINK_TTL_S must be more than 0 seconds.")
     paths = ApiPaths(
         verification_url=value("FPAPI_PATH_VERIFICATION_URL") or DEFAULT_PATHS.verification_url,
         verify=value("FPAPI_PATH_VERIFY") or DEFAULT_PATHS.verify,
@@ -103,8 +103,21 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         public_url=public_url,
         data_dir=data_dir,
         cache_ttl_s=ttl,
+        link_ttl_s=link_ttl,
         paths=paths,
     )
+
+
+def _seconds(name: str, text: str | None, default: float) -> float:
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0 or seconds != seconds:
+        raise SettingsError(f"{name} must be a number of seconds, not {text!r}.")
+    return seconds
 
 
 def _require_http_url(name: str, url: str) -> None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {
-    "home": "pages/home.py",
-    "connect": "pages/connect.py",
-    "callback": "pages/callback.py",
-    "creators": "pages/creators.py",
-    "insights": "pages/insights.py",
-    "compare": "pages/compare.py",
+    "home": "app_pages/home.py",
+    "connect": "app_pages/connect.py",
+    "callback": "app_pages/callback.py",
+    "creators": "app_pages/creators.py",
+    "insights": "app_pages/insights.py",
+    "compare": "app_pages/compare.py",
 }
 TIMEOUT_S = 60
 
@@ -31,7 +32,13 @@ def open_page(name: str, *, query: dict[str, str] | None = None) -> AppTest:
 
 
 def page_text(at: AppTest) -> str:
-    """Every piece of text the page shows, joined, for assertions a reader would make."""
+    """Every piece of text the page shows, joined, as a reader sees it (markdown escapes
+    removed), for assertions a reader would make."""
+    return re.sub(r"\\(.)", r"\1", page_source(at))
+
+
+def page_source(at: AppTest) -> str:
+    """Every piece of text the page shows, joined, as the markdown source sent to the browser."""
     parts = []
     for kind in (
         "title",
@@ -51,3 +58,10 @@ def page_text(at: AppTest) -> str:
             if kind == "metric":
                 parts.append(str(element.label))
     return "\n".join(parts)
+
+
+def by_label(widgets, label: str):
+    """The one widget whose label starts with ``label``."""
+    found = [w for w in widgets if str(w.label).startswith(label)]
+    assert len(found) == 1, f"{len(found)} widgets labelled {label!r}: {[w.label for w in widgets]}"
+    return found[0]

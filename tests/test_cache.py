@@ -90,7 +90,7 @@ def test_api_failure_with_nothing_cached_raises(tmp_path, clock, vendor_insights
 
 def test_entries_are_keyed_by_api_connector_and_creator(tmp_path, clock, vendor_insights):
     one = make_cache(tmp_path / "c", clock)
-    one.put(CREATOR, vendor_insights)
+    one.put(CREATOR, Insights.from_raw(vendor_insights))
     other_api = InsightCache(tmp_path / "c", api_base_url="https://other.example/v1", clock=clock)
     assert other_api.peek(CREATOR) is None
     assert one.peek(CREATOR, connector="youtube") is None
@@ -99,7 +99,7 @@ def test_entries_are_keyed_by_api_connector_and_creator(tmp_path, clock, vendor_
 
 
 def test_entries_survive_a_restart(tmp_path, clock, vendor_insights):
-    make_cache(tmp_path / "c", clock).put(CREATOR, vendor_insights)
+    make_cache(tmp_path / "c", clock).put(CREATOR, Insights.from_raw(vendor_insights))
     reopened = make_cache(tmp_path / "c", clock)
     assert reopened.peek(CREATOR).insights.raw == vendor_insights
 
@@ -107,9 +107,9 @@ def test_entries_survive_a_restart(tmp_path, clock, vendor_insights):
 def test_nothing_on_disk_is_a_pickle_and_the_directory_is_private(tmp_path, clock, vendor_insights):
     directory = tmp_path / "c"
     cache = make_cache(directory, clock)
-    cache.put(CREATOR, vendor_insights)
+    cache.put(CREATOR, Insights.from_raw(vendor_insights))
     big = dict(vendor_insights, padding=INCOMPRESSIBLE)  # large enough to go to a file
-    cache.put("creator-big", big)
+    cache.put("creator-big", Insights.from_raw(big))
     cache.close()
     assert stat.S_IMODE(os.stat(directory).st_mode) == 0o700
     files = [p for p in directory.rglob("*") if p.is_file()]
@@ -121,7 +121,7 @@ def test_nothing_on_disk_is_a_pickle_and_the_directory_is_private(tmp_path, cloc
 
 def test_a_corrupt_database_is_moved_aside_and_rebuilt(tmp_path, clock, vendor_insights):
     directory = tmp_path / "c"
-    make_cache(directory, clock).put(CREATOR, vendor_insights)
+    make_cache(directory, clock).put(CREATOR, Insights.from_raw(vendor_insights))
     (directory / "cache.db").write_bytes(b"this is not a database" * 100)
     cache = make_cache(directory, clock)
     assert cache.peek(CREATOR) is None
@@ -134,8 +134,19 @@ def test_a_corrupt_database_is_moved_aside_and_rebuilt(tmp_path, clock, vendor_i
 def test_a_corrupt_value_file_is_dropped_and_refetched(tmp_path, clock, vendor_insights):
     directory = tmp_path / "c"
     cache = make_cache(directory, clock)
-    cache.put(CREATOR, dict(vendor_insights, padding=INCOMPRESSIBLE))
+    cache.put(CREATOR, Insights.from_raw(dict(vendor_insights, padding=INCOMPRESSIBLE)))
     for path in directory.rglob("*.val"):
         path.write_bytes(b"garbage")
     fetch = Fetcher(vendor_insights)
     assert cache.get_or_fetch(CREATOR, fetch).source == "api" and fetch.calls == 1
+
+
+def test_summary_gives_fetch_time_and_vendor_date_without_the_body(
+    tmp_path, clock, vendor_insights
+):
+    cache = make_cache(tmp_path / "c", clock)
+    assert cache.summary(CREATOR) is None
+    cache.put(CREATOR, Insights.from_raw(vendor_insights))
+    summary = cache.summary(CREATOR)
+    assert summary.fetched_at == clock.now
+    assert summary.last_processed_at.isoformat() == "2024-01-26"

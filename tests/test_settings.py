@@ -44,6 +44,8 @@ def test_paths_are_configurable():
         ({"FPAPI_BASE_URL": "https://x.example"}, "FPAPI_TOKEN is not"),
         ({"FPAPI_CACHE_TTL_S": "soon"}, "number of seconds"),
         ({"FPAPI_PATH_INSIGHTS": "/insights"}, "{creator_id}"),
+        ({"FPAPI_LINK_TTL_S": "0"}, "more than 0"),
+        ({"FPAPI_LINK_TTL_S": "nan"}, "number of seconds"),
         ({"FPAPI_PUBLIC_URL": "localhost:8501"}, "FPAPI_PUBLIC_URL"),
     ],
 )

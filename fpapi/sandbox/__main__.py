@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every API call")
     parser.add_argument(
-        "--failure-rate", type=float, default=0.0, help="share of insight calls answering 503"
+        "--failure-rate", type=float, default=0.0, help="share of API calls answering 503"
     )
     parser.add_argument("--burst-429", type=int, default=0, help="the first N API calls answer 429")
     args = parser.parse_args(argv)

@@ -42,7 +42,7 @@ class Knobs:
     """Fault injection for tests; change them at any time, from any thread."""
 
     latency_s: float = 0.0  # added to every API call
-    failure_rate: float = 0.0  # share of insight calls that answer 503 with an HTML body
+    failure_rate: float = 0.0  # share of API calls that answer 503 with an HTML body
     burst_429: int = 0  # the next N API calls answer 429 with Retry-After
 
 
@@ -218,6 +218,11 @@ class Sandbox:
             burst = knobs.burst_429 > 0
             if burst:
                 knobs.burst_429 -= 1
+            fail = knobs.failure_rate > 0 and self._state.rng.random() < knobs.failure_rate
+        if fail:
+            body = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
+            _send(request, 503, body, "text/html")
+            return
         if burst:
             _send_json(
                 request,
@@ -289,6 +294,11 @@ class Sandbox:
                 session.token_used = True
         if failure is not None or session is None or session.account is None:
             code, message = failure or ("invalid_state", "No verification is pending.")
+            # Beyond the contract's {code, message}: the sandbox marks the one failure a
+            # second attempt can fix (a mistyped token) as retryable, as the vendor may.
+            error_info = {"code": code, "message": message}
+            if code == "invalid_token":
+                error_info["retryable"] = True
             _send_json(
                 request,
                 200,
@@ -298,7 +308,7 @@ class Sandbox:
                     "connector": session.connector if session else None,
                     "creator_id": None,
                     "user_info": None,
-                    "error_info": {"code": code, "message": message},
+                    "error_info": error_info,
                 },
             )
             return
@@ -324,18 +334,7 @@ class Sandbox:
             )
             return
         with self._state.lock:
-            fail = (
-                self.knobs.failure_rate > 0 and self._state.rng.random() < self.knobs.failure_rate
-            )
             body = self._state.insights_cache.get(creator_id)
-        if fail:
-            _send(
-                request,
-                503,
-                b"<html><body><h1>503 Service Unavailable</h1></body></html>",
-                "text/html",
-            )
-            return
         if body is None:
             body = json.dumps(build_insights(account), ensure_ascii=False).encode()
             with self._state.lock:

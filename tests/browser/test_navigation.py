@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, start_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -43,3 +43,20 @@ def test_no_traceback_in_the_server_log(app, page):
     wait_for_app(page)
     log = app.log()
     assert "Traceback" not in log
+
+
+@pytest.mark.parametrize("path", ["callback", "connect"])
+def test_a_fresh_server_opened_at_a_deep_link_runs_the_whole_app(tmp_path, page, path):
+    """The first request after a restart may be a creator arriving at /callback: it must get
+    the app's frame (navigation, sidebar), and so must every later session."""
+    fresh = start_app(tmp_path / "data", tmp_path / "streamlit.log")
+    try:
+        for _ in range(2):
+            page.goto(f"{fresh.url}/{path}")
+            wait_for_app(page)
+            nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+            assert "Connect a creator" in nav and "Home" in nav, nav
+            assert "Sandbox mode" in page.locator("[data-testid='stSidebar']").inner_text()
+    finally:
+        fresh.process.terminate()
+        fresh.process.wait(timeout=10)

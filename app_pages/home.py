@@ -31,14 +31,14 @@ right.metric("Links created", len(links))
 st.subheader("How it works")
 with st.container(border=True):
     st.markdown("**1. Connect a creator.** Create a verification link and send it to the creator.")
-    st.page_link("pages/connect.py", label="Create a verification link", icon=":material/link:")
+    st.page_link("app_pages/connect.py", label="Create a verification link", icon=":material/link:")
 with st.container(border=True):
     st.markdown(
         "**2. The creator consents.** They open the link, connect their account, and land back "
         "on this app, which verifies them and adds them to the roster."
     )
-    st.page_link("pages/creators.py", label="See the roster", icon=":material/group:")
+    st.page_link("app_pages/creators.py", label="See the roster", icon=":material/group:")
 with st.container(border=True):
     st.markdown("**3. Vet and compare.** Open a creator's insights, or compare several.")
-    st.page_link("pages/insights.py", label="Open insights", icon=":material/insights:")
-    st.page_link("pages/compare.py", label="Compare creators", icon=":material/compare_arrows:")
+    st.page_link("app_pages/insights.py", label="Open insights", icon=":material/insights:")
+    st.page_link("app_pages/compare.py", label="Compare creators", icon=":material/compare_arrows:")

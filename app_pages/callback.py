@@ -1,0 +1,75 @@
+"""Verification: where a creator's browser lands after the consent screen.
+
+Opened in a brand-new session with ``?token=…&state=…`` or ``?error=…&state=…``. The link is
+claimed once, the vendor asked once, and the token is then wiped from the URL bar and history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from components import state
+from components.connect_ui import render_outcome
+from components.loaders import DataDirError, api_client, get_config, get_store
+from components.text import md_escape
+from components.url_scrub import scrub_query_string
+from fpapi.connect import CONNECTORS, VerificationOutcome, finish_verification
+
+st.title("Verification")
+
+params = {name: st.query_params.get_all(name) for name in ("token", "state", "error")}
+has_params = any(params.values())
+
+outcome: VerificationOutcome | None = None
+if has_params:
+    fingerprint = hashlib.sha256(repr(sorted(params.items())).encode()).hexdigest()
+    outcome = state.callback_outcome(fingerprint)
+    if outcome is None:
+        if any(len(set(values)) > 1 for values in params.values()):
+            outcome = VerificationOutcome(
+                "rejected",
+                "This address carries two different values for the same field, so it cannot "
+                "be trusted. Ask the analyst for a new link.",
+            )
+        else:
+            config = get_config()
+            try:
+                store = get_store(config)
+            except DataDirError as err:
+                st.error(str(err))
+                st.stop()
+            with st.spinner("Confirming your account…"), api_client(config.settings) as client:
+                outcome = finish_verification(
+                    client,
+                    store,
+                    state=(params["state"] or [None])[0],
+                    token=(params["token"] or [None])[0],
+                    error=(params["error"] or [None])[0],
+                )
+        state.remember_callback_outcome(fingerprint, outcome)
+    scrub_query_string(key="scrub-callback")
+else:
+    outcome = state.last_callback_outcome()
+
+if outcome is None:
+    st.write(
+        "This page finishes a creator's verification when their browser comes back from the "
+        "consent screen. There is nothing to do here by hand."
+    )
+    st.page_link("app_pages/connect.py", label="Create a verification link", icon=":material/link:")
+elif outcome.status == "verified" and outcome.creator is not None:
+    creator = outcome.creator
+    platform = CONNECTORS.get(creator.connector, creator.connector)
+    st.success(
+        f"Thank you{', ' + md_escape(creator.name) if creator.name else ''}! Your {platform} "
+        "account is connected. You can close this tab now."
+    )
+    st.caption(
+        f"For the analyst: {md_escape(creator.name or creator.username or 'the creator')} "
+        "is now on the roster."
+    )
+    st.page_link("app_pages/creators.py", label="Open the roster", icon=":material/group:")
+else:
+    render_outcome(outcome)

@@ -1,0 +1,114 @@
+"""Widgets of the connect flow: the link card, the pending list and verification outcomes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from urllib.parse import urlsplit
+
+import segno
+import streamlit as st
+
+from components.text import ago, clock_label, duration, md_escape
+from fpapi.connect import CONNECTORS, VerificationOutcome
+from fpapi.store import PendingLink
+
+STATUS_LABELS = {
+    "pending": "Waiting for the creator",
+    "claimed": "Being verified",
+    "verified": "Verified",
+    "refused": "Declined by the creator",
+    "failed": "Failed",
+    "expired": "Expired",
+    "cancelled": "Cancelled",
+}
+QR_SCALE = 5
+
+
+def link_key(state: str) -> str:
+    """A widget key for a link that does not reveal its state in the page."""
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+def link_title(link: PendingLink) -> str:
+    """What the analyst recognises a link by: its label, else its platform and time."""
+    platform = CONNECTORS.get(link.connector, link.connector)
+    return (
+        f"{link.label} ({platform})"
+        if link.label
+        else f"{platform} link of {clock_label(link.created_at)}"
+    )
+
+
+def qr_png(url: str) -> bytes:
+    """A QR code of ``url`` as PNG bytes, for a creator sitting across the table."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=QR_SCALE, border=2)
+    return buffer.getvalue()
+
+
+def render_link_card(link: PendingLink, *, ttl_s: float, now: float | None = None) -> None:
+    """The link just created, ready to send: clickable, copyable, as a QR code, with expiry."""
+    now = time.time() if now is None else now
+    expires_at = link.expires_at(ttl_s)
+    with st.container(border=True):
+        st.markdown(f"**Verification link for {md_escape(link_title(link))}**")
+        if urlsplit(link.url).scheme not in ("http", "https"):
+            st.error(
+                "The API returned a link that is not a web address, so it is not shown. "
+                "Create a new link; if this repeats, contact the vendor."
+            )
+            return
+        left, right = st.columns([3, 1])
+        with left:
+            st.markdown(f"[Open the verification link]({link.url})")
+            st.caption("Copy the link to send it by email or chat:")
+            st.code(link.url, language=None, wrap_lines=True)
+            if link.status == "pending" and expires_at > now:
+                st.caption(
+                    f"Expires in {duration(expires_at - now)}, at {clock_label(expires_at)}. "
+                    "The creator opens it, connects their account, and comes back here."
+                )
+            else:
+                st.caption(f"Status: {STATUS_LABELS.get(link.status, link.status)}.")
+        with right:
+            st.image(qr_png(link.url), caption="Scan to open on a phone", width=180)
+
+
+def render_outcome(outcome: VerificationOutcome) -> None:
+    """One verification result as a plain sentence in the right colour."""
+    show = {
+        "verified": st.success,
+        "refused": st.info,
+        "failed": st.error,
+        "retry": st.warning,
+        "rejected": st.warning,
+    }[outcome.status]
+    show(md_escape(outcome.message))
+
+
+def render_links_list(
+    links: list[PendingLink], *, ttl_s: float, now: float | None = None
+) -> str | None:
+    """Every link with label, platform, age and status. Returns an action the analyst chose:
+    ``"cancel:<state>"`` or ``"renew:<state>"``, else None."""
+    now = time.time() if now is None else now
+    action = None
+    for link in links:
+        key = link_key(link.state)
+        with st.container(border=True):
+            text, buttons = st.columns([4, 2], vertical_alignment="center")
+            status = STATUS_LABELS.get(link.status, link.status)
+            details = f"Created {ago(now - link.created_at)} · {status}"
+            if link.status == "pending":
+                details += f" · expires in {duration(link.expires_at(ttl_s) - now)}"
+            if link.detail and link.status in ("failed", "refused", "pending"):
+                details += f" · {link.detail}"
+            text.markdown(f"**{md_escape(link_title(link))}**  \n{md_escape(details)}")
+            with buttons:
+                if link.status == "pending" and st.button("Cancel", key=f"cancel-{key}"):
+                    action = f"cancel:{link.state}"
+                if st.button("New link for this creator", key=f"renew-{key}"):
+                    action = f"renew:{link.state}"
+    return action

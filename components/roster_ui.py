@@ -1,0 +1,60 @@
+"""The roster's rows: each creator as real page text with links and actions."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from components.connect_ui import link_key
+from components.text import day_label, md_escape, since
+from fpapi.connect import CONNECTORS, RECONNECT_AFTER_DAYS
+from fpapi.roster import RosterRow
+
+
+def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool, str | None]:
+    """One creator. Returns (picked for comparison, an action: "refresh" or "remove")."""
+    now = time.time() if now is None else now
+    creator = row.creator
+    key = link_key(creator.creator_id)
+    action = None
+    with st.container(border=True, key=f"creator-{key}"):
+        text, actions = st.columns([5, 2], vertical_alignment="center")
+        with text:
+            handle = f" · @{md_escape(creator.username.lstrip('@'))}" if creator.username else ""
+            platform = CONNECTORS.get(creator.connector, creator.connector)
+            label = (
+                f" · {md_escape(creator.label)}"
+                if creator.label and creator.label != creator.name
+                else ""
+            )
+            st.markdown(f"**{md_escape(row.display_name)}**{handle} · {platform}{label}")
+            facts = [f"Verified {since(creator.verified_at, now=now)}"]
+            if row.has_insights:
+                facts.append(f"insights fetched {since(row.fetched_at, now=now)}")
+                if row.fetched_at:
+                    facts.append(f"vendor data from {day_label(row.last_processed_at)}")
+            else:
+                facts.append("this API has no insights for YouTube")
+            st.caption(md_escape(" · ".join(facts)))
+            if row.needs_reconnect:
+                st.caption(
+                    f":orange[Verified over {RECONNECT_AFTER_DAYS} days ago: the creator's consent "
+                    "may have lapsed. Send a fresh link if insights stop loading.]"
+                )
+            st.page_link(
+                "app_pages/insights.py",
+                label="Open insights",
+                icon=":material/insights:",
+                query_params={"creator": creator.creator_id},
+            )
+        with actions:
+            picked = st.checkbox("Compare", key=f"pick-{key}", disabled=not row.has_insights)
+            if row.has_insights and st.button("Refresh insights", key=f"refresh-{key}"):
+                action = "refresh"
+            with st.popover("Remove"):
+                st.write(f"Remove {md_escape(row.display_name)} from the roster?")
+                st.caption("Their cached insights are kept; verifying them again brings them back.")
+                if st.button("Yes, remove", key=f"remove-{key}", type="primary"):
+                    action = "remove"
+    return picked, action

@@ -1,0 +1,61 @@
+"""The roster as the analyst sees it: each creator with data freshness and consent age."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from fpapi.cache import CacheSummary
+from fpapi.connect import needs_reconnect
+from fpapi.store import Creator
+
+__all__ = ["RosterRow", "matches", "roster_rows"]
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    creator: Creator
+    fetched_at: float | None
+    last_processed_at: date | None
+    needs_reconnect: bool
+
+    @property
+    def has_insights(self) -> bool:
+        """Only Instagram creators have an insights call in this API."""
+        return self.creator.connector == "instagram"
+
+    @property
+    def display_name(self) -> str:
+        return self.creator.name or self.creator.username or self.creator.label or "Unnamed creator"
+
+
+def roster_rows(
+    creators: Iterable[Creator],
+    summary: Callable[[str], CacheSummary | None],
+    *,
+    now: float,
+) -> list[RosterRow]:
+    """One row per creator, joined with what the insight cache knows about them."""
+    rows = []
+    for creator in creators:
+        cached = summary(creator.creator_id) if creator.connector == "instagram" else None
+        rows.append(
+            RosterRow(
+                creator=creator,
+                fetched_at=cached.fetched_at if cached else None,
+                last_processed_at=cached.last_processed_at if cached else None,
+                needs_reconnect=needs_reconnect(creator, now),
+            )
+        )
+    return rows
+
+
+def matches(row: RosterRow, query: str) -> bool:
+    """Whether a search by name, handle or label finds this row."""
+    needle = query.strip().lower().lstrip("@")
+    if not needle:
+        return True
+    creator = row.creator
+    haystack = " ".join(filter(None, [creator.name, creator.username, creator.label])).lower()
+    return needle in haystack

@@ -1,0 +1,168 @@
+"""The connect flow's logic against the sandbox over loopback: links, claims, outcomes."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from fpapi import FirstPartyClient
+from fpapi.connect import (
+    create_link,
+    finish_verification,
+    needs_reconnect,
+    parse_pasted_return,
+    validate_redirect_url,
+)
+from fpapi.store import Creator, Store
+
+CALLBACK = "http://localhost:8501/callback"
+
+
+@pytest.fixture
+def client(clean_sandbox):
+    with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token, sleep=lambda _: None) as api:
+        yield api
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "store")
+
+
+def test_create_link_generates_an_unguessable_state_and_records_it(client, store):
+    first = create_link(client, store, connector="instagram", redirect_url=CALLBACK, label="Ana")
+    second = create_link(client, store, connector="instagram", redirect_url=CALLBACK, label="Ana")
+    assert first.state != second.state and len(first.state) >= 43
+    assert first.url.startswith("http://127.0.0.1:") and "/consent/" in first.url
+    assert store.get_link(first.state).url == first.url
+    assert store.get_link(first.state).label == "Ana"
+
+
+@pytest.mark.parametrize(
+    "url", ["localhost:8501/callback", "javascript:alert(1)", "ftp://x.example/cb", "", "http://"]
+)
+def test_redirect_url_must_be_absolute_http(url):
+    with pytest.raises(ValueError, match="http:// or https://"):
+        validate_redirect_url(url)
+
+
+def test_a_failing_vendor_leaves_no_usable_link(clean_sandbox, client, store):
+    clean_sandbox.knobs.failure_rate = 1.0
+    with pytest.raises(Exception, match="HTTP 503"):
+        create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    assert [link.status for link in store.links()] == ["failed"]
+
+
+def test_verification_adds_the_creator_once(clean_sandbox, client, store):
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, label="Spring")
+    token = clean_sandbox.approve(link.state, username=clean_sandbox.accounts()[2].username)
+    outcome = finish_verification(client, store, state=link.state, token=token)
+    assert outcome.status == "verified"
+    assert outcome.creator.username == clean_sandbox.accounts()[2].username
+    assert outcome.creator.label == "Spring"
+    assert [c.creator_id for c in store.creators()] == [clean_sandbox.accounts()[2].creator_id]
+    replay = finish_verification(client, store, state=link.state, token=token)
+    assert replay.status == "rejected" and "already used" in replay.message
+    assert len(store.creators()) == 1
+
+
+def test_concurrent_callbacks_verify_once(clean_sandbox, client, store, monkeypatch):
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    token = clean_sandbox.approve(link.state)
+    calls = []
+    real_verify = client.verify_creator
+    monkeypatch.setattr(client, "verify_creator", lambda **kw: calls.append(1) or real_verify(**kw))
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def callback():
+        barrier.wait()
+        outcomes.append(finish_verification(client, store, state=link.state, token=token).status)
+
+    threads = [threading.Thread(target=callback) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["rejected", "rejected", "rejected", "verified"]
+    assert len(calls) == 1 and len(store.creators()) == 1
+
+
+def test_deny_is_recorded_as_refused_and_the_vendor_is_not_called(client, store, monkeypatch):
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    monkeypatch.setattr(client, "verify_creator", lambda **kw: pytest.fail("vendor called"))
+    outcome = finish_verification(client, store, state=link.state, error="access_denied")
+    assert outcome.status == "refused" and "Deny" in outcome.message
+    assert store.get_link(link.state).status == "refused"
+
+
+def test_a_forged_state_never_reaches_the_vendor(client, store, monkeypatch):
+    monkeypatch.setattr(client, "verify_creator", lambda **kw: pytest.fail("vendor called"))
+    outcome = finish_verification(client, store, state="forged-state", token="anything")
+    assert outcome.status == "rejected" and "not one this app created" in outcome.message
+    assert finish_verification(client, store, state=None, token="t").status == "rejected"
+    assert store.creators() == []
+
+
+def test_a_mistyped_token_keeps_the_link_open_when_the_vendor_says_so(clean_sandbox, client, store):
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    token = clean_sandbox.approve(link.state)
+    wrong = finish_verification(client, store, state=link.state, token="not-the-token")
+    assert wrong.status == "retry" and "does not match" in wrong.message
+    assert store.get_link(link.state).status == "pending"
+    assert finish_verification(client, store, state=link.state, token=token).status == "verified"
+
+
+def test_a_vendor_refusal_that_is_final_closes_the_link(clean_sandbox, client, store):
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    token = clean_sandbox.approve(link.state)
+    client.verify_creator(state=link.state, token=token)  # someone used the token already
+    outcome = finish_verification(client, store, state=link.state, token=token)
+    assert outcome.status == "failed" and "already exchanged" in outcome.message
+    assert store.get_link(link.state).status == "failed"
+
+
+def test_a_vendor_outage_keeps_the_link_open(clean_sandbox, client, store):
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    token = clean_sandbox.approve(link.state)
+    clean_sandbox.knobs.failure_rate = 1.0
+    outcome = finish_verification(client, store, state=link.state, token=token)
+    assert outcome.status == "retry" and "HTTP 503" in outcome.message
+    clean_sandbox.knobs.failure_rate = 0.0
+    assert finish_verification(client, store, state=link.state, token=token).status == "verified"
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "state", "error"),
+    [
+        ("  tok_123-abc  ", "tok_123-abc", None, None),
+        ("http://localhost:8501/callback?token=T1&state=S1", "T1", "S1", None),
+        ("https://example.com/landing?ref=x&token=T2&state=S2#top", "T2", "S2", None),
+        ("?error=access_denied&state=S3", None, "S3", "access_denied"),
+        ("token=T4&state=S4", "T4", "S4", None),
+    ],
+)
+def test_pasted_token_or_address_is_read(text, token, state, error):
+    paste = parse_pasted_return(text)
+    assert (paste.token, paste.state, paste.error, paste.problem) == (token, state, error, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", "Paste the token"),
+        ("two words", "no spaces"),
+        ("http://localhost:8501/callback?state=S1", "no token"),
+        ("http://x/cb?token=a&state=S1&state=S2", "two different states"),
+        ("x" * 5000, "far too long"),
+    ],
+)
+def test_unusable_pastes_say_why(text, words):
+    assert words in parse_pasted_return(text).problem
+
+
+def test_creators_verified_long_ago_need_reconnecting():
+    creator = Creator(creator_id="c", connector="instagram", verified_at=0)
+    assert needs_reconnect(creator, now=61 * 86_400)
+    assert not needs_reconnect(creator, now=59 * 86_400)

@@ -1,0 +1,247 @@
+"""The connect, callback, creators and insights pages under AppTest, on the embedded sandbox."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from fpapi import FirstPartyClient
+from fpapi.connect import create_link
+from fpapi.sandbox import Sandbox, embedded_sandbox
+from fpapi.store import Store
+from tests.apptest import by_label, open_page, page_source, page_text
+
+CALLBACK = "http://localhost:8501/callback"
+
+
+def app_store(data_dir: Path) -> Store:
+    return Store(data_dir / "store")
+
+
+def new_link(data_dir: Path, *, sandbox: Sandbox | None = None, label: str = "Ana") -> str:
+    """A pending link made the way the connect page makes one; returns its state."""
+    sandbox = sandbox or embedded_sandbox()
+    with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
+        link = create_link(
+            client, app_store(data_dir), connector="instagram", redirect_url=CALLBACK, label=label
+        )
+    return link.state
+
+
+def open_callback(**query: str):
+    return open_page("callback", query=query)
+
+
+def test_connect_page_creates_a_link_ready_to_send(app_env):
+    at = open_page("connect")
+    by_label(at.text_input, "Label").input("Ana <b>spring</b>")
+    at.button(key="FormSubmitter:create-link-Create verification link").click().run()
+    assert not at.exception
+    [link] = app_store(app_env).links()
+    assert link.status == "pending" and link.label == "Ana <b>spring</b>"
+    assert link.redirect_url == "http://localhost:8501/callback"
+    text = page_text(at)
+    assert f"[Open the verification link]({link.url})" in text
+    assert at.code[0].value == link.url
+    assert len(at.get("image")) == 1  # the QR code
+    assert "Expires in 59 min" in text or "Expires in 1 h" in text
+    assert link.state not in text and link.state not in str(at.get("image")[0].proto)
+    assert "Ana \\<b\\>spring\\</b\\>" in page_source(at)  # shown as typed, not as markup
+
+
+def test_connect_page_refuses_a_bad_redirect_url(app_env):
+    at = open_page("connect")
+    by_label(at.text_input, "Send the creator back to").input("not a url")
+    at.button(key="FormSubmitter:create-link-Create verification link").click().run()
+    assert "http:// or https://" in " ".join(e.value for e in at.error)
+    assert app_store(app_env).links() == []
+
+
+@pytest.mark.parametrize("how", ["bare-token", "full-url"])
+def test_paste_back_verifies_the_creator(app_env, how):
+    state = new_link(app_env)
+    landing = embedded_sandbox().redirect_for(state, username="lea.glow23")
+    token = parse_qs(urlsplit(landing).query)["token"][0]
+    at = open_page("connect")
+    by_label(at.text_input, "Token or landing address").input(
+        token if how == "bare-token" else landing
+    )
+    at.button(key="FormSubmitter:paste-token-Verify creator").click().run()
+    assert not at.exception
+    assert "is verified and on the roster" in " ".join(s.value for s in at.success)
+    assert [c.username for c in app_store(app_env).creators()] == ["lea.glow23"]
+    assert token not in page_text(at)
+
+
+def test_paste_back_of_a_bare_token_uses_the_link_the_analyst_picks(app_env):
+    older = new_link(app_env, label="Older")
+    new_link(app_env, label="Newer")
+    token = embedded_sandbox().approve(older)
+    at = open_page("connect")
+    picker = by_label(at.selectbox, "For which link?")
+    assert picker.value.label == "Newer"  # the most recent is the default
+    picker.select(next(o for o in picker.options if o.startswith("Older")))
+    by_label(at.text_input, "Token or landing address").input(token)
+    at.button(key="FormSubmitter:paste-token-Verify creator").click().run()
+    assert "is verified" in " ".join(s.value for s in at.success)
+    assert app_store(app_env).get_link(older).status == "verified"
+
+
+def test_callback_success_adds_the_creator_and_thanks_them(app_env):
+    state = new_link(app_env)
+    token = embedded_sandbox().approve(state, username="kenji.travel0")
+    at = open_callback(token=token, state=state)
+    assert not at.exception
+    thanks = " ".join(s.value for s in at.success)
+    assert "Thank you" in thanks and "Instagram account is connected" in thanks
+    assert [c.username for c in app_store(app_env).creators()] == ["kenji.travel0"]
+    assert token not in page_text(at)
+
+
+def test_callback_replay_is_refused_and_adds_nobody(app_env):
+    state = new_link(app_env)
+    token = embedded_sandbox().approve(state)
+    open_callback(token=token, state=state)
+    replay = open_callback(token=token, state=state)  # a new session, the same URL
+    assert "already used" in " ".join(w.value for w in replay.warning)
+    assert len(app_store(app_env).creators()) == 1
+
+
+def test_callback_with_an_unknown_state(app_env):
+    at = open_callback(token="tok-from-nowhere", state="forged")
+    assert "not one this app created" in " ".join(w.value for w in at.warning)
+    assert app_store(app_env).creators() == []
+
+
+def test_callback_with_duplicated_state_values(app_env):
+    state = new_link(app_env)
+    at = open_page("callback")
+    at.query_params["state"] = [state, "other"]
+    at.query_params["token"] = "t"
+    at.switch_page("app_pages/callback.py").run()
+    assert "two different values" in page_text(at)
+    assert app_store(app_env).get_link(state).status == "pending"
+
+
+def test_callback_with_an_expired_state(app_env, monkeypatch):
+    monkeypatch.setenv("FPAPI_LINK_TTL_S", "0.5")
+    state = new_link(app_env)
+    token = embedded_sandbox().approve(state)
+    time.sleep(0.6)
+    at = open_callback(token=token, state=state)
+    assert "expired" in " ".join(w.value for w in at.warning)
+    assert app_store(app_env).creators() == []
+
+
+def test_callback_after_the_creator_pressed_deny(app_env):
+    state = new_link(app_env)
+    at = open_callback(error="access_denied", state=state)
+    assert "chose Deny" in " ".join(i.value for i in at.info)
+    assert app_store(app_env).get_link(state).status == "refused"
+
+
+def test_callback_when_the_vendor_refuses_the_token(app_env):
+    state = new_link(app_env)
+    embedded_sandbox().approve(state)
+    at = open_callback(token="wrong-token-value", state=state)
+    assert "does not match" in page_text(at)
+    assert app_store(app_env).creators() == []
+
+
+@pytest.fixture
+def own_sandbox(app_env, monkeypatch):
+    """A separate sandbox the app is configured against, so tests can break it."""
+    with Sandbox() as sandbox:
+        monkeypatch.setenv("FPAPI_BASE_URL", sandbox.base_url)
+        monkeypatch.setenv("FPAPI_TOKEN", sandbox.token)
+        yield sandbox
+
+
+def test_callback_when_the_vendor_rejects_the_api_token(app_env, own_sandbox, monkeypatch):
+    state = new_link(app_env, sandbox=own_sandbox)
+    token = own_sandbox.approve(state)
+    monkeypatch.setenv("FPAPI_TOKEN", "a-revoked-api-token")
+    at = open_callback(token=token, state=state)
+    text = page_text(at)
+    assert "refused the API token (HTTP 401)" in text and "still open" in text
+    assert "a-revoked-api-token" not in text
+    assert app_store(app_env).get_link(state).status == "pending"
+
+
+def test_callback_when_the_vendor_fails(app_env, own_sandbox):
+    state = new_link(app_env, sandbox=own_sandbox)
+    token = own_sandbox.approve(state)
+    own_sandbox.knobs.failure_rate = 1.0
+    at = open_callback(token=token, state=state)
+    assert "HTTP 503" in page_text(at) and not at.exception
+    own_sandbox.knobs.failure_rate = 0.0
+    at = open_callback(token=token, state=state)  # the creator reloads: it works now
+    assert "Thank you" in " ".join(s.value for s in at.success)
+
+
+def test_callback_opened_by_hand_explains_itself(app_env):
+    at = open_page("callback")
+    assert "nothing to do here by hand" in page_text(at)
+
+
+def verify(data_dir: Path, username: str, connector: str = "instagram") -> str:
+    sandbox = embedded_sandbox()
+    with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
+        link = create_link(client, app_store(data_dir), connector=connector, redirect_url=CALLBACK)
+    at = open_callback(token=sandbox.approve(link.state, username=username), state=link.state)
+    assert at.success, page_text(at)
+    return app_store(data_dir).creators()[0].creator_id
+
+
+def test_creators_page_lists_each_creator_as_text_with_links(app_env):
+    first = verify(app_env, "kenji.travel0")
+    second = verify(app_env, "camila.food1")
+    at = open_page("creators")
+    text = page_text(at)
+    assert "Kenji" in text and "@kenji.travel0" in text and "Camila" in text
+    assert "insights fetched never" in text
+    links = [
+        (link.proto.label, link.proto.page, link.proto.query_string) for link in at.get("page_link")
+    ]
+    assert ("Open insights", "insights", f"creator={first}") in links
+    assert ("Open insights", "insights", f"creator={second}") in links
+
+
+def test_creators_page_refresh_and_compare_link(app_env):
+    first = verify(app_env, "kenji.travel0")
+    second = verify(app_env, "camila.food1")
+    at = open_page("creators")
+    at.button(
+        key=next(b.key for b in at.button if b.key and b.key.startswith("refresh-"))
+    ).click().run()
+    assert not at.exception
+    assert "vendor data from 20 Nov 2026" in page_text(at)
+    for box in at.checkbox:
+        box.check()
+    at.run()
+    compare = [link.proto for link in at.get("page_link") if link.proto.page == "compare"]
+    assert compare and compare[0].query_string in (
+        f"creators={first}%2C{second}",
+        f"creators={second}%2C{first}",
+    )
+
+
+def test_removing_a_creator_asks_first(app_env):
+    verify(app_env, "kenji.travel0")
+    at = open_page("creators")
+    remove = next(b for b in at.button if b.key and b.key.startswith("remove-"))
+    assert remove.label == "Yes, remove"  # inside the Remove popover: a second, explicit step
+    remove.click().run()
+    assert app_store(app_env).creators() == []
+    assert "No creators yet" in page_text(at)
+
+
+def test_youtube_creators_sit_on_the_roster_and_have_no_insights(app_env):
+    creator_id = verify(app_env, "@omartravel100", connector="youtube")
+    roster = open_page("creators")
+    assert "YouTube" in page_text(roster) and "no insights for YouTube" in page_text(roster)
+    at = open_page("insights", query={"creator": creator_id})
+    assert "Instagram insights only" in " ".join(i.value for i in at.info)
