@@ -80,7 +80,7 @@ links = store.links()
 pending = [link for link in links if link.status == "pending"]
 with st.form("paste-token", clear_on_submit=True):
     pasted = st.text_input(
-        "Token or landing address",
+        "Paste the token, or the address the creator landed on",
         type="password",
         placeholder="https://…/callback?token=…&state=…  or just the token",
     )

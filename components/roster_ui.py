@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import streamlit as st
 
@@ -34,6 +35,9 @@ def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool
                 facts.append(f"insights fetched {since(row.fetched_at, now=now)}")
                 if row.fetched_at:
                     facts.append(f"vendor data from {day_label(row.last_processed_at)}")
+                    if row.last_processed_at:
+                        age_days = (date.fromtimestamp(now) - row.last_processed_at).days
+                        facts[-1] += f" ({age_days} day{'s' if age_days != 1 else ''} old)"
             else:
                 facts.append("this API has no insights for YouTube")
             st.caption(md_escape(" · ".join(facts)))

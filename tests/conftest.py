@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from fpapi.sandbox import Sandbox
+from fpapi.sandbox import Knobs, Sandbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -36,13 +36,10 @@ def sandbox():
 
 @pytest.fixture
 def clean_sandbox(sandbox):
-    sandbox.knobs.latency_s = 0.0
-    sandbox.knobs.failure_rate = 0.0
-    sandbox.knobs.burst_429 = 0
+    """The shared sandbox with every fault knob off, before and after the test."""
+    sandbox.knobs = Knobs()
     yield sandbox
-    sandbox.knobs.latency_s = 0.0
-    sandbox.knobs.failure_rate = 0.0
-    sandbox.knobs.burst_429 = 0
+    sandbox.knobs = Knobs()
 
 
 @pytest.fixture

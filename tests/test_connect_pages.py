@@ -66,9 +66,7 @@ def test_paste_back_verifies_the_creator(app_env, how):
     landing = embedded_sandbox().redirect_for(state, username="lea.glow23")
     token = parse_qs(urlsplit(landing).query)["token"][0]
     at = open_page("connect")
-    by_label(at.text_input, "Token or landing address").input(
-        token if how == "bare-token" else landing
-    )
+    by_label(at.text_input, "Paste the token").input(token if how == "bare-token" else landing)
     at.button(key="FormSubmitter:paste-token-Verify creator").click().run()
     assert not at.exception
     assert "is verified and on the roster" in " ".join(s.value for s in at.success)
@@ -84,7 +82,7 @@ def test_paste_back_of_a_bare_token_uses_the_link_the_analyst_picks(app_env):
     picker = by_label(at.selectbox, "For which link?")
     assert picker.value.label == "Newer"  # the most recent is the default
     picker.select(next(o for o in picker.options if o.startswith("Older")))
-    by_label(at.text_input, "Token or landing address").input(token)
+    by_label(at.text_input, "Paste the token").input(token)
     at.button(key="FormSubmitter:paste-token-Verify creator").click().run()
     assert "is verified" in " ".join(s.value for s in at.success)
     assert app_store(app_env).get_link(older).status == "verified"
@@ -175,8 +173,10 @@ def test_callback_when_the_vendor_fails(app_env, own_sandbox):
     state = new_link(app_env, sandbox=own_sandbox)
     token = own_sandbox.approve(state)
     own_sandbox.knobs.failure_rate = 1.0
+    own_sandbox.knobs.failure_status = 500
     at = open_callback(token=token, state=state)
-    assert "HTTP 503" in page_text(at) and not at.exception
+    assert "problem on its side (HTTP 500)" in page_text(at) and not at.exception
+    assert "still open" in page_text(at)
     own_sandbox.knobs.failure_rate = 0.0
     at = open_callback(token=token, state=state)  # the creator reloads: it works now
     assert "Thank you" in " ".join(s.value for s in at.success)
@@ -218,7 +218,7 @@ def test_creators_page_refresh_and_compare_link(app_env):
         key=next(b.key for b in at.button if b.key and b.key.startswith("refresh-"))
     ).click().run()
     assert not at.exception
-    assert "vendor data from 20 Nov 2026" in page_text(at)
+    assert "vendor data from 20 Nov 2026 (" in page_text(at)
     for box in at.checkbox:
         box.check()
     at.run()

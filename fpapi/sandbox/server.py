@@ -42,7 +42,8 @@ class Knobs:
     """Fault injection for tests; change them at any time, from any thread."""
 
     latency_s: float = 0.0  # added to every API call
-    failure_rate: float = 0.0  # share of API calls that answer 503 with an HTML body
+    failure_rate: float = 0.0  # share of API calls that fail with an HTML body...
+    failure_status: int = 503  # ...and this status
     burst_429: int = 0  # the next N API calls answer 429 with Retry-After
 
 
@@ -220,8 +221,9 @@ class Sandbox:
                 knobs.burst_429 -= 1
             fail = knobs.failure_rate > 0 and self._state.rng.random() < knobs.failure_rate
         if fail:
-            body = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
-            _send(request, 503, body, "text/html")
+            status = HTTPStatus(knobs.failure_status)
+            body = f"<html><body><h1>{status.value} {status.phrase}</h1></body></html>".encode()
+            _send(request, status.value, body, "text/html")
             return
         if burst:
             _send_json(
@@ -349,7 +351,7 @@ class Sandbox:
             _send_json(request, 400, _error("invalid_request", "Body must be a JSON object."))
             return
         with self._state.lock:
-            for name in ("latency_s", "failure_rate", "burst_429"):
+            for name in ("latency_s", "failure_rate", "failure_status", "burst_429"):
                 if name in body:
                     setattr(self.knobs, name, type(getattr(self.knobs, name))(body[name]))
             current = dict(vars(self.knobs))
