@@ -2,35 +2,178 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
-from components.loaders import DataDirError, get_config, get_store
+from components import insights_ui as ui
+from components.charts import make_posts_scatter
+from components.loaders import DataDirError, get_config, get_store, load_insights
+from components.report_html import render_report_html
 from components.text import md_escape
+from fpapi import FPAPIError
+from fpapi.export import to_safe_csv
+from fpapi.metrics import filter_posts
 
 st.title("Insights")
 
 config = get_config()
 try:
     store = get_store(config)
+    roster = store.creators()
 except DataDirError as err:
     st.error(str(err))
     st.stop()
 
-creator_id = st.query_params.get("creator")
-creator = store.get_creator(creator_id) if creator_id else None
-if creator_id and creator is None:
-    st.warning("That creator is not on the roster. Pick one from the roster instead.")
-if creator is None:
-    st.page_link(
-        "app_pages/creators.py", label="Choose a creator on the roster", icon=":material/group:"
-    )
+if not roster:
+    st.info("No creators yet. Verify a creator first; their insights appear here.")
+    st.page_link("app_pages/connect.py", label="Create a verification link", icon=":material/link:")
     st.stop()
 
-st.subheader(md_escape(creator.name or creator.username or "Creator"))
+by_id = {c.creator_id: c for c in roster}
+wanted = st.query_params.get("creator")
+if wanted and wanted not in by_id:
+    st.warning(
+        "The creator in this link is not on the roster (removed, or a mistyped link). Pick one below."
+    )
+ids = list(by_id)
+chosen = st.selectbox(
+    "Creator",
+    ids,
+    index=ids.index(wanted) if wanted in by_id else None,
+    format_func=lambda cid: (
+        " · ".join(
+            filter(
+                None, [by_id[cid].name, f"@{by_id[cid].username}" if by_id[cid].username else None]
+            )
+        )
+        or cid
+    ),
+    placeholder="Choose a creator from the roster",
+)
+if chosen is None:
+    st.stop()
+if chosen != wanted:
+    st.query_params["creator"] = chosen  # the view stays a shareable link
+creator = by_id[chosen]
+
 if creator.connector != "instagram":
     st.info(
         "This creator connected a YouTube channel. The First Party API offers Instagram "
-        "insights only, so there is nothing to chart for them yet."
+        "insights only, so there is nothing to chart for them."
     )
     st.stop()
-st.info("The insights dashboard is not built yet.")
+
+refresh_key = f"cis.refresh.{chosen}"
+try:
+    with st.spinner("Loading insights…"):
+        loaded = load_insights(config, chosen, refresh=st.session_state.pop(refresh_key, False))
+except FPAPIError as err:
+    st.error(
+        f"Insights for {md_escape(creator.name or creator.username)} could not be loaded. {err}"
+    )
+    st.stop()
+except DataDirError as err:
+    st.error(str(err))
+    st.stop()
+
+report = loaded.report
+ui.render_header(report, creator)
+if ui.render_freshness(loaded):
+    st.session_state[refresh_key] = True
+    st.rerun()
+ui.render_kpis(report)
+
+figures = loaded.figures
+
+st.subheader("Followers and engagement over time", anchor=False)
+chart, numbers = st.columns([4, 1])
+with chart:
+    ui.show_figure(
+        figures["followers"], key="followers", missing="No follower trend is available yet."
+    )
+with numbers:
+    ui.render_growth(report)
+ui.show_figure(
+    figures["engagement"], key="engagement", missing="No engagement trend is available yet."
+)
+
+st.subheader("Engagement split", anchor=False)
+ui.show_figure(
+    figures["split"], key="split", missing="The vendor has no engagement figures by format."
+)
+ui.render_sponsored(report)
+
+st.subheader("Quality and benchmark", anchor=False)
+quality, bench = st.columns(2)
+with quality:
+    ui.render_quality_summary(report)
+    ui.show_figure(
+        figures["quality"], key="quality", missing="No quality sub-scores are available."
+    )
+with bench:
+    ui.show_figure(figures["benchmark"], key="benchmark", missing="No engagement rate to compare.")
+    ui.render_benchmark_note(report)
+
+st.subheader("Top posts", anchor=False)
+left, right = st.columns(2)
+formats = sorted(report.posts["format"].dropna().unique())
+picked_formats = left.multiselect("Formats", formats, default=formats, placeholder="All formats")
+sponsored = right.segmented_control(
+    "Sponsored", ["all", "sponsored", "organic"], default="all",
+    format_func=lambda v: {"all": "All posts", "sponsored": "Sponsored", "organic": "Organic"}[v],
+)  # fmt: skip
+posts = filter_posts(report.posts, formats=picked_formats, sponsored=sponsored or "all")
+scatter = figures["scatter"] if len(posts) == len(report.posts) else make_posts_scatter(posts)
+
+st.caption(f"{len(posts)} of {len(report.posts)} posts match these filters.")
+if posts.empty:
+    st.caption(
+        ":material/info: No posts match these filters."
+        if len(report.posts)
+        else ":material/info: The vendor sent no posts for this creator."
+    )
+else:
+    ui.render_posts_table(posts)
+    st.download_button(
+        "Download these posts as CSV",
+        data=lambda: to_safe_csv(posts),
+        file_name=f"posts-{(creator.username or chosen).lstrip('@')}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+ui.show_figure(scatter, key="scatter", missing="No posts with views and ER to plot.")
+
+st.subheader("Posting activity", anchor=False)
+ui.show_figure(figures["per_week"], key="per_week", missing="No dated posts to count per week.")
+ui.show_figure(
+    figures["heatmap"], key="heatmap", missing="No dated posts to place by weekday and hour."
+)
+
+st.subheader("Hashtags, mentions and brands", anchor=False)
+ui.show_figure(figures["hashtags"], key="hashtags", missing="No hashtags in the posts.")
+tags, people = st.columns(2)
+with tags:
+    ui.render_accounts_table(
+        report.hashtags, title_column="hashtag", prefix="#", empty="No hashtags in the posts."
+    )
+with people:
+    ui.render_accounts_table(
+        report.mentions, title_column="username", prefix="@", empty="No mentions or brand mentions."
+    )
+
+st.subheader("Look-alike creators", anchor=False)
+ui.render_look_alikes(report, creator, roster)
+
+st.subheader("Audience", anchor=False)
+ui.render_audience(report)
+
+st.subheader("Share this report", anchor=False)
+title = creator.name or creator.username or "Creator"
+st.download_button(
+    "Download the full report (HTML, charts included)",
+    data=lambda: render_report_html(report, title=title, fetched_at=loaded.fetched_at),
+    file_name=f"insights-{(creator.username or chosen).lstrip('@')}-{time.strftime('%Y%m%d')}.html",
+    mime="text/html",
+    icon=":material/description:",
+)

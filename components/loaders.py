@@ -7,15 +7,19 @@ their directory, and the client (which holds the API token) is built per use.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import plotly.graph_objects as go
 import streamlit as st
 
-from fpapi import FirstPartyClient
+from components.report_figures import report_figures
+from fpapi import FirstPartyClient, FPAPIError, Insights
 from fpapi.cache import InsightCache
+from fpapi.report import InsightsReport, build_report
 from fpapi.sandbox import embedded_sandbox
 from fpapi.settings import Settings, SettingsError, load_settings
 from fpapi.store import Store
@@ -113,3 +117,56 @@ def get_insight_cache(config: Config) -> InsightCache:
         )
     except OSError as err:
         raise _data_dir_error(settings, err) from err
+
+
+@dataclass(frozen=True)
+class LoadedInsights:
+    """One creator's report, its charts, and where it came from: "api", "cache" or "stale"."""
+
+    report: InsightsReport
+    figures: dict[str, go.Figure | None]
+    fetched_at: float
+    source: str
+    error: FPAPIError | None = None
+
+    @property
+    def age_s(self) -> float:
+        return max(0.0, time.time() - self.fetched_at)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _report(
+    api_label: str,
+    creator_id: str,
+    fetched_at: float,
+    _cache: InsightCache,
+    _insights: Insights | None = None,
+) -> tuple[InsightsReport, dict[str, go.Figure | None]] | None:
+    """The report and its charts per fetched response (keyed by when it was fetched), built
+    once and shared read-only: building charts is the slow part of a page run."""
+    insights = _insights
+    if insights is None:
+        cached = _cache.peek(creator_id)
+        if cached is None:
+            return None
+        insights = cached.insights
+    report = build_report(insights)
+    return report, report_figures(report)
+
+
+def load_insights(config: Config, creator_id: str, *, refresh: bool = False) -> LoadedInsights:
+    """The creator's report: fresh cache, else the API, else a stale copy with the API's error.
+
+    Raises FPAPIError only when the API fails and nothing is cached.
+    """
+    cache = get_insight_cache(config)
+    summary = cache.summary(creator_id)
+    if summary is not None and not refresh and time.time() - summary.fetched_at < cache.ttl_s:
+        built = _report(config.cache_label, creator_id, summary.fetched_at, cache)
+        if built is not None:
+            return LoadedInsights(*built, summary.fetched_at, "cache")
+    with api_client(config.settings) as client:
+        result = cache.get_or_fetch(creator_id, client.get_instagram_insights, refresh=refresh)
+    built = _report(config.cache_label, creator_id, result.fetched_at, cache, result.insights)
+    assert built is not None  # built from the insights just passed in
+    return LoadedInsights(*built, result.fetched_at, result.source, result.error)

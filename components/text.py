@@ -7,8 +7,9 @@ import time
 from datetime import UTC, date, datetime
 
 # Everything Streamlit's markdown gives a meaning to: markdown itself, HTML, LaTeX ($),
-# colour and icon directives (:red[...], :material/x:), and emoji shortcodes.
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~=&\"'])")
+# colour and icon directives (:red[...], :material/x:), emoji shortcodes, and the @ and :// that
+# would turn an e-mail address or URL into a link.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~=&\"'@])")
 
 
 def md_escape(text: object) -> str:
@@ -49,3 +50,19 @@ def clock_label(timestamp: float) -> str:
     """An epoch timestamp as '14:05 UTC, 28 Nov'."""
     moment = datetime.fromtimestamp(timestamp, tz=UTC)
     return moment.strftime("%H:%M UTC, %d %b").replace(" 0", " ")
+
+
+def md_escape_lines(text: object) -> str:
+    """Like :func:`md_escape`, keeping the line breaks (as markdown hard breaks)."""
+    lines = str(text or "").splitlines()
+    return "  \n".join(md_escape(line) for line in lines if line.strip())
+
+
+def safe_http_url(url: object) -> str | None:
+    """``url`` if it is an absolute http(s) URL without spaces or quotes, else None."""
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    if not re.fullmatch(r"https?://[^\s\"'<>()\\]+", text):
+        return None
+    return text

@@ -6,6 +6,7 @@ documented columns, empty when there is nothing to show, never an exception.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 INSTAGRAM_URL = "https://www.instagram.com/"
+_SHORTCODE = re.compile(r"[A-Za-z0-9_-]{5,64}")
 
 POST_COLUMNS = [
     "shortcode", "url", "posted_at", "format", "video", "sponsored", "likes", "comments",
@@ -72,7 +74,9 @@ def posts(insights: Insights) -> pd.DataFrame:
     rows = [
         {
             "shortcode": post.shortcode,
-            "url": f"{INSTAGRAM_URL}p/{post.shortcode}/" if post.shortcode else None,
+            "url": f"{INSTAGRAM_URL}p/{post.shortcode}/"
+            if _SHORTCODE.fullmatch(post.shortcode or "")
+            else None,
             "posted_at": post.posted,
             "format": (post.post_type or ("VIDEO" if post.video else "POST")).upper(),
             "video": post.video,

@@ -145,7 +145,7 @@ TIERS = [
     (1_000_000, 12_000_000, "Mega", 3),
 ]
 # Typical engagement rate (percent) by tier, the centre of each creator's own rate.
-TIER_ER = {"Nano": 4.5, "Micro": 2.2, "Mid": 1.4, "Macro": 1.0, "Mega": 0.7}
+TIER_ER = {"Nano": 2.0, "Micro": 0.8, "Mid": 0.6, "Macro": 0.45, "Mega": 0.35}
 
 
 @dataclass(frozen=True)
@@ -278,7 +278,7 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
     city, country = CITIES[account.index % len(CITIES)]
     n_days = days if days is not None else rng.randint(6, 24) * 30
     n_posts = posts if posts is not None else rng.randint(30, 400)
-    base_er = TIER_ER[tier] * rng.uniform(0.5, 1.8)
+    base_er = TIER_ER[tier] * rng.uniform(0.45, 2.2)
     video_share = rng.uniform(0.35, 0.85)
     sponsored_share = rng.uniform(0.0, 0.25)
     yearly_growth = rng.uniform(-0.05, 0.9)
@@ -310,7 +310,11 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
     video = [p for p in post_list if p["video"]]
     non_video = [p for p in post_list if not p["video"]]
     paid = [p for p in post_list if p["sponsored"]]
-    engagement_series = [round(base_er * rng.uniform(0.7, 1.3), 2) for _ in trend_days]
+    engagement_series = []
+    drift = 0.0
+    for _ in trend_days:  # a slow random walk around the creator's own rate
+        drift = 0.97 * drift + rng.gauss(0, 0.03)
+        engagement_series.append(round(base_er * max(0.3, 1 + drift), 2))
 
     def med(values: list[float]) -> float | None:
         return round(statistics.median(values), 2) if values else None
@@ -371,9 +375,7 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
             "mentions": mention_handles[:20],
             "hashtags": sorted(tag_counts, key=lambda t: -tag_counts[t])[:15],
             "brand_mentions": [b[1] for b in brand_accounts],
-            "mentions_details": [
-                _account_ref(h.replace(".", " ").title(), h) for h in mention_handles[:20]
-            ],
+            "mentions_details": [_account_ref(_display_name(h), h) for h in mention_handles[:20]],
             "brand_mentions_details": [_account_ref(n, h) for n, h in brand_accounts],
             "look_alike_creators": [_account_ref(a.name, a.username) for a in look_alikes],
             "ig_user_id": account.platform_user_id,
@@ -451,6 +453,14 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
 
 def _epoch(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def _display_name(handle: str) -> str:
+    """The name behind a handle the sandbox knows: a pool creator or a brand."""
+    for account in instagram_pool():
+        if account.username == handle:
+            return account.name
+    return next((name for name, brand in BRANDS if brand == handle), handle)
 
 
 def _account_ref(name: str, username: str) -> dict[str, str]:

@@ -1,0 +1,320 @@
+"""Chart builders: tidy DataFrame in, ``go.Figure`` out. No Streamlit calls, no I/O.
+
+Every figure has a title and axis titles, and none is ever empty: a builder given no data
+returns None, so the page says "not available" instead of drawing an empty frame. Vendor
+text that lands in a label or hover goes through :func:`plot_text` first, since plotly reads
+a few HTML tags (<b>, <a href>) in text.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from fpapi.benchmarks import TIERS, Benchmark, benchmark_for
+from fpapi.metrics import WEEKDAYS
+
+PALETTE = ["#1f6feb", "#e8590c", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599", "#e03131"]
+VIDEO_COLOUR, PHOTO_COLOUR, PAID_COLOUR = PALETTE[0], PALETTE[1], PALETTE[3]
+RANGE_BUTTONS = [
+    {"count": 1, "label": "1m", "step": "month", "stepmode": "backward"},
+    {"count": 3, "label": "3m", "step": "month", "stepmode": "backward"},
+    {"count": 6, "label": "6m", "step": "month", "stepmode": "backward"},
+    {"count": 1, "label": "1y", "step": "year", "stepmode": "backward"},
+    {"step": "all", "label": "All"},
+]
+MAX_LABEL_CHARS = 40
+OUTLIER_Z = 2.5
+
+
+def plot_text(value: object, *, limit: int = MAX_LABEL_CHARS) -> str:
+    """Vendor text made safe and short for a plotly label or hover."""
+    text = " ".join(str(value or "").split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html.escape(text)
+
+
+def _layout(fig: go.Figure, *, title: str, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        template="plotly_white",
+        colorway=PALETTE,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def make_trend_figure(
+    trend: pd.DataFrame, *, title: str, y_title: str, percent: bool = False
+) -> go.Figure | None:
+    """A line over time with a range selector; a single point is drawn as a point with a note."""
+    series = trend.dropna(subset=["value"])
+    if series.empty:
+        return None
+    single = len(series) == 1
+    fig = go.Figure(
+        go.Scatter(
+            x=series["date"],
+            y=series["value"].astype(float),
+            mode="markers" if single else "lines",
+            marker={"size": 12} if single else None,
+            name=y_title,
+            hovertemplate="%{x|%d %b %Y}: %{y:,.2f}" + ("%" if percent else "") + "<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title_text=y_title, ticksuffix="%" if percent else "")
+    if single:
+        fig.add_annotation(
+            text="Only one data point so far: the trend appears as the vendor collects more.",
+            xref="paper", yref="paper", x=0.5, y=1.05, showarrow=False,
+        )  # fmt: skip
+    else:
+        fig.update_xaxes(rangeselector={"buttons": RANGE_BUTTONS}, rangeslider={"visible": False})
+    fig.update_xaxes(title_text="Date")
+    return _layout(fig, title=title)
+
+
+def make_engagement_split_figure(split: pd.DataFrame) -> go.Figure | None:
+    """Engagement rate by format (video, non-video, paid) with average likes and comments."""
+    rows = split.dropna(subset=["engagement"])
+    if rows.empty:
+        return None
+    colours = {"Video": VIDEO_COLOUR, "Non-video": PHOTO_COLOUR, "Paid": PAID_COLOUR}
+    hover = [
+        f"{fmt}<br>ER {er:.2f}%<br>avg likes {_num(likes)}<br>avg comments {_num(comments)}"
+        for fmt, er, likes, comments in zip(
+            rows["format"],
+            rows["engagement"],
+            rows["average_likes"],
+            rows["average_comments"],
+            strict=True,
+        )
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["format"],
+            y=rows["engagement"].astype(float),
+            marker_color=[colours.get(f, PALETTE[2]) for f in rows["format"]],
+            text=[f"{v:.2f}%" for v in rows["engagement"]],
+            textposition="auto",
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    fig.update_yaxes(title_text="Engagement rate (%)", ticksuffix="%")
+    fig.update_xaxes(title_text="Format")
+    return _layout(fig, title="Engagement by format")
+
+
+def _num(value: object) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{float(value):,.0f}"
+
+
+def make_quality_figure(quality: pd.DataFrame) -> go.Figure | None:
+    """The four 0-5 sub-scores as horizontal bars on a common 0-5 scale."""
+    subs = quality[quality["max_score"] == 5].dropna(subset=["score"])
+    if subs.empty:
+        return None
+    fig = go.Figure(
+        go.Bar(
+            y=subs["label"],
+            x=subs["score"].astype(float),
+            orientation="h",
+            marker_color=[
+                PALETTE[2] if s >= 4 else PALETTE[4] if s >= 2 else PALETTE[6]
+                for s in subs["score"]
+            ],
+            text=[f"{s:.0f} / 5" for s in subs["score"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.0f} of 5<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 5.7], tickvals=[0, 1, 2, 3, 4, 5], title_text="Score (0-5)")
+    fig.update_yaxes(autorange="reversed", title_text="")
+    return _layout(fig, title="Quality sub-scores", height=300)
+
+
+def make_benchmark_figure(er_pct: float | None, tier_name: str | None) -> go.Figure | None:
+    """Each tier's published average ER (a diamond) or, where none is published, the band
+    between its neighbours; the creator's own tier highlighted and its ER as a red line."""
+    if er_pct is None:
+        return None
+    fig = go.Figure()
+    for tier in TIERS:
+        bench: Benchmark = benchmark_for(tier)
+        label = f"{tier.name} ({tier.range_label})"
+        colour = PALETTE[0] if tier.name == tier_name else "#868e96"
+        if bench.published:
+            fig.add_trace(
+                go.Scatter(
+                    x=[bench.low_pct], y=[label], mode="markers+text",
+                    marker={"symbol": "diamond", "size": 16, "color": colour},
+                    text=[f"{bench.low_pct:.2f}%"], textposition="middle right",
+                    hovertext=bench.note, hoverinfo="text", showlegend=False,
+                )
+            )  # fmt: skip
+        else:
+            fig.add_trace(
+                go.Scatter(
+                    x=[bench.low_pct, bench.high_pct], y=[label, label], mode="lines",
+                    line={"color": colour, "width": 10}, opacity=0.5,
+                    hovertext=bench.note, hoverinfo="text", showlegend=False,
+                )
+            )  # fmt: skip
+    fig.add_vline(x=er_pct, line_color=PALETTE[6], line_width=3)
+    fig.add_annotation(
+        x=er_pct, y=1.04, yref="paper", showarrow=False, text=f"This creator: {er_pct:.2f}%",
+        font={"color": PALETTE[6]}, xanchor="left" if er_pct < 1 else "right",
+    )  # fmt: skip
+    upper = max(er_pct, max(benchmark_for(t).high_pct for t in TIERS)) * 1.2
+    fig.update_xaxes(title_text="Engagement rate (%)", ticksuffix="%", range=[0, upper])
+    fig.update_yaxes(autorange="reversed", title_text="", categoryorder="array",
+                     categoryarray=[f"{t.name} ({t.range_label})" for t in TIERS])  # fmt: skip
+    if tier_name is None:
+        fig.add_annotation(text="Under 1K followers: no tier to compare with", xref="paper",
+                           yref="paper", x=1, y=0, showarrow=False)  # fmt: skip
+    return _layout(fig, title="Engagement rate against published tier averages", height=320)
+
+
+def make_posts_scatter(posts: pd.DataFrame) -> go.Figure | None:
+    """Views vs ER, one dot per post, coloured by format; outliers stand out in size and label."""
+    data = posts.dropna(subset=["views", "er"])
+    data = data[data["views"] > 0]
+    if data.empty:
+        return None
+    outlier = _high_outliers(data["er"].astype(float)) | _high_outliers(data["views"].astype(float))
+    fig = go.Figure()
+    for index, (fmt, group) in enumerate(data.groupby("format", sort=True)):
+        flags = outlier.loc[group.index]
+        fig.add_trace(
+            go.Scatter(
+                x=group["views"].astype(float),
+                y=group["er"].astype(float),
+                mode="markers",
+                name=plot_text(fmt),
+                marker={
+                    "color": PALETTE[index % len(PALETTE)],
+                    "size": [14 if f else 7 for f in flags],
+                    "symbol": ["star" if s else "circle" for s in group["sponsored"].fillna(False)],
+                    "line": {"width": [2 if f else 0 for f in flags], "color": "#212529"},
+                    "opacity": 0.8,
+                },
+                hovertext=[
+                    f"{plot_text(fmt)} · {d:%d %b %Y}<br>{v:,.0f} views · ER {e:.2f}%"
+                    + ("<br>sponsored" if s else "")
+                    + ("<br><b>outlier</b>" if f else "")
+                    for d, v, e, s, f in zip(
+                        group["posted_at"],
+                        group["views"],
+                        group["er"],
+                        group["sponsored"].fillna(False),
+                        flags,
+                        strict=True,
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_xaxes(type="log", title_text="Views (log scale)")
+    fig.update_yaxes(title_text="Engagement rate (%)", ticksuffix="%")
+    return _layout(
+        fig, title="Views vs engagement rate (stars: sponsored, large: outliers)", height=420
+    )
+
+
+def _high_outliers(values: pd.Series) -> pd.Series:
+    """Values far above the creator's typical one: a robust z-score over 2.5 on the log scale
+    (ER and views are skewed, so a plain z-score flags half the posts of a viral creator)."""
+    logs = np.log(values.clip(lower=1e-6))
+    mad = (logs - logs.median()).abs().median() * 1.4826
+    if not mad:
+        return pd.Series(False, index=values.index)
+    return (logs - logs.median()) / mad > OUTLIER_Z
+
+
+def make_posts_per_week_figure(weekly: pd.DataFrame) -> go.Figure | None:
+    if weekly.empty or weekly["posts"].sum() == 0:
+        return None
+    fig = go.Figure(
+        go.Bar(x=weekly["week"], y=weekly["posts"], marker_color=PALETTE[0],
+               hovertemplate="Week of %{x|%d %b %Y}: %{y} posts<extra></extra>")
+    )  # fmt: skip
+    fig.update_xaxes(title_text="Week", rangeselector={"buttons": RANGE_BUTTONS})
+    fig.update_yaxes(title_text="Posts", dtick=1 if weekly["posts"].max() <= 6 else None)
+    return _layout(fig, title="Posts per week")
+
+
+def make_posting_heatmap(cells: pd.DataFrame) -> go.Figure | None:
+    """When the creator posts (weekday x hour, UTC) and how those posts perform."""
+    if cells.empty:
+        return None
+    posts = cells.pivot_table(
+        index="weekday", columns="hour", values="posts", aggfunc="sum"
+    ).reindex(index=range(7), columns=range(24))
+    er = cells.pivot_table(
+        index="weekday", columns="hour", values="average_er", aggfunc="mean"
+    ).reindex(index=range(7), columns=range(24))
+    hover = [
+        [
+            f"{WEEKDAYS[d]} {h:02d}:00 UTC<br>"
+            + (
+                "no posts"
+                if pd.isna(posts.iloc[d, h])
+                else f"{posts.iloc[d, h]:.0f} posts · mean ER {er.iloc[d, h]:.2f}%"
+            )
+            for h in range(24)
+        ]
+        for d in range(7)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=posts.fillna(0).to_numpy(),
+            x=[f"{h:02d}" for h in range(24)],
+            y=WEEKDAYS,
+            colorscale="Blues",
+            colorbar={"title": {"text": "Posts"}},
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    fig.update_xaxes(title_text="Hour of day (UTC)")
+    fig.update_yaxes(autorange="reversed", title_text="")
+    return _layout(fig, title="When the creator posts", height=340)
+
+
+def make_top_items_figure(
+    items: pd.DataFrame, *, label_column: str, title: str, prefix: str = "", top: int = 15
+) -> go.Figure | None:
+    """The most used hashtags or mentions: bars by number of posts, coloured by mean ER."""
+    data = items[items["posts"] > 0].head(top)
+    if data.empty:
+        return None
+    fig = go.Figure(
+        go.Bar(
+            y=[prefix + plot_text(v) for v in data[label_column]],
+            x=data["posts"].astype(int),
+            orientation="h",
+            marker={
+                "color": data["average_er"].astype(float).fillna(0),
+                "colorscale": "Viridis",
+                "colorbar": {"title": {"text": "Mean ER %"}},
+            },
+            hovertext=[
+                f"{prefix}{plot_text(v)}: {n} posts, mean ER {'n/a' if pd.isna(e) else f'{e:.2f}%'}"
+                for v, n, e in zip(
+                    data[label_column], data["posts"], data["average_er"], strict=True
+                )
+            ],
+            hoverinfo="text",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title_text="")
+    fig.update_xaxes(title_text="Posts")
+    return _layout(fig, title=title, height=max(300, 26 * len(data) + 100))

@@ -1,0 +1,280 @@
+"""The insights page's sections. Each takes a report and renders it; no data logic here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.loaders import LoadedInsights
+from components.text import ago, day_label, md_escape, md_escape_lines, safe_http_url
+from fpapi.benchmarks import BENCHMARK_SOURCE
+from fpapi.frames import profile_url
+from fpapi.metrics import format_pct
+from fpapi.report import InsightsReport
+from fpapi.store import Creator
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def show_figure(fig: go.Figure | None, *, key: str, missing: str) -> None:
+    """A chart, or a plain sentence when there is nothing to draw (never an empty chart)."""
+    if fig is None:
+        st.caption(f":material/info: {missing}")
+    else:
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+
+
+def render_header(report: InsightsReport, creator: Creator) -> None:
+    insights = report.insights
+    details, overview = insights.profile_details, insights.profile_overview
+    name = (details.full_name if details else None) or creator.name or creator.username or "Creator"
+    handle = (
+        (overview.handle if overview else None)
+        or (details.handle if details else None)
+        or creator.username
+    )
+    photo = safe_http_url(details.image_url if details else None)
+    left, right = st.columns([1, 6]) if photo else (None, st.container())
+    if photo and left is not None:
+        left.image(photo, width=110)
+    with right:
+        st.header(md_escape(name), anchor=False)
+        facts = []
+        link = profile_url(handle)
+        if link:
+            facts.append(f"[@{md_escape(handle.lstrip('@'))}]({link})")
+        elif handle:
+            facts.append(f"@{md_escape(handle)}")
+        if details and details.category:
+            facts.append(md_escape(details.category))
+        place = ", ".join(filter(None, [details.location, details.country])) if details else ""
+        if place:
+            facts.append(md_escape(place))
+        if report.tier:
+            facts.append(f"{report.tier.name} tier ({report.tier.range_label} followers)")
+        st.markdown(" · ".join(facts) if facts else "No profile details available.")
+        if details and details.biography:
+            st.markdown(md_escape_lines(details.biography))
+
+
+def render_freshness(loaded: LoadedInsights) -> bool:
+    """Where the data came from and how old it is. Returns True when Refresh is pressed."""
+    insights = loaded.report.insights
+    fetched = datetime.fromtimestamp(loaded.fetched_at, tz=UTC).strftime("%d %b %Y %H:%M UTC")
+    origin = {
+        "api": "just fetched from the API",
+        "cache": "from the app's cache",
+        "stale": "from the app's cache",
+    }
+    text, button = st.columns([5, 1], vertical_alignment="center")
+    text.caption(
+        f"Vendor data processed {day_label(insights.last_processed_at)} · fetched {fetched} "
+        f"({ago(loaded.age_s)}), {origin.get(loaded.source, loaded.source)}."
+    )
+    if loaded.source == "stale":
+        st.warning(
+            f"These insights are {ago(loaded.age_s)} old: the API could not be reached just now, "
+            f"so the last copy is shown. {loaded.error or ''}",
+            icon=":material/history:",
+        )
+    return button.button(
+        "Refresh", icon=":material/refresh:", help="Fetch again from the API, skipping the cache."
+    )
+
+
+def render_kpis(report: InsightsReport) -> None:
+    columns = st.columns(len(report.kpis))
+    for column, kpi in zip(columns, report.kpis, strict=True):
+        column.metric(kpi.label, kpi.display, help=kpi.help)
+
+
+def render_growth(report: InsightsReport) -> None:
+    trends = report.insights.get_growth_trends
+    vendor = {
+        "month": trends.monthly_followers if trends else None,
+        "quarter": trends.quarterly_followers if trends else None,
+        "year": trends.yearly_followers if trends else None,
+    }
+    for period, value in report.growth.items():
+        if value is not None:
+            st.metric(f"Followers, last {period}", format_pct(value, signed=True),
+                      help=f"Change in followers over the last {period}, from the follower trend.")  # fmt: skip
+        elif vendor[period] is not None:
+            st.metric(f"Followers, last {period}", format_pct(vendor[period], signed=True),
+                      help="The trend does not cover this period; this is the vendor's own figure.")  # fmt: skip
+        else:
+            st.metric(f"Followers, last {period}", "not available",
+                      help="The trend does not cover this period yet.")  # fmt: skip
+
+
+def render_sponsored(report: InsightsReport) -> None:
+    summary = report.sponsored
+    if summary is None or summary.total_posts == 0:
+        st.caption(":material/info: No posts are available, so paid vs organic cannot be compared.")
+        return
+    share = format_pct(summary.share_pct)
+    st.markdown(
+        f"**Paid vs organic.** {summary.sponsored_posts} of {summary.total_posts} posts are "
+        f"sponsored ({share}). Mean ER: sponsored {format_pct(summary.sponsored_er)}, "
+        f"organic {format_pct(summary.organic_er)}."
+    )
+
+
+def render_quality_summary(report: InsightsReport) -> None:
+    details = report.insights.profile_details
+    quality = details.quality if details else None
+    if quality is None or quality.profile_quality_score is None:
+        st.caption(":material/info: The vendor has no quality score for this creator.")
+        return
+    rating = (
+        ""
+        if quality.profile_quality_rating is None
+        else f" · rating {quality.profile_quality_rating:.0f} of 5"
+    )
+    st.metric("Profile quality score", f"{quality.profile_quality_score:.0f} / 100{rating}")
+
+
+def render_benchmark_note(report: InsightsReport) -> None:
+    if report.benchmark is None or report.engagement_rate is None:
+        st.caption(
+            ":material/info: Without a follower count and an engagement rate, there is no tier to compare with."
+        )
+        return
+    position = report.benchmark.position(report.engagement_rate)
+    st.markdown(
+        f"This creator's ER of **{format_pct(report.engagement_rate)}** is **{position}** the "
+        f"published range for {report.benchmark.tier.name.lower()} creators. {report.benchmark.note}"
+    )
+    st.caption(
+        f"Source: {BENCHMARK_SOURCE}. Both use ER = (likes + comments) / followers x 100; "
+        "vendors differ in which posts they count, so read it as a guide."
+    )
+
+
+POST_COLUMNS = {
+    "image_url": st.column_config.ImageColumn("Thumbnail", width="small"),
+    "posted_at": st.column_config.DatetimeColumn("Date", format="D MMM YYYY"),
+    "format": st.column_config.TextColumn("Format"),
+    "likes": st.column_config.NumberColumn("Likes", format="localized"),
+    "comments": st.column_config.NumberColumn("Comments", format="localized"),
+    "views": st.column_config.NumberColumn("Views", format="localized"),
+    "er": st.column_config.NumberColumn("ER %", format="%.2f"),
+    "sponsored": st.column_config.CheckboxColumn("Sponsored"),
+    "url": st.column_config.LinkColumn("Post", display_text="Open"),
+    "caption": st.column_config.TextColumn("Caption", width="large"),
+}
+
+
+def render_posts_table(posts: pd.DataFrame) -> None:
+    """Sortable table of posts, best ER first; click a header to sort another way."""
+    table = posts.sort_values("er", ascending=False, na_position="last")[list(POST_COLUMNS)]
+    table = table.assign(
+        caption=table["caption"].str.slice(0, 200),
+        views=table["views"].round(0),
+        image_url=table["image_url"].map(safe_http_url),
+    )
+    if table["image_url"].isna().all():  # no thumbnails at all: no empty column
+        table = table.drop(columns="image_url")
+    st.dataframe(table, column_config=POST_COLUMNS, hide_index=True, width="stretch", height=420)
+
+
+def render_accounts_table(
+    accounts: pd.DataFrame, *, title_column: str, prefix: str, empty: str
+) -> None:
+    if accounts.empty:
+        st.caption(f":material/info: {empty}")
+        return
+    shown = accounts.assign(**{title_column: prefix + accounts[title_column].astype(str)})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "hashtag": st.column_config.TextColumn("Hashtag"),
+            "username": st.column_config.TextColumn("Account"),
+            "name": st.column_config.TextColumn("Name"),
+            "posts": st.column_config.NumberColumn("Posts"),
+            "average_er": st.column_config.NumberColumn("Mean ER %", format="%.2f"),
+            "brand": st.column_config.CheckboxColumn("Brand"),
+        },
+    )
+
+
+def render_audience(report: InsightsReport) -> None:
+    insights = report.insights
+    audience = insights.get_audience
+    if audience is None:
+        st.info(
+            "The vendor sent no audience data for this creator.", icon=":material/visibility_off:"
+        )
+    elif audience.locked:
+        st.info(
+            "Audience data is locked on the current API plan, so it cannot be shown.",
+            icon=":material/lock:",
+        )
+    elif audience.model_extra:
+        rows = [
+            {"field": key, "value": str(value)[:200]} for key, value in audience.model_extra.items()
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    else:
+        st.info("The vendor's audience section is empty for this creator.")
+    if insights.unrelated_data is not None and insights.unrelated_data.locked:
+        st.caption(
+            "Further data (the vendor's “unrelated data” section) is locked on the current plan."
+        )
+
+
+def render_look_alikes(report: InsightsReport, creator: Creator, roster: list[Creator]) -> None:
+    """Look-alike creators with their profiles; those on the roster open their own insights,
+    and any of them can go to the compare page together with this creator."""
+    looks = report.look_alikes
+    if looks.empty:
+        st.caption(":material/info: The vendor lists no look-alike creators for this one.")
+        return
+    on_roster = {
+        (c.username or "").lstrip("@").lower(): c
+        for c in roster
+        if c.connector == "instagram" and c.creator_id != creator.creator_id
+    }
+    for row in looks.itertuples():
+        match = on_roster.get(str(row.username).lower())
+        name = md_escape(row.name or row.username)
+        handle = (
+            f"[@{md_escape(row.username)}]({row.profile_url})"
+            if isinstance(row.profile_url, str)
+            else f"@{md_escape(row.username)}"
+        )
+        text, action = st.columns([4, 2], vertical_alignment="center")
+        text.markdown(f"**{name}** · {handle}" + (" · on your roster" if match else ""))
+        if match:
+            with action:
+                st.page_link(
+                    "app_pages/insights.py",
+                    label="Open insights",
+                    icon=":material/insights:",
+                    query_params={"creator": match.creator_id},
+                )
+    candidates = [on_roster[u] for u in looks["username"].str.lower() if u in on_roster]
+    if candidates:
+        chosen = st.multiselect(
+            "Compare with look-alikes on your roster",
+            candidates,
+            default=candidates[: min(3, len(candidates))],
+            format_func=lambda c: c.name or c.username or c.creator_id,
+        )
+        ids = [creator.creator_id, *(c.creator_id for c in chosen)]
+        if len(ids) >= 2:
+            st.page_link(
+                "app_pages/compare.py",
+                label=f"Compare these {len(ids)} creators",
+                icon=":material/compare_arrows:",
+                query_params={"creators": ",".join(ids)},
+            )
+    else:
+        st.caption(
+            "None of these look-alikes is on your roster yet: send them a verification link to compare."
+        )

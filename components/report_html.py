@@ -1,0 +1,146 @@
+"""One creator's report as a single self-contained HTML file (plotly.js inlined once).
+
+Every vendor string is HTML-escaped; links are only the Instagram URLs the app builds.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import plotly.io as pio
+
+from components.report_figures import report_figures
+from components.text import day_label
+from fpapi.benchmarks import BENCHMARK_SOURCE
+from fpapi.frames import profile_url
+from fpapi.metrics import format_count, format_pct
+from fpapi.report import InsightsReport
+
+TOP_POSTS = 20
+TOP_TAGS = 20
+_STYLE = """
+body { font-family: system-ui, -apple-system, sans-serif; color: #212529; max-width: 1100px;
+       margin: 2rem auto; padding: 0 1rem; }
+h1 { margin-bottom: .2rem; } .muted { color: #6c757d; }
+.kpis { display: grid; grid-template-columns: repeat(3, 1fr); gap: .75rem; margin: 1.5rem 0; }
+.kpi { border: 1px solid #dee2e6; border-radius: .5rem; padding: .75rem; }
+.kpi b { display: block; font-size: 1.5rem; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .9rem; }
+th, td { border-bottom: 1px solid #dee2e6; padding: .35rem .5rem; text-align: left;
+         vertical-align: top; overflow-wrap: anywhere; }
+td.num, th.num { text-align: right; }
+.bio { white-space: pre-wrap; overflow-wrap: anywhere; }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def render_report_html(report: InsightsReport, *, title: str, fetched_at: float) -> str:
+    """The whole report as one HTML document an analyst can send to a client."""
+    insights = report.insights
+    details = insights.profile_details
+    overview = insights.profile_overview
+    handle = (overview.handle if overview else None) or (details.handle if details else None)
+    link = profile_url(handle)
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{_e(title)} · Creator Insights Studio</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+    ]
+    facts = [
+        f"<a href='{_e(link)}'>@{_e(handle)}</a>" if link else (f"@{_e(handle)}" if handle else ""),
+        _e(details.category) if details and details.category else "",
+        _e(", ".join(filter(None, [details.location, details.country]))) if details else "",
+        _e(report.tier.name) + " tier" if report.tier else "",
+    ]
+    parts.append(f"<p class='muted'>{' · '.join(f for f in facts if f)}</p>")
+    if details and details.biography:
+        parts.append(f"<p class='bio'>{_e(details.biography)}</p>")
+    fetched = datetime.fromtimestamp(fetched_at, tz=UTC).strftime("%d %b %Y %H:%M UTC")
+    parts.append(
+        f"<p class='muted'>Vendor data processed {_e(day_label(insights.last_processed_at))}; "
+        f"fetched {_e(fetched)}. Source: the creator's first-party Instagram insights.</p>"
+    )
+    parts.append("<div class='kpis'>")
+    for kpi in report.kpis:
+        parts.append(
+            f"<div class='kpi'>{_e(kpi.label)}<b>{_e(kpi.display)}</b><span class='muted'>{_e(kpi.help)}</span></div>"
+        )
+    parts.append("</div>")
+    growth = " · ".join(
+        f"{name}: {format_pct(value, signed=True)}" for name, value in report.growth.items()
+    )
+    parts.append(f"<p>Follower growth over the last {_e(growth)}</p>")
+    if report.benchmark:
+        parts.append(
+            f"<p>{_e(report.benchmark.note)} <span class='muted'>Source: {_e(BENCHMARK_SOURCE)}.</span></p>"
+        )
+
+    first = True
+    for figure in report_figures(report).values():
+        if figure is None:
+            continue
+        parts.append(
+            pio.to_html(figure, full_html=False, include_plotlyjs="inline" if first else False)
+        )
+        first = False
+
+    parts.append(f"<h2>Top {TOP_POSTS} posts by engagement rate</h2>")
+    parts.append(_posts_table(report))
+    parts.append(f"<h2>Most used hashtags</h2>{_tags_table(report)}")
+    parts.append("<p class='muted'>Made with Creator Insights Studio.</p></body></html>")
+    return "".join(parts)
+
+
+def _posts_table(report: InsightsReport) -> str:
+    posts = report.posts.dropna(subset=["er"]).sort_values("er", ascending=False).head(TOP_POSTS)
+    if posts.empty:
+        return "<p class='muted'>No posts available.</p>"
+    rows = ["<table><tr><th>Date</th><th>Format</th><th class='num'>Likes</th><th class='num'>Comments</th>"
+            "<th class='num'>Views</th><th class='num'>ER</th><th>Sponsored</th><th>Caption</th></tr>"]  # fmt: skip
+    for post in posts.itertuples():
+        date = (
+            post.posted_at.strftime("%d %b %Y")
+            if post.posted_at is not None and str(post.posted_at) != "NaT"
+            else ""
+        )
+        caption = (post.caption or "")[:160]
+        cell = (
+            f"<a href='{_e(post.url)}'>{_e(caption) or 'open'}</a>"
+            if isinstance(post.url, str)
+            else _e(caption)
+        )
+        rows.append(
+            f"<tr><td>{_e(date)}</td><td>{_e(post.format)}</td><td class='num'>{_e(format_count(_f(post.likes)))}</td>"
+            f"<td class='num'>{_e(format_count(_f(post.comments)))}</td><td class='num'>{_e(format_count(_f(post.views)))}</td>"
+            f"<td class='num'>{_e(format_pct(_f(post.er)))}</td><td>{'yes' if post.sponsored is True else 'no'}</td>"
+            f"<td>{cell}</td></tr>"
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _tags_table(report: InsightsReport) -> str:
+    tags = report.hashtags.head(TOP_TAGS)
+    if tags.empty:
+        return "<p class='muted'>No hashtags available.</p>"
+    rows = [
+        "<table><tr><th>Hashtag</th><th class='num'>Posts</th><th class='num'>Mean ER</th></tr>"
+    ]
+    for tag in tags.itertuples():
+        rows.append(
+            f"<tr><td>#{_e(tag.hashtag)}</td><td class='num'>{tag.posts}</td><td class='num'>{_e(format_pct(_f(tag.average_er)))}</td></tr>"
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _f(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number

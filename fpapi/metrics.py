@@ -1,0 +1,177 @@
+"""Headline numbers and derived series for the insights page. Pure: frames in, numbers out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from fpapi.models import Insights
+
+__all__ = [
+    "GROWTH_WINDOWS_DAYS",
+    "WEEKDAYS",
+    "Kpi",
+    "filter_posts",
+    "format_count",
+    "format_pct",
+    "growth",
+    "kpis",
+    "posting_heatmap",
+    "posts_per_week",
+    "sponsored_summary",
+]
+
+GROWTH_WINDOWS_DAYS = {"month": 30, "quarter": 90, "year": 365}
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+NOT_AVAILABLE = "not available"
+
+
+def format_count(value: float | None) -> str:
+    """1,257 / 45.2K / 2.84M; 'not available' for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NOT_AVAILABLE
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:.2f}M"
+    if abs(value) >= 100_000:
+        return f"{value / 1_000:.0f}K"
+    if abs(value) >= 10_000:
+        return f"{value / 1_000:.1f}K"
+    return f"{value:,.0f}"
+
+
+def format_pct(value: float | None, *, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NOT_AVAILABLE
+    return f"{value:+.2f}%" if signed else f"{value:.2f}%"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: float | None
+    display: str
+    help: str
+
+
+def kpis(insights: Insights) -> list[Kpi]:
+    """The KPI row: each value with how it is computed and over what window."""
+    overview = insights.profile_overview
+    reach = insights.get_reach_and_engagement_details
+    details = insights.profile_details
+    quality = details.quality if details else None
+    followers = overview.followers_count if overview else None
+    er = overview.engagement if overview and overview.engagement is not None else (
+        reach.overall_engagement if reach else None
+    )  # fmt: skip
+    per_week = overview.content_per_week if overview else None
+    efr = reach.effective_follower_rate if reach else None
+    median_views = reach.median_views if reach else None
+    score = quality.profile_quality_score if quality else None
+    return [
+        Kpi("Followers", followers, format_count(followers),
+            "Followers when the vendor last processed the account."),
+        Kpi("Engagement rate", er, format_pct(er),
+            "The vendor's Instagram ER: average engagement per post (likes + comments) "
+            "divided by followers, x 100, over the posts it analysed."),
+        Kpi("Posts per week", per_week, NOT_AVAILABLE if per_week is None else f"{per_week:.2f}",
+            "The vendor's average number of posts per week."),
+        Kpi("Effective follower rate", efr, format_pct(efr),
+            "Median views of the last 90 days as a percentage of followers (the vendor's "
+            "definition): how much of the audience a typical post reaches."),
+        Kpi("Median views", median_views, format_count(median_views),
+            "Median views per post over the last 90 days, from the vendor."),
+        Kpi("Profile quality", score, NOT_AVAILABLE if score is None else f"{score:.0f} / 100",
+            "The vendor's 0-100 profile quality score, built from engagement rate, "
+            "effective followers, consistency and authentic audience."),
+    ]  # fmt: skip
+
+
+def growth(trend: pd.DataFrame, days: int) -> float | None:
+    """Percentage change of a trend over the last ``days`` days, if the trend covers them."""
+    series = trend.dropna(subset=["value"])
+    if len(series) < 2:
+        return None
+    last_date = series["date"].iloc[-1]
+    start = last_date - pd.Timedelta(days=days)
+    earlier = series[series["date"] <= start]
+    if earlier.empty:
+        return None
+    base = float(earlier["value"].iloc[-1])
+    if base == 0:
+        return None
+    return (float(series["value"].iloc[-1]) - base) / base * 100
+
+
+def filter_posts(
+    posts: pd.DataFrame, *, formats: list[str] | None = None, sponsored: str = "all"
+) -> pd.DataFrame:
+    """Posts of the chosen formats; ``sponsored`` is 'all', 'sponsored' or 'organic'."""
+    chosen = posts
+    if formats:
+        chosen = chosen[chosen["format"].isin(formats)]
+    if sponsored == "sponsored":
+        chosen = chosen[chosen["sponsored"].fillna(False)]
+    elif sponsored == "organic":
+        chosen = chosen[~chosen["sponsored"].fillna(False)]
+    return chosen
+
+
+def posts_per_week(posts: pd.DataFrame) -> pd.DataFrame:
+    """Columns ``week`` (Monday, naive date) and ``posts``, including weeks with none."""
+    dated = posts.dropna(subset=["posted_at"])
+    if dated.empty:
+        return pd.DataFrame(
+            {"week": pd.Series(dtype="datetime64[ns]"), "posts": pd.Series(dtype="int64")}
+        )
+    weeks = dated["posted_at"].dt.tz_convert(None).dt.to_period("W-SUN").dt.start_time
+    counts = weeks.value_counts().sort_index()
+    full = pd.date_range(counts.index.min(), counts.index.max(), freq="7D")
+    counts = counts.reindex(full, fill_value=0)
+    return pd.DataFrame({"week": counts.index, "posts": counts.to_numpy()})
+
+
+def posting_heatmap(posts: pd.DataFrame) -> pd.DataFrame:
+    """Weekday x hour (UTC) cells: ``weekday`` (0=Mon), ``hour``, ``posts``, ``average_er``."""
+    dated = posts.dropna(subset=["posted_at"])
+    columns = ["weekday", "hour", "posts", "average_er"]
+    if dated.empty:
+        return pd.DataFrame(columns=columns).astype(
+            {"weekday": "int64", "hour": "int64", "posts": "int64", "average_er": "Float64"}
+        )
+    frame = pd.DataFrame(
+        {
+            "weekday": dated["posted_at"].dt.day_of_week,
+            "hour": dated["posted_at"].dt.hour,
+            "er": dated["er"].astype("Float64"),
+        }
+    )
+    grouped = frame.groupby(["weekday", "hour"]).agg(
+        posts=("er", "size"), average_er=("er", "mean")
+    )
+    return grouped.reset_index()[columns]
+
+
+@dataclass(frozen=True)
+class SponsoredSummary:
+    sponsored_posts: int
+    total_posts: int
+    sponsored_er: float | None
+    organic_er: float | None
+
+    @property
+    def share_pct(self) -> float | None:
+        return self.sponsored_posts / self.total_posts * 100 if self.total_posts else None
+
+
+def sponsored_summary(posts: pd.DataFrame) -> SponsoredSummary:
+    """How many posts are sponsored, and the mean ER of sponsored vs organic posts."""
+    flags = posts["sponsored"].fillna(False).astype(bool)
+    paid, organic = posts[flags]["er"].dropna(), posts[~flags]["er"].dropna()
+    return SponsoredSummary(
+        sponsored_posts=int(flags.sum()),
+        total_posts=len(posts),
+        sponsored_er=float(paid.mean()) if len(paid) else None,
+        organic_er=float(organic.mean()) if len(organic) else None,
+    )

@@ -1,0 +1,96 @@
+"""The insights page in a real browser: charts drawn and non-empty, vendor markup inert."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from fpapi.sandbox import instagram_pool
+from fpapi.store import Creator, Store
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+NORMAL = instagram_pool()[0]
+HOSTILE = next(a for a in instagram_pool() if a.kind == "hostile")
+TALL_VIEWPORT = 7000
+
+
+def put_on_roster(app, *accounts) -> None:
+    store = Store(app.data_dir / "store")
+    for account in accounts:
+        store.add_creator(
+            Creator(
+                creator_id=account.creator_id,
+                connector="instagram",
+                name=account.name,
+                username=account.username,
+                verified_at=time.time(),
+            )
+        )
+    store.close()
+
+
+def open_insights(page, app, account) -> list[str]:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.set_viewport_size({"width": 1400, "height": TALL_VIEWPORT})
+    page.goto(f"{app.url}/insights?creator={account.creator_id}")
+    wait_for_app(page, timeout_ms=60_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 9", timeout=30_000
+    )
+    return dialogs
+
+
+def plotly_summaries(page) -> list[dict]:
+    """For each drawn plotly chart: its title and how many points plotly actually computed."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => ({
+            title: ((el.layout && el.layout.title && el.layout.title.text) || '').replace(/<[^>]+>/g, ''),
+            points: (el.calcdata || []).reduce((n, trace) => n + trace.filter(pt => pt && !pt.gap).length, 0),
+        }))"""
+    )
+
+
+def test_insights_for_a_normal_creator_draws_every_chart(app, page):
+    put_on_roster(app, NORMAL)
+    open_insights(page, app, NORMAL)
+    charts = plotly_summaries(page)
+    titles = {c["title"] for c in charts}
+    assert {"Followers over time", "Engagement rate over time", "Engagement by format", "Quality sub-scores",
+            "Posts per week", "When the creator posts", "Most used hashtags"} <= titles  # fmt: skip
+    assert all(c["points"] > 0 for c in charts), charts
+    main = page.locator("[data-testid='stMain']").inner_text()
+    for label in (
+        "Followers",
+        "Engagement rate",
+        "Posts per week",
+        "Effective follower rate",
+        "Median views",
+        "Profile quality",
+    ):
+        assert label in main
+    assert "HypeAuditor" in main  # the benchmark names its source
+    screenshot(page, "insights-normal")
+
+
+def test_insights_for_a_hostile_creator_renders_markup_as_text(app, page):
+    put_on_roster(app, HOSTILE)
+    dialogs = open_insights(page, app, HOSTILE)
+    main = page.locator("[data-testid='stMain']")
+    text = main.inner_text()
+    assert "<script>alert('bio')</script>" in text  # shown, not run
+    assert "<b>Not bold</b>" in text
+    assert ":red[alarm]" in text and "$\\frac{a}{b}$" in text
+    assert dialogs == []
+    assert main.locator("img[src='x']").count() == 0
+    assert main.locator("a[href^='javascript:']").count() == 0
+    assert main.locator("b", has_text="Not bold").count() == 0
+    assert main.locator(".katex").count() == 0  # no LaTeX rendered
+    assert page.locator("style", has_text="display:none").count() == 0
+    assert all(c["points"] > 0 for c in plotly_summaries(page))
+    # 100 KB captions stay inside the layout: nothing wider than the window.
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "insights-hostile")

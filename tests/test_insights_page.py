@@ -1,0 +1,242 @@
+"""The insights page under AppTest, over sandbox creators of every shape."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from components.loaders import SANDBOX_CACHE_LABEL
+from components.report_html import render_report_html
+from fpapi import Insights
+from fpapi.cache import InsightCache
+from fpapi.report import build_report
+from fpapi.sandbox import Sandbox, build_insights, instagram_pool, youtube_pool
+from fpapi.store import Creator, Store
+from tests.apptest import open_page, page_source, page_text
+
+
+def one_per_tier():
+    seen, picked = set(), []
+    for account in instagram_pool()[:30]:
+        tier = build_insights(account)["profile_overview"]["influencer_tier"]
+        if tier not in seen:
+            seen.add(tier)
+            picked.append(account)
+    return picked
+
+
+SHAPES = one_per_tier() + list(instagram_pool()[30:])
+
+
+def add_to_roster(data_dir: Path, *accounts) -> None:
+    store = Store(data_dir / "store")
+    for account in accounts:
+        store.add_creator(
+            Creator(creator_id=account.creator_id, connector=account.connector, name=account.name,
+                    username=account.username, verified_at=time.time())
+        )  # fmt: skip
+    store.close()
+
+
+def charts_of(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("account", SHAPES, ids=lambda a: f"{a.kind}-{a.username}")
+def test_every_creator_shape_renders_without_an_exception(app_env, account):
+    add_to_roster(app_env, account)
+    at = open_page("insights", query={"creator": account.creator_id})
+    assert not at.exception, at.exception
+    for chart in charts_of(at):
+        assert chart["data"], chart["layout"].get("title")  # never an empty chart
+    text = page_text(at)
+    assert "Followers" in text and "Audience" in text
+
+
+def test_a_normal_creator_shows_kpis_trends_and_the_benchmark(app_env):
+    account = instagram_pool()[0]
+    add_to_roster(app_env, account)
+    at = open_page("insights", query={"creator": account.creator_id})
+    metrics = {m.label: m.value for m in at.metric}
+    for label in (
+        "Followers",
+        "Engagement rate",
+        "Posts per week",
+        "Effective follower rate",
+        "Median views",
+        "Profile quality",
+    ):
+        assert metrics[label] != "not available", label
+    assert all(
+        m.help for m in at.metric if m.label in ("Engagement rate", "Effective follower rate")
+    )
+    assert {"Followers, last month", "Followers, last quarter", "Followers, last year"} <= set(
+        metrics
+    )
+    titles = [c["layout"]["title"]["text"] for c in charts_of(at)]
+    assert (
+        "Followers over time" in titles
+        and "Engagement rate against published tier averages" in titles
+    )
+    text = page_text(at)
+    assert "HypeAuditor State of Influencer Marketing 2026" in text
+    assert "Paid vs organic." in text
+    posts_table = next(df for df in at.dataframe if "er" in df.value.columns)
+    assert posts_table.value["er"].is_monotonic_decreasing  # best first
+    assert len(posts_table.value) == len(build_insights(account)["get_posts"]["video_posts"]) + len(
+        build_insights(account)["get_posts"]["non_video_posts"]
+    )
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download these posts as CSV" in labels and any(
+        "full report" in label for label in labels
+    )
+
+
+def test_filters_narrow_the_posts(app_env):
+    account = instagram_pool()[0]
+    add_to_roster(app_env, account)
+    at = open_page("insights", query={"creator": account.creator_id})
+    formats = next(m for m in at.multiselect if m.label == "Formats")
+    formats.set_value(["IMAGE"]).run()
+    table = next(df for df in at.dataframe if "er" in df.value.columns).value
+    assert set(table["format"]) == {"IMAGE"}
+    assert "posts match these filters" in page_text(at)
+
+
+def test_the_all_nulls_creator_says_what_is_not_available(app_env):
+    account = next(a for a in instagram_pool() if a.kind == "all_nulls")
+    add_to_roster(app_env, account)
+    at = open_page("insights", query={"creator": account.creator_id})
+    assert not at.get("plotly_chart")
+    text = page_text(at)
+    assert "No follower trend is available yet." in text
+    assert "The vendor sent no posts for this creator." in text
+    assert "The vendor sent no audience data for this creator." in text
+    assert {m.value for m in at.metric if m.label in ("Followers", "Median views")} == {
+        "not available"
+    }
+
+
+def test_one_trend_point_and_no_posts(app_env):
+    account = next(a for a in instagram_pool() if a.kind == "empty")
+    add_to_roster(app_env, account)
+    at = open_page("insights", query={"creator": account.creator_id})
+    followers = next(
+        c for c in charts_of(at) if c["layout"]["title"]["text"] == "Followers over time"
+    )
+    assert followers["data"][0]["mode"] == "markers"
+    assert "Only one data point" in followers["layout"]["annotations"][0]["text"]
+
+
+def test_a_locked_audience_is_said_plainly(app_env):
+    account = next(a for a in instagram_pool() if a.kind == "quirky")
+    add_to_roster(app_env, account)
+    at = open_page("insights", query={"creator": account.creator_id})
+    assert "Audience data is locked on the current API plan" in page_text(at)
+
+
+def test_hostile_vendor_text_is_escaped_everywhere(app_env):
+    account = next(a for a in instagram_pool() if a.kind == "hostile")
+    add_to_roster(app_env, account)
+    at = open_page("insights", query={"creator": account.creator_id})
+    source = page_source(at)
+    unescaped = re.compile(r"(?<!\\)(<|\$|:red\[|:blue\[|\]\(javascript)")
+    assert not unescaped.search(source), unescaped.search(source)
+    assert "\\<script\\>alert" in source  # escaped, so shown as text
+    assert "<script>alert('bio')</script>" in page_text(at)
+
+
+def test_look_alikes_on_the_roster_link_to_insights_and_compare(app_env):
+    account = instagram_pool()[0]
+    looks = build_insights(account)["profile_details"]["look_alike_creators"]
+    on_roster = [a for a in instagram_pool() if a.username in {look["username"] for look in looks}][
+        :2
+    ]
+    add_to_roster(app_env, account, *on_roster)
+    at = open_page("insights", query={"creator": account.creator_id})
+    links = [(link.proto.page, link.proto.query_string) for link in at.get("page_link")]
+    for other in on_roster:
+        assert ("insights", f"creator={other.creator_id}") in links
+    compare = [q for page, q in links if page == "compare"]
+    assert compare and compare[0].startswith(f"creators={account.creator_id}%2C")
+    assert "on your roster" in page_text(at)
+
+
+def test_an_unknown_creator_in_the_link_is_a_note_not_a_crash(app_env):
+    add_to_roster(app_env, instagram_pool()[0])
+    at = open_page("insights", query={"creator": "not-a-creator"})
+    assert not at.exception
+    assert "not on the roster" in page_text(at)
+
+
+def test_a_youtube_creator_is_told_plainly(app_env):
+    add_to_roster(app_env, youtube_pool()[0])
+    at = open_page("insights", query={"creator": youtube_pool()[0].creator_id})
+    assert "Instagram insights only" in page_text(at)
+
+
+def test_stale_data_is_shown_with_its_age_when_the_api_fails(app_env, monkeypatch):
+    account = instagram_pool()[1]
+    add_to_roster(app_env, account)
+    with Sandbox() as sandbox:
+        monkeypatch.setenv("FPAPI_BASE_URL", sandbox.base_url)
+        monkeypatch.setenv("FPAPI_TOKEN", sandbox.token)
+        monkeypatch.setenv("FPAPI_CACHE_TTL_S", "1")
+        first = open_page("insights", query={"creator": account.creator_id})
+        assert "just fetched from the API" in page_text(first)
+        time.sleep(1.1)
+        sandbox.knobs.failure_rate = 1.0
+        at = open_page("insights", query={"creator": account.creator_id})
+    text = page_text(at)
+    assert not at.exception and "could not be reached just now" in text and "HTTP 503" in text
+    assert at.get("plotly_chart")  # the cached charts still render
+
+
+def test_no_cache_and_a_failing_api_is_a_sentence(app_env, monkeypatch):
+    account = instagram_pool()[2]
+    add_to_roster(app_env, account)
+    with Sandbox() as sandbox:
+        monkeypatch.setenv("FPAPI_BASE_URL", sandbox.base_url)
+        monkeypatch.setenv("FPAPI_TOKEN", "revoked-token-123")
+        at = open_page("insights", query={"creator": account.creator_id})
+    assert not at.exception
+    assert "could not be loaded" in page_text(at) and "HTTP 401" in page_text(at)
+
+
+def test_refresh_bypasses_the_cache(app_env):
+    account = instagram_pool()[4]
+    add_to_roster(app_env, account)
+    at = open_page("insights", query={"creator": account.creator_id})
+    at = open_page("insights", query={"creator": account.creator_id})
+    assert "from the app's cache" in page_text(at)
+    next(b for b in at.button if b.label == "Refresh").click().run()
+    assert "just fetched from the API" in page_text(at)
+
+
+def test_html_report_is_self_contained_and_escaped():
+    account = next(a for a in instagram_pool() if a.kind == "hostile")
+    report = build_report(Insights.from_raw(build_insights(account)))
+    page = render_report_html(report, title="<script>alert(1)</script>", fetched_at=time.time())
+    assert page.startswith("<!doctype html>") and "Plotly.newPlot" in page
+    assert (
+        "<script src=" not in page and "<link " not in page
+    )  # plotly.js is inlined: works offline
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#x27;bio&#x27;)" in page
+    assert not re.search(r"href=['\"]\s*javascript", page, re.IGNORECASE)
+    assert "<img" not in page and "<style>body" not in page
+    assert page.count('class="plotly-graph-div"') >= 8
+
+
+def test_cache_label_keeps_the_sandbox_cache_across_restarts(app_env, vendor_insights):
+    cache = InsightCache(app_env / "insights", api_base_url=SANDBOX_CACHE_LABEL)
+    account = instagram_pool()[5]
+    vendor_insights["profile_overview"]["handle"] = "from-the-cache"
+    cache.put(account.creator_id, Insights.from_raw(vendor_insights))
+    cache.close()
+    add_to_roster(app_env, account)
+    at = open_page("insights", query={"creator": account.creator_id})
+    assert "@from-the-cache" in page_text(at) and "from the app's cache" in page_text(at)
