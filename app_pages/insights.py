@@ -102,6 +102,7 @@ st.subheader("Engagement split", anchor=False)
 ui.show_figure(
     figures["split"], key="split", missing="The vendor has no engagement figures by format."
 )
+ui.render_split_table(report)
 ui.render_sponsored(report)
 
 st.subheader("Quality and benchmark", anchor=False)

@@ -278,3 +278,22 @@ def render_look_alikes(report: InsightsReport, creator: Creator, roster: list[Cr
         st.caption(
             "None of these look-alikes is on your roster yet: send them a verification link to compare."
         )
+
+
+def render_split_table(report: InsightsReport) -> None:
+    """The numbers behind the engagement split, for the analyst who wants them exactly."""
+    split = report.engagement_split
+    if split.empty:
+        return
+    st.dataframe(
+        split,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "format": st.column_config.TextColumn("Format"),
+            "engagement": st.column_config.NumberColumn("Engagement rate %", format="%.2f"),
+            "average_likes": st.column_config.NumberColumn("Average likes", format="localized"),
+            "average_comments": st.column_config.NumberColumn("Average comments", format="localized"),
+            "average_views": st.column_config.NumberColumn("Average views", format="localized"),
+        },
+    )
