@@ -73,6 +73,18 @@ for row in shown:
                 )
                 st.rerun()
 
+st.subheader("Saved shortlists", anchor=False)
+shortlists = store.shortlists()
+if not shortlists:
+    st.caption("No saved shortlists yet. Save one from the compare page.")
+for shortlist in shortlists:
+    st.page_link(
+        "app_pages/compare.py",
+        label=f"{md_escape(shortlist.name)} ({len(shortlist.creator_ids)} creators)",
+        icon=":material/bookmark:",
+        query_params={"shortlist": shortlist.shortlist_id},
+    )
+
 with st.sidebar:
     st.subheader("Compare")
     if len(picked) >= 2:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import insights_ui as ui
 from components.charts import make_posts_scatter
-from components.loaders import DataDirError, get_config, get_store, load_insights
+from components.loaders import DataDirError, get_config, get_store, insights_figures, load_insights
 from components.report_html import render_report_html
 from components.text import md_escape
 from fpapi import FPAPIError
@@ -84,7 +84,7 @@ if ui.render_freshness(loaded):
     st.rerun()
 ui.render_kpis(report)
 
-figures = loaded.figures
+figures = insights_figures(config, chosen, loaded)
 
 st.subheader("Followers and engagement over time", anchor=False)
 chart, numbers = st.columns([4, 1])

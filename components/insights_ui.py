@@ -293,7 +293,9 @@ def render_split_table(report: InsightsReport) -> None:
             "format": st.column_config.TextColumn("Format"),
             "engagement": st.column_config.NumberColumn("Engagement rate %", format="%.2f"),
             "average_likes": st.column_config.NumberColumn("Average likes", format="localized"),
-            "average_comments": st.column_config.NumberColumn("Average comments", format="localized"),
+            "average_comments": st.column_config.NumberColumn(
+                "Average comments", format="localized"
+            ),
             "average_views": st.column_config.NumberColumn("Average views", format="localized"),
         },
     )

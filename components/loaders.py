@@ -7,8 +7,9 @@ their directory, and the client (which holds the API token) is built per use.
 from __future__ import annotations
 
 import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.compare_charts import comparison_figures
 from components.report_figures import report_figures
 from fpapi import FirstPartyClient, FPAPIError, Insights
 from fpapi.cache import InsightCache
@@ -25,6 +27,8 @@ from fpapi.settings import Settings, SettingsError, load_settings
 from fpapi.store import Store
 
 SANDBOX_CACHE_LABEL = "sandbox://embedded"  # the embedded sandbox moves port every start
+PROGRESS_POLL_S = 0.1
+MAX_CONCURRENT_FETCHES = 12  # a whole comparison at once: bounded by the slowest fetch
 
 
 class DataDirError(Exception):
@@ -121,10 +125,9 @@ def get_insight_cache(config: Config) -> InsightCache:
 
 @dataclass(frozen=True)
 class LoadedInsights:
-    """One creator's report, its charts, and where it came from: "api", "cache" or "stale"."""
+    """One creator's report and where it came from: "api", "cache" or "stale"."""
 
     report: InsightsReport
-    figures: dict[str, go.Figure | None]
     fetched_at: float
     source: str
     error: FPAPIError | None = None
@@ -141,17 +144,50 @@ def _report(
     fetched_at: float,
     _cache: InsightCache,
     _insights: Insights | None = None,
-) -> tuple[InsightsReport, dict[str, go.Figure | None]] | None:
-    """The report and its charts per fetched response (keyed by when it was fetched), built
-    once and shared read-only: building charts is the slow part of a page run."""
+) -> InsightsReport | None:
+    """The report per fetched response (keyed by when it was fetched), built once and
+    shared read-only."""
     insights = _insights
     if insights is None:
         cached = _cache.peek(creator_id)
         if cached is None:
             return None
         insights = cached.insights
-    report = build_report(insights)
-    return report, report_figures(report)
+    return build_report(insights)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figures(
+    api_label: str, creator_id: str, fetched_at: float, _report: InsightsReport
+) -> dict[str, go.Figure | None]:
+    """One report's charts, built once and shared read-only: building plotly figures is the
+    slow part of an insights page run."""
+    return report_figures(_report)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _comparison_figures(
+    key: tuple[tuple[str, str, float], ...], raw: bool, _reports: dict[str, InsightsReport]
+) -> list[go.Figure | None]:
+    return comparison_figures(_reports, raw=raw)
+
+
+def compare_figures(
+    config: Config, loaded: dict[str, LoadedInsights], labels: dict[str, str], *, raw: bool
+) -> list[go.Figure | None]:
+    """The compare page's charts for these loaded reports, built once per set of responses."""
+    key = tuple(
+        (config.cache_label + creator_id, labels[creator_id], item.fetched_at)
+        for creator_id, item in loaded.items()
+    )
+    return _comparison_figures(key, raw, {labels[cid]: item.report for cid, item in loaded.items()})
+
+
+def insights_figures(
+    config: Config, creator_id: str, loaded: LoadedInsights
+) -> dict[str, go.Figure | None]:
+    """Every chart of the insights page for this loaded report."""
+    return _figures(config.cache_label, creator_id, loaded.fetched_at, loaded.report)
 
 
 def load_insights(config: Config, creator_id: str, *, refresh: bool = False) -> LoadedInsights:
@@ -164,9 +200,77 @@ def load_insights(config: Config, creator_id: str, *, refresh: bool = False) -> 
     if summary is not None and not refresh and time.time() - summary.fetched_at < cache.ttl_s:
         built = _report(config.cache_label, creator_id, summary.fetched_at, cache)
         if built is not None:
-            return LoadedInsights(*built, summary.fetched_at, "cache")
+            return LoadedInsights(built, summary.fetched_at, "cache")
     with api_client(config.settings) as client:
         result = cache.get_or_fetch(creator_id, client.get_instagram_insights, refresh=refresh)
     built = _report(config.cache_label, creator_id, result.fetched_at, cache, result.insights)
     assert built is not None  # built from the insights just passed in
-    return LoadedInsights(*built, result.fetched_at, result.source, result.error)
+    return LoadedInsights(built, result.fetched_at, result.source, result.error)
+
+
+def load_many(
+    config: Config,
+    creator_ids: list[str],
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, LoadedInsights | FPAPIError]:
+    """Reports for several creators: fresh cache first, the rest fetched concurrently with
+    ``get_many_instagram_insights``. A failed fetch falls back to a stale copy, else its error.
+
+    ``on_progress(done, total)`` is called on this thread while the fetches run.
+    """
+    cache = get_insight_cache(config)
+    results: dict[str, LoadedInsights | FPAPIError] = {}
+    to_fetch = []
+    now = time.time()
+    for creator_id in creator_ids:
+        summary = cache.summary(creator_id)
+        built = None
+        if summary is not None and now - summary.fetched_at < cache.ttl_s:
+            built = _report(config.cache_label, creator_id, summary.fetched_at, cache)
+        if built is not None:
+            results[creator_id] = LoadedInsights(built, summary.fetched_at, "cache")
+        else:
+            to_fetch.append(creator_id)
+    total, done = len(creator_ids), [len(results)]
+    if on_progress:
+        on_progress(done[0], total)
+    if to_fetch:
+        finished: dict[str, Insights | FPAPIError] = {}
+
+        def record(creator_id: str, result: Insights | FPAPIError) -> None:
+            finished[creator_id] = result
+
+        with api_client(config.settings) as client:
+            worker = threading.Thread(
+                target=client.get_many_instagram_insights,
+                args=(to_fetch,),
+                kwargs={"on_result": record, "max_concurrency": MAX_CONCURRENT_FETCHES},
+                daemon=True,
+            )
+            worker.start()
+            while worker.is_alive():
+                worker.join(PROGRESS_POLL_S)
+                if on_progress:
+                    on_progress(len(results) + len(finished), total)
+        for creator_id in to_fetch:
+            outcome = finished.get(creator_id)
+            if isinstance(outcome, Insights):
+                fetched_at = cache.put(creator_id, outcome)
+                built = _report(config.cache_label, creator_id, fetched_at, cache, outcome)
+                results[creator_id] = LoadedInsights(built, fetched_at, "api")
+                continue
+            error = (
+                outcome
+                if isinstance(outcome, FPAPIError)
+                else FPAPIError("The fetch did not finish.")
+            )
+            stale = cache.peek(creator_id)
+            if stale is None:
+                results[creator_id] = error
+            else:
+                built = _report(
+                    config.cache_label, creator_id, stale.fetched_at, cache, stale.insights
+                )
+                results[creator_id] = LoadedInsights(built, stale.fetched_at, "stale", error)
+    return {creator_id: results[creator_id] for creator_id in creator_ids}

@@ -148,18 +148,28 @@ class FirstPartyClient:
         return _parse(Insights, data)
 
     def get_many_instagram_insights(
-        self, creator_ids: Iterable[str], *, max_concurrency: int = 8
+        self,
+        creator_ids: Iterable[str],
+        *,
+        max_concurrency: int = 8,
+        on_result: Callable[[str, Insights | FPAPIError], None] | None = None,
     ) -> dict[str, Insights | FPAPIError]:
-        """Insights for several creators at once; a failure is returned, not raised."""
+        """Insights for several creators at once; a failure is returned, not raised.
+
+        ``on_result`` is called from a worker thread as each creator finishes (for progress).
+        """
         ids = list(dict.fromkeys(creator_ids))
         if not ids:
             return {}
 
         def fetch(creator_id: str) -> Insights | FPAPIError:
             try:
-                return self.get_instagram_insights(creator_id)
+                result: Insights | FPAPIError = self.get_instagram_insights(creator_id)
             except FPAPIError as err:
-                return err
+                result = err
+            if on_result is not None:
+                on_result(creator_id, result)
+            return result
 
         workers = max(1, min(max_concurrency, len(ids)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fpapi") as pool:

@@ -1,8 +1,13 @@
-"""Everything the insights page and its export show, computed once per fetched response."""
+"""Everything the insights and compare pages show about one creator, computed on first use.
+
+Each view is computed once per fetched response and then kept, so a page pays only for the
+views it shows (the compare page needs no posting heatmap). Treat the frames as read-only:
+a report is shared by every session that shows the same response.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -13,24 +18,77 @@ from fpapi.models import Insights
 __all__ = ["InsightsReport", "build_report"]
 
 
-@dataclass(frozen=True)
 class InsightsReport:
-    insights: Insights
-    posts: pd.DataFrame
-    follower_trend: pd.DataFrame
-    engagement_trend: pd.DataFrame
-    quality: pd.DataFrame
-    engagement_split: pd.DataFrame
-    look_alikes: pd.DataFrame
-    mentions: pd.DataFrame
-    hashtags: pd.DataFrame
-    posts_per_week: pd.DataFrame
-    posting_heatmap: pd.DataFrame
-    kpis: list[metrics.Kpi]
-    growth: dict[str, float | None] = field(default_factory=dict)
-    tier: Tier | None = None
-    benchmark: Benchmark | None = None
-    sponsored: metrics.SponsoredSummary | None = None
+    def __init__(self, insights: Insights) -> None:
+        self.insights = insights
+
+    @cached_property
+    def posts(self) -> pd.DataFrame:
+        return frames.posts(self.insights)
+
+    @cached_property
+    def follower_trend(self) -> pd.DataFrame:
+        return frames.follower_trend(self.insights)
+
+    @cached_property
+    def engagement_trend(self) -> pd.DataFrame:
+        return frames.engagement_trend(self.insights)
+
+    @cached_property
+    def quality(self) -> pd.DataFrame:
+        return frames.quality_scores(self.insights)
+
+    @cached_property
+    def engagement_split(self) -> pd.DataFrame:
+        return frames.engagement_split(self.insights)
+
+    @cached_property
+    def look_alikes(self) -> pd.DataFrame:
+        return frames.look_alikes(self.insights)
+
+    @cached_property
+    def mentions(self) -> pd.DataFrame:
+        return frames.mentions(self.insights)
+
+    @cached_property
+    def hashtags(self) -> pd.DataFrame:
+        return frames.hashtags(self.insights)
+
+    @cached_property
+    def posts_per_week(self) -> pd.DataFrame:
+        return metrics.posts_per_week(self.posts)
+
+    @cached_property
+    def posting_heatmap(self) -> pd.DataFrame:
+        return metrics.posting_heatmap(self.posts)
+
+    @cached_property
+    def kpis(self) -> list[metrics.Kpi]:
+        return metrics.kpis(self.insights)
+
+    @cached_property
+    def growth(self) -> dict[str, float | None]:
+        return {
+            name: metrics.growth(self.follower_trend, days)
+            for name, days in metrics.GROWTH_WINDOWS_DAYS.items()
+        }
+
+    @cached_property
+    def tier(self) -> Tier | None:
+        tier = tier_for(self.followers)
+        overview = self.insights.profile_overview
+        if tier is None and overview and overview.influencer_tier:
+            wanted = overview.influencer_tier.lower()
+            tier = next((t for t in TIERS if t.name.lower() == wanted), None)
+        return tier
+
+    @cached_property
+    def benchmark(self) -> Benchmark | None:
+        return benchmark_for(self.tier) if self.tier else None
+
+    @cached_property
+    def sponsored(self) -> metrics.SponsoredSummary:
+        return metrics.sponsored_summary(self.posts)
 
     @property
     def followers(self) -> float | None:
@@ -42,32 +100,4 @@ class InsightsReport:
 
 
 def build_report(insights: Insights) -> InsightsReport:
-    posts = frames.posts(insights)
-    follower_trend = frames.follower_trend(insights)
-    kpis = metrics.kpis(insights)
-    overview = insights.profile_overview
-    followers = kpis[0].value
-    tier = tier_for(followers)
-    if tier is None and overview and overview.influencer_tier:
-        tier = next((t for t in TIERS if t.name.lower() == overview.influencer_tier.lower()), None)
-    return InsightsReport(
-        insights=insights,
-        posts=posts,
-        follower_trend=follower_trend,
-        engagement_trend=frames.engagement_trend(insights),
-        quality=frames.quality_scores(insights),
-        engagement_split=frames.engagement_split(insights),
-        look_alikes=frames.look_alikes(insights),
-        mentions=frames.mentions(insights),
-        hashtags=frames.hashtags(insights),
-        posts_per_week=metrics.posts_per_week(posts),
-        posting_heatmap=metrics.posting_heatmap(posts),
-        kpis=kpis,
-        growth={
-            name: metrics.growth(follower_trend, days)
-            for name, days in metrics.GROWTH_WINDOWS_DAYS.items()
-        },
-        tier=tier,
-        benchmark=benchmark_for(tier) if tier else None,
-        sponsored=metrics.sponsored_summary(posts),
-    )
+    return InsightsReport(insights)

@@ -8,6 +8,7 @@ transaction, so a replayed or concurrent callback claims it exactly once.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -25,6 +26,8 @@ __all__ = [
     "LinkExpired",
     "LinkProblem",
     "PendingLink",
+    "Shortlist",
+    "ShortlistError",
     "Store",
     "UnknownLink",
 ]
@@ -32,6 +35,8 @@ __all__ = [
 DEFAULT_PENDING_TTL_S = 60 * 60
 PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
+SHORTLIST_PREFIX = "shortlist|"
+MAX_SHORTLIST_NAME_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,23 @@ class Creator:
     label: str = ""
     verified_at: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """A saved comparison: creators, with the quoted fee and a note for each."""
+
+    shortlist_id: str
+    name: str
+    creator_ids: list[str]
+    fees: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {amount, currency}
+    notes: dict[str, str] = field(default_factory=dict)
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+
+class ShortlistError(ValueError):
+    """A shortlist cannot be saved or renamed as asked; ``str()`` says why."""
 
 
 class LinkProblem(Exception):
@@ -239,6 +261,78 @@ class Store:
 
     def remove_creator(self, creator_id: str) -> bool:
         return bool(self._db.delete(CREATOR_PREFIX + creator_id))
+
+    # --- shortlists ----------------------------------------------------------------------
+
+    def save_shortlist(
+        self,
+        name: str,
+        creator_ids: list[str],
+        *,
+        fees: dict[str, dict[str, Any]] | None = None,
+        notes: dict[str, str] | None = None,
+    ) -> Shortlist:
+        """Save under ``name``; saving again under an existing name updates that shortlist."""
+        name = _shortlist_name(name)
+        now = self._clock()
+        with self._db.transact():
+            existing = self._shortlist_named(name)
+            shortlist = Shortlist(
+                shortlist_id=existing.shortlist_id if existing else secrets.token_hex(8),
+                name=name,
+                creator_ids=list(dict.fromkeys(creator_ids)),
+                fees=dict(fees or {}),
+                notes={k: v for k, v in (notes or {}).items() if v},
+                created_at=existing.created_at if existing else now,
+                updated_at=now,
+            )
+            self._db.set(SHORTLIST_PREFIX + shortlist.shortlist_id, asdict(shortlist))
+        return shortlist
+
+    def shortlists(self) -> list[Shortlist]:
+        """Every saved shortlist, most recently changed first."""
+        found = []
+        for key in list(self._db.iterkeys()):
+            if isinstance(key, str) and key.startswith(SHORTLIST_PREFIX):
+                shortlist = self.get_shortlist(key.removeprefix(SHORTLIST_PREFIX))
+                if shortlist is not None:
+                    found.append(shortlist)
+        return sorted(found, key=lambda s: s.updated_at, reverse=True)
+
+    def get_shortlist(self, shortlist_id: str) -> Shortlist | None:
+        data = self._db.get(SHORTLIST_PREFIX + shortlist_id)
+        return Shortlist(**data) if isinstance(data, dict) else None
+
+    def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
+        new_name = _shortlist_name(new_name)
+        with self._db.transact():
+            shortlist = self.get_shortlist(shortlist_id)
+            if shortlist is None:
+                raise ShortlistError("That shortlist no longer exists.")
+            clash = self._shortlist_named(new_name)
+            if clash is not None and clash.shortlist_id != shortlist_id:
+                raise ShortlistError(
+                    f"A shortlist named “{new_name}” already exists: choose another name."
+                )
+            renamed = replace(shortlist, name=new_name, updated_at=self._clock())
+            self._db.set(SHORTLIST_PREFIX + shortlist_id, asdict(renamed))
+        return renamed
+
+    def delete_shortlist(self, shortlist_id: str) -> bool:
+        return bool(self._db.delete(SHORTLIST_PREFIX + shortlist_id))
+
+    def _shortlist_named(self, name: str) -> Shortlist | None:
+        wanted = name.casefold()
+        return next((s for s in self.shortlists() if s.name.casefold() == wanted), None)
+
+
+def _shortlist_name(name: str) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise ShortlistError("Give the shortlist a name.")
+    if len(cleaned) > MAX_SHORTLIST_NAME_CHARS:
+        raise ShortlistError(f"Keep the name under {MAX_SHORTLIST_NAME_CHARS} characters.")
+    return cleaned
 
 
 def _used_sentence(link: PendingLink) -> str:

@@ -1,0 +1,160 @@
+"""Charts that overlay several creators. DataFrames in, ``go.Figure`` out, no Streamlit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts import PALETTE, RANGE_BUTTONS, _layout, plot_text
+from fpapi.benchmarks import TIERS, benchmark_for
+from fpapi.compare import indexed_growth
+from fpapi.frames import QUALITY_SUBSCORES
+from fpapi.report import InsightsReport
+
+
+def _colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def make_growth_overlay(growth: pd.DataFrame, *, indexed: bool) -> go.Figure | None:
+    """Follower trends on one chart: indexed to 100 at the common start, or raw."""
+    if growth.empty:
+        return None
+    fig = go.Figure()
+    for index, (name, series) in enumerate(growth.groupby("creator", sort=False)):
+        fig.add_trace(
+            go.Scatter(
+                x=series["date"], y=series["value"], mode="lines", name=plot_text(name),
+                line={"color": _colour(index)},
+                hovertemplate=plot_text(name) + " · %{x|%d %b %Y}: %{y:,.1f}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_xaxes(title_text="Date", rangeselector={"buttons": RANGE_BUTTONS})
+    if indexed:
+        fig.add_hline(y=100, line_dash="dot", line_color="#adb5bd")
+    fig.update_yaxes(title_text="Followers (100 = common start)" if indexed else "Followers")
+    title = (
+        "Follower growth, indexed to 100 at the common start" if indexed else "Followers over time"
+    )
+    return _layout(fig, title=title, height=420)
+
+
+def make_engagement_overlay(trends: Mapping[str, pd.DataFrame]) -> go.Figure | None:
+    fig = go.Figure()
+    for index, (name, trend) in enumerate(trends.items()):
+        data = trend.dropna(subset=["value"])
+        if data.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=data["date"], y=data["value"].astype(float), mode="lines" if len(data) > 1 else "markers",
+                name=plot_text(name), line={"color": _colour(index)},
+                hovertemplate=plot_text(name) + " · %{x|%d %b %Y}: %{y:.2f}%<extra></extra>",
+            )
+        )  # fmt: skip
+    if not fig.data:
+        return None
+    fig.update_xaxes(title_text="Date", rangeselector={"buttons": RANGE_BUTTONS})
+    fig.update_yaxes(title_text="Engagement rate (%)", ticksuffix="%")
+    return _layout(fig, title="Engagement rate over time", height=420)
+
+
+def make_quality_comparison(reports: Mapping[str, InsightsReport]) -> go.Figure | None:
+    """Grouped bars: each 0-5 quality sub-score, one bar per creator."""
+    fig = go.Figure()
+    labels = list(QUALITY_SUBSCORES.values())
+    for index, (name, report) in enumerate(reports.items()):
+        scores = report.quality.set_index("metric")["score"]
+        values = [None if key not in scores else float(scores[key]) for key in QUALITY_SUBSCORES]
+        if all(v is None for v in values):
+            continue
+        fig.add_trace(go.Bar(x=labels, y=values, name=plot_text(name), marker_color=_colour(index)))
+    if not fig.data:
+        return None
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(range=[0, 5], dtick=1, title_text="Score (0-5)")
+    return _layout(fig, title="Quality sub-scores", height=400)
+
+
+def make_format_comparison(reports: Mapping[str, InsightsReport]) -> go.Figure | None:
+    """Grouped bars: engagement rate by format (video, non-video, paid), one bar per creator."""
+    fig = go.Figure()
+    for index, (name, report) in enumerate(reports.items()):
+        split = report.engagement_split.dropna(subset=["engagement"])
+        if split.empty:
+            continue
+        fig.add_trace(
+            go.Bar(x=split["format"], y=split["engagement"].astype(float), name=plot_text(name),
+                   marker_color=_colour(index))
+        )  # fmt: skip
+    if not fig.data:
+        return None
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="Engagement rate (%)", ticksuffix="%")
+    return _layout(fig, title="Engagement by format", height=400)
+
+
+def make_er_followers_scatter(reports: Mapping[str, InsightsReport]) -> go.Figure | None:
+    """ER vs followers for each creator, over the published benchmark for each tier."""
+    points = [
+        (name, report.followers, report.engagement_rate)
+        for name, report in reports.items()
+        if report.followers and report.engagement_rate is not None
+    ]
+    if not points:
+        return None
+    fig = go.Figure()
+    for tier in TIERS:
+        bench = benchmark_for(tier)
+        upper = tier.max_followers or max(max(p[1] for p in points) * 2, tier.min_followers * 10)
+        fig.add_shape(
+            type="rect", x0=tier.min_followers, x1=upper, y0=bench.low_pct * 0.95,
+            y1=max(bench.high_pct, bench.low_pct) * 1.05, fillcolor="#74c0fc", opacity=0.35,
+            line_width=0, layer="below",
+        )  # fmt: skip
+        fig.add_annotation(
+            x=_log_mid(tier.min_followers, upper), y=bench.high_pct, text=f"{tier.name} avg",
+            showarrow=False, yshift=10, font={"size": 10, "color": "#495057"}, xref="x", yref="y",
+        )  # fmt: skip
+    for index, (name, followers, er) in enumerate(points):
+        fig.add_trace(
+            go.Scatter(
+                x=[followers], y=[er], mode="markers+text", name=plot_text(name), text=[plot_text(name, limit=18)],
+                textposition="top center", marker={"size": 14, "color": _colour(index)},
+                hovertemplate=plot_text(name) + ": %{x:,.0f} followers, ER %{y:.2f}%<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_xaxes(type="log", title_text="Followers (log scale)")
+    fig.update_yaxes(title_text="Engagement rate (%)", ticksuffix="%", rangemode="tozero")
+    return _layout(fig, title="Engagement rate vs followers, over the tier benchmarks", height=440)
+
+
+def _log_mid(low: float, high: float) -> float:
+    return (low * high) ** 0.5
+
+
+MISSING_NOTES = (
+    "The follower trends do not overlap in time, so growth cannot be indexed to a common start.",
+    "No engagement trends are available.",
+    "No quality sub-scores are available.",
+    "No engagement figures by format are available.",
+    "No follower counts and engagement rates to plot.",
+)
+
+
+def comparison_figures(
+    reports: Mapping[str, InsightsReport], *, raw: bool
+) -> list[go.Figure | None]:
+    """Every overlay chart of the compare page, by column label, in page order."""
+    trends = {name: report.follower_trend for name, report in reports.items()}
+    return [
+        make_growth_overlay(indexed_growth(trends, indexed=not raw), indexed=not raw),
+        make_engagement_overlay(
+            {name: report.engagement_trend for name, report in reports.items()}
+        ),
+        make_quality_comparison(reports),
+        make_format_comparison(reports),
+        make_er_followers_scatter(reports),
+    ]

@@ -1,0 +1,184 @@
+"""The compare page's pieces: the formatted table, pricing inputs and shortlist controls."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.connect_ui import link_key
+from components.loaders import LoadedInsights
+from components.text import ago, day_label, md_escape
+from fpapi import FPAPIError
+from fpapi.compare import METRICS, PRICING_ROWS, Fee
+from fpapi.metrics import format_count
+from fpapi.store import Shortlist, ShortlistError, Store
+
+CURRENCIES = [
+    "USD",
+    "EUR",
+    "GBP",
+    "INR",
+    "BRL",
+    "JPY",
+    "AED",
+    "CAD",
+    "AUD",
+    "MXN",
+    "ZAR",
+    "TRY",
+    "CHF",
+    "SEK",
+]
+BEST_STYLE = "background-color: #d3f9d8; font-weight: 600"
+LABELS = {m.key: m.label for m in METRICS} | dict(PRICING_ROWS)
+KINDS = {m.key: m.kind for m in METRICS} | {key: "money" for key, _ in PRICING_ROWS}
+STATUS_ROW = "Data"
+
+
+def format_cell(value: object, kind: str, currency: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "count":
+        return format_count(float(value))
+    if kind == "pct":
+        return f"{float(value):.2f}%"
+    if kind == "score":
+        return f"{float(value):.0f} / 100"
+    if kind == "number":
+        return f"{float(value):.2f}".rstrip("0").rstrip(".")
+    if kind == "money":
+        return f"{float(value):,.2f} {currency}".strip()
+    if kind == "date" and isinstance(value, date):
+        return day_label(value)
+    return str(value)
+
+
+def status_text(result: LoadedInsights | FPAPIError) -> str:
+    if isinstance(result, FPAPIError):
+        return f"Failed: {result}"
+    if result.source == "stale":
+        return f"Stale ({ago(result.age_s)}): the API failed"
+    return f"Fetched {ago(result.age_s)}"
+
+
+def display_table(
+    table: pd.DataFrame,
+    rows: list[str],
+    best: Mapping[str, set[str]],
+    statuses: Mapping[str, str],
+    currencies: Mapping[str, str],
+):
+    """The comparison as text cells, the best value in each row highlighted."""
+    shown = [key for key in rows if key in table.index]
+    cells = {
+        LABELS[key]: [
+            format_cell(table.at[key, column], KINDS[key], currencies.get(column, ""))
+            for column in table.columns
+        ]
+        for key in shown
+    }
+    frame = pd.DataFrame(cells, index=table.columns).T
+    status = pd.DataFrame(
+        [statuses.get(c, "") for c in table.columns], index=table.columns, columns=[STATUS_ROW]
+    ).T
+    frame = pd.concat([status, frame])
+    highlight = {
+        (LABELS[key], column) for key, columns in best.items() if key in shown for column in columns
+    }
+
+    def style(data: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                [BEST_STYLE if (row, column) in highlight else "" for column in data.columns]
+                for row in data.index
+            ],
+            index=data.index,
+            columns=data.columns,
+        )
+
+    return frame.style.apply(style, axis=None)
+
+
+def fee_key(creator_id: str, field: str) -> str:
+    return f"cis.fee.{field}.{link_key(creator_id)}"
+
+
+def render_pricing_inputs(
+    creator_ids: list[str], names: Mapping[str, str]
+) -> tuple[dict[str, Fee], dict[str, str]]:
+    """A fee, currency and note per creator; kept in session state across pages."""
+    fees, notes = {}, {}
+    for creator_id in creator_ids:
+        name_col, amount_col, currency_col, note_col = st.columns(
+            [3, 2, 1, 4], vertical_alignment="bottom"
+        )
+        name_col.markdown(md_escape(names[creator_id]))
+        for field, default in (("amount", None), ("currency", "USD"), ("note", "")):
+            key = fee_key(creator_id, field)
+            st.session_state.setdefault(key, st.session_state.get(f"{key}.saved", default))
+        amount = amount_col.number_input("Fee", key=fee_key(creator_id, "amount"), min_value=0.0, step=50.0,
+                                         placeholder="No fee quoted", label_visibility="collapsed")  # fmt: skip
+        currency = currency_col.selectbox("Currency", CURRENCIES, key=fee_key(creator_id, "currency"),
+                                          label_visibility="collapsed")  # fmt: skip
+        note = note_col.text_input("Note", key=fee_key(creator_id, "note"), max_chars=200,
+                                   placeholder="Note", label_visibility="collapsed")  # fmt: skip
+        for field, value in (("amount", amount), ("currency", currency), ("note", note)):
+            st.session_state[f"{fee_key(creator_id, field)}.saved"] = value
+        if amount is not None:
+            fees[creator_id] = Fee(float(amount), currency)
+        if note:
+            notes[creator_id] = note
+    return fees, notes
+
+
+def load_pricing_into_session(shortlist: Shortlist) -> None:
+    """Put a shortlist's fees and notes where the pricing inputs will find them."""
+    for creator_id in shortlist.creator_ids:
+        fee = shortlist.fees.get(creator_id) or {}
+        values = {
+            "amount": fee.get("amount"),
+            "currency": fee.get("currency") if fee.get("currency") in CURRENCIES else "USD",
+            "note": shortlist.notes.get(creator_id, ""),
+        }
+        for field, value in values.items():
+            st.session_state[fee_key(creator_id, field)] = value
+            st.session_state[f"{fee_key(creator_id, field)}.saved"] = value
+
+
+def render_shortlists(store: Store) -> None:
+    """Saved shortlists: open, rename, delete."""
+    shortlists = store.shortlists()
+    if not shortlists:
+        st.caption("No saved shortlists yet.")
+        return
+    for shortlist in shortlists:
+        key = link_key(shortlist.shortlist_id)
+        text, open_col, rename_col, delete_col = st.columns(
+            [4, 2, 2, 2], vertical_alignment="center"
+        )
+        text.markdown(f"**{md_escape(shortlist.name)}** · {len(shortlist.creator_ids)} creators")
+        with open_col:
+            st.page_link("app_pages/compare.py", label="Open", icon=":material/folder_open:",
+                         query_params={"shortlist": shortlist.shortlist_id})  # fmt: skip
+        with rename_col.popover("Rename"):
+            new_name = st.text_input(
+                "New name", value=shortlist.name, key=f"rename-{key}", max_chars=80
+            )
+            if st.button("Rename", key=f"do-rename-{key}"):
+                try:
+                    store.rename_shortlist(shortlist.shortlist_id, new_name)
+                except ShortlistError as err:
+                    st.error(str(err))
+                else:
+                    st.rerun()
+        with delete_col.popover("Delete"):
+            st.write(
+                f"Delete the shortlist {md_escape(shortlist.name)}? The creators stay on the roster."
+            )
+            if st.button("Yes, delete", key=f"delete-{key}", type="primary"):
+                store.delete_shortlist(shortlist.shortlist_id)
+                st.rerun()

@@ -1,0 +1,320 @@
+"""Side-by-side comparison: the table, best-in-row, indexed growth, overlap and pricing. Pure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from fpapi.report import InsightsReport
+
+__all__ = [
+    "MAX_COMPARE",
+    "METRICS",
+    "MIN_COMPARE",
+    "PRICING_FORMULAS",
+    "Fee",
+    "Metric",
+    "Pricing",
+    "best_in_row",
+    "comparison_frame",
+    "indexed_growth",
+    "overlap",
+    "parse_creator_ids",
+    "pricing",
+    "pricing_frame",
+    "unique_labels",
+]
+
+MIN_COMPARE, MAX_COMPARE = 2, 12
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    better: str | None  # "higher", "lower", or None when neither is better
+    kind: str  # "count", "pct", "number", "score", "money", "date"
+    value: Callable[[InsightsReport], float | date | None]
+
+
+def _reach(field: str) -> Callable[[InsightsReport], float | None]:
+    def read(report: InsightsReport) -> float | None:
+        reach = report.insights.get_reach_and_engagement_details
+        return getattr(reach, field) if reach else None
+
+    return read
+
+
+def _quality(field: str) -> Callable[[InsightsReport], float | None]:
+    def read(report: InsightsReport) -> float | None:
+        details = report.insights.profile_details
+        quality = details.quality if details else None
+        return getattr(quality, field) if quality else None
+
+    return read
+
+
+def _kpi(index: int) -> Callable[[InsightsReport], float | None]:
+    return lambda report: report.kpis[index].value
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("followers", "Followers", "higher", "count", _kpi(0)),
+    Metric("er", "Engagement rate", "higher", "pct", _kpi(1)),
+    Metric("posts_per_week", "Posts per week", "higher", "number", _kpi(2)),
+    Metric("efr", "Effective follower rate", "higher", "pct", _kpi(3)),
+    Metric("median_views", "Median views", "higher", "count", _kpi(4)),
+    Metric("video_er", "Video engagement", "higher", "pct", _reach("video_engagement")),
+    Metric("non_video_er", "Non-video engagement", "higher", "pct", _reach("non_video_engagement")),
+    Metric("quality", "Profile quality score", "higher", "score", _quality("profile_quality_score")),
+    Metric("q_er", "Quality: engagement rate", "higher", "number", _quality("engagement_rate")),
+    Metric("q_effective", "Quality: effective followers", "higher", "number", _quality("effective_followers")),
+    Metric("q_consistency", "Quality: consistency", "higher", "number", _quality("consistency")),
+    Metric("q_authentic", "Quality: authentic audience", "higher", "number", _quality("authentic_audience")),
+    Metric("growth_month", "Follower growth, month", "higher", "pct", lambda r: r.growth.get("month")),
+    Metric("growth_quarter", "Follower growth, quarter", "higher", "pct", lambda r: r.growth.get("quarter")),
+    Metric("growth_year", "Follower growth, year", "higher", "pct", lambda r: r.growth.get("year")),
+    Metric("sponsored_share", "Share of sponsored posts", None, "pct",
+           lambda r: r.sponsored.share_pct if r.sponsored else None),
+    Metric("sponsored_er", "Sponsored ER", "higher", "pct",
+           lambda r: r.sponsored.sponsored_er if r.sponsored else None),
+    Metric("organic_er", "Organic ER", "higher", "pct",
+           lambda r: r.sponsored.organic_er if r.sponsored else None),
+    Metric("vendor_date", "Vendor data date", "higher", "date", lambda r: r.insights.last_processed_at),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ParsedIds:
+    ids: list[str]
+    notes: list[str]
+
+
+def parse_creator_ids(param: str | None, known: Mapping[str, object]) -> ParsedIds:
+    """The ``?creators=`` list made safe: known ids only, no duplicates, at most 12."""
+    raw = [part.strip() for part in (param or "").split(",") if part.strip()]
+    notes = []
+    unique = list(dict.fromkeys(raw))
+    if len(unique) < len(raw):
+        notes.append("The link named some creators twice; each is shown once.")
+    unknown = [cid for cid in unique if cid not in known]
+    if unknown:
+        notes.append(
+            f"{len(unknown)} creator{'s' if len(unknown) != 1 else ''} in the link "
+            f"{'are' if len(unknown) != 1 else 'is'} not on the roster and left out."
+        )
+    valid = [cid for cid in unique if cid in known]
+    if len(valid) > MAX_COMPARE:
+        notes.append(
+            f"At most {MAX_COMPARE} creators fit side by side; the first {MAX_COMPARE} are shown."
+        )
+        valid = valid[:MAX_COMPARE]
+    return ParsedIds(valid, notes)
+
+
+def comparison_frame(
+    reports: Mapping[str, InsightsReport], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Rows are metric keys, columns creator names; cells are raw values (NaN when missing)."""
+    columns = {}
+    for creator_id, report in reports.items():
+        columns[names[creator_id]] = [_plain(metric.value(report)) for metric in METRICS]
+    return pd.DataFrame(columns, index=[m.key for m in METRICS], dtype=object)
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def best_in_row(table: pd.DataFrame, better: Mapping[str, str | None]) -> dict[str, set[str]]:
+    """For each row with a direction and at least two values: the column(s) holding the best."""
+    best: dict[str, set[str]] = {}
+    for key, row in table.iterrows():
+        direction = better.get(str(key))
+        values = {
+            column: value
+            for column, value in row.items()
+            if value is not None and not _isnan(value)
+        }
+        if direction is None or len(values) < 2:
+            continue
+        target = max(values.values()) if direction == "higher" else min(values.values())
+        if all(value == target for value in values.values()):
+            continue  # everyone ties: nothing stands out
+        best[str(key)] = {column for column, value in values.items() if value == target}
+    return best
+
+
+def _isnan(value: object) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def indexed_growth(trends: Mapping[str, pd.DataFrame], *, indexed: bool = True) -> pd.DataFrame:
+    """Long frame (``date``, ``creator``, ``value``) of follower trends from their common start,
+    each indexed to 100 there (or raw with ``indexed=False``). Empty when they never overlap."""
+    series = {name: t.dropna(subset=["value"]) for name, t in trends.items()}
+    series = {name: t for name, t in series.items() if not t.empty}
+    if not series:
+        return pd.DataFrame(columns=["date", "creator", "value"])
+    start = max(t["date"].min() for t in series.values())
+    end = min(t["date"].max() for t in series.values())
+    if start > end:
+        return pd.DataFrame(columns=["date", "creator", "value"])
+    parts = []
+    for name, trend in series.items():
+        window = trend[trend["date"] >= start].sort_values("date")
+        base = float(window["value"].iloc[0])
+        if indexed and base == 0:
+            continue
+        values = window["value"].astype(float)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "date": window["date"],
+                    "creator": name,
+                    "value": values / base * 100 if indexed else values,
+                }
+            )
+        )
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["date", "creator", "value"])
+    )
+
+
+def overlap(
+    reports: Mapping[str, InsightsReport], names: Mapping[str, str]
+) -> dict[str, pd.DataFrame]:
+    """Hashtags, brand mentions and look-alikes shared by two or more of the creators."""
+
+    def shared(items_of: Callable[[InsightsReport], set[str]], column: str) -> pd.DataFrame:
+        holders: dict[str, list[str]] = {}
+        for creator_id, report in reports.items():
+            for item in items_of(report):
+                holders.setdefault(item, []).append(names[creator_id])
+        rows = [
+            {column: item, "creators": len(who), "shared by": ", ".join(sorted(who))}
+            for item, who in holders.items()
+            if len(who) >= 2
+        ]
+        frame = pd.DataFrame(rows, columns=[column, "creators", "shared by"])
+        return frame.sort_values(["creators", column], ascending=[False, True]).reset_index(
+            drop=True
+        )
+
+    return {
+        "hashtags": shared(lambda r: set(r.hashtags["hashtag"]), "hashtag"),
+        "brands": shared(
+            lambda r: set(r.mentions[r.mentions["brand"].fillna(False)]["username"]), "brand"
+        ),
+        "look_alikes": shared(lambda r: set(r.look_alikes["username"].str.lower()), "look-alike"),
+    }
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount: float
+    currency: str
+
+
+@dataclass(frozen=True)
+class Pricing:
+    cost_per_engagement: float | None
+    cpm: float | None
+    cost_per_1k_followers: float | None
+    notes: tuple[str, ...] = ()
+
+
+PRICING_FORMULAS = (
+    "Cost per engagement = fee / (median likes + median comments per post). "
+    "CPM = fee / median views per post x 1,000. "
+    "Cost per 1,000 followers = fee / followers x 1,000. "
+    "Each uses the creator's own medians from the vendor, so it is the expected cost of one typical post."
+)
+
+
+def pricing(fee: Fee | None, report: InsightsReport) -> Pricing | None:
+    """Expected unit costs of one post at ``fee``; a missing or zero median gives None, with why."""
+    if fee is None or fee.amount is None or _isnan(fee.amount) or fee.amount < 0:
+        return None
+    reach = report.insights.get_reach_and_engagement_details
+    likes = reach.median_likes if reach else None
+    comments = reach.median_comments if reach else None
+    views = reach.median_views if reach else None
+    followers = report.followers
+    notes = []
+    engagements = None if likes is None and comments is None else (likes or 0) + (comments or 0)
+    if not engagements:
+        notes.append("no median likes or comments")
+    if not views:
+        notes.append("no median views")
+    if not followers:
+        notes.append("no follower count")
+    return Pricing(
+        cost_per_engagement=fee.amount / engagements if engagements else None,
+        cpm=fee.amount / views * 1000 if views else None,
+        cost_per_1k_followers=fee.amount / followers * 1000 if followers else None,
+        notes=tuple(notes),
+    )
+
+
+PRICING_ROWS = (
+    ("fee", "Quoted fee"),
+    ("cost_per_engagement", "Cost per engagement"),
+    ("cpm", "CPM (cost per 1,000 views)"),
+    ("cost_per_1k_followers", "Cost per 1,000 followers"),
+)
+
+
+def pricing_frame(
+    reports: Mapping[str, InsightsReport], names: Mapping[str, str], fees: Mapping[str, Fee]
+) -> tuple[pd.DataFrame, dict[str, str | None], dict[str, str]]:
+    """Pricing rows for creators with a fee: the frame, each row's direction, and each
+    column's currency. Rows have no best when fees are in different currencies."""
+    columns: dict[str, list[float | None]] = {}
+    currencies: dict[str, str] = {}
+    for creator_id, report in reports.items():
+        fee = fees.get(creator_id)
+        priced = pricing(fee, report)
+        if fee is None or priced is None:
+            continue
+        name = names[creator_id]
+        currencies[name] = fee.currency
+        columns[name] = [
+            fee.amount,
+            priced.cost_per_engagement,
+            priced.cpm,
+            priced.cost_per_1k_followers,
+        ]
+    frame = pd.DataFrame(columns, index=[key for key, _ in PRICING_ROWS], dtype=object)
+    one_currency = len(set(currencies.values())) <= 1
+    better = {key: ("lower" if one_currency else None) for key, _ in PRICING_ROWS}
+    return frame, better, currencies
+
+
+def unique_labels(people: Mapping[str, tuple[str | None, str | None]]) -> dict[str, str]:
+    """A column label per creator id from (name, username): the name, with the handle added
+    where two creators share a name, and the id's start where even that repeats."""
+    base = {cid: name or username or cid for cid, (name, username) in people.items()}
+    counts: dict[str, int] = {}
+    for label in base.values():
+        counts[label] = counts.get(label, 0) + 1
+    labels = {
+        cid: f"{label} (@{people[cid][1].lstrip('@')})"
+        if counts[label] > 1 and people[cid][1]
+        else label
+        for cid, label in base.items()
+    }
+    seen: dict[str, int] = {}
+    for label in labels.values():
+        seen[label] = seen.get(label, 0) + 1
+    return {
+        cid: f"{label} [{cid[:6]}]" if seen[label] > 1 else label for cid, label in labels.items()
+    }

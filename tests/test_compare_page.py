@@ -1,0 +1,174 @@
+"""The compare page under AppTest, on the embedded sandbox."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import numpy as np
+
+from fpapi.sandbox import instagram_pool
+from fpapi.store import Creator, Store
+from tests.apptest import by_label, open_page, page_text
+from tests.test_insights_page import add_to_roster
+
+ACCOUNTS = list(instagram_pool()[:14])
+
+
+def ids(accounts) -> str:
+    return ",".join(a.creator_id for a in accounts)
+
+
+def table_of(at):
+    return at.dataframe[0].value
+
+
+def plotly_values(array) -> list[float]:
+    """A plotly JSON array, plain or typed ({"dtype", "bdata"})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def charts_of(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_compare_two_creators(app_env):
+    add_to_roster(app_env, *ACCOUNTS[:2])
+    at = open_page("compare", query={"creators": ids(ACCOUNTS[:2])})
+    assert not at.exception
+    table = table_of(at)
+    assert list(table.columns) == [a.name for a in ACCOUNTS[:2]]
+    assert {
+        "Data",
+        "Followers",
+        "Engagement rate",
+        "Profile quality score",
+        "Follower growth, year",
+        "Share of sponsored posts",
+    } <= set(table.index)
+    assert all(str(v).startswith("Fetched") for v in table.loc["Data"])
+    charts = charts_of(at)
+    assert len(charts) == 5 and all(c["data"] for c in charts)
+    growth = charts[0]
+    assert "indexed to 100" in growth["layout"]["title"]["text"]
+    assert len(growth["data"]) == 2
+    for trace in growth["data"]:
+        assert plotly_values(trace["y"])[0] == 100.0  # each indexed to 100 at the common start
+    assert "Shared hashtags" in page_text(at)
+
+
+def test_compare_twelve_creators(app_env):
+    add_to_roster(app_env, *ACCOUNTS[:12])
+    at = open_page("compare", query={"creators": ids(ACCOUNTS[:12])})
+    assert not at.exception
+    assert len(table_of(at).columns) == 12
+    scatter = charts_of(at)[-1]
+    assert (
+        len(scatter["data"]) == 12 and len(scatter["layout"]["shapes"]) == 5
+    )  # benchmark bands behind
+
+
+def test_bad_ids_in_the_link_are_notes_not_errors(app_env):
+    add_to_roster(app_env, *ACCOUNTS)
+    link = ",".join(
+        [
+            ACCOUNTS[0].creator_id,
+            ACCOUNTS[0].creator_id,
+            "unknown-id",
+            *[a.creator_id for a in ACCOUNTS[1:14]],
+        ]
+    )
+    at = open_page("compare", query={"creators": link})
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "twice" in warnings and "not on the roster" in warnings and "At most 12" in warnings
+    assert len(table_of(at).columns) == 12
+
+
+def test_one_failing_creator_shows_its_error_in_its_own_column(app_env):
+    add_to_roster(app_env, *ACCOUNTS[:2])
+    store = Store(app_env / "store")
+    store.add_creator(
+        Creator(
+            creator_id="revoked-creator",
+            connector="instagram",
+            name="Gone Creator",
+            verified_at=time.time(),
+        )
+    )
+    store.close()
+    at = open_page("compare", query={"creators": ids(ACCOUNTS[:2]) + ",revoked-creator"})
+    assert not at.exception
+    table = table_of(at)
+    assert table.at["Data", "Gone Creator"].startswith(
+        "Failed: The First Party API does not know this creator"
+    )
+    assert table.at["Followers", "Gone Creator"] == "–"
+    assert table.at["Followers", ACCOUNTS[0].name] != "–"
+    assert "Gone Creator: insights could not be loaded" in " ".join(e.value for e in at.error)
+    assert len(at.get("plotly_chart")) == 5
+
+
+def test_fees_add_cost_rows_with_the_formula(app_env):
+    add_to_roster(app_env, *ACCOUNTS[:3])
+    at = open_page("compare", query={"creators": ids(ACCOUNTS[:3])})
+    amounts = [n for n in at.number_input if n.label == "Fee"]
+    amounts[0].set_value(500.0)
+    amounts[1].set_value(1500.0)
+    at.run()
+    table = table_of(at)
+    assert {
+        "Quoted fee",
+        "Cost per engagement",
+        "CPM (cost per 1,000 views)",
+        "Cost per 1,000 followers",
+    } <= set(table.index)
+    assert table.at["Quoted fee", ACCOUNTS[0].name] == "500.00 USD"
+    assert table.at["Cost per engagement", ACCOUNTS[2].name] == "–"  # no fee quoted
+    assert "Cost per engagement = fee / (median likes + median comments per post)" in page_text(at)
+
+
+def test_rows_can_be_chosen(app_env):
+    add_to_roster(app_env, *ACCOUNTS[:2])
+    at = open_page("compare", query={"creators": ids(ACCOUNTS[:2])})
+    by_label(at.multiselect, "Rows to show").set_value(["followers", "er"]).run()
+    assert list(table_of(at).index) == ["Data", "Followers", "Engagement rate"]
+
+
+def test_save_and_reopen_a_shortlist_with_fees_and_notes(app_env):
+    add_to_roster(app_env, *ACCOUNTS[:3])
+    at = open_page("compare", query={"creators": ids(ACCOUNTS[:3])})
+    next(n for n in at.number_input if n.label == "Fee").set_value(750.0)
+    next(t for t in at.text_input if t.label == "Note").input("Replies fast")
+    by_label(at.text_input, "Shortlist name").input("Spring launch")
+    next(b for b in at.button if b.label == "Save shortlist").click().run()
+    assert "Saved the shortlist Spring launch with 3 creators" in page_text(at)
+    [saved] = Store(app_env / "store").shortlists()
+    assert saved.creator_ids == [a.creator_id for a in ACCOUNTS[:3]]
+    assert saved.fees[ACCOUNTS[0].creator_id] == {"amount": 750.0, "currency": "USD"}
+    assert saved.notes == {ACCOUNTS[0].creator_id: "Replies fast"}
+
+    reopened = open_page("compare", query={"shortlist": saved.shortlist_id})  # a new session
+    assert not reopened.exception
+    assert list(table_of(reopened).columns) == [a.name for a in ACCOUNTS[:3]]
+    assert table_of(reopened).at["Quoted fee", ACCOUNTS[0].name] == "750.00 USD"
+    assert reopened.query_params["creators"] == ids(ACCOUNTS[:3])  # the link now names them
+
+    roster = open_page("creators")
+    assert "Spring launch (3 creators)" in [link.proto.label for link in roster.get("page_link")]
+
+
+def test_fewer_than_two_creators_is_a_prompt(app_env):
+    add_to_roster(app_env, *ACCOUNTS[:3])
+    at = open_page("compare")
+    assert "Pick at least 2 creators" in page_text(at) and not at.exception
+
+
+def test_exports_are_offered(app_env):
+    add_to_roster(app_env, *ACCOUNTS[:2])
+    at = open_page("compare", query={"creators": ids(ACCOUNTS[:2])})
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Table as CSV", "Table and top posts as XLSX", "Report as HTML"]
