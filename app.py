@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from components.loaders import get_config
-from components.sidebar import render_api_status
+from components.sidebar import render_api_status, render_data_warnings
+from fpapi.store import StoreError
+
+log = logging.getLogger("creator_insights_studio")
 
 st.set_page_config(page_title="Creator Insights Studio", page_icon="📊", layout="wide")
 
@@ -50,4 +55,15 @@ render_api_status(config)
 if config.problem:
     st.error(config.problem)
     st.stop()
-page.run()
+render_data_warnings(config)
+try:
+    page.run()
+except StoreError as err:
+    st.error(str(err))
+except Exception:  # the last guard: a sentence for the analyst, the details for the log
+    log.exception("Unexpected error on the %s page", page.title)
+    st.error(
+        "Something went wrong on this page, and it stopped. Your roster, links and cached "
+        "insights are unchanged. Reload the page; if it happens again, the details are in "
+        "the app's log."
+    )

@@ -7,6 +7,7 @@ their directory, and the client (which holds the API token) is built per use.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import diskcache
+import httpx
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -21,6 +24,7 @@ from components.compare_charts import comparison_figures
 from components.report_figures import report_figures
 from fpapi import FirstPartyClient, FPAPIError, Insights
 from fpapi.cache import InsightCache
+from fpapi.client import CONNECT_TIMEOUT_S
 from fpapi.report import InsightsReport, build_report
 from fpapi.sandbox import embedded_sandbox
 from fpapi.settings import Settings, SettingsError, load_settings
@@ -79,7 +83,10 @@ def get_config() -> Config:
 @contextmanager
 def api_client(settings: Settings) -> Iterator[FirstPartyClient]:
     """A client for one piece of work; built per use so no token sits in a shared cache."""
-    with FirstPartyClient(settings.base_url or "", settings.token, paths=settings.paths) as client:
+    timeout = httpx.Timeout(settings.timeout_s, connect=min(CONNECT_TIMEOUT_S, settings.timeout_s))
+    with FirstPartyClient(
+        settings.base_url or "", settings.token, paths=settings.paths, timeout=timeout
+    ) as client:
         yield client
 
 
@@ -93,8 +100,8 @@ def _insight_cache(directory: str, api_label: str, ttl_s: float) -> InsightCache
     return InsightCache(Path(directory), api_base_url=api_label, ttl_s=ttl_s)
 
 
-def _data_dir_error(settings: Settings, err: OSError) -> DataDirError:
-    reason = err.strerror or str(err)
+def _data_dir_error(settings: Settings, err: Exception) -> DataDirError:
+    reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
     return DataDirError(
         f"The data folder {settings.data_dir} cannot be used ({reason}). Point FPAPI_DATA_DIR "
         "at a folder this app can write to, then reload. Nothing stored there was changed."
@@ -107,7 +114,7 @@ def get_store(config: Config) -> Store:
     assert settings is not None
     try:
         return _store(str(settings.data_dir / "store"), settings.link_ttl_s)
-    except OSError as err:
+    except (OSError, sqlite3.Error, diskcache.Timeout) as err:
         raise _data_dir_error(settings, err) from err
 
 
@@ -119,7 +126,7 @@ def get_insight_cache(config: Config) -> InsightCache:
         return _insight_cache(
             str(settings.data_dir / "insights"), config.cache_label, settings.cache_ttl_s
         )
-    except OSError as err:
+    except (OSError, sqlite3.Error, diskcache.Timeout) as err:
         raise _data_dir_error(settings, err) from err
 
 

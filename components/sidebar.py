@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from components.loaders import Config
+from components.loaders import Config, DataDirError, get_insight_cache, get_store
 
 
 def render_api_status(config: Config) -> None:
@@ -23,3 +23,23 @@ def render_api_status(config: Config) -> None:
         elif config.settings is not None:
             host = urlsplit(config.settings.base_url or "").netloc
             st.caption(f"Connected to the First Party API at {host}.")
+
+
+def render_data_warnings(config: Config) -> None:
+    """Say so when a damaged database was moved aside at start-up: never lose data silently."""
+    try:
+        store, cache = get_store(config), get_insight_cache(config)
+    except DataDirError as err:
+        st.error(str(err))
+        st.stop()
+    if store.recovered_from is not None:
+        st.warning(
+            f"The roster database could not be read, so it was moved aside to {store.recovered_from} "
+            "and a new, empty one was started. Creators verified before need a fresh link, or "
+            "restore that folder while the app is stopped."
+        )
+    if cache.recovered_from is not None:
+        st.caption(
+            f"The insight cache could not be read and was moved aside to {cache.recovered_from}; "
+            "insights are fetched again as you open them."
+        )

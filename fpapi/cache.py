@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import time
 import zlib
 from collections.abc import Callable
@@ -15,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import diskcache
 
 from fpapi.errors import FPAPIError
 from fpapi.jsondisk import open_json_cache
@@ -71,7 +70,7 @@ class InsightCache:
         self.api_base_url = api_base_url.rstrip("/")
         self.ttl_s = ttl_s
         self._clock = clock
-        self._cache: diskcache.Cache = open_json_cache(self.directory)
+        self._cache, self.recovered_from = open_json_cache(self.directory)
 
     def close(self) -> None:
         self._cache.close()
@@ -107,7 +106,7 @@ class InsightCache:
             with self._cache.transact():
                 self._cache.set(key, {"fetched_at": fetched_at, "raw": raw})
                 self._cache.set("summary|" + key, summary)
-        except OSError as err:  # disk full, read-only: the analyst still gets the data
+        except (OSError, sqlite3.Error, diskcache.Timeout) as err:  # full, read-only: still shown
             log.warning("Could not write the insight cache in %s: %s", self.directory, err)
         return fetched_at
 
@@ -116,7 +115,7 @@ class InsightCache:
         (without reading the whole response)."""
         try:
             data = self._cache.get("summary|" + self._key(connector, creator_id))
-        except (ValueError, OSError, zlib.error):
+        except (ValueError, OSError, zlib.error, sqlite3.Error):
             return None
         if not isinstance(data, dict) or not isinstance(data.get("fetched_at"), int | float):
             return None
@@ -161,7 +160,12 @@ class InsightCache:
     def _read(self, key: str) -> dict[str, Any] | None:
         try:
             entry = self._cache.get(key)
-        except (ValueError, OSError, zlib.error) as err:  # a damaged value: drop it, refetch
+        except (
+            ValueError,
+            OSError,
+            zlib.error,
+            sqlite3.Error,
+        ) as err:  # a damaged value: drop it, refetch
             log.warning("Dropping an unreadable cache entry in %s: %s", self.directory, err)
             with contextlib.suppress(OSError):
                 self._cache.delete(key)

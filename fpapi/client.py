@@ -46,7 +46,11 @@ INITIAL_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 8.0
 MAX_RETRY_AFTER_S = 30.0  # a longer Retry-After is not waited out: RateLimited is raised
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
-MAX_RESPONSE_BYTES = 50 * 1024 * 1024
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024  # a 1,000-post creator is about 0.5 MB
+INSIGHT_SECTIONS = frozenset(
+    {"profile_overview", "profile_details", "get_reach_and_engagement_details", "get_posts",
+     "get_growth_trends", "get_audience", "unrelated_data"}
+)  # fmt: skip
 USER_AGENT = f"creator-insights-studio/{__version__} (+fpapi; python-httpx/{httpx.__version__})"
 
 install_log_filter("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2")
@@ -145,6 +149,11 @@ class FirstPartyClient:
         """First-party Instagram insights for one verified creator."""
         path = self.paths.insights.format(creator_id=quote(str(creator_id), safe=""))
         data = self._request_json("GET", path, idempotent=True)
+        if not INSIGHT_SECTIONS & data.keys():
+            raise InvalidResponse(
+                "The First Party API answered, but with none of the insight sections this app "
+                "knows. Try again later; if it persists, check FPAPI_PATH_INSIGHTS or contact the vendor."
+            )
         return _parse(Insights, data)
 
     def get_many_instagram_insights(

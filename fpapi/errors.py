@@ -154,7 +154,7 @@ def status_error(
         )
     if status_code == 429:
         wait = (
-            f"Try again in {retry_after:.0f} seconds."
+            f"Try again in {retry_after:.0f} second{'' if round(retry_after) == 1 else 's'}."
             if retry_after is not None
             else "Try again in a minute."
         )

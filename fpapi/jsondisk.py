@@ -8,13 +8,14 @@ stores keys and values as JSON instead. A database that SQLite cannot read is mo
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
 from pathlib import Path
 
 import diskcache
 
-from fpapi.datadir import ensure_private_dir
+from fpapi.datadir import PRIVATE_DIR_MODE, ensure_private_dir
 
 log = logging.getLogger(__name__)
 
@@ -25,23 +26,39 @@ SQLITE_TIMEOUT_S = 30
 PRIVATE_FILE_MODE = 0o600
 
 
-def open_json_cache(directory: Path) -> diskcache.Cache:
-    """A JSON-only ``diskcache.Cache`` in ``directory``, rebuilt if its database is corrupt."""
+class PrivateJSONDisk(diskcache.JSONDisk):
+    """JSONDisk whose value files and their folders are readable by the owner only."""
+
+    def _write(self, full_path, iterator, mode, encoding=None):  # type: ignore[override]
+        size = super()._write(full_path, iterator, mode, encoding)
+        path = Path(full_path)
+        os.chmod(path, PRIVATE_FILE_MODE)
+        for folder in (path.parent, path.parent.parent):
+            if folder != Path(self._directory):
+                os.chmod(folder, PRIVATE_DIR_MODE)
+        return size
+
+
+def open_json_cache(directory: Path) -> tuple[diskcache.Cache, Path | None]:
+    """A JSON-only ``diskcache.Cache`` in ``directory``, and where a corrupt database was
+    moved aside (kept, never deleted) before a fresh one was started, or None."""
     ensure_private_dir(directory)
     try:
-        return _open(directory)
-    except sqlite3.DatabaseError as err:
+        return _open(directory), None
+    except sqlite3.OperationalError:
+        raise  # locked, read-only or full: the file is fine, so never move it
+    except sqlite3.DatabaseError as err:  # "file is not a database", "malformed"
         aside = directory.with_name(f"{directory.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         log.warning("Cache at %s is unreadable (%s); moved aside to %s", directory, err, aside)
         directory.rename(aside)
         ensure_private_dir(directory)
-        return _open(directory)
+        return _open(directory), aside
 
 
 def _open(directory: Path) -> diskcache.Cache:
     cache = diskcache.Cache(
         str(directory),
-        disk=diskcache.JSONDisk,
+        disk=PrivateJSONDisk,
         disk_min_file_size=MIN_FILE_SIZE_BYTES,
         timeout=SQLITE_TIMEOUT_S,
         eviction_policy="none",

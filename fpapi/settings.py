@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fpapi.cache import DEFAULT_TTL_S
-from fpapi.client import DEFAULT_PATHS, ApiPaths
+from fpapi.client import DEFAULT_PATHS, READ_TIMEOUT_S, ApiPaths
 from fpapi.datadir import default_data_dir
 from fpapi.store import DEFAULT_PENDING_TTL_S
 
@@ -29,6 +29,7 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_DATA_DIR": ("data_dir", "Where the insight cache and the roster live. Default ~/.local/share/creator-insights-studio."),
     "FPAPI_CACHE_TTL_S": ("cache_ttl_s", f"How long fetched insights count as fresh, in seconds. Default {DEFAULT_TTL_S}."),
     "FPAPI_LINK_TTL_S": ("link_ttl_s", f"How long a verification link stays usable, in seconds. Default {DEFAULT_PENDING_TTL_S}."),
+    "FPAPI_TIMEOUT_S": ("timeout_s", f"How long to wait for the API to answer one call, in seconds. Default {READ_TIMEOUT_S:.0f}."),
     "FPAPI_PATH_VERIFICATION_URL": ("path_verification_url", f"Create Verification URL path. Default {DEFAULT_PATHS.verification_url}."),
     "FPAPI_PATH_VERIFY": ("path_verify", f"Verify Creator path. Default {DEFAULT_PATHS.verify}."),
     "FPAPI_PATH_INSIGHTS": ("path_insights", f"Insights path, with {{creator_id}}. Default {DEFAULT_PATHS.insights}."),
@@ -47,6 +48,7 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     cache_ttl_s: float = DEFAULT_TTL_S
     link_ttl_s: float = DEFAULT_PENDING_TTL_S
+    timeout_s: float = READ_TIMEOUT_S
     paths: ApiPaths = DEFAULT_PATHS
 
     @property
@@ -90,6 +92,9 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
     link_ttl = _seconds("FPAPI_LINK_TTL_S", value("FPAPI_LINK_TTL_S"), DEFAULT_PENDING_TTL_S)
     if link_ttl <= 0:
         raise SettingsError("FPAPI_LINK_TTL_S must be more than 0 seconds.")
+    timeout = _seconds("FPAPI_TIMEOUT_S", value("FPAPI_TIMEOUT_S"), READ_TIMEOUT_S)
+    if timeout <= 0:
+        raise SettingsError("FPAPI_TIMEOUT_S must be more than 0 seconds.")
     paths = ApiPaths(
         verification_url=value("FPAPI_PATH_VERIFICATION_URL") or DEFAULT_PATHS.verification_url,
         verify=value("FPAPI_PATH_VERIFY") or DEFAULT_PATHS.verify,
@@ -104,6 +109,7 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         data_dir=data_dir,
         cache_ttl_s=ttl,
         link_ttl_s=link_ttl,
+        timeout_s=timeout,
         paths=paths,
     )
 

@@ -8,12 +8,14 @@ transaction, so a replayed or concurrent callback claims it exactly once.
 
 from __future__ import annotations
 
+import functools
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import diskcache
 
@@ -29,9 +31,11 @@ __all__ = [
     "Shortlist",
     "ShortlistError",
     "Store",
+    "StoreError",
     "UnknownLink",
 ]
 
+T = TypeVar("T")
 DEFAULT_PENDING_TTL_S = 60 * 60
 PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
@@ -86,6 +90,31 @@ class Shortlist:
     updated_at: float = 0.0
 
 
+class StoreError(Exception):
+    """The store could not save (folder read-only, disk full, database locked): ``str()``
+    says so plainly. Nothing was half-written: each change is one SQLite transaction."""
+
+
+def _writes(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn the storage layer's failures into one StoreError an analyst can act on."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except (OSError, sqlite3.Error, diskcache.Timeout) as err:
+            reason = "the disk is full" if "full" in str(err).lower() else (
+                "another session held it too long" if isinstance(err, diskcache.Timeout) else
+                "the folder cannot be written to"
+            )  # fmt: skip
+            raise StoreError(
+                f"The app could not save to its data folder {self.directory.parent} ({reason}). "
+                "Nothing was changed. Free some space or fix the folder's permissions, then try again."
+            ) from err
+
+    return wrapper
+
+
 class ShortlistError(ValueError):
     """A shortlist cannot be saved or renamed as asked; ``str()`` says why."""
 
@@ -123,13 +152,14 @@ class Store:
         self.directory = Path(directory)
         self.pending_ttl_s = pending_ttl_s
         self._clock = clock
-        self._db: diskcache.Cache = open_json_cache(self.directory)
+        self._db, self.recovered_from = open_json_cache(self.directory)
 
     def close(self) -> None:
         self._db.close()
 
     # --- verification links --------------------------------------------------------------
 
+    @_writes
     def add_pending(
         self,
         *,
@@ -151,6 +181,7 @@ class Store:
             raise ValueError("A link with this state already exists; generate a new state.")
         return link
 
+    @_writes
     def set_link_url(self, state: str, url: str) -> None:
         """Record the vendor's verification URL once the vendor has answered."""
         with self._db.transact():
@@ -173,6 +204,7 @@ class Store:
                     found.append(self._with_expiry(link, now))
         return sorted(found, key=lambda link: link.created_at, reverse=True)
 
+    @_writes
     def pop_pending(self, state: str) -> PendingLink:
         """Claim a pending link exactly once; raise a LinkProblem saying why it cannot be."""
         # Decide inside one transaction, raise after it: raising inside would roll back the
@@ -199,6 +231,7 @@ class Store:
             )
         raise LinkAlreadyUsed(_used_sentence(link), link)
 
+    @_writes
     def finish_link(
         self,
         state: str,
@@ -221,6 +254,7 @@ class Store:
                     )
                 )
 
+    @_writes
     def cancel_link(self, state: str) -> bool:
         """Cancel a pending link; returns False if it was no longer pending."""
         with self._db.transact():
@@ -240,6 +274,7 @@ class Store:
 
     # --- roster --------------------------------------------------------------------------
 
+    @_writes
     def add_creator(self, creator: Creator) -> Creator:
         """Add or refresh a creator; a re-verified creator keeps one row."""
         self._db.set(CREATOR_PREFIX + creator.creator_id, asdict(creator))
@@ -259,11 +294,13 @@ class Store:
                     found.append(creator)
         return sorted(found, key=lambda c: c.verified_at, reverse=True)
 
+    @_writes
     def remove_creator(self, creator_id: str) -> bool:
         return bool(self._db.delete(CREATOR_PREFIX + creator_id))
 
     # --- shortlists ----------------------------------------------------------------------
 
+    @_writes
     def save_shortlist(
         self,
         name: str,
@@ -303,6 +340,7 @@ class Store:
         data = self._db.get(SHORTLIST_PREFIX + shortlist_id)
         return Shortlist(**data) if isinstance(data, dict) else None
 
+    @_writes
     def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
         new_name = _shortlist_name(new_name)
         with self._db.transact():
@@ -318,6 +356,7 @@ class Store:
             self._db.set(SHORTLIST_PREFIX + shortlist_id, asdict(renamed))
         return renamed
 
+    @_writes
     def delete_shortlist(self, shortlist_id: str) -> bool:
         return bool(self._db.delete(SHORTLIST_PREFIX + shortlist_id))
 

@@ -283,9 +283,15 @@ def test_garbage_bodies_raise_invalid_response(response, words):
 
 
 def test_oversized_body_is_refused():
-    huge = b'{"x": "' + b"a" * (51 * 1024 * 1024) + b'"}'
+    huge = b'{"x": "' + b"a" * (20 * 1024 * 1024) + b'"}'
     client, _ = make_client(Router(httpx.Response(200, content=huge)))
-    with pytest.raises(InvalidResponse, match="more than 50 MB"):
+    with pytest.raises(InvalidResponse, match="more than 10 MB"):
+        client.get_instagram_insights(CREATOR)
+
+
+def test_json_with_no_insight_section_is_invalid():
+    client, _ = make_client(Router(ok({"message": "hello", "data": []})))
+    with pytest.raises(InvalidResponse, match="none of the insight sections"):
         client.get_instagram_insights(CREATOR)
 
 

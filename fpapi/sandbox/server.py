@@ -35,6 +35,15 @@ KNOBS_PATH = "/_sandbox/knobs"
 CONNECTORS = ("instagram", "youtube")
 MAX_BODY_BYTES = 64 * 1024
 RATE_LIMIT_RETRY_AFTER_S = 1
+HUGE_BODY_BYTES = 20 * 1024 * 1024
+# What a misbehaving vendor might send with a 200, by the name of the garbage knob.
+GARBAGE_BODIES = {
+    "truncated": lambda: b'{"profile_overview": {"handle": "cut_off", "followers_count": 12',
+    "array": lambda: b'[{"profile_overview": {}}]',
+    "empty": lambda: b"",
+    "html": lambda: b"<!doctype html><html><body>Maintenance</body></html>",
+    "huge": lambda: b'{"padding": "' + b"x" * HUGE_BODY_BYTES + b'"}',
+}
 
 
 @dataclass
@@ -45,6 +54,7 @@ class Knobs:
     failure_rate: float = 0.0  # share of API calls that fail with an HTML body...
     failure_status: int = 503  # ...and this status
     burst_429: int = 0  # the next N API calls answer 429 with Retry-After
+    garbage: str = ""  # insight calls answer 200 with: truncated, array, empty, html or huge
 
 
 @dataclass
@@ -335,6 +345,10 @@ class Sandbox:
                 request, 404, _error("creator_not_found", "No Instagram creator with this id.")
             )
             return
+        garbage = GARBAGE_BODIES.get(self.knobs.garbage)
+        if garbage is not None:
+            _send(request, 200, garbage(), "application/json")
+            return
         with self._state.lock:
             body = self._state.insights_cache.get(creator_id)
         if body is None:
@@ -351,7 +365,7 @@ class Sandbox:
             _send_json(request, 400, _error("invalid_request", "Body must be a JSON object."))
             return
         with self._state.lock:
-            for name in ("latency_s", "failure_rate", "failure_status", "burst_429"):
+            for name in ("latency_s", "failure_rate", "failure_status", "burst_429", "garbage"):
                 if name in body:
                     setattr(self.knobs, name, type(getattr(self.knobs, name))(body[name]))
             current = dict(vars(self.knobs))
