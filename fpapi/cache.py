@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import diskcache
+
 from fpapi.errors import FPAPIError
 from fpapi.jsondisk import open_json_cache
 from fpapi.models import Insights
