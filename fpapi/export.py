@@ -21,15 +21,25 @@ def neutralise(value: object) -> object:
     return value
 
 
+def _neutralised(frame: pd.DataFrame, *, naive_dates: bool = False) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells (and lists, joined) cannot run as formulas."""
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            if naive_dates:  # Excel has no time zones: write UTC wall time
+                safe[column] = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        elif not pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_datetime64_any_dtype(
+            values
+        ):
+            safe[column] = values.map(neutralise)
+    return safe
+
+
 def to_safe_csv(frame: pd.DataFrame) -> bytes:
     """``frame`` as UTF-8 CSV (with a BOM, so spreadsheets read emoji and scripts right),
     every text cell neutralised."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(
-            safe[column]
-        ) and not pd.api.types.is_datetime64_any_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise)
+    safe = _neutralised(frame)
     safe.columns = [str(neutralise(str(c))) for c in safe.columns]
     return safe.to_csv(index=False).encode("utf-8-sig")
 
@@ -57,11 +67,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         taken: set[str] = set()
         for name, frame in sheets.items():
-            safe = frame.copy()
-            for column in safe.columns:
-                if not pd.api.types.is_numeric_dtype(
-                    safe[column]
-                ) and not pd.api.types.is_datetime64_any_dtype(safe[column]):
-                    safe[column] = safe[column].map(neutralise)
-            safe.to_excel(writer, sheet_name=sheet_name(name, taken), index=False)
+            _neutralised(frame, naive_dates=True).to_excel(
+                writer, sheet_name=sheet_name(name, taken), index=False
+            )
     return buffer.getvalue()
