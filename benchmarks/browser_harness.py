@@ -1,0 +1,75 @@
+"""Shared by the browser benchmarks: a running app with N cached creators, and Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from components.loaders import SANDBOX_CACHE_LABEL  # noqa: E402
+from fpapi import Insights  # noqa: E402
+from fpapi.cache import InsightCache  # noqa: E402
+from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
+from fpapi.sandbox.creators import _creator_id  # noqa: E402
+from fpapi.store import Creator, Store  # noqa: E402
+from tests.browser.conftest import CHROMIUM_FLAGS, RunningApp, start_app  # noqa: E402
+
+CHARTS_ON_INSIGHTS = 9
+CHARTS_ON_COMPARE = 5
+
+
+def seeded_app(
+    creators: int, *, posts: int | None = None, days: int | None = None
+) -> tuple[RunningApp, list[str]]:
+    """Start the app on a fresh data folder holding ``creators`` creators with cached insights
+    (beyond the sandbox's own pool, more normal creators are made from the same generator)."""
+    base = Path(tempfile.mkdtemp(prefix="cis-bench-"))
+    data_dir = base / "data"
+    cache = InsightCache(data_dir / "insights", api_base_url=SANDBOX_CACHE_LABEL)
+    store = Store(data_dir / "store")
+    template = instagram_pool()[0]
+    ids = []
+    for index in range(creators):
+        account = replace(template, index=index, creator_id=_creator_id("instagram", index), name=f"Creator {index}",
+                          username=f"creator.{index}")  # fmt: skip
+        insights = Insights.from_raw(build_insights(account, posts=posts, days=days))
+        cache.put(account.creator_id, insights)
+        store.add_creator(Creator(creator_id=account.creator_id, connector="instagram", name=account.name,
+                                  username=account.username, verified_at=time.time()))  # fmt: skip
+        ids.append(account.creator_id)
+    cache.close()
+    store.close()
+    return start_app(data_dir, base / "streamlit.log"), ids
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if not path:
+        raise SystemExit("Debian's chromium is needed: apt-get install chromium")
+    return path
+
+
+def peak_rss_mib(pid: int) -> tuple[float, float]:
+    """(peak, current) resident memory of a process, from /proc."""
+    fields = dict(
+        line.split(":", 1)
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if ":" in line
+    )
+    return int(fields["VmHWM"].split()[0]) / 1024, int(fields["VmRSS"].split()[0]) / 1024
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+ALL_CHARTS_DRAWN = "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n"
+NO_ERRORS = "() => !document.querySelector(\"[data-testid='stException']\")"
+__all__ = ["ALL_CHARTS_DRAWN", "CHROMIUM_FLAGS", "NO_ERRORS"]
