@@ -13,9 +13,14 @@ import html
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from fpapi.benchmarks import TIERS, Benchmark, benchmark_for
 from fpapi.metrics import WEEKDAYS
+
+# One look for every chart, set once: passing template= to each figure costs more than
+# building the figure itself (plotly deep-copies and validates the template every time).
+pio.templates.default = "plotly_white"
 
 PALETTE = ["#1f6feb", "#e8590c", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599", "#e03131"]
 VIDEO_COLOUR, PHOTO_COLOUR, PAID_COLOUR = PALETTE[0], PALETTE[1], PALETTE[3]
@@ -43,7 +48,6 @@ def _layout(fig: go.Figure, *, title: str, height: int = 360) -> go.Figure:
         title={"text": title, "x": 0, "xanchor": "left"},
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        template="plotly_white",
         colorway=PALETTE,
         legend={"orientation": "h", "y": -0.2},
     )
