@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.loaders import LoadedInsights
-from components.text import ago, day_label, md_escape, md_escape_lines, safe_http_url
+from components.text import ago, day_label, md_escape, safe_http_url
 from fpapi.benchmarks import BENCHMARK_SOURCE
 from fpapi.frames import profile_url
 from fpapi.metrics import format_pct
@@ -57,7 +57,7 @@ def render_header(report: InsightsReport, creator: Creator) -> None:
             facts.append(f"{report.tier.name} tier ({report.tier.range_label} followers)")
         st.markdown(" · ".join(facts) if facts else "No profile details available.")
         if details and details.biography:
-            st.markdown(md_escape_lines(details.biography))
+            st.text(details.biography)  # plain text: no markdown, no auto-linked e-mails
 
 
 def render_freshness(loaded: LoadedInsights) -> bool:

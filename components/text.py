@@ -52,12 +52,6 @@ def clock_label(timestamp: float) -> str:
     return moment.strftime("%H:%M UTC, %d %b").replace(" 0", " ")
 
 
-def md_escape_lines(text: object) -> str:
-    """Like :func:`md_escape`, keeping the line breaks (as markdown hard breaks)."""
-    lines = str(text or "").splitlines()
-    return "  \n".join(md_escape(line) for line in lines if line.strip())
-
-
 def safe_http_url(url: object) -> str | None:
     """``url`` if it is an absolute http(s) URL without spaces or quotes, else None."""
     if not isinstance(url, str):

@@ -37,22 +37,24 @@ def page_text(at: AppTest) -> str:
     return re.sub(r"\\(.)", r"\1", page_source(at))
 
 
-def page_source(at: AppTest) -> str:
-    """Every piece of text the page shows, joined, as the markdown source sent to the browser."""
+MARKDOWN_KINDS = (
+    "title",
+    "header",
+    "subheader",
+    "markdown",
+    "caption",
+    "info",
+    "warning",
+    "error",
+    "success",
+)
+
+
+def page_source(at: AppTest, *, markdown_only: bool = False) -> str:
+    """Every piece of text the page shows, joined, as the source sent to the browser; with
+    ``markdown_only``, just the elements the browser renders as markdown."""
     parts = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "caption",
-        "text",
-        "info",
-        "warning",
-        "error",
-        "success",
-        "metric",
-    ):
+    for kind in MARKDOWN_KINDS if markdown_only else (*MARKDOWN_KINDS, "text", "metric"):
         for element in getattr(at, kind):
             parts.append(str(getattr(element, "value", "")))
             if kind == "metric":

@@ -143,10 +143,11 @@ def test_hostile_vendor_text_is_escaped_everywhere(app_env):
     account = next(a for a in instagram_pool() if a.kind == "hostile")
     add_to_roster(app_env, account)
     at = open_page("insights", query={"creator": account.creator_id})
-    source = page_source(at)
+    source = page_source(at, markdown_only=True)
     unescaped = re.compile(r"(?<!\\)(<|\$|:red\[|:blue\[|\]\(javascript)")
     assert not unescaped.search(source), unescaped.search(source)
-    assert "\\<script\\>alert" in source  # escaped, so shown as text
+    assert "\\<b\\>Not bold\\</b\\>" in source  # escaped, so shown as text
+    assert any("<script>alert('bio')" in t.value for t in at.text)  # the bio: plain text
     assert "<script>alert('bio')</script>" in page_text(at)
 
 
