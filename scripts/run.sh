@@ -3,7 +3,7 @@
 # With no FPAPI_BASE_URL configured it runs on the embedded sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python="${PYTHON:-python3.11}"
+python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"
