@@ -17,7 +17,14 @@ from fpapi.client import DEFAULT_PATHS, READ_TIMEOUT_S, ApiPaths
 from fpapi.datadir import default_data_dir
 from fpapi.store import DEFAULT_PENDING_TTL_S
 
-__all__ = ["DEFAULT_PUBLIC_URL", "SETTINGS_TABLE", "Settings", "SettingsError", "load_settings"]
+__all__ = [
+    "DEFAULT_PUBLIC_URL",
+    "SETTINGS_TABLE",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+    "setting_value",
+]
 
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 
@@ -33,6 +40,8 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_PATH_VERIFICATION_URL": ("path_verification_url", f"Create Verification URL path. Default {DEFAULT_PATHS.verification_url}."),
     "FPAPI_PATH_VERIFY": ("path_verify", f"Verify Creator path. Default {DEFAULT_PATHS.verify}."),
     "FPAPI_PATH_INSIGHTS": ("path_insights", f"Insights path, with {{creator_id}}. Default {DEFAULT_PATHS.insights}."),
+    "FPAPI_ALLOWED_EMAILS": ("allowed_emails", "Who may sign in: addresses and @domain entries, comma-separated, matched case-insensitively."),
+    "FPAPI_ALLOW_ANONYMOUS": ("allow_anonymous", "true opens the app without sign-in at a non-loopback address: for a trusted network only."),
 }  # fmt: skip
 
 
@@ -60,19 +69,26 @@ class Settings:
         return f"{self.public_url}/callback"
 
 
+def setting_value(
+    environ: Mapping[str, str], table: Mapping[str, Any], env_name: str
+) -> str | None:
+    """One setting as stripped text: the environment first, then its ``[fpapi]`` key; None if
+    unset or blank."""
+    raw: Any = environ.get(env_name)
+    if raw is None or raw.strip() == "":
+        raw = table.get(SETTINGS_TABLE[env_name][0])
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    return text or None
+
+
 def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> Settings:
     """Read every setting, the environment winning over ``secrets``; raise SettingsError if bad."""
     table = secrets or {}
 
     def value(env_name: str) -> str | None:
-        key = SETTINGS_TABLE[env_name][0]
-        raw = environ.get(env_name)
-        if raw is None or raw.strip() == "":
-            raw = table.get(key)
-        if raw is None:
-            return None
-        text = str(raw).strip()
-        return text or None
+        return setting_value(environ, table, env_name)
 
     base_url = value("FPAPI_BASE_URL")
     if base_url is not None:

@@ -1,0 +1,161 @@
+"""Who may open the analyst pages: allow-list matching and the open / refuse / sign-in decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from fpapi.access import (
+    AccessPolicy,
+    AllowList,
+    auth_config_problem,
+    decide,
+    is_loopback_url,
+    load_access_policy,
+)
+
+AUTH = {
+    "redirect_uri": "https://insights.agency.com/oauth2callback",
+    "cookie_secret": "a-long-random-cookie-secret",
+    "client_id": "studio",
+    "client_secret": "the-client-secret",
+    "server_metadata_url": "https://login.agency.com/.well-known/openid-configuration",
+}
+SIGNED_OUT = {"is_logged_in": False}
+
+
+def signed_in(email: str | None, **claims: object) -> dict[str, object]:
+    return {"is_logged_in": True, "email": email, **claims}
+
+
+@pytest.mark.parametrize(
+    ("entries", "email", "permitted"),
+    [
+        ("ana@agency.com", "ana@agency.com", True),
+        ("ana@agency.com", "ANA@Agency.COM", True),
+        ("  Ana@Agency.com , bo@agency.com ", "bo@agency.com", True),
+        ("ana@agency.com", "bo@agency.com", False),
+        ("@agency.com", "anyone@agency.com", True),
+        ("@Agency.com", "anyone@AGENCY.com", True),
+        ("@agency.com", "eve@agency.com.evil.io", False),
+        ("@agency.com", "eve@sub.agency.com", False),
+        ("@agency.com", "agency.com@evil.io", False),
+        ("ana@agency.com", "", False),
+        ("ana@agency.com", None, False),
+        ("ana@agency.com", "not-an-address", False),
+        ("ana@agency.com;@studio.io\nbo@x.org", "zed@studio.io", True),
+        ("", "ana@agency.com", False),
+        (", ,@,", "ana@agency.com", False),
+    ],
+)
+def test_allow_list_matches_addresses_and_domains_case_insensitively(entries, email, permitted):
+    assert AllowList.parse(entries).permits(email) is permitted
+
+
+def test_an_allow_list_of_separators_only_is_empty():
+    assert not AllowList.parse(" , ;  @ ")
+    assert AllowList.parse("@agency.com")
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [
+        ("http://localhost:8501", True),
+        ("http://LOCALHOST:8501/", True),
+        ("http://127.0.0.1:8501", True),
+        ("http://127.3.4.5", True),
+        ("http://[::1]:8501", True),
+        ("https://insights.agency.com", False),
+        ("http://10.0.0.5:8501", False),
+        ("http://localhost.agency.com", False),
+        ("http://[::1", False),
+    ],
+)
+def test_loopback_urls(url, loopback):
+    assert is_loopback_url(url) is loopback
+
+
+def test_incomplete_auth_names_the_missing_keys_and_never_a_value():
+    partial = {k: v for k, v in AUTH.items() if k not in ("client_secret", "cookie_secret")}
+    problem = auth_config_problem(partial)
+    assert "[auth] client_secret" in problem and "[auth] cookie_secret" in problem
+    assert "[auth] client_id" not in problem
+    for value in partial.values():
+        assert value not in problem
+    assert auth_config_problem(AUTH) is None
+
+
+def test_named_providers_need_their_own_client_settings():
+    named = {
+        "redirect_uri": AUTH["redirect_uri"],
+        "cookie_secret": AUTH["cookie_secret"],
+        "google": {k: AUTH[k] for k in ("client_id", "client_secret", "server_metadata_url")},
+        "okta": {"client_id": "x"},
+    }
+    problem = auth_config_problem(named)
+    assert "[auth.okta] client_secret" in problem and "[auth.okta] server_metadata_url" in problem
+    assert "google" not in problem
+
+
+def policy(**overrides: object) -> AccessPolicy:
+    values: dict[str, object] = {
+        "public_url": "https://insights.agency.com",
+        "allowed": AllowList.parse("ana@agency.com, @studio.io"),
+        "allow_anonymous": False,
+        "auth_configured": True,
+        "auth_problem": None,
+    }
+    values.update(overrides)
+    return AccessPolicy(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "user", "verdict"),
+    [
+        ({}, SIGNED_OUT, "sign_in"),
+        ({}, {}, "sign_in"),
+        ({}, signed_in("ana@agency.com"), "allowed"),
+        ({}, signed_in("Ana@Agency.com", email_verified=True), "allowed"),
+        ({}, signed_in("kim@studio.io"), "allowed"),
+        ({}, signed_in("ana@agency.com", email_verified=False), "not_allowed"),
+        ({}, signed_in("ana@agency.com", email_verified="false"), "not_allowed"),
+        ({}, signed_in("eve@evil.io"), "not_allowed"),
+        ({}, signed_in(None), "not_allowed"),
+        ({"allowed": AllowList()}, signed_in("ana@agency.com"), "not_allowed"),
+        ({"auth_problem": "incomplete"}, signed_in("ana@agency.com"), "misconfigured"),
+        ({"auth_problem": "incomplete"}, SIGNED_OUT, "misconfigured"),
+        # sign-in configured wins over loopback and over FPAPI_ALLOW_ANONYMOUS
+        ({"public_url": "http://localhost:8501"}, SIGNED_OUT, "sign_in"),
+        ({"allow_anonymous": True}, SIGNED_OUT, "sign_in"),
+        # no sign-in configured
+        ({"auth_configured": False, "public_url": "http://localhost:8501"}, {}, "open"),
+        ({"auth_configured": False, "public_url": "http://127.0.0.1:9000"}, {}, "open"),
+        ({"auth_configured": False}, {}, "needs_sign_in_setup"),
+        ({"auth_configured": False, "allow_anonymous": True}, {}, "open"),
+    ],
+)
+def test_the_decision(overrides, user, verdict):
+    assert decide(policy(**overrides), user).verdict == verdict
+
+
+def test_an_empty_allow_list_refuses_everyone_and_names_the_setting():
+    decision = decide(policy(allowed=AllowList()), signed_in("ana@agency.com"))
+    assert not decision.may_enter
+    assert "FPAPI_ALLOWED_EMAILS" in decision.reason and "allowed_emails" in decision.reason
+    assert decision.email == "ana@agency.com"
+
+
+def test_the_actor_is_the_address_when_signed_in_and_local_otherwise():
+    assert decide(policy(), signed_in("ana@agency.com")).actor == "ana@agency.com"
+    assert decide(policy(auth_configured=False, allow_anonymous=True), {}).actor == "local"
+    assert decide(policy(), signed_in("eve@evil.io")).actor == "local"
+
+
+def test_the_policy_reads_the_environment_before_secrets():
+    env = {"FPAPI_ALLOWED_EMAILS": "ana@agency.com", "FPAPI_ALLOW_ANONYMOUS": "TRUE"}
+    table = {"allowed_emails": "eve@evil.io", "public_url": "https://insights.agency.com"}
+    read = load_access_policy(env, table, AUTH)
+    assert read.allowed.permits("ana@agency.com") and not read.allowed.permits("eve@evil.io")
+    assert read.allow_anonymous and read.auth_configured and read.auth_problem is None
+    assert read.public_url == "https://insights.agency.com"
+    assert not load_access_policy({}, {"allow_anonymous": "no"}, {}).allow_anonymous
+    assert load_access_policy({}, {}, {}).on_loopback  # the default public URL is localhost
