@@ -65,9 +65,11 @@ def create_link(
     *,
     connector: str,
     redirect_url: str,
+    actor: str,
     label: str = "",
 ) -> PendingLink:
-    """Record a pending link, ask the vendor for its URL, and return it (with ``url`` set).
+    """Record a pending link for ``actor`` (the analyst), ask the vendor for its URL, and
+    return it (with ``url`` set).
 
     If the vendor fails, the link is marked failed (so it never looks usable) and the API's
     error is raised.
@@ -77,7 +79,11 @@ def create_link(
     redirect_url = validate_redirect_url(redirect_url)
     state = new_state()
     link = store.add_pending(
-        state=state, connector=connector, redirect_url=redirect_url, label=label.strip()
+        state=state,
+        connector=connector,
+        redirect_url=redirect_url,
+        label=label.strip(),
+        created_by=actor,
     )
     try:
         answer = client.create_verification_url(
@@ -87,7 +93,13 @@ def create_link(
         store.finish_link(state, "failed", detail=str(err))
         raise
     store.set_link_url(state, answer.url or "")
+    store.record(actor, "link_created", _link_subject(link))
     return store.get_link(state) or link
+
+
+def _link_subject(link: PendingLink) -> str:
+    platform = CONNECTORS.get(link.connector, link.connector)
+    return f"{link.label} ({platform})" if link.label else f"a {platform} creator"
 
 
 @dataclass(frozen=True)
@@ -150,9 +162,13 @@ def finish_verification(
     state: str | None,
     token: str | None = None,
     error: str | None = None,
+    actor: str | None = None,
     clock=time.time,
 ) -> VerificationOutcome:
     """Claim the link for ``state`` once, call Verify Creator, and add the creator to the roster.
+
+    ``actor`` is the analyst who pasted the token; through the callback (a creator's browser,
+    signed out) the verification is credited to the analyst who created the link.
 
     ``rejected``: the state is missing, unknown, expired or already used, and the vendor was
     not called. ``refused``: the creator pressed Deny. ``failed``: the vendor said no.
@@ -208,9 +224,13 @@ def finish_verification(
             "retry", f"{err} The link is still open: try again in a moment.", link=link
         )
 
-    creator = _creator_from(verified, link, clock())
-    store.add_creator(creator)
+    creator = store.add_creator(_creator_from(verified, link, clock()))
     store.finish_link(state, "verified", creator_id=creator.creator_id)
+    store.record(
+        actor or link.created_by,
+        "creator_verified",
+        creator.name or creator.username or creator.creator_id,
+    )
     return VerificationOutcome(
         "verified",
         f"{creator.name or creator.username or 'The creator'} is verified and on the roster.",
@@ -229,6 +249,7 @@ def _creator_from(verified: VerifiedCreator, link: PendingLink, now: float) -> C
         email=verified.email,
         label=link.label,
         verified_at=now,
+        added_by=link.created_by,
     )
 
 

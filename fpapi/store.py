@@ -22,7 +22,9 @@ import diskcache
 from fpapi.jsondisk import open_json_cache
 
 __all__ = [
+    "ACTIVITY_ACTIONS",
     "DEFAULT_PENDING_TTL_S",
+    "Activity",
     "Creator",
     "LinkAlreadyUsed",
     "LinkExpired",
@@ -40,7 +42,19 @@ DEFAULT_PENDING_TTL_S = 60 * 60
 PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
 SHORTLIST_PREFIX = "shortlist|"
+ACTIVITY_PREFIX = "activity|"
 MAX_SHORTLIST_NAME_CHARS = 80
+MAX_ACTIVITY_ENTRIES = 5_000  # the oldest entries go first past this
+ACTIVITY_PRUNE_EVERY = 100  # writes between two prunes
+# action code -> what the activity list says the analyst did
+ACTIVITY_ACTIONS = {
+    "link_created": "created a verification link for",
+    "link_cancelled": "cancelled a verification link",
+    "creator_verified": "verified",
+    "creator_removed": "removed from the roster",
+    "insights_refreshed": "refreshed the insights of",
+    "exported": "exported",
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,7 @@ class PendingLink:
     status_at: float | None = None
     detail: str = ""  # the vendor's reason, for refused or failed links
     creator_id: str | None = None
+    created_by: str = ""  # the analyst's address, or "local" without sign-in
 
     def expires_at(self, ttl_s: float) -> float:
         return self.created_at + ttl_s
@@ -75,6 +90,23 @@ class Creator:
     label: str = ""
     verified_at: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    added_by: str = ""  # the analyst whose link brought them in
+    added_at: float = 0.0  # first verification; verified_at moves on each re-verification
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One thing an analyst did to the shared workspace, for the activity list."""
+
+    at: float
+    actor: str
+    action: str  # a key of ACTIVITY_ACTIONS
+    subject: str  # whom or what it was done to, as the analyst knows them
+    detail: str = ""
+
+    @property
+    def verb(self) -> str:
+        return ACTIVITY_ACTIONS.get(self.action, self.action)
 
 
 @dataclass(frozen=True)
@@ -153,6 +185,7 @@ class Store:
         self.pending_ttl_s = pending_ttl_s
         self._clock = clock
         self._db, self.recovered_from = open_json_cache(self.directory)
+        self._activity_writes = 0
 
     def close(self) -> None:
         self._db.close()
@@ -168,6 +201,7 @@ class Store:
         redirect_url: str,
         label: str = "",
         url: str = "",
+        created_by: str = "",
     ) -> PendingLink:
         link = PendingLink(
             state=state,
@@ -176,6 +210,7 @@ class Store:
             created_at=self._clock(),
             label=label,
             url=url,
+            created_by=created_by,
         )
         if not self._db.add(PENDING_PREFIX + state, asdict(link)):
             raise ValueError("A link with this state already exists; generate a new state.")
@@ -255,14 +290,15 @@ class Store:
                 )
 
     @_writes
-    def cancel_link(self, state: str) -> bool:
+    def cancel_link(self, state: str, *, actor: str) -> bool:
         """Cancel a pending link; returns False if it was no longer pending."""
         with self._db.transact():
             link = self.get_link(state)
             if link is None or self._with_expiry(link, self._clock()).status != "pending":
                 return False
             self._put_link(replace(link, status="cancelled", status_at=self._clock()))
-            return True
+        self.record(actor, "link_cancelled", link.label or link.connector)
+        return True
 
     def _put_link(self, link: PendingLink) -> None:
         self._db.set(PENDING_PREFIX + link.state, asdict(link))
@@ -276,8 +312,15 @@ class Store:
 
     @_writes
     def add_creator(self, creator: Creator) -> Creator:
-        """Add or refresh a creator; a re-verified creator keeps one row."""
-        self._db.set(CREATOR_PREFIX + creator.creator_id, asdict(creator))
+        """Add or refresh a creator; a re-verified creator keeps one row, and who first added
+        them and when."""
+        with self._db.transact():
+            existing = self.get_creator(creator.creator_id)
+            if existing is not None and existing.added_at:
+                creator = replace(creator, added_by=existing.added_by, added_at=existing.added_at)
+            elif not creator.added_at:
+                creator = replace(creator, added_at=creator.verified_at or self._clock())
+            self._db.set(CREATOR_PREFIX + creator.creator_id, asdict(creator))
         return creator
 
     def get_creator(self, creator_id: str) -> Creator | None:
@@ -295,8 +338,46 @@ class Store:
         return sorted(found, key=lambda c: c.verified_at, reverse=True)
 
     @_writes
-    def remove_creator(self, creator_id: str) -> bool:
-        return bool(self._db.delete(CREATOR_PREFIX + creator_id))
+    def remove_creator(self, creator_id: str, *, actor: str) -> bool:
+        """Take a creator off the roster, recorded in the activity list as done by ``actor``."""
+        creator = self.get_creator(creator_id)
+        if creator is None or not self._db.delete(CREATOR_PREFIX + creator_id):
+            return False
+        self.record(actor, "creator_removed", creator.name or creator.username or creator_id)
+        return True
+
+    # --- activity ------------------------------------------------------------------------
+
+    @_writes
+    def record(self, actor: str, action: str, subject: str, *, detail: str = "") -> Activity:
+        """Add one entry to the activity list; the oldest go once it is over its bound."""
+        entry = Activity(
+            at=self._clock(), actor=actor, action=action, subject=subject, detail=detail
+        )
+        key = f"{ACTIVITY_PREFIX}{entry.at:017.6f}|{secrets.token_hex(4)}"
+        self._db.set(key, asdict(entry))
+        self._activity_writes += 1
+        if self._activity_writes % ACTIVITY_PRUNE_EVERY == 0:
+            keys = sorted(self._activity_keys())
+            for old in keys[: max(0, len(keys) - MAX_ACTIVITY_ENTRIES)]:
+                self._db.delete(old)
+        return entry
+
+    def activity(self, *, limit: int = 200) -> list[Activity]:
+        """The newest ``limit`` entries, newest first."""
+        found = []
+        for key in sorted(self._activity_keys(), reverse=True)[:limit]:
+            data = self._db.get(key)
+            if isinstance(data, dict):
+                found.append(Activity(**data))
+        return found
+
+    def _activity_keys(self) -> list[str]:
+        return [
+            key
+            for key in self._db.iterkeys()
+            if isinstance(key, str) and key.startswith(ACTIVITY_PREFIX)
+        ]
 
     # --- shortlists ----------------------------------------------------------------------
 

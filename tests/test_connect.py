@@ -31,8 +31,12 @@ def store(tmp_path):
 
 
 def test_create_link_generates_an_unguessable_state_and_records_it(client, store):
-    first = create_link(client, store, connector="instagram", redirect_url=CALLBACK, label="Ana")
-    second = create_link(client, store, connector="instagram", redirect_url=CALLBACK, label="Ana")
+    first = create_link(
+        client, store, connector="instagram", redirect_url=CALLBACK, actor="local", label="Ana"
+    )
+    second = create_link(
+        client, store, connector="instagram", redirect_url=CALLBACK, actor="local", label="Ana"
+    )
     assert first.state != second.state and len(first.state) >= 43
     assert first.url.startswith("http://127.0.0.1:") and "/consent/" in first.url
     assert store.get_link(first.state).url == first.url
@@ -50,12 +54,14 @@ def test_redirect_url_must_be_absolute_http(url):
 def test_a_failing_vendor_leaves_no_usable_link(clean_sandbox, client, store):
     clean_sandbox.knobs.failure_rate = 1.0
     with pytest.raises(Exception, match="HTTP 503"):
-        create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+        create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
     assert [link.status for link in store.links()] == ["failed"]
 
 
 def test_verification_adds_the_creator_once(clean_sandbox, client, store):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, label="Spring")
+    link = create_link(
+        client, store, connector="instagram", redirect_url=CALLBACK, actor="local", label="Spring"
+    )
     token = clean_sandbox.approve(link.state, username=clean_sandbox.accounts()[2].username)
     outcome = finish_verification(client, store, state=link.state, token=token)
     assert outcome.status == "verified"
@@ -68,7 +74,7 @@ def test_verification_adds_the_creator_once(clean_sandbox, client, store):
 
 
 def test_concurrent_callbacks_verify_once(clean_sandbox, client, store, monkeypatch):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
     token = clean_sandbox.approve(link.state)
     calls = []
     real_verify = client.verify_creator
@@ -90,7 +96,7 @@ def test_concurrent_callbacks_verify_once(clean_sandbox, client, store, monkeypa
 
 
 def test_deny_is_recorded_as_refused_and_the_vendor_is_not_called(client, store, monkeypatch):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
     monkeypatch.setattr(client, "verify_creator", lambda **kw: pytest.fail("vendor called"))
     outcome = finish_verification(client, store, state=link.state, error="access_denied")
     assert outcome.status == "refused" and "Deny" in outcome.message
@@ -106,7 +112,7 @@ def test_a_forged_state_never_reaches_the_vendor(client, store, monkeypatch):
 
 
 def test_a_mistyped_token_keeps_the_link_open_when_the_vendor_says_so(clean_sandbox, client, store):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
     token = clean_sandbox.approve(link.state)
     wrong = finish_verification(client, store, state=link.state, token="not-the-token")
     assert wrong.status == "retry" and "does not match" in wrong.message
@@ -115,7 +121,7 @@ def test_a_mistyped_token_keeps_the_link_open_when_the_vendor_says_so(clean_sand
 
 
 def test_a_vendor_refusal_that_is_final_closes_the_link(clean_sandbox, client, store):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
     token = clean_sandbox.approve(link.state)
     client.verify_creator(state=link.state, token=token)  # someone used the token already
     outcome = finish_verification(client, store, state=link.state, token=token)
@@ -124,7 +130,7 @@ def test_a_vendor_refusal_that_is_final_closes_the_link(clean_sandbox, client, s
 
 
 def test_a_vendor_outage_keeps_the_link_open(clean_sandbox, client, store):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK)
+    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
     token = clean_sandbox.approve(link.state)
     clean_sandbox.knobs.failure_rate = 1.0
     outcome = finish_verification(client, store, state=link.state, token=token)

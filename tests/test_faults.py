@@ -202,7 +202,13 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
     directory = tmp_path / "store"
     with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token) as client:
         links = [
-            create_link(client, Store(directory), connector="instagram", redirect_url=CALLBACK)
+            create_link(
+                client,
+                Store(directory),
+                connector="instagram",
+                redirect_url=CALLBACK,
+                actor="local",
+            )
             for _ in range(8)
         ]
         tokens = [
@@ -226,7 +232,9 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
 
         jobs = [lambda link=link, token=token: finish_verification(client, Store(directory), state=link.state, token=token)
                 for link, token in zip(links[2:], tokens[2:], strict=True)]  # fmt: skip
-        jobs += [lambda cid=cid: Store(directory).remove_creator(cid) for cid in doomed]
+        jobs += [
+            lambda cid=cid: Store(directory).remove_creator(cid, actor="local") for cid in doomed
+        ]
         jobs += [
             lambda cid=cid: cache.get_or_fetch(cid, client.get_instagram_insights, refresh=True)
             for cid in keep[2:6]

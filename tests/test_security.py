@@ -161,6 +161,7 @@ def test_a_link_made_through_the_api_is_never_shown_with_its_state(app_env):
             Store(app_env / "store"),
             connector="instagram",
             redirect_url=CALLBACK,
+            actor="local",
             label="Ana",
         )
     at = open_page("connect")

@@ -63,7 +63,9 @@ def test_link_outcomes_are_recorded_and_explained(store):
     with pytest.raises(LinkAlreadyUsed, match="declined"):
         store.pop_pending("state-1")
     add(store, "state-2")
-    assert store.cancel_link("state-2") and not store.cancel_link("state-2")
+    assert store.cancel_link("state-2", actor="local") and not store.cancel_link(
+        "state-2", actor="local"
+    )
     with pytest.raises(LinkAlreadyUsed, match="cancelled"):
         store.pop_pending("state-2")
 
@@ -114,4 +116,4 @@ def test_re_verifying_a_creator_keeps_one_row(store, clock):
     store.add_creator(Creator(creator_id="c1", connector="instagram", name="Old", verified_at=1))
     store.add_creator(Creator(creator_id="c1", connector="instagram", name="New", verified_at=2))
     assert [c.name for c in store.creators()] == ["New"]
-    assert store.remove_creator("c1") and store.creators() == []
+    assert store.remove_creator("c1", actor="local") and store.creators() == []

@@ -1,0 +1,28 @@
+"""Activity: who created links, verified, removed, refreshed and exported, newest first."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.activity import activity_table
+from components.loaders import DataDirError, get_config, get_store
+
+ENTRIES_SHOWN = 200
+
+st.title("Activity")
+st.write(
+    "What every analyst did to the shared roster: links created and cancelled, creators "
+    "verified and removed, insights refreshed, reports exported."
+)
+
+try:
+    entries = get_store(get_config()).activity(limit=ENTRIES_SHOWN)
+except DataDirError as err:
+    st.error(str(err))
+    st.stop()
+
+if not entries:
+    st.info("Nothing has happened yet. Create a verification link to get started.")
+    st.stop()
+st.caption(f"The newest {len(entries)} entries.")
+st.table(activity_table(entries), hide_index=True)

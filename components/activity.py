@@ -1,0 +1,63 @@
+"""The activity list's Streamlit side: record what this analyst did, and show what everyone did."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components.access import current_actor
+from components.loaders import get_config, get_store
+from fpapi.store import Activity, StoreError
+
+log = logging.getLogger(__name__)
+
+
+def record(action: str, subject: str, detail: str = "") -> None:
+    """Add an entry credited to this session's analyst. An export or refresh that already
+    happened is never undone by a failure to note it: that failure is logged instead."""
+    try:
+        get_store(get_config()).record(current_actor(), action, subject, detail=detail)
+    except StoreError:
+        log.warning("Could not record %s of %s in the activity list", action, subject)
+
+
+def export_button(
+    label: str,
+    *,
+    data: Any,
+    file_name: str,
+    mime: str,
+    icon: str,
+    subject: str,
+    container: Any = st,
+) -> None:
+    """A download button whose every use is recorded as an export of ``subject``."""
+    container.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime=mime,
+        icon=icon,
+        on_click=record,
+        args=("exported", subject, file_name),
+    )
+
+
+def activity_table(entries: list[Activity]) -> pd.DataFrame:
+    """The list as a table of text (when in UTC, who, what), newest first."""
+    return pd.DataFrame(
+        {
+            "When (UTC)": [
+                datetime.fromtimestamp(e.at, UTC).strftime("%Y-%m-%d %H:%M") for e in entries
+            ],
+            "Who": [e.actor or "unknown" for e in entries],
+            "What": [
+                " ".join(filter(None, [e.verb, e.subject, f"({e.detail})" if e.detail else ""]))
+                for e in entries
+            ],
+        }
+    )
