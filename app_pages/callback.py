@@ -11,8 +11,10 @@ import hashlib
 import streamlit as st
 
 from components import state
+from components.access import current_access
 from components.connect_ui import render_outcome
 from components.loaders import DataDirError, api_client, get_config, get_store
+from components.pages import link
 from components.text import md_escape
 from components.url_scrub import scrub_query_string
 from fpapi.connect import CONNECTORS, VerificationOutcome, finish_verification
@@ -35,10 +37,19 @@ if has_params:
             )
         else:
             config = get_config()
+            if config.problem:
+                st.error(
+                    "This app cannot finish verifications right now. Tell the person who sent "
+                    "you the link; they can send a new one once it is fixed."
+                )
+                st.stop()
             try:
                 store = get_store(config)
-            except DataDirError as err:
-                st.error(str(err))
+            except DataDirError:
+                st.error(
+                    "This app cannot save verifications right now. Tell the person who sent "
+                    "you the link; they can send a new one once it is fixed."
+                )
                 st.stop()
             with st.spinner("Confirming your account…"), api_client(config.settings) as client:
                 outcome = finish_verification(
@@ -53,12 +64,15 @@ if has_params:
 else:
     outcome = state.last_callback_outcome()
 
+# Whoever opened this page, only an analyst who is let in gets a way into the workspace.
+analyst = current_access().may_enter
 if outcome is None:
     st.write(
         "This page finishes a creator's verification when their browser comes back from the "
         "consent screen. There is nothing to do here by hand."
     )
-    st.page_link("app_pages/connect.py", label="Create a verification link", icon=":material/link:")
+    if analyst:
+        link("connect", "Create a verification link")
 elif outcome.status == "verified" and outcome.creator is not None:
     creator = outcome.creator
     platform = CONNECTORS.get(creator.connector, creator.connector)
@@ -66,10 +80,7 @@ elif outcome.status == "verified" and outcome.creator is not None:
         f"Thank you{', ' + md_escape(creator.name) if creator.name else ''}! Your {platform} "
         "account is connected. You can close this tab now."
     )
-    st.caption(
-        f"For the analyst: {md_escape(creator.name or creator.username or 'the creator')} "
-        "is now on the roster."
-    )
-    st.page_link("app_pages/creators.py", label="Open the roster", icon=":material/group:")
+    if analyst:
+        link("creators", "Open the roster")
 else:
     render_outcome(outcome)

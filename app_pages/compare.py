@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import compare_charts as cc
 from components import compare_ui as ui
+from components.activity import export_button
 from components.compare_html import render_compare_html
 from components.insights_ui import show_figure
 from components.loaders import (
@@ -16,6 +17,7 @@ from components.loaders import (
     get_store,
     load_many,
 )
+from components.pages import link
 from components.text import ago, md_escape
 from fpapi.compare import (
     MAX_COMPARE,
@@ -65,7 +67,7 @@ if len(roster) < MIN_COMPARE:
     st.info(
         "Comparing needs at least two Instagram creators on the roster. Verify more creators first."
     )
-    st.page_link("app_pages/connect.py", label="Create a verification link", icon=":material/link:")
+    link("connect", "Create a verification link")
     st.stop()
 
 chosen = st.multiselect(
@@ -195,16 +197,26 @@ posts_sheets = {
     if cid in reports
 }
 left, middle, right = st.columns(3)
-left.download_button("Table as CSV", data=lambda: to_safe_csv(export_table.reset_index(names="metric")),
-                     file_name="comparison.csv", mime="text/csv", icon=":material/download:")  # fmt: skip
-middle.download_button(
+subject = "a comparison of " + ", ".join(columns.values())
+export_button(
+    "Table as CSV",
+    data=lambda: to_safe_csv(export_table.reset_index(names="metric")),
+    file_name="comparison.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    subject=subject,
+    container=left,
+)
+export_button(
     "Table and top posts as XLSX",
     data=lambda: to_xlsx({"Comparison": export_table.reset_index(names="metric"), **posts_sheets}),
     file_name="comparison.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/table:",
+    subject=subject,
+    container=middle,
 )
-right.download_button(
+export_button(
     "Report as HTML",
     data=lambda: render_compare_html(
         ui.display_table(table, shown_rows, best, statuses, currencies).data,
@@ -215,6 +227,8 @@ right.download_button(
     file_name="comparison.html",
     mime="text/html",
     icon=":material/description:",
+    subject=subject,
+    container=right,
 )
 
 with st.expander("Saved shortlists"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.access import current_actor
 from components.connect_ui import (
     link_title,
     render_link_card,
@@ -12,6 +13,7 @@ from components.connect_ui import (
     render_outcome,
 )
 from components.loaders import DataDirError, api_client, get_config, get_store
+from components.pages import link as page_link
 from fpapi import FPAPIError
 from fpapi.connect import CONNECTORS, create_link, finish_verification, parse_pasted_return
 
@@ -36,7 +38,12 @@ def make_link(connector: str, redirect_url: str, label: str) -> bool:
     try:
         with api_client(settings) as client:
             link = create_link(
-                client, store, connector=connector, redirect_url=redirect_url, label=label
+                client,
+                store,
+                connector=connector,
+                redirect_url=redirect_url,
+                label=label,
+                actor=current_actor(),
             )
     except ValueError as err:
         st.error(str(err))
@@ -106,6 +113,7 @@ with st.form("paste-token", clear_on_submit=True):
                     state=paste.state or chosen.state,
                     token=paste.token,
                     error=paste.error,
+                    actor=current_actor(),
                 )
             state.set_paste_outcome(outcome)
             links = store.links()
@@ -113,7 +121,7 @@ outcome = state.paste_outcome()
 if outcome is not None:
     render_outcome(outcome)
     if outcome.creator is not None:
-        st.page_link("app_pages/creators.py", label="See the roster", icon=":material/group:")
+        page_link("creators", "See the roster")
 
 st.subheader("Verification links")
 if not links:
@@ -123,7 +131,7 @@ if action:
     verb, link_state = action.split(":", 1)
     old = store.get_link(link_state)
     if verb == "cancel":
-        store.cancel_link(link_state)
+        store.cancel_link(link_state, actor=current_actor())
         st.rerun()
     elif old is not None and make_link(old.connector, old.redirect_url, old.label):
         st.rerun()

@@ -6,6 +6,8 @@ import time
 
 import streamlit as st
 
+from components.access import current_actor
+from components.activity import record
 from components.loaders import (
     DataDirError,
     api_client,
@@ -13,6 +15,7 @@ from components.loaders import (
     get_insight_cache,
     get_store,
 )
+from components.pages import link
 from components.roster_ui import render_roster_row
 from components.text import md_escape
 from fpapi import FPAPIError
@@ -35,7 +38,7 @@ if notice:
 rows = roster_rows(store.creators(), cache.summary, now=time.time())
 if not rows:
     st.info("No creators yet. Send a creator a verification link to add them here.")
-    st.page_link("app_pages/connect.py", label="Create a verification link", icon=":material/link:")
+    link("connect", "Create a verification link")
     st.stop()
 
 st.write(f"{len(rows)} verified creator{'s' if len(rows) != 1 else ''}.")
@@ -50,7 +53,7 @@ for row in shown:
     if selected:
         picked.append(row.creator.creator_id)
     if action == "remove":
-        store.remove_creator(row.creator.creator_id)
+        store.remove_creator(row.creator.creator_id, actor=current_actor())
         st.session_state["cis.roster_notice"] = f"Removed {row.display_name} from the roster."
         st.rerun()
     if action == "refresh":
@@ -68,6 +71,7 @@ for row in shown:
                     f"copy from before is kept. {result.error}"
                 )
             else:
+                record("insights_refreshed", row.display_name)
                 st.session_state["cis.roster_notice"] = (
                     f"Refreshed insights for {row.display_name}."
                 )
@@ -78,9 +82,9 @@ shortlists = store.shortlists()
 if not shortlists:
     st.caption("No saved shortlists yet. Save one from the compare page.")
 for shortlist in shortlists:
-    st.page_link(
-        "app_pages/compare.py",
-        label=f"{md_escape(shortlist.name)} ({len(shortlist.creator_ids)} creators)",
+    link(
+        "compare",
+        f"{md_escape(shortlist.name)} ({len(shortlist.creator_ids)} creators)",
         icon=":material/bookmark:",
         query_params={"shortlist": shortlist.shortlist_id},
     )
@@ -88,10 +92,9 @@ for shortlist in shortlists:
 with st.sidebar:
     st.subheader("Compare")
     if len(picked) >= 2:
-        st.page_link(
-            "app_pages/compare.py",
-            label=f"Compare {len(picked)} creators",
-            icon=":material/compare_arrows:",
+        link(
+            "compare",
+            f"Compare {len(picked)} creators",
             query_params={"creators": ",".join(picked)},
         )
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.loaders import DataDirError, get_config, get_store
+from components.pages import link
 
 st.title("Creator Insights Studio")
 st.write(
@@ -31,14 +32,14 @@ right.metric("Links created", len(links))
 st.subheader("How it works")
 with st.container(border=True):
     st.markdown("**1. Connect a creator.** Create a verification link and send it to the creator.")
-    st.page_link("app_pages/connect.py", label="Create a verification link", icon=":material/link:")
+    link("connect", "Create a verification link")
 with st.container(border=True):
     st.markdown(
         "**2. The creator consents.** They open the link, connect their account, and land back "
         "on this app, which verifies them and adds them to the roster."
     )
-    st.page_link("app_pages/creators.py", label="See the roster", icon=":material/group:")
+    link("creators", "See the roster")
 with st.container(border=True):
     st.markdown("**3. Vet and compare.** Open a creator's insights, or compare several.")
-    st.page_link("app_pages/insights.py", label="Open insights", icon=":material/insights:")
-    st.page_link("app_pages/compare.py", label="Compare creators", icon=":material/compare_arrows:")
+    link("insights", "Open insights")
+    link("compare", "Compare creators")

@@ -7,8 +7,10 @@ import time
 import streamlit as st
 
 from components import insights_ui as ui
+from components.activity import export_button, record
 from components.charts import make_posts_scatter
 from components.loaders import DataDirError, get_config, get_store, insights_figures, load_insights
+from components.pages import link
 from components.report_html import render_report_html
 from components.text import md_escape
 from fpapi import FPAPIError
@@ -27,7 +29,7 @@ except DataDirError as err:
 
 if not roster:
     st.info("No creators yet. Verify a creator first; their insights appear here.")
-    st.page_link("app_pages/connect.py", label="Create a verification link", icon=":material/link:")
+    link("connect", "Create a verification link")
     st.stop()
 
 by_id = {c.creator_id: c for c in roster}
@@ -56,6 +58,7 @@ if chosen is None:
 if chosen != wanted:
     st.query_params["creator"] = chosen  # the view stays a shareable link
 creator = by_id[chosen]
+title = creator.name or creator.username or "Creator"
 
 if creator.connector != "instagram":
     st.info(
@@ -65,9 +68,10 @@ if creator.connector != "instagram":
     st.stop()
 
 refresh_key = f"cis.refresh.{chosen}"
+refresh = st.session_state.pop(refresh_key, False)
 try:
     with st.spinner("Loading insights…"):
-        loaded = load_insights(config, chosen, refresh=st.session_state.pop(refresh_key, False))
+        loaded = load_insights(config, chosen, refresh=refresh)
 except FPAPIError as err:
     st.error(
         f"Insights for {md_escape(creator.name or creator.username)} could not be loaded. {err}"
@@ -77,6 +81,8 @@ except DataDirError as err:
     st.error(str(err))
     st.stop()
 
+if refresh and loaded.source == "api":
+    record("insights_refreshed", creator.name or creator.username or chosen)
 report = loaded.report
 ui.render_header(report, creator)
 if ui.render_freshness(loaded):
@@ -136,12 +142,13 @@ if posts.empty:
     )
 else:
     ui.render_posts_table(posts)
-    st.download_button(
+    export_button(
         "Download these posts as CSV",
         data=lambda: to_safe_csv(posts),
         file_name=f"posts-{(creator.username or chosen).lstrip('@')}.csv",
         mime="text/csv",
         icon=":material/download:",
+        subject=f"the posts of {title}",
     )
 ui.show_figure(scatter, key="scatter", missing="No posts with views and ER to plot.")
 
@@ -170,11 +177,11 @@ st.subheader("Audience", anchor=False)
 ui.render_audience(report)
 
 st.subheader("Share this report", anchor=False)
-title = creator.name or creator.username or "Creator"
-st.download_button(
+export_button(
     "Download the full report (HTML, charts included)",
     data=lambda: render_report_html(report, title=title, fetched_at=loaded.fetched_at),
     file_name=f"insights-{(creator.username or chosen).lstrip('@')}-{time.strftime('%Y%m%d')}.html",
     mime="text/html",
     icon=":material/description:",
+    subject=f"the insights report of {title}",
 )

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from components.pages import PAGES  # noqa: E402
 from fpapi import FirstPartyClient  # noqa: E402
 from fpapi.sandbox import instagram_pool  # noqa: E402
 from fpapi.store import Creator, Store  # noqa: E402
@@ -44,7 +45,7 @@ def run_compare(ids: list[str]) -> float:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.query_params["creators"] = ",".join(ids)
         at.run()
-        at.switch_page("app_pages/compare.py").run()
+        at.switch_page(PAGES["compare"].path).run()
         assert not at.exception and len(at.dataframe[0].value.columns) == len(ids), at.exception
 
     return timed(page)

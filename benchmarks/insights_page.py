@@ -24,6 +24,7 @@ for name in ("FPAPI_BASE_URL", "FPAPI_TOKEN"):
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from components.loaders import SANDBOX_CACHE_LABEL  # noqa: E402
+from components.pages import PAGES  # noqa: E402
 from components.report_figures import report_figures  # noqa: E402
 from components.report_html import render_report_html  # noqa: E402
 from fpapi import Insights  # noqa: E402
@@ -70,7 +71,7 @@ def main() -> None:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.query_params["creator"] = account.creator_id
         at.run()
-        at.switch_page("app_pages/insights.py").run()
+        at.switch_page(PAGES["insights"].path).run()
         assert not at.exception and len(at.get("plotly_chart")) >= 9
         return at
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from components.connect_ui import link_key
 from components.loaders import LoadedInsights
+from components.pages import link
 from components.text import ago, day_label, md_escape
 from fpapi import FPAPIError
 from fpapi.compare import METRICS, PRICING_ROWS, Fee
@@ -162,8 +163,12 @@ def render_shortlists(store: Store) -> None:
         )
         text.markdown(f"**{md_escape(shortlist.name)}** · {len(shortlist.creator_ids)} creators")
         with open_col:
-            st.page_link("app_pages/compare.py", label="Open", icon=":material/folder_open:",
-                         query_params={"shortlist": shortlist.shortlist_id})  # fmt: skip
+            link(
+                "compare",
+                "Open",
+                icon=":material/folder_open:",
+                query_params={"shortlist": shortlist.shortlist_id},
+            )
         with rename_col.popover("Rename"):
             new_name = st.text_input(
                 "New name", value=shortlist.name, key=f"rename-{key}", max_chars=80

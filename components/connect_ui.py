@@ -100,7 +100,8 @@ def render_links_list(
         with st.container(border=True):
             text, buttons = st.columns([4, 2], vertical_alignment="center")
             status = STATUS_LABELS.get(link.status, link.status)
-            details = f"Created {ago(now - link.created_at)} · {status}"
+            by = f" by {link.created_by}" if link.created_by else ""
+            details = f"Created {ago(now - link.created_at)}{by} · {status}"
             if link.status == "pending":
                 details += f" · expires in {duration(link.expires_at(ttl_s) - now)}"
             if link.detail and link.status in ("failed", "refused", "pending"):

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.loaders import LoadedInsights
+from components.pages import link
 from components.text import ago, day_label, md_escape, safe_http_url
 from fpapi.benchmarks import BENCHMARK_SOURCE
 from fpapi.frames import profile_url
@@ -252,12 +253,7 @@ def render_look_alikes(report: InsightsReport, creator: Creator, roster: list[Cr
         text.markdown(f"**{name}** · {handle}" + (" · on your roster" if match else ""))
         if match:
             with action:
-                st.page_link(
-                    "app_pages/insights.py",
-                    label="Open insights",
-                    icon=":material/insights:",
-                    query_params={"creator": match.creator_id},
-                )
+                link("insights", "Open insights", query_params={"creator": match.creator_id})
     candidates = [on_roster[u] for u in looks["username"].str.lower() if u in on_roster]
     if candidates:
         chosen = st.multiselect(
@@ -268,10 +264,9 @@ def render_look_alikes(report: InsightsReport, creator: Creator, roster: list[Cr
         )
         ids = [creator.creator_id, *(c.creator_id for c in chosen)]
         if len(ids) >= 2:
-            st.page_link(
-                "app_pages/compare.py",
-                label=f"Compare these {len(ids)} creators",
-                icon=":material/compare_arrows:",
+            link(
+                "compare",
+                f"Compare these {len(ids)} creators",
                 query_params={"creators": ",".join(ids)},
             )
     else:

@@ -8,9 +8,17 @@ from datetime import date
 import streamlit as st
 
 from components.connect_ui import link_key
+from components.pages import link
 from components.text import day_label, md_escape, since
 from fpapi.connect import CONNECTORS, RECONNECT_AFTER_DAYS
 from fpapi.roster import RosterRow
+
+
+def added_text(actor: str, at: float) -> str:
+    """Who added a creator and on which day (UTC), as the roster says it."""
+    day = time.strftime("%Y-%m-%d", time.gmtime(at)) if at else None
+    who = f"by {actor}" if actor else ""
+    return " ".join(filter(None, ["Added", who, f"on {day}" if day else ""]))
 
 
 def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool, str | None]:
@@ -31,6 +39,8 @@ def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool
             )
             st.markdown(f"**{md_escape(row.display_name)}**{handle} · {platform}{label}")
             facts = [f"Verified {since(creator.verified_at, now=now)}"]
+            if creator.added_by or creator.added_at:
+                facts.insert(0, added_text(creator.added_by, creator.added_at))
             if row.has_insights:
                 facts.append(f"insights fetched {since(row.fetched_at, now=now)}")
                 if row.fetched_at:
@@ -46,12 +56,7 @@ def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool
                     f":orange[Verified over {RECONNECT_AFTER_DAYS} days ago: the creator's consent "
                     "may have lapsed. Send a fresh link if insights stop loading.]"
                 )
-            st.page_link(
-                "app_pages/insights.py",
-                label="Open insights",
-                icon=":material/insights:",
-                query_params={"creator": creator.creator_id},
-            )
+            link("insights", "Open insights", query_params={"creator": creator.creator_id})
         with actions:
             picked = st.checkbox("Compare", key=f"pick-{key}", disabled=not row.has_insights)
             if row.has_insights and st.button("Refresh insights", key=f"refresh-{key}"):

@@ -4,26 +4,38 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from components.pages import PAGES as PAGE_SPECS
+from fpapi import FirstPartyClient
+from fpapi.connect import create_link
+from fpapi.sandbox import Sandbox, embedded_sandbox
+from fpapi.store import Store
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = {
-    "home": "app_pages/home.py",
-    "connect": "app_pages/connect.py",
-    "callback": "app_pages/callback.py",
-    "creators": "app_pages/creators.py",
-    "insights": "app_pages/insights.py",
-    "compare": "app_pages/compare.py",
-}
+PAGES = {key: spec.path for key, spec in PAGE_SPECS.items()}
 TIMEOUT_S = 60
+CALLBACK = "http://localhost:8501/callback"
 
 
-def open_page(name: str, *, query: dict[str, str] | None = None) -> AppTest:
-    """Run the app, then switch to page ``name`` (with an optional query string)."""
+def open_page(
+    name: str,
+    *,
+    query: dict[str, str] | None = None,
+    user: dict[str, Any] | None = None,
+    secrets: dict[str, Any] | None = None,
+) -> AppTest:
+    """Run the app, then switch to page ``name`` (with an optional query string), as the
+    visitor ``user`` (``st.user``'s claims) under ``secrets`` (e.g. an ``[auth]`` table)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     if query:
         at.query_params.update(query)
+    if user is not None:
+        at.user = user
+    for section, table in (secrets or {}).items():
+        at.secrets[section] = table
     at.run()
     if name != "home":
         at.switch_page(PAGES[name])
@@ -67,3 +79,38 @@ def by_label(widgets, label: str):
     found = [w for w in widgets if str(w.label).startswith(label)]
     assert len(found) == 1, f"{len(found)} widgets labelled {label!r}: {[w.label for w in widgets]}"
     return found[0]
+
+
+def app_store(data_dir: Path) -> Store:
+    return Store(data_dir / "store")
+
+
+def new_link(data_dir: Path, *, sandbox: Sandbox | None = None, label: str = "Ana") -> str:
+    """A pending link made the way the connect page makes one; returns its state."""
+    sandbox = sandbox or embedded_sandbox()
+    with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
+        link = create_link(
+            client,
+            app_store(data_dir),
+            connector="instagram",
+            redirect_url=CALLBACK,
+            actor="local",
+            label=label,
+        )
+    return link.state
+
+
+def open_callback(**query: str) -> AppTest:
+    return open_page("callback", query=query)
+
+
+def verify(data_dir: Path, username: str, connector: str = "instagram") -> str:
+    """Put a sandbox creator on the roster through the real link and callback; their id."""
+    sandbox = embedded_sandbox()
+    with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
+        link = create_link(
+            client, app_store(data_dir), connector=connector, redirect_url=CALLBACK, actor="local"
+        )
+    at = open_callback(token=sandbox.approve(link.state, username=username), state=link.state)
+    assert at.success, page_text(at)
+    return app_store(data_dir).creators()[0].creator_id

@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from fpapi import FirstPartyClient
-from fpapi.connect import create_link
 from fpapi.sandbox import Sandbox, embedded_sandbox
-from fpapi.store import Store
-from tests.apptest import by_label, open_page, page_source, page_text
-
-CALLBACK = "http://localhost:8501/callback"
-
-
-def app_store(data_dir: Path) -> Store:
-    return Store(data_dir / "store")
-
-
-def new_link(data_dir: Path, *, sandbox: Sandbox | None = None, label: str = "Ana") -> str:
-    """A pending link made the way the connect page makes one; returns its state."""
-    sandbox = sandbox or embedded_sandbox()
-    with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
-        link = create_link(
-            client, app_store(data_dir), connector="instagram", redirect_url=CALLBACK, label=label
-        )
-    return link.state
-
-
-def open_callback(**query: str):
-    return open_page("callback", query=query)
+from tests.apptest import (
+    PAGES,
+    app_store,
+    by_label,
+    new_link,
+    open_callback,
+    open_page,
+    page_source,
+    page_text,
+    verify,
+)
 
 
 def test_connect_page_creates_a_link_ready_to_send(app_env):
@@ -119,7 +105,7 @@ def test_callback_with_duplicated_state_values(app_env):
     at = open_page("callback")
     at.query_params["state"] = [state, "other"]
     at.query_params["token"] = "t"
-    at.switch_page("app_pages/callback.py").run()
+    at.switch_page(PAGES["callback"]).run()
     assert "two different values" in page_text(at)
     assert app_store(app_env).get_link(state).status == "pending"
 
@@ -187,15 +173,6 @@ def test_callback_opened_by_hand_explains_itself(app_env):
     assert "nothing to do here by hand" in page_text(at)
 
 
-def verify(data_dir: Path, username: str, connector: str = "instagram") -> str:
-    sandbox = embedded_sandbox()
-    with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
-        link = create_link(client, app_store(data_dir), connector=connector, redirect_url=CALLBACK)
-    at = open_callback(token=sandbox.approve(link.state, username=username), state=link.state)
-    assert at.success, page_text(at)
-    return app_store(data_dir).creators()[0].creator_id
-
-
 def test_creators_page_lists_each_creator_as_text_with_links(app_env):
     first = verify(app_env, "kenji.travel0")
     second = verify(app_env, "camila.food1")
@@ -222,7 +199,9 @@ def test_creators_page_refresh_and_compare_link(app_env):
     for box in at.checkbox:
         box.check()
     at.run()
-    compare = [link.proto for link in at.get("page_link") if link.proto.page == "compare"]
+    compare = [
+        link.proto for link in at.get("page_link") if link.proto.label == "Compare 2 creators"
+    ]
     assert compare and compare[0].query_string in (
         f"creators={first}%2C{second}",
         f"creators={second}%2C{first}",

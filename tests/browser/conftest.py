@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.browser.servers import free_port, stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -27,12 +26,6 @@ CHROMIUM_FLAGS = [
 ]  # fmt: skip
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class RunningApp:
     def __init__(self, process: subprocess.Popen, url: str, data_dir: Path, log_path: Path):
         self.process, self.url, self.data_dir, self.log_path = process, url, data_dir, log_path
@@ -42,9 +35,13 @@ class RunningApp:
 
 
 def start_app(
-    data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None
+    data_dir: Path,
+    log_path: Path,
+    extra_env: dict[str, str] | None = None,
+    *,
+    port: int | None = None,
 ) -> RunningApp:
-    port = free_port()
+    port = port or free_port()
     url = f"http://localhost:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FPAPI_")}
     env.update({"FPAPI_DATA_DIR": str(data_dir), "FPAPI_PUBLIC_URL": url, **(extra_env or {})})
@@ -54,18 +51,8 @@ def start_app(
          "--server.address", "127.0.0.1", "--logger.level", "debug"],
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
-                return RunningApp(process, url, data_dir, log_path)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"streamlit did not start in {STARTUP_TIMEOUT_S} s:\n{log_path.read_text()}")
+    wait_until_up(process, f"{url}/_stcore/health", log_path, timeout_s=STARTUP_TIMEOUT_S)
+    return RunningApp(process, url, data_dir, log_path)
 
 
 @pytest.fixture(scope="session")
@@ -74,11 +61,7 @@ def app(tmp_path_factory):
     base = tmp_path_factory.mktemp("app")
     running = start_app(base / "data", base / "streamlit.log")
     yield running
-    running.process.terminate()
-    try:
-        running.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        running.process.kill()
+    stop(running.process)
 
 
 @pytest.fixture(scope="session")
@@ -126,3 +109,27 @@ def screenshot(page, name: str, *, height: int | None = None) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def consent(page, consent_url: str, *, account: str, app_url: str) -> None:
+    """The creator's part: open the link, pick the sandbox account, press Allow, and land on
+    the app's callback with the token already scrubbed from the address bar."""
+    page.goto(consent_url)
+    page.select_option("#account", account)
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url(f"{app_url}/callback**")
+    wait_for_app(page)
+    page.get_by_text("Thank you").wait_for()
+    page.wait_for_function("() => !window.location.search.includes('token=')")
+
+
+def create_link(page, app_url: str, *, label: str) -> str:
+    """The analyst's part: create a labelled link on /connect; returns the consent URL."""
+    page.goto(f"{app_url}/connect")
+    wait_for_app(page)
+    page.get_by_label("Label (optional)").fill(label)
+    page.get_by_role("button", name="Create verification link").click()
+    link = page.get_by_role("link", name="Open the verification link")
+    link.wait_for()
+    wait_for_app(page)
+    return link.get_attribute("href")

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import consent, create_link, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -16,25 +16,12 @@ def test_create_link_consent_callback_and_roster(app, page):
     page.on("request", lambda request: seen_urls.append(request.url))
 
     # The analyst creates a link.
-    page.goto(f"{app.url}/connect")
-    wait_for_app(page)
-    page.get_by_label("Label (optional)").fill("Priya for the spring launch")
-    page.get_by_role("button", name="Create verification link").click()
-    link = page.get_by_role("link", name="Open the verification link")
-    link.wait_for()
-    wait_for_app(page)
+    consent_url = create_link(page, app.url, label="Priya for the spring launch")
     screenshot(page, "connect-link-created", height=1800)
-    consent_url = link.get_attribute("href")
     assert consent_url.startswith("http://127.0.0.1:") and "/consent/" in consent_url
 
     # The creator opens it, picks their account and presses Allow.
-    page.goto(consent_url)
-    page.select_option("#account", "priya.play7")
-    page.get_by_role("button", name="Allow").click()
-    page.wait_for_url(f"{app.url}/callback**")
-    wait_for_app(page)
-    page.get_by_text("Thank you").wait_for()
-    page.wait_for_function("() => !window.location.search.includes('token=')")
+    consent(page, consent_url, account="priya.play7", app_url=app.url)
     screenshot(page, "callback-verified")
     assert "Instagram account is connected" in page.inner_text("[data-testid='stMain']")
     assert "token=" not in page.url and "state=" not in page.url

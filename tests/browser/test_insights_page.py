@@ -73,7 +73,9 @@ def test_insights_for_a_normal_creator_draws_every_chart(app, page):
     ):
         assert label in main
     assert "HypeAuditor" in main  # the benchmark names its source
-    assert page.locator("[data-testid='stMain'] a[href^='mailto:']").count() == 0  # bio e-mail: text
+    assert (
+        page.locator("[data-testid='stMain'] a[href^='mailto:']").count() == 0
+    )  # bio e-mail: text
     screenshot(page, "insights-normal")
 
 

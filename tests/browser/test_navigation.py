@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import screenshot, start_app, wait_for_app
+from tests.browser.servers import stop
 
 pytestmark = pytest.mark.browser
 
@@ -14,6 +15,7 @@ PATHS = {
     "creators": "Creators",
     "insights": "Insights",
     "compare": "Compare creators",
+    "activity": "Activity",
     "callback": "Verification",
 }
 
@@ -31,11 +33,16 @@ def test_typed_url_opens_its_page(app, page, path):
 def test_sidebar_menu_hides_the_callback_page(app, page):
     page.goto(app.url)
     wait_for_app(page)
-    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
-    for title in ("Home", "Connect a creator", "Creators", "Insights", "Compare"):
-        assert title in nav
-    assert "Verification" not in nav
-    assert "Sandbox mode" in page.locator("[data-testid='stSidebar']").inner_text()
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    for title in ("Home", "Connect a creator", "Creators", "Insights", "Compare", "Activity"):
+        assert title in sidebar
+    assert "Verification" not in sidebar
+    assert "Sandbox mode" in sidebar
+    assert "Anyone who can reach this address" in sidebar  # open on loopback, and says so
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name="Creators").click()
+    page.wait_for_url(f"{app.url}/creators")
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text() == "Creators"
 
 
 def test_no_traceback_in_the_server_log(app, page):
@@ -45,18 +52,23 @@ def test_no_traceback_in_the_server_log(app, page):
     assert "Traceback" not in log
 
 
-@pytest.mark.parametrize("path", ["callback", "connect"])
-def test_a_fresh_server_opened_at_a_deep_link_runs_the_whole_app(tmp_path, page, path):
-    """The first request after a restart may be a creator arriving at /callback: it must get
-    the app's frame (navigation, sidebar), and so must every later session."""
+@pytest.mark.parametrize("first", ["callback", "connect"])
+def test_a_fresh_server_opened_at_a_deep_link_runs_the_whole_app(tmp_path, page, first):
+    """The first request after a restart may be a creator arriving at /callback: it must run
+    through app.py (the callback bare, as a creator sees it), and every later session must get
+    the app's frame (menu, sidebar)."""
     fresh = start_app(tmp_path / "data", tmp_path / "streamlit.log")
     try:
-        for _ in range(2):
+        for path in (first, first, "connect"):
             page.goto(f"{fresh.url}/{path}")
             wait_for_app(page)
-            nav = page.locator("[data-testid='stSidebarNav']").inner_text()
-            assert "Connect a creator" in nav and "Home" in nav, nav
-            assert "Sandbox mode" in page.locator("[data-testid='stSidebar']").inner_text()
+            assert "Page not found" not in page.content()
+            if path == "callback":
+                assert page.locator("h1").first.inner_text() == "Verification"
+                assert page.locator("[data-testid='stSidebar']").count() == 0
+            else:
+                sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+                assert "Connect a creator" in sidebar and "Home" in sidebar, sidebar
+                assert "Sandbox mode" in sidebar
     finally:
-        fresh.process.terminate()
-        fresh.process.wait(timeout=10)
+        stop(fresh.process)

@@ -1,0 +1,90 @@
+"""The access gate's Streamlit side: who is visiting, and what a visitor who is kept out sees.
+
+The decision itself is ``fpapi.access.decide`` (pure, tested without Streamlit). Nothing here
+reads or shows a value of the ``[auth]`` section: only whether it is there and complete.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from components.text import md_escape
+from fpapi.access import AccessDecision, auth_providers, decide, load_access_policy
+
+APP_NAME = "Creator Insights Studio"
+
+
+def _secrets_section(name: str) -> Mapping[str, Any]:
+    section = st.secrets.get(name, {})
+    return section if isinstance(section, Mapping) else {}
+
+
+def current_access() -> AccessDecision:
+    """The verdict for this session's visitor, from the environment, secrets and ``st.user``."""
+    try:
+        fpapi_table, auth_table = _secrets_section("fpapi"), _secrets_section("auth")
+    except FileNotFoundError:  # no secrets.toml anywhere: the environment alone decides
+        fpapi_table, auth_table = {}, {}
+    except Exception:  # a malformed secrets.toml: fail closed, never echo its contents
+        return AccessDecision(
+            "misconfigured",
+            reason="secrets.toml could not be read, so nobody can be let in. Check that it is "
+            "valid TOML, then reload.",
+        )
+    policy = load_access_policy(os.environ, fpapi_table, auth_table)
+    return decide(policy, st.user.to_dict())
+
+
+def current_actor() -> str:
+    """Who the activity list credits for what this session does: the address, or "local"."""
+    return current_access().actor
+
+
+def _providers() -> list[str]:
+    try:
+        return auth_providers(_secrets_section("auth"))
+    except Exception:
+        return []
+
+
+def render_gate(decision: AccessDecision) -> None:
+    """All a visitor who is not let in sees: the app's name, one sentence, one button."""
+    st.title(APP_NAME)
+    if decision.verdict == "sign_in":
+        st.write("Sign in with your work account to open the workspace.")
+        providers = _providers()
+        if len(providers) <= 1:
+            if st.button("Sign in", type="primary"):
+                st.login(providers[0] if providers else None)
+        else:
+            for provider in providers:
+                if st.button(f"Sign in with {provider.title()}", key=f"login-{provider}"):
+                    st.login(provider)
+    elif decision.verdict == "not_allowed":
+        who = f"You are signed in as **{md_escape(decision.email)}**. " if decision.email else ""
+        st.write(who + md_escape(decision.reason))
+        if st.button("Sign out"):
+            st.logout()
+    else:  # needs_sign_in_setup, misconfigured
+        st.error(md_escape(decision.reason))
+
+
+def render_account(decision: AccessDecision) -> None:
+    """The sidebar's line about who is here: the signed-in address and a way out, or a
+    warning that the workspace is open to anyone who reaches it."""
+    with st.sidebar:
+        if decision.verdict == "allowed":
+            st.caption(f"Signed in as **{md_escape(decision.email or '')}**")
+            if st.button("Sign out", icon=":material/logout:"):
+                st.logout()
+        else:
+            st.warning(
+                "**No sign-in.** Anyone who can reach this address sees every creator and can "
+                "change the roster. Configure sign-in before sharing it (README: “Sign-in for "
+                "a team”).",
+                icon=":material/lock_open:",
+            )

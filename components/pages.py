@@ -1,0 +1,99 @@
+"""Every page of the app, declared once: ``app.py`` registers them, links and the menu use them,
+and the tests open them by key.
+
+Pages are analyst pages unless marked ``public``: the access gate in ``app.py`` keeps every
+analyst page (those added later too) from anyone not let in. Only the callback is public,
+because a creator's signed-out browser lands there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    path: str
+    title: str
+    icon: str
+    url_path: str | None = None  # None: the default page at "/"
+    public: bool = False  # reachable without sign-in
+    in_menu: bool = True
+
+
+PAGES: dict[str, PageSpec] = {
+    spec.key: spec
+    for spec in (
+        PageSpec("home", "app_pages/home.py", "Home", ":material/home:"),
+        PageSpec(
+            "connect", "app_pages/connect.py", "Connect a creator", ":material/link:", "connect"
+        ),
+        PageSpec("creators", "app_pages/creators.py", "Creators", ":material/group:", "creators"),
+        PageSpec(
+            "insights", "app_pages/insights.py", "Insights", ":material/insights:", "insights"
+        ),
+        PageSpec(
+            "compare", "app_pages/compare.py", "Compare", ":material/compare_arrows:", "compare"
+        ),
+        PageSpec("activity", "app_pages/activity.py", "Activity", ":material/history:", "activity"),
+        PageSpec(
+            "callback",
+            "app_pages/callback.py",
+            "Verification",
+            ":material/verified:",
+            "callback",
+            public=True,
+            in_menu=False,
+        ),
+    )
+}
+
+
+def navigation_pages() -> list[Any]:
+    """``st.Page`` objects for every page, the callback too: a creator's browser opens
+    /callback in a brand-new session, and an unregistered path answers "Page not found"."""
+    return [
+        st.Page(
+            spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.url_path,
+            default=spec.url_path is None,
+            visibility="visible" if spec.in_menu else "hidden",
+        )
+        for spec in PAGES.values()
+    ]
+
+
+def spec_of(page: Any) -> PageSpec:
+    """The declaration of the page ``st.navigation`` picked (matched by its URL path)."""
+    url_path = getattr(page, "url_path", "") or None
+    for spec in PAGES.values():
+        if spec.url_path == url_path:
+            return spec
+    return PAGES["home"]
+
+
+def link(
+    key: str,
+    label: str,
+    *,
+    icon: str | None = None,
+    query_params: dict[str, str] | None = None,
+) -> None:
+    """A link to one of the app's pages, by key."""
+    spec = PAGES[key]
+    st.page_link(spec.path, label=label, icon=icon or spec.icon, query_params=query_params)
+
+
+def render_menu() -> None:
+    """The sidebar menu, for visitors who are let in (the built-in one is hidden, so that a
+    signed-out visitor or a creator on the callback never sees the workspace's pages)."""
+    with st.sidebar:
+        for spec in PAGES.values():
+            if spec.in_menu:
+                st.page_link(spec.path, label=spec.title, icon=spec.icon)

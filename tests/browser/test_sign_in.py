@@ -1,0 +1,199 @@
+"""Sign-in with a real OpenID Connect provider on loopback, in a real browser.
+
+The provider is ``oidc-provider-mock`` with predefined users (one button each on its
+authorisation page); the app reads ``[auth]`` from ``~/.streamlit/secrets.toml`` in a HOME
+made for the test, exactly as a deployment would.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from components.pages import PAGES
+from fpapi.store import Creator, Store
+from tests.browser.conftest import (
+    consent,
+    create_link,
+    screenshot,
+    start_app,
+    wait_for_app,
+)
+from tests.browser.servers import free_port, start_oidc_provider, stop, write_auth_home
+
+pytestmark = pytest.mark.browser
+
+ANALYST = "ana@agency.test"
+OUTSIDER = "eve@elsewhere.test"
+UNVERIFIED = "mallory@agency.test"
+USERS = [
+    {"sub": ANALYST, "email": ANALYST, "email_verified": True, "name": "Ana"},
+    {"sub": OUTSIDER, "email": OUTSIDER, "email_verified": True},
+    {"sub": UNVERIFIED, "email": UNVERIFIED, "email_verified": False},
+]
+HIDDEN_CREATOR = "Zoë Hiddenname"
+ANALYST_PATHS = [spec.url_path or "" for spec in PAGES.values() if not spec.public]
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory):
+    """The app with sign-in configured for @agency.test, one creator already on its roster."""
+    base = tmp_path_factory.mktemp("team")
+    provider = start_oidc_provider(USERS, base / "oidc.log")
+    port = free_port()
+    auth = write_auth_home(base / "home", app_port=port, provider=provider)
+    Store(base / "data" / "store").add_creator(
+        Creator("hidden-1", "instagram", name=HIDDEN_CREATOR, username="zoe.hidden")
+    )
+    app = start_app(
+        base / "data",
+        base / "streamlit.log",
+        {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": "@agency.test"},
+        port=port,
+    )
+    yield app, auth
+    stop(app.process)
+    stop(provider.process)
+
+
+def sign_in(page, url: str, who: str) -> None:
+    """Press "Sign in", pick ``who`` on the provider's page, and wait to be back."""
+    page.goto(url)
+    wait_for_app(page)
+    page.locator("[data-testid='stMain']").get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=who, exact=True).click()
+    page.wait_for_url(f"{url}/")
+    wait_for_app(page)
+
+
+def sign_out(page, url: str, button) -> None:
+    """Press "Sign out": the app clears its cookie and hands over to the provider's end-session
+    page, which asks once more before sending the browser back to the app."""
+    button.click()
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{url}/")
+    wait_for_app(page)
+
+
+def main_text(page) -> str:
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def assert_nothing_of_the_workspace(page, app_url: str, buttons: list[str]) -> None:
+    """No menu or sidebar, no link into the app, only the expected buttons, no creator."""
+    assert page.locator("[data-testid='stSidebar']").count() == 0
+    hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+    inside = [h for h in hrefs if h.startswith(app_url) and "#" not in h]
+    assert inside == [], inside
+    shown = page.locator("[data-testid='stMain'] button").all_inner_texts()
+    assert [b.strip() for b in shown] == buttons
+    text = main_text(page)
+    for word in (HIDDEN_CREATOR, "zoe.hidden", "roster", "Sandbox"):
+        assert word not in text
+
+
+@pytest.mark.parametrize("path", ANALYST_PATHS)
+def test_a_signed_out_visitor_sees_the_name_and_sign_in_only(team, page, path):
+    app, _ = team
+    page.goto(f"{app.url}/{path}?creator=hidden-1&creators=hidden-1,x")
+    wait_for_app(page)
+    assert "Creator Insights Studio" in page.locator("h1").first.inner_text()
+    assert_nothing_of_the_workspace(page, app.url, ["Sign in"])
+    screenshot(page, f"signed-out-{path or 'home'}")
+
+
+def test_an_analyst_signs_in_connects_a_creator_and_signs_out(team, browser, page):
+    app, auth = team
+    sign_in(page, app.url, ANALYST)
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert f"Signed in as {ANALYST}" in sidebar and "Sign out" in sidebar
+    assert "Connect a creator" in sidebar and "Activity" in sidebar
+    assert "Creators on the roster" in main_text(page)
+    screenshot(page, "signed-in-home")
+
+    # The analyst creates a link...
+    consent_url = create_link(page, app.url, label="Priya for the launch")
+
+    # ...and the creator consents in a browser that never signed in.
+    creator_context = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        creator = creator_context.new_page()
+        consent(creator, consent_url, account="priya.play7", app_url=app.url)
+        assert_nothing_of_the_workspace(creator, app.url, [])
+        assert "Instagram account is connected" in main_text(creator)
+        screenshot(creator, "callback-for-a-signed-out-creator")
+        # The creator cannot walk from there into the workspace either.
+        creator.goto(f"{app.url}/creators")
+        wait_for_app(creator)
+        assert_nothing_of_the_workspace(creator, app.url, ["Sign in"])
+    finally:
+        creator_context.close()
+
+    # The roster says who added the creator; the activity list says who did what.
+    page.goto(f"{app.url}/creators")
+    wait_for_app(page)
+    page.get_by_text("@priya.play7").wait_for()
+    assert f"Added by {ANALYST} on {time.strftime('%Y-%m-%d', time.gmtime())}" in main_text(page)
+    screenshot(page, "signed-in-creators", height=1400)
+    page.goto(f"{app.url}/activity")
+    wait_for_app(page)
+    activity = main_text(page)
+    assert "created a verification link for Priya for the launch (Instagram)" in activity
+    assert ANALYST in activity
+    screenshot(page, "signed-in-activity")
+
+    # Signing out leaves the workspace.
+    sign_out(
+        page,
+        app.url,
+        page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out"),
+    )
+    assert_nothing_of_the_workspace(page, app.url, ["Sign in"])
+    page.goto(f"{app.url}/creators")
+    wait_for_app(page)
+    assert_nothing_of_the_workspace(page, app.url, ["Sign in"])
+
+    # XSRF protection stayed on with sign-in (Streamlit sets its token cookie only then).
+    cookies = {c["name"] for c in page.context.cookies()}
+    assert "_streamlit_xsrf" in cookies, cookies
+
+    # No OIDC secret ever reached the log (at DEBUG) or a page.
+    for secret in (auth.client_secret, auth.cookie_secret):
+        assert secret not in app.log()
+        assert secret not in page.content()
+
+
+@pytest.mark.parametrize(
+    ("who", "says"),
+    [(OUTSIDER, "is not allowed"), (UNVERIFIED, "not verified")],
+)
+def test_a_signed_in_visitor_who_is_not_allowed_sees_only_their_address(team, page, who, says):
+    app, _ = team
+    sign_in(page, app.url, who)
+    text = main_text(page)
+    assert f"You are signed in as {who}" in text and says in text
+    assert_nothing_of_the_workspace(page, app.url, ["Sign out"])
+    screenshot(page, f"not-allowed-{who.split('@')[0]}")
+    sign_out(page, app.url, page.get_by_role("button", name="Sign out"))
+    assert_nothing_of_the_workspace(page, app.url, ["Sign in"])
+
+
+def test_a_public_address_without_sign_in_refuses_but_the_callback_works(tmp_path, page):
+    app = start_app(
+        tmp_path / "data",
+        tmp_path / "streamlit.log",
+        {"FPAPI_PUBLIC_URL": "https://insights.agency.test"},
+    )
+    try:
+        page.goto(f"{app.url}/creators")
+        wait_for_app(page)
+        assert "sign-in must be configured" in main_text(page)
+        assert_nothing_of_the_workspace(page, app.url, [])
+        screenshot(page, "public-without-sign-in")
+        page.goto(f"{app.url}/callback?state=unknown&token=t")
+        wait_for_app(page)
+        assert "not one this app created" in main_text(page)
+        assert page.locator("[data-testid='stSidebar']").count() == 0
+    finally:
+        stop(app.process)
