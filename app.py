@@ -10,7 +10,7 @@ from components.access import current_access, render_account, render_gate
 from components.loaders import get_config
 from components.pages import navigation_pages, render_menu, spec_of
 from components.sidebar import render_api_status, render_data_warnings
-from fpapi.store import StoreError
+from fpapi.storage.store import StoreError
 
 log = logging.getLogger("creator_insights_studio")
 

@@ -17,7 +17,7 @@ from components.loaders import DataDirError, api_client, get_config, get_store
 from components.pages import link
 from components.text import md_escape
 from components.url_scrub import scrub_query_string
-from fpapi.connect import CONNECTORS, VerificationOutcome, finish_verification
+from fpapi.workspace.connect import CONNECTORS, VerificationOutcome, finish_verification
 
 st.title("Verification")
 

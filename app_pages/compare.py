@@ -19,7 +19,7 @@ from components.loaders import (
 )
 from components.pages import link
 from components.text import ago, md_escape
-from fpapi.compare import (
+from fpapi.analysis.compare import (
     MAX_COMPARE,
     METRICS,
     MIN_COMPARE,
@@ -32,8 +32,8 @@ from fpapi.compare import (
     pricing_frame,
     unique_labels,
 )
-from fpapi.export import to_safe_csv, to_xlsx
-from fpapi.store import ShortlistError
+from fpapi.analysis.export import to_safe_csv, to_xlsx
+from fpapi.storage.store import ShortlistError
 
 st.title("Compare creators")
 

@@ -15,7 +15,12 @@ from components.connect_ui import (
 from components.loaders import DataDirError, api_client, get_config, get_store
 from components.pages import link as page_link
 from fpapi import FPAPIError
-from fpapi.connect import CONNECTORS, create_link, finish_verification, parse_pasted_return
+from fpapi.workspace.connect import (
+    CONNECTORS,
+    create_link,
+    finish_verification,
+    parse_pasted_return,
+)
 
 st.title("Connect a creator")
 st.write(

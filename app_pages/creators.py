@@ -19,7 +19,7 @@ from components.pages import link
 from components.roster_ui import render_roster_row
 from components.text import md_escape
 from fpapi import FPAPIError
-from fpapi.roster import matches, roster_rows
+from fpapi.workspace.roster import matches, roster_rows
 
 st.title("Creators")
 

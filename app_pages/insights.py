@@ -14,8 +14,8 @@ from components.pages import link
 from components.report_html import render_report_html
 from components.text import md_escape
 from fpapi import FPAPIError
-from fpapi.export import to_safe_csv
-from fpapi.metrics import filter_posts
+from fpapi.analysis.export import to_safe_csv
+from fpapi.analysis.metrics import filter_posts
 
 st.title("Insights")
 

@@ -28,10 +28,10 @@ from components.pages import PAGES  # noqa: E402
 from components.report_figures import report_figures  # noqa: E402
 from components.report_html import render_report_html  # noqa: E402
 from fpapi import Insights  # noqa: E402
-from fpapi.cache import InsightCache  # noqa: E402
-from fpapi.report import build_report  # noqa: E402
+from fpapi.analysis.report import build_report  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
-from fpapi.store import Creator, Store  # noqa: E402
+from fpapi.storage.cache import InsightCache  # noqa: E402
+from fpapi.storage.store import Creator, Store  # noqa: E402
 
 POSTS, DAYS, RUNS = 1000, 730, 5
 

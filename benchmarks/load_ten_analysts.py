@@ -26,7 +26,7 @@ from browser_harness import (
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from fpapi.store import Store
+from fpapi.storage.store import Store
 
 ANALYSTS = 10
 CREATORS = 24

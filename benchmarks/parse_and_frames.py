@@ -14,7 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fpapi import Insights, frames
+from fpapi import Insights
+from fpapi.analysis import frames
 from fpapi.sandbox import build_insights, instagram_pool
 
 POSTS = 1000

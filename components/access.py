@@ -1,6 +1,6 @@
 """The access gate's Streamlit side: who is visiting, and what a visitor who is kept out sees.
 
-The decision itself is ``fpapi.access.decide`` (pure, tested without Streamlit). Nothing here
+The decision itself is ``fpapi.workspace.access.decide`` (pure, tested without Streamlit). Nothing here
 reads or shows a value of the ``[auth]`` section: only whether it is there and complete.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from components.text import md_escape
-from fpapi.access import AccessDecision, auth_providers, decide, load_access_policy
+from fpapi.workspace.access import AccessDecision, auth_providers, decide, load_access_policy
 
 APP_NAME = "Creator Insights Studio"
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.access import current_actor
 from components.loaders import get_config, get_store
-from fpapi.store import Activity, StoreError
+from fpapi.storage.store import Activity, StoreError
 
 log = logging.getLogger(__name__)
 

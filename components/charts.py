@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from fpapi.benchmarks import TIERS, Benchmark, benchmark_for
-from fpapi.metrics import WEEKDAYS
+from fpapi.analysis.benchmarks import TIERS, Benchmark, benchmark_for
+from fpapi.analysis.metrics import WEEKDAYS
 
 # One look for every chart, set once: passing template= to each figure costs more than
 # building the figure itself (plotly deep-copies and validates the template every time).

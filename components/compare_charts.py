@@ -8,10 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import PALETTE, RANGE_BUTTONS, _layout, plot_text
-from fpapi.benchmarks import TIERS, benchmark_for
-from fpapi.compare import indexed_growth
-from fpapi.frames import QUALITY_SUBSCORES
-from fpapi.report import InsightsReport
+from fpapi.analysis.benchmarks import TIERS, benchmark_for
+from fpapi.analysis.compare import indexed_growth
+from fpapi.analysis.frames import QUALITY_SUBSCORES
+from fpapi.analysis.report import InsightsReport
 
 
 def _colour(index: int) -> str:

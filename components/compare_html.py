@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from fpapi.compare import PRICING_FORMULAS
+from fpapi.analysis.compare import PRICING_FORMULAS
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, sans-serif; color: #212529; max-width: 1200px;

@@ -14,9 +14,9 @@ from components.loaders import LoadedInsights
 from components.pages import link
 from components.text import ago, day_label, md_escape
 from fpapi import FPAPIError
-from fpapi.compare import METRICS, PRICING_ROWS, Fee
-from fpapi.metrics import format_count
-from fpapi.store import Shortlist, ShortlistError, Store
+from fpapi.analysis.compare import METRICS, PRICING_ROWS, Fee
+from fpapi.analysis.metrics import format_count
+from fpapi.storage.store import Shortlist, ShortlistError, Store
 
 CURRENCIES = [
     "USD",

@@ -11,8 +11,8 @@ import segno
 import streamlit as st
 
 from components.text import ago, clock_label, duration, md_escape
-from fpapi.connect import CONNECTORS, VerificationOutcome
-from fpapi.store import PendingLink
+from fpapi.storage.store import PendingLink
+from fpapi.workspace.connect import CONNECTORS, VerificationOutcome
 
 STATUS_LABELS = {
     "pending": "Waiting for the creator",

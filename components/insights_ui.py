@@ -11,11 +11,11 @@ import streamlit as st
 from components.loaders import LoadedInsights
 from components.pages import link
 from components.text import ago, day_label, md_escape, safe_http_url
-from fpapi.benchmarks import BENCHMARK_SOURCE
-from fpapi.frames import profile_url
-from fpapi.metrics import format_pct
-from fpapi.report import InsightsReport
-from fpapi.store import Creator
+from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
+from fpapi.analysis.frames import profile_url
+from fpapi.analysis.metrics import format_pct
+from fpapi.analysis.report import InsightsReport
+from fpapi.storage.store import Creator
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 

@@ -23,12 +23,12 @@ import streamlit as st
 from components.compare_charts import comparison_figures
 from components.report_figures import report_figures
 from fpapi import FirstPartyClient, FPAPIError, Insights
-from fpapi.cache import InsightCache
-from fpapi.client import CONNECT_TIMEOUT_S
-from fpapi.report import InsightsReport, build_report
+from fpapi.analysis.report import InsightsReport, build_report
+from fpapi.api.client import CONNECT_TIMEOUT_S
 from fpapi.sandbox import embedded_sandbox
-from fpapi.settings import Settings, SettingsError, load_settings
-from fpapi.store import Store
+from fpapi.storage.cache import InsightCache
+from fpapi.storage.store import Store
+from fpapi.workspace.settings import Settings, SettingsError, load_settings
 
 SANDBOX_CACHE_LABEL = "sandbox://embedded"  # the embedded sandbox moves port every start
 PROGRESS_POLL_S = 0.1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from components import charts
-from fpapi.report import InsightsReport
+from fpapi.analysis.report import InsightsReport
 
 
 def report_figures(report: InsightsReport) -> dict[str, go.Figure | None]:

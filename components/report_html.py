@@ -12,10 +12,10 @@ import plotly.io as pio
 
 from components.report_figures import report_figures
 from components.text import day_label
-from fpapi.benchmarks import BENCHMARK_SOURCE
-from fpapi.frames import profile_url
-from fpapi.metrics import format_count, format_pct
-from fpapi.report import InsightsReport
+from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
+from fpapi.analysis.frames import profile_url
+from fpapi.analysis.metrics import format_count, format_pct
+from fpapi.analysis.report import InsightsReport
 
 TOP_POSTS = 20
 TOP_TAGS = 20

@@ -10,8 +10,8 @@ import streamlit as st
 from components.connect_ui import link_key
 from components.pages import link
 from components.text import day_label, md_escape, since
-from fpapi.connect import CONNECTORS, RECONNECT_AFTER_DAYS
-from fpapi.roster import RosterRow
+from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
+from fpapi.workspace.roster import RosterRow
 
 
 def added_text(actor: str, at: float) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from fpapi.connect import VerificationOutcome
+from fpapi.workspace.connect import VerificationOutcome
 
 _PREFIX = "cis."
 

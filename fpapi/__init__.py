@@ -7,20 +7,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from fpapi.client import DEFAULT_PATHS, ApiPaths, FirstPartyClient
-from fpapi.errors import (
-    APIStatusError,
-    AuthError,
-    BadRequest,
-    FPAPIError,
-    InvalidResponse,
-    NotFound,
-    RateLimited,
-    ServerError,
-    TransportError,
-    VerificationFailed,
-)
-from fpapi.models import (
+from fpapi.api.client import DEFAULT_PATHS, ApiPaths, FirstPartyClient
+from fpapi.api.models import (
     Account,
     Audience,
     GrowthTrends,
@@ -35,6 +23,18 @@ from fpapi.models import (
     TrendPoint,
     VerificationLink,
     VerifiedCreator,
+)
+from fpapi.errors import (
+    APIStatusError,
+    AuthError,
+    BadRequest,
+    FPAPIError,
+    InvalidResponse,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TransportError,
+    VerificationFailed,
 )
 
 __all__ = [

@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from components.pages import PAGES as PAGE_SPECS
 from fpapi import FirstPartyClient
-from fpapi.connect import create_link
 from fpapi.sandbox import Sandbox, embedded_sandbox
-from fpapi.store import Store
+from fpapi.storage.store import Store
+from fpapi.workspace.connect import create_link
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {key: spec.path for key, spec in PAGE_SPECS.items()}

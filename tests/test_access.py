@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fpapi.access import (
+from fpapi.workspace.access import (
     AccessPolicy,
     AllowList,
     auth_config_problem,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.pages import PAGES as PAGE_SPECS
-from fpapi.store import Store
+from fpapi.storage.store import Store
 from tests.apptest import app_store, open_page, page_text, verify
 
 ANALYST_PAGES = [key for key, spec in PAGE_SPECS.items() if not spec.public]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fpapi import Insights, ServerError
-from fpapi.cache import InsightCache
+from fpapi.storage.cache import InsightCache
 
 CREATOR = "creator-1"
 

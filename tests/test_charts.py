@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from components import charts
-from fpapi import Insights, frames, metrics
-from fpapi.report import build_report
+from fpapi import Insights
+from fpapi.analysis import frames, metrics
+from fpapi.analysis.report import build_report
 from fpapi.sandbox import build_insights, instagram_pool
 
 

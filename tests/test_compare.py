@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from fpapi import Insights
-from fpapi.compare import (
+from fpapi.analysis.compare import (
     Fee,
     best_in_row,
     comparison_frame,
@@ -22,10 +22,10 @@ from fpapi.compare import (
     pricing_frame,
     unique_labels,
 )
-from fpapi.export import sheet_name, to_xlsx
-from fpapi.report import build_report
+from fpapi.analysis.export import sheet_name, to_xlsx
+from fpapi.analysis.report import build_report
 from fpapi.sandbox import build_insights, instagram_pool
-from fpapi.store import ShortlistError, Store
+from fpapi.storage.store import ShortlistError, Store
 
 
 def report_of(raw) -> object:

@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from fpapi.sandbox import instagram_pool
-from fpapi.store import Creator, Store
+from fpapi.storage.store import Creator, Store
 from tests.apptest import by_label, open_page, page_text
 from tests.test_insights_page import add_to_roster
 

@@ -7,14 +7,14 @@ import threading
 import pytest
 
 from fpapi import FirstPartyClient
-from fpapi.connect import (
+from fpapi.storage.store import Creator, Store
+from fpapi.workspace.connect import (
     create_link,
     finish_verification,
     needs_reconnect,
     parse_pasted_return,
     validate_redirect_url,
 )
-from fpapi.store import Creator, Store
 
 CALLBACK = "http://localhost:8501/callback"
 

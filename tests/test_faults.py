@@ -10,10 +10,10 @@ import diskcache
 import pytest
 
 from fpapi import FirstPartyClient
-from fpapi.cache import InsightCache
-from fpapi.connect import create_link, finish_verification
 from fpapi.sandbox import Knobs, Sandbox, instagram_pool
-from fpapi.store import Store
+from fpapi.storage.cache import InsightCache
+from fpapi.storage.store import Store
+from fpapi.workspace.connect import create_link, finish_verification
 from tests.apptest import open_page, page_text
 from tests.test_insights_page import add_to_roster
 

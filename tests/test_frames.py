@@ -3,7 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fpapi import Insights, frames
+from fpapi import Insights
+from fpapi.analysis import frames
 from fpapi.sandbox import build_insights, instagram_pool
 
 FRAME_FUNCTIONS = [

@@ -12,10 +12,10 @@ import pytest
 from components.loaders import SANDBOX_CACHE_LABEL
 from components.report_html import render_report_html
 from fpapi import Insights
-from fpapi.cache import InsightCache
-from fpapi.report import build_report
+from fpapi.analysis.report import build_report
 from fpapi.sandbox import Sandbox, build_insights, instagram_pool, youtube_pool
-from fpapi.store import Creator, Store
+from fpapi.storage.cache import InsightCache
+from fpapi.storage.store import Creator, Store
 from tests.apptest import open_page, page_source, page_text
 
 

@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from fpapi import Insights
-from fpapi.benchmarks import BENCHMARK_SOURCE, benchmark_for, tier_for
-from fpapi.export import to_safe_csv
-from fpapi.metrics import filter_posts, format_count, growth, kpis, sponsored_summary
-from fpapi.report import build_report
+from fpapi.analysis.benchmarks import BENCHMARK_SOURCE, benchmark_for, tier_for
+from fpapi.analysis.export import to_safe_csv
+from fpapi.analysis.metrics import filter_posts, format_count, growth, kpis, sponsored_summary
+from fpapi.analysis.report import build_report
 
 
 def test_kpis_from_the_vendor_sample(vendor_insights):

@@ -16,8 +16,8 @@ from fpapi import (
     RateLimited,
     ServerError,
     VerificationFailed,
-    frames,
 )
+from fpapi.analysis import frames
 from fpapi.sandbox import build_insights, instagram_pool, youtube_pool
 from fpapi.sandbox.creators import TIERS
 

@@ -14,11 +14,11 @@ import pytest
 from components.compare_html import render_compare_html
 from components.report_html import render_report_html
 from fpapi import FirstPartyClient, Insights
-from fpapi.connect import create_link
-from fpapi.export import to_safe_csv, to_xlsx
-from fpapi.report import build_report
+from fpapi.analysis.export import to_safe_csv, to_xlsx
+from fpapi.analysis.report import build_report
 from fpapi.sandbox import embedded_sandbox, instagram_pool
-from fpapi.store import Store
+from fpapi.storage.store import Store
+from fpapi.workspace.connect import create_link
 from tests.apptest import open_page, page_source, page_text
 from tests.test_insights_page import add_to_roster
 

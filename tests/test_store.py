@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from fpapi.store import Creator, LinkAlreadyUsed, LinkExpired, Store, UnknownLink
+from fpapi.storage.store import Creator, LinkAlreadyUsed, LinkExpired, Store, UnknownLink
 
 
 class Clock:

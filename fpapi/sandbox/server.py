@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from fpapi.client import DEFAULT_PATHS, ApiPaths
+from fpapi.api.client import DEFAULT_PATHS, ApiPaths
 from fpapi.redact import register_secret
 from fpapi.sandbox.creators import SandboxAccount, build_insights, instagram_pool, youtube_pool
 

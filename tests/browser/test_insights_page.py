@@ -7,7 +7,7 @@ import time
 import pytest
 
 from fpapi.sandbox import instagram_pool
-from fpapi.store import Creator, Store
+from fpapi.storage.store import Creator, Store
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from components.pages import PAGES
-from fpapi.store import Creator, Store
+from fpapi.storage.store import Creator, Store
 from tests.browser.conftest import (
     consent,
     create_link,

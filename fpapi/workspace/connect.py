@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
-from fpapi.client import FirstPartyClient
+from fpapi.api.client import FirstPartyClient
+from fpapi.api.models import VerifiedCreator
 from fpapi.errors import FPAPIError, VerificationFailed
-from fpapi.models import VerifiedCreator
-from fpapi.store import Creator, LinkProblem, PendingLink, Store
+from fpapi.storage.store import Creator, LinkProblem, PendingLink, Store
 
 __all__ = [
     "CONNECTORS",

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from fpapi.settings import DEFAULT_PUBLIC_URL, setting_value
+from fpapi.workspace.settings import DEFAULT_PUBLIC_URL, setting_value
 
 __all__ = [
     "LOCAL_ACTOR",

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from fpapi.models import Account, Insights, TrendPoint
+from fpapi.api.models import Account, Insights, TrendPoint
 
 __all__ = [
     "ENGAGEMENT_SPLIT_COLUMNS",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import diskcache
 
-from fpapi.datadir import PRIVATE_DIR_MODE, ensure_private_dir
+from fpapi.storage.datadir import PRIVATE_DIR_MODE, ensure_private_dir
 
 log = logging.getLogger(__name__)
 

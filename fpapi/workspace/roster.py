@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from fpapi.cache import CacheSummary
-from fpapi.connect import needs_reconnect
-from fpapi.store import Creator
+from fpapi.storage.cache import CacheSummary
+from fpapi.storage.store import Creator
+from fpapi.workspace.connect import needs_reconnect
 
 __all__ = ["RosterRow", "matches", "roster_rows"]
 

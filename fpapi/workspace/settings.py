@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from fpapi.cache import DEFAULT_TTL_S
-from fpapi.client import DEFAULT_PATHS, READ_TIMEOUT_S, ApiPaths
-from fpapi.datadir import default_data_dir
-from fpapi.store import DEFAULT_PENDING_TTL_S
+from fpapi.api.client import DEFAULT_PATHS, READ_TIMEOUT_S, ApiPaths
+from fpapi.storage.cache import DEFAULT_TTL_S
+from fpapi.storage.datadir import default_data_dir
+from fpapi.storage.store import DEFAULT_PENDING_TTL_S
 
 __all__ = [
     "DEFAULT_PUBLIC_URL",

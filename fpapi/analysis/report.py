@@ -11,9 +11,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from fpapi import frames, metrics
-from fpapi.benchmarks import TIERS, Benchmark, Tier, benchmark_for, tier_for
-from fpapi.models import Insights
+from fpapi.analysis import frames, metrics
+from fpapi.analysis.benchmarks import TIERS, Benchmark, Tier, benchmark_for, tier_for
+from fpapi.api.models import Insights
 
 __all__ = ["InsightsReport", "build_report"]
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import diskcache
 
+from fpapi.api.models import Insights
 from fpapi.errors import FPAPIError
-from fpapi.jsondisk import open_json_cache
-from fpapi.models import Insights
+from fpapi.storage.jsondisk import open_json_cache
 
 __all__ = ["DEFAULT_TTL_S", "CacheSummary", "CachedInsights", "InsightCache"]
 

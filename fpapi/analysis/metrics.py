@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from fpapi.models import Insights
+from fpapi.api.models import Insights
 
 __all__ = [
     "GROWTH_WINDOWS_DAYS",

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from fpapi.report import InsightsReport
+from fpapi.analysis.report import InsightsReport
 
 __all__ = [
     "MAX_COMPARE",

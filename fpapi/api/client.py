@@ -23,6 +23,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from fpapi import __version__
+from fpapi.api.models import Insights, VerificationLink, VerifiedCreator
 from fpapi.errors import (
     FPAPIError,
     InvalidResponse,
@@ -30,7 +31,6 @@ from fpapi.errors import (
     VerificationFailed,
     status_error,
 )
-from fpapi.models import Insights, VerificationLink, VerifiedCreator
 from fpapi.redact import install_log_filter, register_secret
 
 __all__ = ["DEFAULT_PATHS", "ApiPaths", "FirstPartyClient"]

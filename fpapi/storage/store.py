@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import diskcache
 
-from fpapi.jsondisk import open_json_cache
+from fpapi.storage.jsondisk import open_json_cache
 
 __all__ = [
     "ACTIVITY_ACTIONS",

@@ -1,0 +1,1 @@
+"""Analysis of insight responses: tidy frames, metrics, reports, comparisons and exports (pure)."""
