@@ -10,7 +10,8 @@ from components.access import current_access, render_account, render_gate
 from components.loaders import get_config
 from components.pages import navigation_pages, render_menu, spec_of
 from components.sidebar import render_api_status, render_data_warnings
-from fpapi.storage.store import StoreError
+from components.workspace import open_workspace
+from fpapi.errors import StoreError
 
 log = logging.getLogger("creator_insights_studio")
 
@@ -48,10 +49,6 @@ if not access.may_enter:
 
 render_menu()
 render_account(access)
-config = get_config()
-render_api_status(config)
-if config.problem:
-    st.error(config.problem)
-    st.stop()
-render_data_warnings(config)
+render_api_status(get_config())
+render_data_warnings(open_workspace())
 run_page()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.activity import activity_table
-from components.loaders import DataDirError, get_config, get_store
+from components.workspace import open_workspace
 
 ENTRIES_SHOWN = 200
 
@@ -15,11 +15,7 @@ st.write(
     "verified and removed, insights refreshed, reports exported."
 )
 
-try:
-    entries = get_store(get_config()).activity(limit=ENTRIES_SHOWN)
-except DataDirError as err:
-    st.error(str(err))
-    st.stop()
+entries = open_workspace().store.activity(limit=ENTRIES_SHOWN)
 
 if not entries:
     st.info("Nothing has happened yet. Create a verification link to get started.")

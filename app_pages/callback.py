@@ -13,11 +13,18 @@ import streamlit as st
 from components import state
 from components.access import current_access
 from components.connect_ui import render_outcome
-from components.loaders import DataDirError, api_client, get_config, get_store
+from components.loaders import api_client
 from components.pages import link
 from components.text import md_escape
 from components.url_scrub import scrub_query_string
+from components.workspace import open_workspace
 from fpapi.workspace.connect import CONNECTORS, VerificationOutcome, finish_verification
+
+# What a creator reads when the app cannot finish: no setting names or folders.
+UNAVAILABLE = (
+    "This app cannot finish verifications right now. Tell the person who sent you the link; "
+    "they can send a new one once it is fixed."
+)
 
 st.title("Verification")
 
@@ -36,25 +43,11 @@ if has_params:
                 "be trusted. Ask the analyst for a new link.",
             )
         else:
-            config = get_config()
-            if config.problem:
-                st.error(
-                    "This app cannot finish verifications right now. Tell the person who sent "
-                    "you the link; they can send a new one once it is fixed."
-                )
-                st.stop()
-            try:
-                store = get_store(config)
-            except DataDirError:
-                st.error(
-                    "This app cannot save verifications right now. Tell the person who sent "
-                    "you the link; they can send a new one once it is fixed."
-                )
-                st.stop()
-            with st.spinner("Confirming your account…"), api_client(config.settings) as client:
+            ws = open_workspace(failure=UNAVAILABLE)
+            with st.spinner("Confirming your account…"), api_client(ws.settings) as client:
                 outcome = finish_verification(
                     client,
-                    store,
+                    ws.store,
                     state=(params["state"] or [None])[0],
                     token=(params["token"] or [None])[0],
                     error=(params["error"] or [None])[0],

@@ -12,9 +12,11 @@ from components.connect_ui import (
     render_links_list,
     render_outcome,
 )
-from components.loaders import DataDirError, api_client, get_config, get_store
+from components.loaders import api_client
 from components.pages import link as page_link
+from components.workspace import open_workspace
 from fpapi import FPAPIError
+from fpapi.errors import LinkRequestError
 from fpapi.workspace.connect import (
     CONNECTORS,
     create_link,
@@ -29,13 +31,8 @@ st.write(
     "you into step 2."
 )
 
-config = get_config()
-settings = config.settings
-try:
-    store = get_store(config)
-except DataDirError as err:
-    st.error(str(err))
-    st.stop()
+ws = open_workspace()
+settings, store = ws.settings, ws.store
 
 
 def make_link(connector: str, redirect_url: str, label: str) -> bool:
@@ -50,7 +47,7 @@ def make_link(connector: str, redirect_url: str, label: str) -> bool:
                 label=label,
                 actor=current_actor(),
             )
-    except ValueError as err:
+    except LinkRequestError as err:
         st.error(str(err))
         return False
     except FPAPIError as err:

@@ -6,36 +6,26 @@ import time
 
 import streamlit as st
 
+from components import state
 from components.access import current_actor
-from components.activity import record
-from components.loaders import (
-    DataDirError,
-    api_client,
-    get_config,
-    get_insight_cache,
-    get_store,
-)
+from components.activity import refresh_insights
 from components.pages import link
 from components.roster_ui import render_roster_row
 from components.text import md_escape
+from components.workspace import open_workspace
 from fpapi import FPAPIError
 from fpapi.workspace.roster import matches, roster_rows
 
 st.title("Creators")
 
-config = get_config()
-try:
-    store = get_store(config)
-    cache = get_insight_cache(config)
-except DataDirError as err:
-    st.error(str(err))
-    st.stop()
+ws = open_workspace()
+store = ws.store
 
-notice = st.session_state.pop("cis.roster_notice", None)
+notice = state.pop_notice()
 if notice:
     st.toast(notice)
 
-rows = roster_rows(store.creators(), cache.summary, now=time.time())
+rows = roster_rows(store.creators(), ws.cache.summary, now=time.time())
 if not rows:
     st.info("No creators yet. Send a creator a verification link to add them here.")
     link("connect", "Create a verification link")
@@ -54,14 +44,11 @@ for row in shown:
         picked.append(row.creator.creator_id)
     if action == "remove":
         store.remove_creator(row.creator.creator_id, actor=current_actor())
-        st.session_state["cis.roster_notice"] = f"Removed {row.display_name} from the roster."
+        state.set_notice(f"Removed {row.display_name} from the roster.")
         st.rerun()
     if action == "refresh":
         try:
-            with api_client(config.settings) as client:
-                result = cache.get_or_fetch(
-                    row.creator.creator_id, client.get_instagram_insights, refresh=True
-                )
+            result = refresh_insights(ws, row.creator.creator_id, subject=row.display_name)
         except FPAPIError as err:
             st.error(f"Insights for {md_escape(row.display_name)} could not be refreshed. {err}")
         else:
@@ -71,10 +58,7 @@ for row in shown:
                     f"copy from before is kept. {result.error}"
                 )
             else:
-                record("insights_refreshed", row.display_name)
-                st.session_state["cis.roster_notice"] = (
-                    f"Refreshed insights for {row.display_name}."
-                )
+                state.set_notice(f"Refreshed insights for {row.display_name}.")
                 st.rerun()
 
 st.subheader("Saved shortlists", anchor=False)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.loaders import DataDirError, get_config, get_store
 from components.pages import link
+from components.workspace import open_workspace
 
 st.title("Creator Insights Studio")
 st.write(
@@ -15,13 +15,8 @@ st.write(
     "creators side by side."
 )
 
-config = get_config()
-try:
-    store = get_store(config)
-    creators, links = store.creators(), store.links()
-except DataDirError as err:
-    st.error(str(err))
-    st.stop()
+ws = open_workspace()
+creators, links = ws.store.creators(), ws.store.links()
 
 pending = sum(1 for link in links if link.status == "pending")
 left, middle, right = st.columns(3)

@@ -7,25 +7,22 @@ import time
 import streamlit as st
 
 from components import insights_ui as ui
-from components.activity import export_button, record
+from components import state
+from components.activity import export_button, refresh_insights
 from components.charts import make_posts_scatter
-from components.loaders import DataDirError, get_config, get_store, insights_figures, load_insights
+from components.loaders import insights_figures, load_insights, report_of
 from components.pages import link
 from components.report_html import render_report_html
 from components.text import md_escape
+from components.workspace import open_workspace
 from fpapi import FPAPIError
 from fpapi.analysis.export import to_safe_csv
 from fpapi.analysis.metrics import filter_posts
 
 st.title("Insights")
 
-config = get_config()
-try:
-    store = get_store(config)
-    roster = store.creators()
-except DataDirError as err:
-    st.error(str(err))
-    st.stop()
+ws = open_workspace()
+roster = ws.store.creators()
 
 if not roster:
     st.info("No creators yet. Verify a creator first; their insights appear here.")
@@ -67,30 +64,25 @@ if creator.connector != "instagram":
     )
     st.stop()
 
-refresh_key = f"cis.refresh.{chosen}"
-refresh = st.session_state.pop(refresh_key, False)
 try:
     with st.spinner("Loading insights…"):
-        loaded = load_insights(config, chosen, refresh=refresh)
+        loaded = (
+            refresh_insights(ws, chosen, subject=title)
+            if state.pop_refresh(chosen)
+            else load_insights(ws.config, chosen)
+        )
+        report = report_of(ws.config, loaded)
 except FPAPIError as err:
-    st.error(
-        f"Insights for {md_escape(creator.name or creator.username)} could not be loaded. {err}"
-    )
-    st.stop()
-except DataDirError as err:
-    st.error(str(err))
+    st.error(f"Insights for {md_escape(title)} could not be loaded. {err}")
     st.stop()
 
-if refresh and loaded.source == "api":
-    record("insights_refreshed", creator.name or creator.username or chosen)
-report = loaded.report
 ui.render_header(report, creator)
-if ui.render_freshness(loaded):
-    st.session_state[refresh_key] = True
+if ui.render_freshness(loaded, report):
+    state.request_refresh(chosen)
     st.rerun()
 ui.render_kpis(report)
 
-figures = insights_figures(config, chosen, loaded)
+figures = insights_figures(ws.config, loaded)
 
 st.subheader("Followers and engagement over time", anchor=False)
 chart, numbers = st.columns([4, 1])

@@ -10,8 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from components.access import current_actor
-from components.loaders import get_config, get_store
-from fpapi.storage.store import Activity, StoreError
+from components.loaders import load_insights
+from components.workspace import Workspace, open_workspace
+from fpapi.errors import StoreError
+from fpapi.storage.cache import LoadedInsights
+from fpapi.storage.store import Activity
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +23,18 @@ def record(action: str, subject: str, detail: str = "") -> None:
     """Add an entry credited to this session's analyst. An export or refresh that already
     happened is never undone by a failure to note it: that failure is logged instead."""
     try:
-        get_store(get_config()).record(current_actor(), action, subject, detail=detail)
+        open_workspace().store.record(current_actor(), action, subject, detail=detail)
     except StoreError:
         log.warning("Could not record %s of %s in the activity list", action, subject)
+
+
+def refresh_insights(ws: Workspace, creator_id: str, *, subject: str) -> LoadedInsights:
+    """Fetch a creator's insights again, through the same fetch policy as every load; a
+    successful refresh is recorded. Raises FPAPIError only when nothing is cached at all."""
+    loaded = load_insights(ws.config, creator_id, refresh=True)
+    if loaded.source == "api":
+        record("insights_refreshed", subject)
+    return loaded
 
 
 def export_button(

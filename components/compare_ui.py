@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
-from components.connect_ui import link_key
-from components.loaders import LoadedInsights
+from components import state
 from components.pages import link
 from components.text import ago, day_label, md_escape
 from fpapi import FPAPIError
-from fpapi.analysis.compare import METRICS, PRICING_ROWS, Fee
+from fpapi.analysis.compare import METRICS, PRICING_ROWS, ROW_LABELS, Comparison, Fee
 from fpapi.analysis.metrics import format_count
-from fpapi.storage.store import Shortlist, ShortlistError, Store
+from fpapi.errors import ShortlistError
+from fpapi.storage.cache import LoadedInsights
+from fpapi.storage.store import Shortlist, Store
 
 CURRENCIES = [
     "USD",
@@ -35,7 +38,6 @@ CURRENCIES = [
     "SEK",
 ]
 BEST_STYLE = "background-color: #d3f9d8; font-weight: 600"
-LABELS = {m.key: m.label for m in METRICS} | dict(PRICING_ROWS)
 KINDS = {m.key: m.kind for m in METRICS} | {key: "money" for key, _ in PRICING_ROWS}
 STATUS_ROW = "Data"
 
@@ -66,18 +68,22 @@ def status_text(result: LoadedInsights | FPAPIError) -> str:
     return f"Fetched {ago(result.age_s)}"
 
 
-def display_table(
-    table: pd.DataFrame,
-    rows: list[str],
-    best: Mapping[str, set[str]],
-    statuses: Mapping[str, str],
-    currencies: Mapping[str, str],
-):
-    """The comparison as text cells, the best value in each row highlighted."""
+@dataclass(frozen=True)
+class ShownTable:
+    """The comparison as the analyst sees it: text cells (a status row first) and the
+    (row label, column) cells to highlight. The page, its styling and the HTML export all use
+    this one highlight set, taken from the comparison's best values."""
+
+    frame: pd.DataFrame
+    highlight: set[tuple[str, str]]
+
+
+def shown_table(comparison: Comparison, rows: list[str], statuses: Mapping[str, str]) -> ShownTable:
+    table = comparison.table
     shown = [key for key in rows if key in table.index]
     cells = {
-        LABELS[key]: [
-            format_cell(table.at[key, column], KINDS[key], currencies.get(column, ""))
+        ROW_LABELS[key]: [
+            format_cell(table.at[key, column], KINDS[key], comparison.currencies.get(column, ""))
             for column in table.columns
         ]
         for key in shown
@@ -86,26 +92,29 @@ def display_table(
     status = pd.DataFrame(
         [statuses.get(c, "") for c in table.columns], index=table.columns, columns=[STATUS_ROW]
     ).T
-    frame = pd.concat([status, frame])
     highlight = {
-        (LABELS[key], column) for key, columns in best.items() if key in shown for column in columns
+        (ROW_LABELS[key], column)
+        for key, columns in comparison.best.items()
+        if key in shown
+        for column in columns
     }
+    return ShownTable(pd.concat([status, frame]), highlight)
+
+
+def styled(shown: ShownTable) -> Styler:
+    """The table with its best cells highlighted, for ``st.dataframe``."""
 
     def style(data: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(
             [
-                [BEST_STYLE if (row, column) in highlight else "" for column in data.columns]
+                [BEST_STYLE if (row, column) in shown.highlight else "" for column in data.columns]
                 for row in data.index
             ],
             index=data.index,
             columns=data.columns,
         )
 
-    return frame.style.apply(style, axis=None)
-
-
-def fee_key(creator_id: str, field: str) -> str:
-    return f"cis.fee.{field}.{link_key(creator_id)}"
+    return shown.frame.style.apply(style, axis=None)
 
 
 def render_pricing_inputs(
@@ -118,17 +127,18 @@ def render_pricing_inputs(
             [3, 2, 1, 4], vertical_alignment="bottom"
         )
         name_col.markdown(md_escape(names[creator_id]))
-        for field, default in (("amount", None), ("currency", "USD"), ("note", "")):
-            key = fee_key(creator_id, field)
-            st.session_state.setdefault(key, st.session_state.get(f"{key}.saved", default))
-        amount = amount_col.number_input("Fee", key=fee_key(creator_id, "amount"), min_value=0.0, step=50.0,
+        keys = {
+            field: state.pricing_widget(creator_id, field, default)
+            for field, default in (("amount", None), ("currency", "USD"), ("note", ""))
+        }
+        amount = amount_col.number_input("Fee", key=keys["amount"], min_value=0.0, step=50.0,
                                          placeholder="No fee quoted", label_visibility="collapsed")  # fmt: skip
-        currency = currency_col.selectbox("Currency", CURRENCIES, key=fee_key(creator_id, "currency"),
+        currency = currency_col.selectbox("Currency", CURRENCIES, key=keys["currency"],
                                           label_visibility="collapsed")  # fmt: skip
-        note = note_col.text_input("Note", key=fee_key(creator_id, "note"), max_chars=200,
+        note = note_col.text_input("Note", key=keys["note"], max_chars=200,
                                    placeholder="Note", label_visibility="collapsed")  # fmt: skip
         for field, value in (("amount", amount), ("currency", currency), ("note", note)):
-            st.session_state[f"{fee_key(creator_id, field)}.saved"] = value
+            state.keep_pricing(creator_id, field, value)
         if amount is not None:
             fees[creator_id] = Fee(float(amount), currency)
         if note:
@@ -146,8 +156,7 @@ def load_pricing_into_session(shortlist: Shortlist) -> None:
             "note": shortlist.notes.get(creator_id, ""),
         }
         for field, value in values.items():
-            st.session_state[fee_key(creator_id, field)] = value
-            st.session_state[f"{fee_key(creator_id, field)}.saved"] = value
+            state.set_pricing(creator_id, field, value)
 
 
 def render_shortlists(store: Store) -> None:
@@ -157,7 +166,7 @@ def render_shortlists(store: Store) -> None:
         st.caption("No saved shortlists yet.")
         return
     for shortlist in shortlists:
-        key = link_key(shortlist.shortlist_id)
+        key = state.private_key(shortlist.shortlist_id)
         text, open_col, rename_col, delete_col = st.columns(
             [4, 2, 2, 2], vertical_alignment="center"
         )

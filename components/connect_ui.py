@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import time
 from urllib.parse import urlsplit
@@ -10,6 +9,7 @@ from urllib.parse import urlsplit
 import segno
 import streamlit as st
 
+from components import state
 from components.text import ago, clock_label, duration, md_escape
 from fpapi.storage.store import PendingLink
 from fpapi.workspace.connect import CONNECTORS, VerificationOutcome
@@ -24,11 +24,6 @@ STATUS_LABELS = {
     "cancelled": "Cancelled",
 }
 QR_SCALE = 5
-
-
-def link_key(state: str) -> str:
-    """A widget key for a link that does not reveal its state in the page."""
-    return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
 def link_title(link: PendingLink) -> str:
@@ -96,7 +91,7 @@ def render_links_list(
     now = time.time() if now is None else now
     action = None
     for link in links:
-        key = link_key(link.state)
+        key = state.private_key(link.state)
         with st.container(border=True):
             text, buttons = st.columns([4, 2], vertical_alignment="center")
             status = STATUS_LABELS.get(link.status, link.status)

@@ -8,13 +8,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.loaders import LoadedInsights
 from components.pages import link
 from components.text import ago, day_label, md_escape, safe_http_url
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.frames import profile_url
 from fpapi.analysis.metrics import format_pct
 from fpapi.analysis.report import InsightsReport
+from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.store import Creator
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -61,9 +61,9 @@ def render_header(report: InsightsReport, creator: Creator) -> None:
             st.text(details.biography)  # plain text: no markdown, no auto-linked e-mails
 
 
-def render_freshness(loaded: LoadedInsights) -> bool:
+def render_freshness(loaded: LoadedInsights, report: InsightsReport) -> bool:
     """Where the data came from and how old it is. Returns True when Refresh is pressed."""
-    insights = loaded.report.insights
+    insights = report.insights
     fetched = datetime.fromtimestamp(loaded.fetched_at, tz=UTC).strftime("%d %b %Y %H:%M UTC")
     origin = {
         "api": "just fetched from the API",

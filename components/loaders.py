@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -25,18 +24,15 @@ from components.report_figures import report_figures
 from fpapi import FirstPartyClient, FPAPIError, Insights
 from fpapi.analysis.report import InsightsReport, build_report
 from fpapi.api.client import CONNECT_TIMEOUT_S
+from fpapi.errors import DataDirError, SettingsError
 from fpapi.sandbox import embedded_sandbox
-from fpapi.storage.cache import InsightCache
+from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.store import Store
-from fpapi.workspace.settings import Settings, SettingsError, load_settings
+from fpapi.workspace.settings import Settings, load_settings
 
 SANDBOX_CACHE_LABEL = "sandbox://embedded"  # the embedded sandbox moves port every start
 PROGRESS_POLL_S = 0.1
 MAX_CONCURRENT_FETCHES = 12  # a whole comparison at once: bounded by the slowest fetch
-
-
-class DataDirError(Exception):
-    """The data directory cannot be used; ``str()`` says what to do."""
 
 
 @dataclass(frozen=True)
@@ -108,10 +104,15 @@ def _data_dir_error(settings: Settings, err: Exception) -> DataDirError:
     )
 
 
+def _settings(config: Config) -> Settings:
+    if config.settings is None:  # app.py stops before any page runs with a broken config
+        raise SettingsError(config.problem or "The app is not configured.")
+    return config.settings
+
+
 def get_store(config: Config) -> Store:
     """The roster and pending links, shared by every session of this app."""
-    settings = config.settings
-    assert settings is not None
+    settings = _settings(config)
     try:
         return _store(str(settings.data_dir / "store"), settings.link_ttl_s)
     except (OSError, sqlite3.Error, diskcache.Timeout) as err:
@@ -120,8 +121,7 @@ def get_store(config: Config) -> Store:
 
 def get_insight_cache(config: Config) -> InsightCache:
     """The insight cache for the API in use."""
-    settings = config.settings
-    assert settings is not None
+    settings = _settings(config)
     try:
         return _insight_cache(
             str(settings.data_dir / "insights"), config.cache_label, settings.cache_ttl_s
@@ -130,37 +130,13 @@ def get_insight_cache(config: Config) -> InsightCache:
         raise _data_dir_error(settings, err) from err
 
 
-@dataclass(frozen=True)
-class LoadedInsights:
-    """One creator's report and where it came from: "api", "cache" or "stale"."""
-
-    report: InsightsReport
-    fetched_at: float
-    source: str
-    error: FPAPIError | None = None
-
-    @property
-    def age_s(self) -> float:
-        return max(0.0, time.time() - self.fetched_at)
-
-
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _report(
-    api_label: str,
-    creator_id: str,
-    fetched_at: float,
-    _cache: InsightCache,
-    _insights: Insights | None = None,
-) -> InsightsReport | None:
+    api_label: str, creator_id: str, fetched_at: float, _loaded: LoadedInsights
+) -> InsightsReport:
     """The report per fetched response (keyed by when it was fetched), built once and
-    shared read-only."""
-    insights = _insights
-    if insights is None:
-        cached = _cache.peek(creator_id)
-        if cached is None:
-            return None
-        insights = cached.insights
-    return build_report(insights)
+    shared read-only; the response body is read only on a miss."""
+    return build_report(_loaded.insights)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -179,6 +155,11 @@ def _comparison_figures(
     return comparison_figures(_reports, raw=raw)
 
 
+def report_of(config: Config, loaded: LoadedInsights) -> InsightsReport:
+    """The analysis of one loaded response, built once per response."""
+    return _report(config.cache_label, loaded.creator_id, loaded.fetched_at, loaded)
+
+
 def compare_figures(
     config: Config, loaded: dict[str, LoadedInsights], labels: dict[str, str], *, raw: bool
 ) -> list[go.Figure | None]:
@@ -187,32 +168,27 @@ def compare_figures(
         (config.cache_label + creator_id, labels[creator_id], item.fetched_at)
         for creator_id, item in loaded.items()
     )
-    return _comparison_figures(key, raw, {labels[cid]: item.report for cid, item in loaded.items()})
+    reports = {labels[cid]: report_of(config, item) for cid, item in loaded.items()}
+    return _comparison_figures(key, raw, reports)
 
 
-def insights_figures(
-    config: Config, creator_id: str, loaded: LoadedInsights
-) -> dict[str, go.Figure | None]:
+def insights_figures(config: Config, loaded: LoadedInsights) -> dict[str, go.Figure | None]:
     """Every chart of the insights page for this loaded report."""
-    return _figures(config.cache_label, creator_id, loaded.fetched_at, loaded.report)
+    return _figures(
+        config.cache_label, loaded.creator_id, loaded.fetched_at, report_of(config, loaded)
+    )
 
 
 def load_insights(config: Config, creator_id: str, *, refresh: bool = False) -> LoadedInsights:
-    """The creator's report: fresh cache, else the API, else a stale copy with the API's error.
+    """One creator through the cache's fetch policy (``InsightCache.load``); a refresh button
+    goes through here too. Raises FPAPIError only when the API fails and nothing is cached."""
+    settings = _settings(config)
 
-    Raises FPAPIError only when the API fails and nothing is cached.
-    """
-    cache = get_insight_cache(config)
-    summary = cache.summary(creator_id)
-    if summary is not None and not refresh and time.time() - summary.fetched_at < cache.ttl_s:
-        built = _report(config.cache_label, creator_id, summary.fetched_at, cache)
-        if built is not None:
-            return LoadedInsights(built, summary.fetched_at, "cache")
-    with api_client(config.settings) as client:
-        result = cache.get_or_fetch(creator_id, client.get_instagram_insights, refresh=refresh)
-    built = _report(config.cache_label, creator_id, result.fetched_at, cache, result.insights)
-    assert built is not None  # built from the insights just passed in
-    return LoadedInsights(built, result.fetched_at, result.source, result.error)
+    def fetch(wanted: str) -> Insights:
+        with api_client(settings) as client:
+            return client.get_instagram_insights(wanted)
+
+    return get_insight_cache(config).load(creator_id, fetch, refresh=refresh)
 
 
 def load_many(
@@ -221,63 +197,31 @@ def load_many(
     *,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, LoadedInsights | FPAPIError]:
-    """Reports for several creators: fresh cache first, the rest fetched concurrently with
-    ``get_many_instagram_insights``. A failed fetch falls back to a stale copy, else its error.
+    """Several creators through ``InsightCache.load_many``, the fetches concurrent.
 
-    ``on_progress(done, total)`` is called on this thread while the fetches run.
+    The cache works on a worker thread so that ``on_progress(done, total)`` can be called on
+    this one (Streamlit elements update from the script's thread only).
     """
+    settings = _settings(config)
     cache = get_insight_cache(config)
-    results: dict[str, LoadedInsights | FPAPIError] = {}
-    to_fetch = []
-    now = time.time()
-    for creator_id in creator_ids:
-        summary = cache.summary(creator_id)
-        built = None
-        if summary is not None and now - summary.fetched_at < cache.ttl_s:
-            built = _report(config.cache_label, creator_id, summary.fetched_at, cache)
-        if built is not None:
-            results[creator_id] = LoadedInsights(built, summary.fetched_at, "cache")
-        else:
-            to_fetch.append(creator_id)
-    total, done = len(creator_ids), [len(results)]
-    if on_progress:
-        on_progress(done[0], total)
-    if to_fetch:
-        finished: dict[str, Insights | FPAPIError] = {}
+    settled: list[str] = []
+    outcome: dict[str, dict[str, LoadedInsights | FPAPIError]] = {}
 
-        def record(creator_id: str, result: Insights | FPAPIError) -> None:
-            finished[creator_id] = result
+    def fetch_many(ids: list[str], on_result: Callable[[str, Insights | FPAPIError], None]) -> None:
+        with api_client(settings) as client:
+            client.get_many_instagram_insights(
+                ids, on_result=on_result, max_concurrency=MAX_CONCURRENT_FETCHES
+            )
 
-        with api_client(config.settings) as client:
-            worker = threading.Thread(
-                target=client.get_many_instagram_insights,
-                args=(to_fetch,),
-                kwargs={"on_result": record, "max_concurrency": MAX_CONCURRENT_FETCHES},
-                daemon=True,
-            )
-            worker.start()
-            while worker.is_alive():
-                worker.join(PROGRESS_POLL_S)
-                if on_progress:
-                    on_progress(len(results) + len(finished), total)
-        for creator_id in to_fetch:
-            outcome = finished.get(creator_id)
-            if isinstance(outcome, Insights):
-                fetched_at = cache.put(creator_id, outcome)
-                built = _report(config.cache_label, creator_id, fetched_at, cache, outcome)
-                results[creator_id] = LoadedInsights(built, fetched_at, "api")
-                continue
-            error = (
-                outcome
-                if isinstance(outcome, FPAPIError)
-                else FPAPIError("The fetch did not finish.")
-            )
-            stale = cache.peek(creator_id)
-            if stale is None:
-                results[creator_id] = error
-            else:
-                built = _report(
-                    config.cache_label, creator_id, stale.fetched_at, cache, stale.insights
-                )
-                results[creator_id] = LoadedInsights(built, stale.fetched_at, "stale", error)
-    return {creator_id: results[creator_id] for creator_id in creator_ids}
+    def work() -> None:
+        outcome["results"] = cache.load_many(creator_ids, fetch_many, on_result=settled.append)
+
+    worker = threading.Thread(target=work, daemon=True, name="load-many")
+    worker.start()
+    while worker.is_alive():
+        worker.join(PROGRESS_POLL_S)
+        if on_progress:
+            on_progress(len(settled), len(creator_ids))
+    if "results" not in outcome:  # the worker died: say so for each creator, never hang
+        return {cid: FPAPIError("The fetch did not finish.") for cid in creator_ids}
+    return outcome["results"]

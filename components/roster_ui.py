@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from components.connect_ui import link_key
+from components import state
 from components.pages import link
 from components.text import day_label, md_escape, since
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
@@ -25,7 +25,7 @@ def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool
     """One creator. Returns (picked for comparison, an action: "refresh" or "remove")."""
     now = time.time() if now is None else now
     creator = row.creator
-    key = link_key(creator.creator_id)
+    key = state.private_key(creator.creator_id)
     action = None
     with st.container(border=True, key=f"creator-{key}"):
         text, actions = st.columns([5, 2], vertical_alignment="center")

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from components.loaders import Config, DataDirError, get_insight_cache, get_store
+from components.loaders import Config
+from components.workspace import Workspace
 
 
 def render_api_status(config: Config) -> None:
@@ -25,13 +26,9 @@ def render_api_status(config: Config) -> None:
             st.caption(f"Connected to the First Party API at {host}.")
 
 
-def render_data_warnings(config: Config) -> None:
+def render_data_warnings(ws: Workspace) -> None:
     """Say so when a damaged database was moved aside at start-up: never lose data silently."""
-    try:
-        store, cache = get_store(config), get_insight_cache(config)
-    except DataDirError as err:
-        st.error(str(err))
-        st.stop()
+    store, cache = ws.store, ws.cache
     if store.recovered_from is not None:
         st.warning(
             f"The roster database could not be read, so it was moved aside to {store.recovered_from} "

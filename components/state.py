@@ -6,6 +6,7 @@ callback page concluded, which creators they picked.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import streamlit as st
@@ -13,6 +14,15 @@ import streamlit as st
 from fpapi.workspace.connect import VerificationOutcome
 
 _PREFIX = "cis."
+
+
+SHORTLIST_NAME_KEY = _PREFIX + "compare.shortlist_name"  # the compare page's name field
+
+
+def private_key(value: str) -> str:
+    """A widget key derived from ``value`` that does not reveal it in the page (a link's
+    state, a creator id)."""
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
 def _get(name: str, default: Any = None) -> Any:
@@ -49,6 +59,28 @@ def last_callback_outcome() -> VerificationOutcome | None:
     return callback_outcome(fingerprint) if fingerprint else None
 
 
+def set_notice(text: str) -> None:
+    """A sentence to show once, as a toast, on the next run (after an action that reruns)."""
+    _set("notice", text)
+
+
+def pop_notice() -> str | None:
+    notice = _get("notice")
+    _set("notice", None)
+    return notice
+
+
+def request_refresh(creator_id: str) -> None:
+    """Ask the next run of the insights page to fetch this creator again."""
+    _set(f"refresh.{creator_id}", True)
+
+
+def pop_refresh(creator_id: str) -> bool:
+    wanted = bool(_get(f"refresh.{creator_id}", False))
+    _set(f"refresh.{creator_id}", False)
+    return wanted
+
+
 def paste_outcome() -> VerificationOutcome | None:
     """The result of this analyst's last paste-back on the connect page."""
     return _get("paste_outcome")
@@ -56,3 +88,33 @@ def paste_outcome() -> VerificationOutcome | None:
 
 def set_paste_outcome(outcome: VerificationOutcome | None) -> None:
     _set("paste_outcome", outcome)
+
+
+def set_shortlist_name(name: str) -> None:
+    """Prefill the compare page's shortlist name (an opened shortlist's)."""
+    st.session_state[SHORTLIST_NAME_KEY] = name
+
+
+# Quoted fees: widget values reset when the analyst switches pages, so each value is also kept
+# under a ".saved" key and restored when the pricing inputs are drawn again.
+
+
+def _pricing_key(creator_id: str, field: str) -> str:
+    return f"{_PREFIX}fee.{field}.{private_key(creator_id)}"
+
+
+def pricing_widget(creator_id: str, field: str, default: Any) -> str:
+    """The widget key for one pricing field, its value restored from before if any."""
+    key = _pricing_key(creator_id, field)
+    st.session_state.setdefault(key, st.session_state.get(f"{key}.saved", default))
+    return key
+
+
+def keep_pricing(creator_id: str, field: str, value: Any) -> None:
+    st.session_state[f"{_pricing_key(creator_id, field)}.saved"] = value
+
+
+def set_pricing(creator_id: str, field: str, value: Any) -> None:
+    """Put a value (a shortlist's) where the pricing input will show it."""
+    st.session_state[_pricing_key(creator_id, field)] = value
+    keep_pricing(creator_id, field, value)

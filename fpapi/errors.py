@@ -1,6 +1,6 @@
-"""Every error the First Party API client raises, as one tree.
+"""Every error fpapi raises, as two trees: the vendor API's, and the app's own.
 
-    FPAPIError                      root: catch this to handle any API problem
+    FPAPIError                      the First Party API: catch this for any API problem
     ├── TransportError              no usable HTTP response: timeout, refused, DNS
     ├── InvalidResponse             a response that is not the JSON the contract promises
     ├── VerificationFailed          Verify Creator answered with ``status != "success"``
@@ -11,27 +11,53 @@
         ├── RateLimited             429 (``.retry_after`` in seconds, or None)
         └── ServerError             5xx: the vendor's fault
 
-Every ``str()`` is a sentence an analyst can act on. No message ever contains the API token or
-a creator's verification token: messages are built from status codes and the vendor's error
-text only, and the vendor's text is passed through :func:`fpapi.redact.redact` first.
+    StudioError                     the app itself: configuration, storage and the connect flow
+    ├── SettingsError               a configuration value is unusable
+    ├── DataDirError                the data folder cannot be used at all
+    ├── StoreError                  the store could not save (read-only, full, locked)
+    ├── ShortlistError              a shortlist cannot be saved or renamed as asked
+    ├── LinkRequestError            a verification link cannot be made as asked
+    └── LinkProblem                 a callback's ``state`` cannot be claimed (``.link``)
+        ├── UnknownLink             no link with this state was ever created here
+        ├── LinkExpired             the link was created too long ago
+        └── LinkAlreadyUsed         the link was already claimed, finished or cancelled
+
+Every ``str()`` is a sentence an analyst (or, for LinkProblem, a creator) can act on. No
+message ever contains the API token or a creator's verification token: messages are built from
+status codes and the vendor's error text only, and the vendor's text is passed through
+:func:`fpapi.redact.redact` first. Nothing here imports the rest of fpapi but ``redact``, so
+every layer may raise these.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fpapi.redact import redact
+
+if TYPE_CHECKING:
+    from fpapi.storage.store import PendingLink
 
 __all__ = [
     "APIStatusError",
     "AuthError",
     "BadRequest",
+    "DataDirError",
     "FPAPIError",
     "InvalidResponse",
+    "LinkAlreadyUsed",
+    "LinkExpired",
+    "LinkProblem",
+    "LinkRequestError",
     "NotFound",
     "RateLimited",
     "ServerError",
+    "SettingsError",
+    "ShortlistError",
+    "StoreError",
+    "StudioError",
     "TransportError",
+    "UnknownLink",
     "VerificationFailed",
 ]
 
@@ -49,7 +75,7 @@ def _vendor_text(message: str | None) -> str:
 
 
 class FPAPIError(Exception):
-    """Root of every error raised by :mod:`fpapi`."""
+    """Root of every error about the vendor's First Party API."""
 
     def __init__(self, message: str) -> None:
         super().__init__(redact(message))
@@ -175,3 +201,48 @@ def status_error(
         "may not match the vendor's.",
         **kwargs,
     )
+
+
+class StudioError(Exception):
+    """Root of the app's own errors: ``str()`` says what happened and what to do next."""
+
+
+class SettingsError(StudioError):
+    """A configuration value is unusable; ``str()`` says which and how to fix it."""
+
+
+class DataDirError(StudioError):
+    """The data folder cannot be used at all; ``str()`` says what to do."""
+
+
+class StoreError(StudioError):
+    """The store could not save (folder read-only, disk full, database locked). Nothing was
+    half-written: each change is one transaction."""
+
+
+class ShortlistError(StudioError):
+    """A shortlist cannot be saved or renamed as asked; ``str()`` says why."""
+
+
+class LinkRequestError(StudioError):
+    """A verification link cannot be created as asked (its redirect URL or platform)."""
+
+
+class LinkProblem(StudioError):
+    """A callback's ``state`` cannot be claimed; ``str()`` is the sentence to show."""
+
+    def __init__(self, message: str, link: PendingLink | None = None) -> None:
+        super().__init__(message)
+        self.link = link
+
+
+class UnknownLink(LinkProblem):
+    """No link with this state was ever created here."""
+
+
+class LinkExpired(LinkProblem):
+    """The link was created too long ago."""
+
+
+class LinkAlreadyUsed(LinkProblem):
+    """The link was already claimed, verified, refused or cancelled."""

@@ -50,32 +50,32 @@ def make_cache(path: Path, clock, **kwargs) -> InsightCache:
 def test_fresh_entry_is_served_from_cache_until_the_ttl(tmp_path, clock, vendor_insights):
     cache = make_cache(tmp_path / "c", clock, ttl_s=3600)
     fetch = Fetcher(vendor_insights)
-    first = cache.get_or_fetch(CREATOR, fetch)
+    first = cache.load(CREATOR, fetch)
     assert first.source == "api" and fetch.calls == 1
     clock.now += 3599
-    second = cache.get_or_fetch(CREATOR, fetch)
+    second = cache.load(CREATOR, fetch)
     assert second.source == "cache" and fetch.calls == 1 and second.age_s == 3599
     assert second.insights.profile_overview.followers_count == 1257
     clock.now += 2
-    third = cache.get_or_fetch(CREATOR, fetch)
+    third = cache.load(CREATOR, fetch)
     assert third.source == "api" and fetch.calls == 2
 
 
 def test_refresh_bypasses_a_fresh_entry(tmp_path, clock, vendor_insights):
     cache = make_cache(tmp_path / "c", clock)
     fetch = Fetcher(vendor_insights)
-    cache.get_or_fetch(CREATOR, fetch)
-    assert cache.get_or_fetch(CREATOR, fetch, refresh=True).source == "api"
+    cache.load(CREATOR, fetch)
+    assert cache.load(CREATOR, fetch, refresh=True).source == "api"
     assert fetch.calls == 2
 
 
 def test_api_failure_returns_the_stale_entry_with_its_age(tmp_path, clock, vendor_insights):
     cache = make_cache(tmp_path / "c", clock, ttl_s=60)
     fetch = Fetcher(vendor_insights)
-    cache.get_or_fetch(CREATOR, fetch)
+    cache.load(CREATOR, fetch)
     clock.now += 7200
     fetch.error = ServerError("down", status_code=503)
-    result = cache.get_or_fetch(CREATOR, fetch)
+    result = cache.load(CREATOR, fetch)
     assert result.stale and result.age_s == 7200 and result.error is fetch.error
     assert result.insights.profile_overview.handle == "a_poetic_storyteller"
 
@@ -85,7 +85,7 @@ def test_api_failure_with_nothing_cached_raises(tmp_path, clock, vendor_insights
     fetch = Fetcher(vendor_insights)
     fetch.error = ServerError("down", status_code=503)
     with pytest.raises(ServerError):
-        cache.get_or_fetch(CREATOR, fetch)
+        cache.load(CREATOR, fetch)
 
 
 def test_entries_are_keyed_by_api_connector_and_creator(tmp_path, clock, vendor_insights):
@@ -126,7 +126,7 @@ def test_a_corrupt_database_is_moved_aside_and_rebuilt(tmp_path, clock, vendor_i
     cache = make_cache(directory, clock)
     assert cache.peek(CREATOR) is None
     fetch = Fetcher(vendor_insights)
-    assert cache.get_or_fetch(CREATOR, fetch).source == "api"
+    assert cache.load(CREATOR, fetch).source == "api"
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("c.corrupt-")]
     assert len(aside) == 1 and (aside[0] / "cache.db").exists()
 
@@ -138,7 +138,8 @@ def test_a_corrupt_value_file_is_dropped_and_refetched(tmp_path, clock, vendor_i
     for path in directory.rglob("*.val"):
         path.write_bytes(b"garbage")
     fetch = Fetcher(vendor_insights)
-    assert cache.get_or_fetch(CREATOR, fetch).source == "api" and fetch.calls == 1
+    assert cache.load(CREATOR, fetch).insights.raw == vendor_insights and fetch.calls == 1
+    assert cache.peek(CREATOR).insights.raw == vendor_insights  # stored again, readable
 
 
 def test_summary_gives_fetch_time_and_vendor_date_without_the_body(
@@ -150,3 +151,65 @@ def test_summary_gives_fetch_time_and_vendor_date_without_the_body(
     summary = cache.summary(CREATOR)
     assert summary.fetched_at == clock.now
     assert summary.last_processed_at.isoformat() == "2024-01-26"
+
+
+class ManyFetcher:
+    """A fetch_many that answers each id with insights or an error, recording what it was asked."""
+
+    def __init__(
+        self, raw, failing: frozenset[str] = frozenset(), dropped: frozenset[str] = frozenset()
+    ):
+        self.raw, self.failing, self.dropped = raw, failing, dropped
+        self.asked: list[list[str]] = []
+
+    def __call__(self, ids, on_result):
+        self.asked.append(list(ids))
+        for creator_id in ids:
+            if creator_id in self.dropped:
+                continue
+            if creator_id in self.failing:
+                on_result(creator_id, ServerError("down", status_code=503))
+            else:
+                on_result(creator_id, Insights.from_raw(self.raw))
+
+
+def test_load_many_serves_fresh_copies_and_fetches_the_rest_in_one_call(
+    tmp_path, clock, vendor_insights
+):
+    cache = make_cache(tmp_path / "c", clock, ttl_s=3600)
+    cache.put("fresh", Insights.from_raw(vendor_insights))
+    cache.put("expired", Insights.from_raw(vendor_insights))
+    clock.now += 7200
+    cache.put("fresh", Insights.from_raw(vendor_insights))
+    fetch_many = ManyFetcher(vendor_insights, failing=frozenset({"expired", "never"}))
+    settled: list[str] = []
+    results = cache.load_many(
+        ["fresh", "expired", "never", "new"], fetch_many, on_result=settled.append
+    )
+    assert fetch_many.asked == [["expired", "never", "new"]]
+    assert settled[0] == "fresh" and sorted(settled) == ["expired", "fresh", "never", "new"]
+    assert list(results) == ["fresh", "expired", "never", "new"]
+    assert results["fresh"].source == "cache"
+    assert results["expired"].source == "stale" and isinstance(
+        results["expired"].error, ServerError
+    )
+    assert results["expired"].insights.raw == vendor_insights
+    assert isinstance(results["never"], ServerError)
+    assert results["new"].source == "api" and cache.summary("new") is not None
+
+
+def test_load_many_never_drops_a_creator_the_fetcher_forgot(tmp_path, clock, vendor_insights):
+    cache = make_cache(tmp_path / "c", clock)
+    results = cache.load_many(["a", "b"], ManyFetcher(vendor_insights, dropped=frozenset({"b"})))
+    assert results["a"].source == "api"
+    assert "did not finish" in str(results["b"])
+
+
+def test_a_fresh_hit_does_not_read_the_body_until_it_is_needed(tmp_path, clock, vendor_insights):
+    cache = make_cache(tmp_path / "c", clock)
+    cache.put(CREATOR, Insights.from_raw(vendor_insights))
+    fetch = Fetcher(vendor_insights)
+    loaded = cache.load(CREATOR, fetch)
+    cache.put(CREATOR, Insights.from_raw(dict(vendor_insights, marker="newer body")))
+    assert loaded.source == "cache" and fetch.calls == 0
+    assert loaded.insights.raw["marker"] == "newer body"  # read on first use, not before

@@ -24,8 +24,9 @@ from fpapi.analysis.compare import (
 )
 from fpapi.analysis.export import sheet_name, to_xlsx
 from fpapi.analysis.report import build_report
+from fpapi.errors import ShortlistError
 from fpapi.sandbox import build_insights, instagram_pool
-from fpapi.storage.store import ShortlistError, Store
+from fpapi.storage.store import Store
 
 
 def report_of(raw) -> object:

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from fpapi import FirstPartyClient
+from fpapi.errors import LinkRequestError
 from fpapi.storage.store import Creator, Store
 from fpapi.workspace.connect import (
     create_link,
@@ -47,7 +48,7 @@ def test_create_link_generates_an_unguessable_state_and_records_it(client, store
     "url", ["localhost:8501/callback", "javascript:alert(1)", "ftp://x.example/cb", "", "http://"]
 )
 def test_redirect_url_must_be_absolute_http(url):
-    with pytest.raises(ValueError, match="http:// or https://"):
+    with pytest.raises(LinkRequestError, match="http:// or https://"):
         validate_redirect_url(url)
 
 

@@ -236,7 +236,7 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
             lambda cid=cid: Store(directory).remove_creator(cid, actor="local") for cid in doomed
         ]
         jobs += [
-            lambda cid=cid: cache.get_or_fetch(cid, client.get_instagram_insights, refresh=True)
+            lambda cid=cid: cache.load(cid, client.get_instagram_insights, refresh=True)
             for cid in keep[2:6]
         ]
         threads = [threading.Thread(target=session, args=(job,)) for job in jobs]

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from fpapi.workspace.settings import DEFAULT_PUBLIC_URL, SettingsError, load_settings
+from fpapi.errors import SettingsError
+from fpapi.workspace.settings import DEFAULT_PUBLIC_URL, load_settings
 
 
 def test_no_base_url_means_the_sandbox():

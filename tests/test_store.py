@@ -4,7 +4,8 @@ import threading
 
 import pytest
 
-from fpapi.storage.store import Creator, LinkAlreadyUsed, LinkExpired, Store, UnknownLink
+from fpapi.errors import LinkAlreadyUsed, LinkExpired, LinkRequestError, UnknownLink
+from fpapi.storage.store import Creator, Store
 
 
 class Clock:
@@ -72,7 +73,7 @@ def test_link_outcomes_are_recorded_and_explained(store):
 
 def test_a_state_cannot_be_registered_twice(store):
     add(store)
-    with pytest.raises(ValueError):
+    with pytest.raises(LinkRequestError):
         add(store)
 
 

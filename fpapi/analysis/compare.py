@@ -16,11 +16,15 @@ __all__ = [
     "METRICS",
     "MIN_COMPARE",
     "PRICING_FORMULAS",
+    "ROW_LABELS",
+    "Comparison",
     "Fee",
     "Metric",
     "Pricing",
     "best_in_row",
+    "build_comparison",
     "comparison_frame",
+    "export_sheets",
     "indexed_growth",
     "overlap",
     "parse_creator_ids",
@@ -318,3 +322,63 @@ def unique_labels(people: Mapping[str, tuple[str | None, str | None]]) -> dict[s
     return {
         cid: f"{label} [{cid[:6]}]" if seen[label] > 1 else label for cid, label in labels.items()
     }
+
+
+ROW_LABELS = {m.key: m.label for m in METRICS} | dict(PRICING_ROWS)
+TOP_POSTS_EXPORTED = 50
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The whole side-by-side table, built once: raw values (rows are metric keys, then the
+    pricing rows when a fee was entered; columns are creator names in the analyst's order),
+    each row's direction, the best column(s) per row, and each priced column's currency."""
+
+    table: pd.DataFrame
+    better: dict[str, str | None]
+    best: dict[str, set[str]]
+    currencies: dict[str, str]
+
+    @property
+    def row_keys(self) -> list[str]:
+        return [str(key) for key in self.table.index]
+
+    @property
+    def mixed_currencies(self) -> bool:
+        return len(set(self.currencies.values())) > 1
+
+    def labelled(self) -> pd.DataFrame:
+        """The raw values with a leading "metric" column of readable labels, for CSV/XLSX."""
+        return self.table.rename(index=ROW_LABELS).reset_index(names="metric")
+
+
+def build_comparison(
+    reports: Mapping[str, InsightsReport],
+    columns: Mapping[str, str],
+    fees: Mapping[str, Fee],
+) -> Comparison:
+    """``columns`` maps every picked creator id to its column name, in order; a creator
+    without a report (the fetch failed) keeps an empty column of its own."""
+    names = list(columns.values())
+    table = comparison_frame({cid: reports[cid] for cid in columns if cid in reports}, columns)
+    table = table.reindex(columns=names)
+    better: dict[str, str | None] = {m.key: m.better for m in METRICS}
+    prices, price_better, currencies = pricing_frame(reports, columns, fees)
+    if not prices.empty:
+        table = pd.concat([table, prices.reindex(columns=names)])
+        better |= price_better
+    return Comparison(table, better, best_in_row(table, better), currencies)
+
+
+def export_sheets(
+    comparison: Comparison,
+    reports: Mapping[str, InsightsReport],
+    columns: Mapping[str, str],
+) -> dict[str, pd.DataFrame]:
+    """The XLSX export: the comparison, then each creator's top posts by ER."""
+    sheets = {"Comparison": comparison.labelled()}
+    for creator_id, name in columns.items():
+        if creator_id in reports:
+            posts = reports[creator_id].posts.sort_values("er", ascending=False)
+            sheets[name] = posts.head(TOP_POSTS_EXPORTED).drop(columns=["image_url"])
+    return sheets

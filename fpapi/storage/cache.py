@@ -7,23 +7,24 @@ What is stored is the vendor's raw JSON and the time it was fetched, nothing pic
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import diskcache
 
 from fpapi.api.models import Insights
-from fpapi.errors import FPAPIError
+from fpapi.errors import FPAPIError, InvalidResponse
 from fpapi.storage.jsondisk import open_json_cache
 
-__all__ = ["DEFAULT_TTL_S", "CacheSummary", "CachedInsights", "InsightCache"]
+__all__ = ["DEFAULT_TTL_S", "CacheSummary", "InsightCache", "LoadedInsights"]
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,34 @@ class CacheSummary:
     last_processed_at: date | None
 
 
-@dataclass(frozen=True)
-class CachedInsights:
-    """Insights with where they came from: ``source`` is "api", "cache" or "stale"."""
+Source = Literal["api", "cache", "stale"]
+FetchOne = Callable[[str], Insights]
+# fetch_many(creator_ids, on_result) -> {creator_id: Insights or the API's error}
+FetchMany = Callable[
+    [list[str], Callable[[str, "Insights | FPAPIError"], None]],
+    Mapping[str, "Insights | FPAPIError"],
+]
 
-    insights: Insights
+
+@dataclass(frozen=True, eq=False)
+class LoadedInsights:
+    """One creator's insights and where they came from: ``source`` is "api" (just fetched),
+    "cache" (fresh) or "stale" (expired, kept because the API failed: ``error`` says how).
+
+    ``insights`` is parsed on first use: a page whose report is already built from this
+    response (same creator, same ``fetched_at``) never reads the body again.
+    """
+
+    creator_id: str
     fetched_at: float
-    source: str
+    source: Source
+    now: float
     error: FPAPIError | None = None
-    now: float = 0.0
+    read: Callable[[], Insights] = field(repr=False, default=lambda: Insights())
+
+    @functools.cached_property
+    def insights(self) -> Insights:
+        return self.read()
 
     @property
     def age_s(self) -> float:
@@ -80,19 +100,47 @@ class InsightCache:
     def _key(self, connector: str, creator_id: str) -> str:
         return f"insights|{self.api_base_url}|{connector}|{creator_id}"
 
-    def peek(self, creator_id: str, *, connector: str = "instagram") -> CachedInsights | None:
-        """The cached entry however old it is, as "cache" if fresh and "stale" if expired."""
+    def peek(self, creator_id: str, *, connector: str = "instagram") -> LoadedInsights | None:
+        """The cached copy however old it is, as "cache" if fresh and "stale" if expired."""
         entry = self._read(self._key(connector, creator_id))
         if entry is None:
             return None
+        return self._loaded(creator_id, entry["fetched_at"], Insights.from_raw(entry["raw"]))
+
+    def _loaded(
+        self,
+        creator_id: str,
+        fetched_at: float,
+        insights: Insights | None = None,
+        *,
+        connector: str = "instagram",
+        refetch: FetchOne | None = None,
+    ) -> LoadedInsights:
         now = self._clock()
-        fresh = now - entry["fetched_at"] < self.ttl_s
-        return CachedInsights(
-            insights=Insights.from_raw(entry["raw"]),
-            fetched_at=entry["fetched_at"],
-            source="cache" if fresh else "stale",
-            now=now,
+        source: Source = "cache" if now - fetched_at < self.ttl_s else "stale"
+        if insights is not None:
+            parsed = insights
+            return LoadedInsights(creator_id, fetched_at, source, now, read=lambda: parsed)
+        return LoadedInsights(
+            creator_id,
+            fetched_at,
+            source,
+            now,
+            read=lambda: self._read_insights(creator_id, connector, refetch),
         )
+
+    def _read_insights(self, creator_id: str, connector: str, refetch: FetchOne | None) -> Insights:
+        """The body behind a summary; a body found damaged on disk is fetched again."""
+        entry = self._read(self._key(connector, creator_id))
+        if entry is not None:
+            return Insights.from_raw(entry["raw"])
+        if refetch is None:
+            raise InvalidResponse(
+                "The saved copy of these insights could not be read. Refresh to fetch them again."
+            )
+        insights = refetch(creator_id)
+        self.put(creator_id, insights, connector=connector)
+        return insights
 
     def put(self, creator_id: str, insights: Insights, *, connector: str = "instagram") -> float:
         """Store the raw response behind ``insights``; returns the time recorded as fetched."""
@@ -127,36 +175,103 @@ class InsightCache:
             last_processed_at=date.fromisoformat(processed) if isinstance(processed, str) else None,
         )
 
-    def get_or_fetch(
+    def load(
         self,
         creator_id: str,
-        fetch: Callable[[str], Insights],
+        fetch: FetchOne,
         *,
         connector: str = "instagram",
         refresh: bool = False,
-    ) -> CachedInsights:
-        """Fresh cache if any (unless ``refresh``), else the API; stale cache if the API fails.
+    ) -> LoadedInsights:
+        """The fetch policy, in one place: a fresh copy if there is one (unless ``refresh``),
+        else the API; the stale copy, carrying the API's error, if the API fails.
 
-        Raises the API's error only when there is nothing cached at all.
+        Raises the API's error only when nothing is cached at all.
         """
-        cached = self.peek(creator_id, connector=connector)
-        if cached is not None and not cached.stale and not refresh:
-            return cached
+        summary = self.summary(creator_id, connector=connector)
+        if summary is not None and not refresh:
+            cached = self._loaded(
+                creator_id, summary.fetched_at, connector=connector, refetch=fetch
+            )
+            if not cached.stale:
+                return cached
         try:
             insights = fetch(creator_id)
         except FPAPIError as err:
-            if cached is None:
-                raise
-            return CachedInsights(
-                insights=cached.insights,
-                fetched_at=cached.fetched_at,
-                source="stale",
-                error=err,
-                now=self._clock(),
+            return self._fallback(creator_id, err, connector=connector)
+        return self._store_fetched(creator_id, insights, connector=connector)
+
+    def load_many(
+        self,
+        creator_ids: list[str],
+        fetch_many: FetchMany,
+        *,
+        on_result: Callable[[str], None] | None = None,
+    ) -> dict[str, LoadedInsights | FPAPIError]:
+        """``load`` for several creators: fresh copies first, the rest in one ``fetch_many``
+        call (concurrent in the client). A failed fetch falls back to its stale copy, else
+        its error is returned in its place. ``on_result(creator_id)`` is called as each is
+        settled, cache hits first."""
+        results: dict[str, LoadedInsights | FPAPIError] = {}
+        to_fetch = []
+
+        def fetch_one(creator_id: str) -> Insights:
+            got: dict[str, Insights | FPAPIError] = {}
+            fetch_many([creator_id], got.__setitem__)
+            outcome = got.get(creator_id, FPAPIError("The fetch did not finish."))
+            if isinstance(outcome, FPAPIError):
+                raise outcome
+            return outcome
+
+        for creator_id in dict.fromkeys(creator_ids):
+            summary = self.summary(creator_id)
+            cached = (
+                self._loaded(creator_id, summary.fetched_at, refetch=fetch_one) if summary else None
             )
+            if cached is not None and not cached.stale:
+                results[creator_id] = cached
+                if on_result:
+                    on_result(creator_id)
+            else:
+                to_fetch.append(creator_id)
+
+        def settle(creator_id: str, outcome: Insights | FPAPIError) -> None:
+            if isinstance(outcome, Insights):
+                results[creator_id] = self._store_fetched(creator_id, outcome)
+            else:
+                try:
+                    results[creator_id] = self._fallback(creator_id, outcome)
+                except FPAPIError as err:
+                    results[creator_id] = err
+            if on_result:
+                on_result(creator_id)
+
+        if to_fetch:
+            fetch_many(to_fetch, settle)
+        for creator_id in to_fetch:  # a fetcher that dropped one must not drop it silently
+            results.setdefault(creator_id, FPAPIError("The fetch did not finish."))
+        return {creator_id: results[creator_id] for creator_id in dict.fromkeys(creator_ids)}
+
+    def _store_fetched(
+        self, creator_id: str, insights: Insights, *, connector: str = "instagram"
+    ) -> LoadedInsights:
         fetched_at = self.put(creator_id, insights, connector=connector)
-        return CachedInsights(
-            insights=insights, fetched_at=fetched_at, source="api", now=fetched_at
+        return LoadedInsights(creator_id, fetched_at, "api", fetched_at, read=lambda: insights)
+
+    def _fallback(
+        self, creator_id: str, error: FPAPIError, *, connector: str = "instagram"
+    ) -> LoadedInsights:
+        """The stale copy with the API's error, or the error itself when nothing is cached."""
+        cached = self.peek(creator_id, connector=connector)
+        if cached is None:
+            raise error
+        return LoadedInsights(
+            creator_id,
+            cached.fetched_at,
+            "stale",
+            self._clock(),
+            error=error,
+            read=lambda: cached.insights,
         )
 
     def _read(self, key: str) -> dict[str, Any] | None:
@@ -169,8 +284,9 @@ class InsightCache:
             sqlite3.Error,
         ) as err:  # a damaged value: drop it, refetch
             log.warning("Dropping an unreadable cache entry in %s: %s", self.directory, err)
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, sqlite3.Error):
                 self._cache.delete(key)
+                self._cache.delete("summary|" + key)  # so that load() fetches it again
             return None
         if (
             not isinstance(entry, dict)

@@ -19,6 +19,14 @@ from typing import Any, TypeVar
 
 import diskcache
 
+from fpapi.errors import (
+    LinkAlreadyUsed,
+    LinkExpired,
+    LinkRequestError,
+    ShortlistError,
+    StoreError,
+    UnknownLink,
+)
 from fpapi.storage.jsondisk import open_json_cache
 
 __all__ = [
@@ -26,15 +34,9 @@ __all__ = [
     "DEFAULT_PENDING_TTL_S",
     "Activity",
     "Creator",
-    "LinkAlreadyUsed",
-    "LinkExpired",
-    "LinkProblem",
     "PendingLink",
     "Shortlist",
-    "ShortlistError",
     "Store",
-    "StoreError",
-    "UnknownLink",
 ]
 
 T = TypeVar("T")
@@ -122,11 +124,6 @@ class Shortlist:
     updated_at: float = 0.0
 
 
-class StoreError(Exception):
-    """The store could not save (folder read-only, disk full, database locked): ``str()``
-    says so plainly. Nothing was half-written: each change is one SQLite transaction."""
-
-
 def _writes(method: Callable[..., T]) -> Callable[..., T]:
     """Turn the storage layer's failures into one StoreError an analyst can act on."""
 
@@ -145,30 +142,6 @@ def _writes(method: Callable[..., T]) -> Callable[..., T]:
             ) from err
 
     return wrapper
-
-
-class ShortlistError(ValueError):
-    """A shortlist cannot be saved or renamed as asked; ``str()`` says why."""
-
-
-class LinkProblem(Exception):
-    """A callback's ``state`` cannot be claimed; ``str()`` is the sentence to show."""
-
-    def __init__(self, message: str, link: PendingLink | None = None) -> None:
-        super().__init__(message)
-        self.link = link
-
-
-class UnknownLink(LinkProblem):
-    """No link with this state was ever created here."""
-
-
-class LinkExpired(LinkProblem):
-    """The link was created too long ago."""
-
-
-class LinkAlreadyUsed(LinkProblem):
-    """The link was already claimed, verified, refused or cancelled."""
 
 
 class Store:
@@ -213,7 +186,7 @@ class Store:
             created_by=created_by,
         )
         if not self._db.add(PENDING_PREFIX + state, asdict(link)):
-            raise ValueError("A link with this state already exists; generate a new state.")
+            raise LinkRequestError("A link with this state already exists; generate a new state.")
         return link
 
     @_writes

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from fpapi.api.client import FirstPartyClient
 from fpapi.api.models import VerifiedCreator
-from fpapi.errors import FPAPIError, VerificationFailed
-from fpapi.storage.store import Creator, LinkProblem, PendingLink, Store
+from fpapi.errors import FPAPIError, LinkProblem, LinkRequestError, VerificationFailed
+from fpapi.storage.store import Creator, PendingLink, Store
 
 __all__ = [
     "CONNECTORS",
@@ -46,16 +46,16 @@ def new_state() -> str:
 
 
 def validate_redirect_url(url: str) -> str:
-    """The URL stripped, if it is an absolute http(s) URL; otherwise ValueError with a sentence."""
+    """The URL stripped, if it is an absolute http(s) URL; otherwise LinkRequestError."""
     text = (url or "").strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(
+        raise LinkRequestError(
             "The redirect URL must be a full web address starting with http:// or https://, "
             "for example https://your-app.example.com/callback."
         )
     if any(ch.isspace() for ch in text):
-        raise ValueError("The redirect URL must not contain spaces.")
+        raise LinkRequestError("The redirect URL must not contain spaces.")
     return text
 
 
@@ -75,7 +75,7 @@ def create_link(
     error is raised.
     """
     if connector not in CONNECTORS:
-        raise ValueError(f"Choose one of: {', '.join(CONNECTORS.values())}.")
+        raise LinkRequestError(f"Choose one of: {', '.join(CONNECTORS.values())}.")
     redirect_url = validate_redirect_url(redirect_url)
     state = new_state()
     link = store.add_pending(

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fpapi.api.client import DEFAULT_PATHS, READ_TIMEOUT_S, ApiPaths
+from fpapi.errors import SettingsError
 from fpapi.storage.cache import DEFAULT_TTL_S
 from fpapi.storage.datadir import default_data_dir
 from fpapi.storage.store import DEFAULT_PENDING_TTL_S
@@ -21,7 +22,6 @@ __all__ = [
     "DEFAULT_PUBLIC_URL",
     "SETTINGS_TABLE",
     "Settings",
-    "SettingsError",
     "load_settings",
     "setting_value",
 ]
@@ -43,10 +43,6 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_ALLOWED_EMAILS": ("allowed_emails", "Who may sign in: addresses and @domain entries, comma-separated, matched case-insensitively."),
     "FPAPI_ALLOW_ANONYMOUS": ("allow_anonymous", "true opens the app without sign-in at a non-loopback address: for a trusted network only."),
 }  # fmt: skip
-
-
-class SettingsError(ValueError):
-    """A configuration value is unusable; ``str()`` says which and how to fix it."""
 
 
 @dataclass(frozen=True)

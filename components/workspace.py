@@ -1,0 +1,53 @@
+"""One preamble for every page: the configuration, store and insight cache, or a sentence and stop.
+
+A page starts with ``ws = open_workspace()``; it never repeats the configuration and
+data-folder checks itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NoReturn
+
+import streamlit as st
+
+from components.loaders import Config, get_config, get_insight_cache, get_store
+from fpapi.errors import DataDirError
+from fpapi.storage.cache import InsightCache
+from fpapi.storage.store import Store
+from fpapi.workspace.settings import Settings
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What a page works with."""
+
+    config: Config
+    store: Store
+    cache: InsightCache
+
+    @property
+    def settings(self) -> Settings:
+        assert self.config.settings is not None  # open_workspace stops before that
+        return self.config.settings
+
+
+def _stop(message: str) -> NoReturn:
+    st.error(message)
+    st.stop()
+    raise AssertionError("st.stop() returned")  # for type checkers: st.stop never returns
+
+
+def open_workspace(*, failure: str | None = None) -> Workspace:
+    """The workspace, or the problem shown as a sentence and the page stopped.
+
+    ``failure`` replaces the detailed sentence (which names settings and folders) for a
+    visitor who must not see them: a creator on the callback page.
+    """
+    config = get_config()
+    if config.problem:
+        _stop(failure or config.problem)
+    try:
+        return Workspace(config, get_store(config), get_insight_cache(config))
+    except DataDirError as err:
+        _stop(failure or str(err))
