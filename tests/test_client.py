@@ -213,6 +213,18 @@ def test_backoff_grows_exponentially():
     assert 0.25 <= sleeps[0] <= 0.5 and 2 <= sleeps[3] <= 4
 
 
+def test_each_retry_is_logged_at_debug_with_attempt_and_reason(vendor_insights, caplog):
+    router = Router(httpx.ConnectError("refused"), httpx.Response(503), ok(vendor_insights))
+    client, _ = make_client(router)
+    with caplog.at_level(logging.DEBUG, logger="fpapi.api.client"):
+        client.get_instagram_insights(CREATOR)
+    retries = [r.getMessage() for r in caplog.records if r.name == "fpapi.api.client"]
+    assert len(retries) == 2
+    assert "after ConnectError: attempt 2 of 3" in retries[0]
+    assert "after HTTP 503: attempt 3 of 3" in retries[1]
+    assert all(API_TOKEN not in line for line in retries)
+
+
 def test_retry_after_seconds_is_honoured(vendor_insights):
     router = Router(httpx.Response(429, headers={"Retry-After": "3"}), ok(vendor_insights))
     client, sleeps = make_client(router)

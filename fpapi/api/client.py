@@ -1,14 +1,18 @@
 """The First Party API client: three calls, explicit timeouts, careful retries.
 
-Retry policy: GET insights retries connection failures, timeouts, 408, 429 and 5xx, backing
-off exponentially with jitter and honouring ``Retry-After`` up to a cap. The two POSTs are
-retried only when the request surely never reached the server (it could not connect), since a
-verification token may be single-use. 400/401/403/404 are never retried.
+Retry policy (``_request_json``): GET insights retries any transport failure and 408, 429 and
+5xx (``_should_retry``), waiting ``_retry_delay_s``: the API's ``Retry-After`` up to a cap, else
+exponential backoff with equal jitter. The two POSTs are retried only when the request surely
+never reached the server (``_never_sent``: it could not connect), since a verification token
+may be single-use. 400/401/403/404 are never retried. Each retry is logged at DEBUG with its
+attempt and reason. httpx's own ``HTTPTransport(retries=)`` retries connect errors only, so
+this is ours to write.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -36,6 +40,7 @@ from fpapi.redact import install_log_filter, register_secret
 __all__ = ["DEFAULT_PATHS", "ApiPaths", "FirstPartyClient"]
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 # --- constants: timeouts, retries and backoff live together ------------------------------
 CONNECT_TIMEOUT_S = 5.0
@@ -202,42 +207,41 @@ class FirstPartyClient:
         body: Mapping[str, Any] | None = None,
         idempotent: bool = False,
     ) -> dict[str, Any]:
+        """Send one call, retrying as the module docstring says; the JSON object answered."""
         attempt = 0
         while True:
             attempt += 1
-            retries_left = attempt <= self.max_retries
+            may_retry = attempt <= self.max_retries
             try:
                 response = self._send(method, path, body)
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as err:
-                # The request never left this machine: safe to retry, even a POST.
-                if retries_left:
-                    self._sleep(_backoff_s(attempt))
-                    continue
-                raise self._transport_error(err) from err
-            except httpx.TimeoutException as err:
-                if idempotent and retries_left:
-                    self._sleep(_backoff_s(attempt))
-                    continue
-                raise self._transport_error(err) from err
             except httpx.TransportError as err:
-                if idempotent and retries_left:
-                    self._sleep(_backoff_s(attempt))
+                if may_retry and (idempotent or _never_sent(err)):
+                    self._wait_before_retry(method, path, attempt, type(err).__name__, None)
                     continue
                 raise self._transport_error(err) from err
-
             if response.status_code < 400:
                 return _json_object(response)
+            if may_retry and idempotent and _should_retry(response):
+                self._wait_before_retry(
+                    method, path, attempt, f"HTTP {response.status_code}", response
+                )
+                continue
+            raise _error_from_response(response)
 
-            error = _error_from_response(response)
-            if idempotent and retries_left and response.status_code in RETRYABLE_STATUS:
-                wait = _retry_after_s(response)
-                if wait is None:
-                    self._sleep(_backoff_s(attempt))
-                    continue
-                if wait <= MAX_RETRY_AFTER_S:
-                    self._sleep(wait)
-                    continue
-            raise error
+    def _wait_before_retry(
+        self,
+        method: str,
+        path: str,
+        attempt: int,
+        reason: str,
+        response: httpx.Response | None,
+    ) -> None:
+        delay = _retry_delay_s(attempt, response)
+        log.debug(
+            "Retrying %s %s after %s: attempt %d of %d in %.2f s",
+            method, path, reason, attempt + 1, self.max_retries + 1, delay,
+        )  # fmt: skip
+        self._sleep(delay)
 
     def _send(self, method: str, path: str, body: Mapping[str, Any] | None) -> httpx.Response:
         request = self._http.build_request(method, path, json=body)
@@ -274,8 +278,29 @@ class FirstPartyClient:
         return TransportError(f"The First Party API at {host} {what}. {advice}")
 
 
-def _backoff_s(attempt: int) -> float:
-    """Capped exponential backoff with full jitter: attempt 1 waits up to 0.5 s, then 1 s..."""
+def _never_sent(err: httpx.TransportError) -> bool:
+    """The request surely never reached the server (no connection was made), so even a
+    single-use POST may be sent again."""
+    return isinstance(err, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def _should_retry(response: httpx.Response) -> bool:
+    """An error status worth another attempt: 408, 429 and 5xx, unless the API asks for a
+    longer wait than MAX_RETRY_AFTER_S (then RateLimited is raised at once, saying so)."""
+    if response.status_code not in RETRYABLE_STATUS:
+        return False
+    wait = _retry_after_s(response)
+    return wait is None or wait <= MAX_RETRY_AFTER_S
+
+
+def _retry_delay_s(attempt: int, response: httpx.Response | None) -> float:
+    """How long to wait before attempt ``attempt + 1``: the API's ``Retry-After`` when it sent
+    one, else exponential backoff with *equal jitter*: a uniform draw from the upper half of
+    the ceiling ``INITIAL_BACKOFF_S * 2**(attempt - 1)`` (capped at MAX_BACKOFF_S), so attempt
+    1 waits 0.25 to 0.5 s, attempt 2 0.5 to 1 s, and so on. Never zero, never in lockstep."""
+    wait = _retry_after_s(response) if response is not None else None
+    if wait is not None:
+        return min(wait, MAX_RETRY_AFTER_S)
     ceiling = min(MAX_BACKOFF_S, INITIAL_BACKOFF_S * 2 ** (attempt - 1))
     return random.uniform(ceiling / 2, ceiling)
 
