@@ -93,7 +93,7 @@ def render_kpis(report: InsightsReport) -> None:
 
 
 def render_growth(report: InsightsReport) -> None:
-    trends = report.insights.get_growth_trends
+    trends = report.insights.growth
     vendor = {
         "month": trends.monthly_followers if trends else None,
         "quarter": trends.quarterly_followers if trends else None,
@@ -206,7 +206,7 @@ def render_accounts_table(
 
 def render_audience(report: InsightsReport) -> None:
     insights = report.insights
-    audience = insights.get_audience
+    audience = insights.audience
     if audience is None:
         st.info(
             "The vendor sent no audience data for this creator.", icon=":material/visibility_off:"

@@ -14,21 +14,19 @@ def test_vendor_sample_reads_into_clean_attribute_names(vendor_insights):
     assert overview.last_processed_at == date(2024, 1, 26)
     assert insights.profile_details.quality.profile_quality_score == 92
     assert insights.profile_details.quality.authentic_audience == 0
-    reach = insights.get_reach_and_engagement_details
+    reach = insights.reach
     assert reach.estimated_story_views == 47  # from the vendor's "estimted_story_views"
     assert reach.paid_post_engagement is None
-    trends = insights.get_growth_trends
+    trends = insights.growth
     assert trends.quarterly_followers == 0  # from "quaterly_followers"
     assert [(p.day, p.value) for p in trends.cumulative_followers_trends] == [
         (date(2024, 1, 26), 1257)
     ]
-    assert (
-        len(insights.get_posts.video_posts) == 12 and len(insights.get_posts.non_video_posts) == 5
-    )
-    first = insights.get_posts.video_posts[0]
+    assert len(insights.posts.video_posts) == 12 and len(insights.posts.non_video_posts) == 5
+    first = insights.posts.video_posts[0]
     assert first.posted_at == datetime(2024, 1, 26, 1, 44, 55, tzinfo=UTC)
-    assert insights.get_posts.non_video_posts[0].views == pytest.approx(2139.414)
-    assert insights.get_audience is None
+    assert insights.posts.non_video_posts[0].views == pytest.approx(2139.414)
+    assert insights.audience is None
     assert insights.unrelated_data.locked and insights.locked_sections == ["unrelated_data"]
     assert insights.profile_details.look_alike_creators[3].username == "oliandre_organic_beauty"
 
@@ -41,8 +39,8 @@ def test_numeric_strings_and_float_counts_are_read(vendor_insights):
     insights = Insights.from_raw(vendor_insights)
     assert insights.profile_overview.followers_count == 15200
     assert insights.profile_overview.engagement == 4.5
-    assert insights.get_posts.video_posts[0].likes_count == 2142
-    assert insights.get_posts.video_posts[0].posted_at.year == 2024
+    assert insights.posts.video_posts[0].likes_count == 2142
+    assert insights.posts.video_posts[0].posted_at.year == 2024
 
 
 def test_unknown_keys_are_kept_not_fatal(vendor_insights):
@@ -68,10 +66,10 @@ def test_nulls_and_missing_sections_are_tolerated():
     assert insights.profile_overview is None
     assert insights.profile_details.quality is None and insights.profile_details.hashtags == []
     assert len(insights.all_posts) == 1 and insights.all_posts[0].er is None
-    assert [(p.day, p.value) for p in insights.get_growth_trends.cumulative_followers_trends] == [
+    assert [(p.day, p.value) for p in insights.growth.cumulative_followers_trends] == [
         (date(2024, 2, 1), None)
     ]
-    assert insights.audience_locked and insights.locked_sections == ["get_audience"]
+    assert insights.audience_locked and insights.locked_sections == ["audience"]
     assert Insights.from_raw({}).last_processed_at is None
 
 
@@ -96,7 +94,7 @@ def test_posted_date_is_the_fallback_for_a_missing_epoch(vendor_insights):
     post = vendor_insights["get_posts"]["video_posts"][0]
     post["posted_at"] = None
     insights = Insights.from_raw(vendor_insights)
-    assert insights.get_posts.video_posts[0].posted == datetime(2024, 1, 26, 1, 44, 55, tzinfo=UTC)
+    assert insights.posts.video_posts[0].posted == datetime(2024, 1, 26, 1, 44, 55, tzinfo=UTC)
 
 
 def test_verification_link_reads_redirect_url():

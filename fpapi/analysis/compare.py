@@ -47,7 +47,7 @@ class Metric:
 
 def _reach(field: str) -> Callable[[InsightsReport], float | None]:
     def read(report: InsightsReport) -> float | None:
-        reach = report.insights.get_reach_and_engagement_details
+        reach = report.insights.reach
         return getattr(reach, field) if reach else None
 
     return read
@@ -248,7 +248,7 @@ def pricing(fee: Fee | None, report: InsightsReport) -> Pricing | None:
     """Expected unit costs of one post at ``fee``; a missing or zero median gives None, with why."""
     if fee is None or fee.amount is None or _isnan(fee.amount) or fee.amount < 0:
         return None
-    reach = report.insights.get_reach_and_engagement_details
+    reach = report.insights.reach
     likes = reach.median_likes if reach else None
     comments = reach.median_comments if reach else None
     views = reach.median_views if reach else None

@@ -112,13 +112,13 @@ def _trend_frame(points: Iterable[TrendPoint]) -> pd.DataFrame:
 
 def follower_trend(insights: Insights) -> pd.DataFrame:
     """Followers by day: columns ``date``, ``value``."""
-    trends = insights.get_growth_trends
+    trends = insights.growth
     return _trend_frame(trends.cumulative_followers_trends if trends else [])
 
 
 def engagement_trend(insights: Insights) -> pd.DataFrame:
     """Engagement rate by day: columns ``date``, ``value``."""
-    trends = insights.get_growth_trends
+    trends = insights.growth
     return _trend_frame(trends.engagement_trends if trends else [])
 
 
@@ -142,7 +142,7 @@ def quality_scores(insights: Insights) -> pd.DataFrame:
 
 def engagement_split(insights: Insights) -> pd.DataFrame:
     """Engagement and averages by format: video, non-video and, when the vendor has it, paid."""
-    reach = insights.get_reach_and_engagement_details
+    reach = insights.reach
     rows = []
     if reach is not None:
         candidates = [

@@ -58,7 +58,7 @@ class Kpi:
 def kpis(insights: Insights) -> list[Kpi]:
     """The KPI row: each value with how it is computed and over what window."""
     overview = insights.profile_overview
-    reach = insights.get_reach_and_engagement_details
+    reach = insights.reach
     details = insights.profile_details
     quality = details.quality if details else None
     followers = overview.followers_count if overview else None

@@ -396,14 +396,20 @@ Section = BeforeValidator(_optional_section)
 
 
 class Insights(_Model):
-    """Get Instagram Creator Insights: every section optional."""
+    """Get Instagram Creator Insights: every section optional.
+
+    Sections have readable names; the vendor's spellings (``get_posts``, ``get_growth_trends``,
+    ...) stay on the wire as aliases, so ``Insights.from_raw`` reads the API's JSON as it is.
+    """
 
     profile_overview: Annotated[ProfileOverview | None, Section] = None
     profile_details: Annotated[ProfileDetails | None, Section] = None
-    get_reach_and_engagement_details: Annotated[ReachAndEngagement | None, Section] = None
-    get_posts: Annotated[Posts | None, Section] = None
-    get_growth_trends: Annotated[GrowthTrends | None, Section] = None
-    get_audience: Annotated[Audience | None, Section] = None
+    reach: Annotated[ReachAndEngagement | None, Section] = Field(
+        None, alias="get_reach_and_engagement_details"
+    )
+    posts: Annotated[Posts | None, Section] = Field(None, alias="get_posts")
+    growth: Annotated[GrowthTrends | None, Section] = Field(None, alias="get_growth_trends")
+    audience: Annotated[Audience | None, Section] = Field(None, alias="get_audience")
     unrelated_data: Annotated[LockableSection | None, Section] = None
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
@@ -421,20 +427,20 @@ class Insights(_Model):
 
     @property
     def all_posts(self) -> list[Post]:
-        if self.get_posts is None:
+        if self.posts is None:
             return []
-        return [*self.get_posts.video_posts, *self.get_posts.non_video_posts]
+        return [*self.posts.video_posts, *self.posts.non_video_posts]
 
     @property
     def audience_locked(self) -> bool:
-        return self.get_audience is not None and self.get_audience.locked
+        return self.audience is not None and self.audience.locked
 
     @property
     def locked_sections(self) -> list[str]:
         """Names of the sections the vendor sent as ``{"status": "locked"}``."""
         return [
             name
-            for name in ("get_audience", "unrelated_data")
+            for name in ("audience", "unrelated_data")
             if (section := getattr(self, name)) is not None and section.locked
         ]
 
@@ -444,8 +450,8 @@ class Insights(_Model):
         for section in (
             self.profile_overview,
             self.profile_details,
-            self.get_reach_and_engagement_details,
-            self.get_growth_trends,
+            self.reach,
+            self.growth,
         ):
             if section is not None and section.last_processed_at is not None:
                 return section.last_processed_at
