@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from components.pages import PAGES as PAGE_SPECS
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Sandbox, embedded_sandbox
-from fpapi.storage.store import Store
+from fpapi.storage.store import Creator, Store
 from fpapi.workspace.connect import create_link
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -114,3 +115,14 @@ def verify(data_dir: Path, username: str, connector: str = "instagram") -> str:
     at = open_callback(token=sandbox.approve(link.state, username=username), state=link.state)
     assert at.success, page_text(at)
     return app_store(data_dir).creators()[0].creator_id
+
+
+def add_to_roster(data_dir: Path, *accounts: Any) -> None:
+    """Put sandbox accounts straight on the roster, as if each had just been verified."""
+    store = Store(data_dir / "store")
+    for account in accounts:
+        store.add_creator(
+            Creator(creator_id=account.creator_id, connector=account.connector, name=account.name,
+                    username=account.username, verified_at=time.time())
+        )  # fmt: skip
+    store.close()

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from fpapi import FirstPartyClient
 from fpapi.sandbox import Knobs, Sandbox
+from tests.helpers import Clock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -49,3 +51,15 @@ def app_env(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FPAPI_DATA_DIR", str(tmp_path / "data"))
     return tmp_path / "data"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def client(clean_sandbox):
+    """A client of the shared sandbox that never sleeps between retries."""
+    with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token, sleep=lambda _: None) as api:
+        yield api

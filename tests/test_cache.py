@@ -17,14 +17,6 @@ CREATOR = "creator-1"
 INCOMPRESSIBLE = random.Random(1).randbytes(300_000).hex()
 
 
-class Clock:
-    def __init__(self, now: float = 1_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class Fetcher:
     def __init__(self, raw):
         self.raw = raw
@@ -36,11 +28,6 @@ class Fetcher:
         if self.error:
             raise self.error
         return Insights.from_raw(self.raw)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
 
 
 def make_cache(path: Path, clock, **kwargs) -> InsightCache:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
-
-import numpy as np
 
 from fpapi.sandbox import instagram_pool
 from fpapi.storage.store import Creator, Store
-from tests.apptest import by_label, open_page, page_text
-from tests.test_insights_page import add_to_roster
+from tests.apptest import add_to_roster, by_label, open_page, page_text
+from tests.helpers import charts_of, plotly_values
 
 ACCOUNTS = list(instagram_pool()[:14])
 
@@ -22,17 +18,6 @@ def ids(accounts) -> str:
 
 def table_of(at):
     return at.dataframe[0].value
-
-
-def plotly_values(array) -> list[float]:
-    """A plotly JSON array, plain or typed ({"dtype", "bdata"})."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
-
-
-def charts_of(at) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 def test_compare_two_creators(app_env):

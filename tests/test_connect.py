@@ -6,7 +6,6 @@ import threading
 
 import pytest
 
-from fpapi import FirstPartyClient
 from fpapi.errors import LinkRequestError
 from fpapi.storage.store import Creator, Store
 from fpapi.workspace.connect import (
@@ -18,12 +17,6 @@ from fpapi.workspace.connect import (
 )
 
 CALLBACK = "http://localhost:8501/callback"
-
-
-@pytest.fixture
-def client(clean_sandbox):
-    with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token, sleep=lambda _: None) as api:
-        yield api
 
 
 @pytest.fixture

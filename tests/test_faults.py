@@ -14,8 +14,7 @@ from fpapi.sandbox import Knobs, Sandbox, instagram_pool
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.store import Store
 from fpapi.workspace.connect import create_link, finish_verification
-from tests.apptest import open_page, page_text
-from tests.test_insights_page import add_to_roster
+from tests.apptest import add_to_roster, open_page, page_text
 
 ACCOUNT = instagram_pool()[6]
 CALLBACK = "http://localhost:8501/callback"

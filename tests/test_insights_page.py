@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +13,8 @@ from fpapi import Insights
 from fpapi.analysis.report import build_report
 from fpapi.sandbox import Sandbox, build_insights, instagram_pool, youtube_pool
 from fpapi.storage.cache import InsightCache
-from fpapi.storage.store import Creator, Store
-from tests.apptest import open_page, page_source, page_text
+from tests.apptest import add_to_roster, open_page, page_source, page_text
+from tests.helpers import charts_of
 
 
 def one_per_tier():
@@ -30,20 +28,6 @@ def one_per_tier():
 
 
 SHAPES = one_per_tier() + list(instagram_pool()[30:])
-
-
-def add_to_roster(data_dir: Path, *accounts) -> None:
-    store = Store(data_dir / "store")
-    for account in accounts:
-        store.add_creator(
-            Creator(creator_id=account.creator_id, connector=account.connector, name=account.name,
-                    username=account.username, verified_at=time.time())
-        )  # fmt: skip
-    store.close()
-
-
-def charts_of(at) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 @pytest.mark.parametrize("account", SHAPES, ids=lambda a: f"{a.kind}-{a.username}")

@@ -22,12 +22,6 @@ from fpapi.sandbox import build_insights, instagram_pool, youtube_pool
 from fpapi.sandbox.creators import TIERS
 
 
-@pytest.fixture
-def client(clean_sandbox):
-    with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token, sleep=lambda _: None) as api:
-        yield api
-
-
 def query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 

@@ -19,8 +19,7 @@ from fpapi.analysis.report import build_report
 from fpapi.sandbox import embedded_sandbox, instagram_pool
 from fpapi.storage.store import Store
 from fpapi.workspace.connect import create_link
-from tests.apptest import open_page, page_source, page_text
-from tests.test_insights_page import add_to_roster
+from tests.apptest import add_to_roster, open_page, page_source, page_text
 
 CALLBACK = "http://localhost:8501/callback"
 

@@ -8,19 +8,6 @@ from fpapi.errors import LinkAlreadyUsed, LinkExpired, LinkRequestError, Unknown
 from fpapi.storage.store import Creator, Store
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 5_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
 @pytest.fixture
 def store(tmp_path, clock):
     return Store(tmp_path / "store", clock=clock, pending_ttl_s=3600)

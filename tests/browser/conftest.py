@@ -133,3 +133,13 @@ def create_link(page, app_url: str, *, label: str) -> str:
     link.wait_for()
     wait_for_app(page)
     return link.get_attribute("href")
+
+
+def plotly_summaries(page) -> list[dict]:
+    """For each drawn plotly chart: its title and how many points plotly actually computed."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => ({
+            title: ((el.layout && el.layout.title && el.layout.title.text) || '').replace(/<[^>]+>/g, ''),
+            points: (el.calcdata || []).reduce((n, trace) => n + trace.filter(pt => pt && !pt.gap).length, 0),
+        }))"""
+    )

@@ -8,8 +8,8 @@ import io
 import pytest
 
 from fpapi.sandbox import instagram_pool
-from tests.browser.conftest import screenshot, wait_for_app
-from tests.browser.test_insights_page import plotly_summaries, put_on_roster
+from tests.apptest import add_to_roster
+from tests.browser.conftest import plotly_summaries, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ ACCOUNTS = list(instagram_pool()[5:8])
 
 
 def test_compare_three_creators_and_download_the_csv(app, page):
-    put_on_roster(app, *ACCOUNTS)
+    add_to_roster(app.data_dir, *ACCOUNTS)
     page.set_viewport_size({"width": 1400, "height": 5200})
     page.goto(f"{app.url}/compare?creators={','.join(a.creator_id for a in ACCOUNTS)}")
     wait_for_app(page, timeout_ms=60_000)

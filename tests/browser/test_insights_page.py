@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from fpapi.sandbox import instagram_pool
-from fpapi.storage.store import Creator, Store
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.apptest import add_to_roster
+from tests.browser.conftest import plotly_summaries, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 NORMAL = instagram_pool()[0]
 HOSTILE = next(a for a in instagram_pool() if a.kind == "hostile")
 TALL_VIEWPORT = 7000
-
-
-def put_on_roster(app, *accounts) -> None:
-    store = Store(app.data_dir / "store")
-    for account in accounts:
-        store.add_creator(
-            Creator(
-                creator_id=account.creator_id,
-                connector="instagram",
-                name=account.name,
-                username=account.username,
-                verified_at=time.time(),
-            )
-        )
-    store.close()
 
 
 def open_insights(page, app, account) -> list[str]:
@@ -44,18 +27,8 @@ def open_insights(page, app, account) -> list[str]:
     return dialogs
 
 
-def plotly_summaries(page) -> list[dict]:
-    """For each drawn plotly chart: its title and how many points plotly actually computed."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => ({
-            title: ((el.layout && el.layout.title && el.layout.title.text) || '').replace(/<[^>]+>/g, ''),
-            points: (el.calcdata || []).reduce((n, trace) => n + trace.filter(pt => pt && !pt.gap).length, 0),
-        }))"""
-    )
-
-
 def test_insights_for_a_normal_creator_draws_every_chart(app, page):
-    put_on_roster(app, NORMAL)
+    add_to_roster(app.data_dir, NORMAL)
     open_insights(page, app, NORMAL)
     charts = plotly_summaries(page)
     titles = {c["title"] for c in charts}
@@ -80,7 +53,7 @@ def test_insights_for_a_normal_creator_draws_every_chart(app, page):
 
 
 def test_insights_for_a_hostile_creator_renders_markup_as_text(app, page):
-    put_on_roster(app, HOSTILE)
+    add_to_roster(app.data_dir, HOSTILE)
     dialogs = open_insights(page, app, HOSTILE)
     main = page.locator("[data-testid='stMain']")
     text = main.inner_text()

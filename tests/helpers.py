@@ -1,0 +1,31 @@
+"""Helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import numpy as np
+
+
+class Clock:
+    """A clock the test moves by hand: ``clock.now += 3600``."""
+
+    def __init__(self, now: float = 5_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def charts_of(at: Any) -> list[dict]:
+    """Every plotly figure an AppTest run drew, as its JSON (AppTest has no plotly accessor)."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def plotly_values(array: Any) -> list[float]:
+    """A plotly JSON array, plain or typed ({"dtype", "bdata"})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
