@@ -9,7 +9,7 @@ import streamlit as st
 from components import state
 from components.access import current_actor
 from components.activity import refresh_insights
-from components.pages import link
+from components.pages import compare_link, link
 from components.roster_ui import render_roster_row
 from components.text import md_escape
 from components.workspace import open_workspace
@@ -76,10 +76,6 @@ for shortlist in shortlists:
 with st.sidebar:
     st.subheader("Compare")
     if len(picked) >= 2:
-        link(
-            "compare",
-            f"Compare {len(picked)} creators",
-            query_params={"creators": ",".join(picked)},
-        )
+        compare_link(picked, f"Compare {len(picked)} creators")
     else:
         st.caption("Tick Compare on two or more creators to put them side by side.")

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 from components.loaders import SANDBOX_CACHE_LABEL  # noqa: E402
 from fpapi import Insights  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
-from fpapi.sandbox.creators import _creator_id  # noqa: E402
+from fpapi.sandbox.accounts import _creator_id  # noqa: E402
 from fpapi.storage.cache import InsightCache  # noqa: E402
 from fpapi.storage.store import Creator, Store  # noqa: E402
 from tests.browser.conftest import CHROMIUM_FLAGS, RunningApp, start_app  # noqa: E402

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.pages import link
+from components.pages import compare_link, link
 from components.text import ago, day_label, md_escape, safe_http_url
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.frames import profile_url
@@ -167,6 +167,21 @@ POST_COLUMNS = {
     "url": st.column_config.LinkColumn("Post", display_text="Open"),
     "caption": st.column_config.TextColumn("Caption", width="large"),
 }
+ACCOUNT_COLUMNS = {
+    "hashtag": st.column_config.TextColumn("Hashtag"),
+    "username": st.column_config.TextColumn("Account"),
+    "name": st.column_config.TextColumn("Name"),
+    "posts": st.column_config.NumberColumn("Posts"),
+    "average_er": st.column_config.NumberColumn("Mean ER %", format="%.2f"),
+    "brand": st.column_config.CheckboxColumn("Brand"),
+}
+SPLIT_COLUMNS = {
+    "format": st.column_config.TextColumn("Format"),
+    "engagement": st.column_config.NumberColumn("Engagement rate %", format="%.2f"),
+    "average_likes": st.column_config.NumberColumn("Average likes", format="localized"),
+    "average_comments": st.column_config.NumberColumn("Average comments", format="localized"),
+    "average_views": st.column_config.NumberColumn("Average views", format="localized"),
+}
 
 
 def render_posts_table(posts: pd.DataFrame) -> None:
@@ -189,19 +204,7 @@ def render_accounts_table(
         st.caption(f":material/info: {empty}")
         return
     shown = accounts.assign(**{title_column: prefix + accounts[title_column].astype(str)})
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "hashtag": st.column_config.TextColumn("Hashtag"),
-            "username": st.column_config.TextColumn("Account"),
-            "name": st.column_config.TextColumn("Name"),
-            "posts": st.column_config.NumberColumn("Posts"),
-            "average_er": st.column_config.NumberColumn("Mean ER %", format="%.2f"),
-            "brand": st.column_config.CheckboxColumn("Brand"),
-        },
-    )
+    st.dataframe(shown, column_config=ACCOUNT_COLUMNS, hide_index=True, width="stretch")
 
 
 def render_audience(report: InsightsReport) -> None:
@@ -264,11 +267,7 @@ def render_look_alikes(report: InsightsReport, creator: Creator, roster: list[Cr
         )
         ids = [creator.creator_id, *(c.creator_id for c in chosen)]
         if len(ids) >= 2:
-            link(
-                "compare",
-                f"Compare these {len(ids)} creators",
-                query_params={"creators": ",".join(ids)},
-            )
+            compare_link(ids, f"Compare these {len(ids)} creators")
     else:
         st.caption(
             "None of these look-alikes is on your roster yet: send them a verification link to compare."
@@ -280,17 +279,4 @@ def render_split_table(report: InsightsReport) -> None:
     split = report.engagement_split
     if split.empty:
         return
-    st.dataframe(
-        split,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "format": st.column_config.TextColumn("Format"),
-            "engagement": st.column_config.NumberColumn("Engagement rate %", format="%.2f"),
-            "average_likes": st.column_config.NumberColumn("Average likes", format="localized"),
-            "average_comments": st.column_config.NumberColumn(
-                "Average comments", format="localized"
-            ),
-            "average_views": st.column_config.NumberColumn("Average views", format="localized"),
-        },
-    )
+    st.dataframe(split, column_config=SPLIT_COLUMNS, hide_index=True, width="stretch")

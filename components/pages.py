@@ -90,6 +90,11 @@ def link(
     st.page_link(spec.path, label=label, icon=icon or spec.icon, query_params=query_params)
 
 
+def compare_link(creator_ids: list[str], label: str) -> None:
+    """A link to the compare page with these creators side by side."""
+    link("compare", label, query_params={"creators": ",".join(creator_ids)})
+
+
 def render_menu() -> None:
     """The sidebar menu, for visitors who are let in (the built-in one is hidden, so that a
     signed-out visitor or a creator on the callback never sees the workspace's pages)."""

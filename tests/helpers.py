@@ -8,6 +8,16 @@ from typing import Any
 
 import numpy as np
 
+# The KPIs an analyst reads at the top of every insights page.
+KPI_LABELS = (
+    "Followers",
+    "Engagement rate",
+    "Posts per week",
+    "Effective follower rate",
+    "Median views",
+    "Profile quality",
+)
+
 
 class Clock:
     """A clock the test moves by hand: ``clock.now += 3600``."""

@@ -8,13 +8,11 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from fpapi import (
-    ApiPaths,
+from fpapi import ApiPaths, FirstPartyClient, Insights
+from fpapi.errors import (
     AuthError,
     BadRequest,
-    FirstPartyClient,
     FPAPIError,
-    Insights,
     InvalidResponse,
     NotFound,
     RateLimited,

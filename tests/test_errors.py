@@ -19,9 +19,9 @@ def test_every_error_class_is_drawn_in_the_module_docstring():
     classes = [
         name
         for name, value in vars(errors).items()
-        if inspect.isclass(value) and issubclass(value, errors.FPAPIError)
+        if inspect.isclass(value) and issubclass(value, errors.FPAPIError | errors.StudioError)
     ]
-    assert len(classes) == 10
+    assert len(classes) == 20
     for name in classes:
         assert name in errors.__doc__, name
         assert name in errors.__all__
@@ -45,3 +45,11 @@ def test_messages_are_sentences_that_say_what_to_do():
     failed = errors.VerificationFailed({"code": "expired", "message": "Token expired"})
     assert "expired" in str(failed) and "fresh verification link" in str(failed)
     assert failed.code == "expired"
+
+
+def test_the_app_errors_share_one_root_apart_from_the_api_errors():
+    for name in ("SettingsError", "DataDirError", "StoreError", "ShortlistError",
+                 "LinkRequestError", "LinkProblem", "UnknownLink", "LinkExpired", "LinkAlreadyUsed"):  # fmt: skip
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.StudioError), name
+        assert not issubclass(cls, errors.FPAPIError | ValueError), name

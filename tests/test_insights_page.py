@@ -14,7 +14,7 @@ from fpapi.analysis.report import build_report
 from fpapi.sandbox import Sandbox, build_insights, instagram_pool, youtube_pool
 from fpapi.storage.cache import InsightCache
 from tests.apptest import add_to_roster, open_page, page_source, page_text
-from tests.helpers import charts_of
+from tests.helpers import KPI_LABELS, charts_of
 
 
 def one_per_tier():
@@ -46,14 +46,7 @@ def test_a_normal_creator_shows_kpis_trends_and_the_benchmark(app_env):
     add_to_roster(app_env, account)
     at = open_page("insights", query={"creator": account.creator_id})
     metrics = {m.label: m.value for m in at.metric}
-    for label in (
-        "Followers",
-        "Engagement rate",
-        "Posts per week",
-        "Effective follower rate",
-        "Median views",
-        "Profile quality",
-    ):
+    for label in KPI_LABELS:
         assert metrics[label] != "not available", label
     assert all(
         m.help for m in at.metric if m.label in ("Engagement rate", "Effective follower rate")

@@ -19,7 +19,7 @@ from fpapi import (
 )
 from fpapi.analysis import frames
 from fpapi.sandbox import build_insights, instagram_pool, youtube_pool
-from fpapi.sandbox.creators import TIERS
+from fpapi.sandbox.accounts import TIERS
 
 
 def query(url: str) -> dict[str, str]:

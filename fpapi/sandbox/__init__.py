@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from fpapi.sandbox.creators import SandboxAccount, build_insights, instagram_pool, youtube_pool
+from fpapi.sandbox.accounts import SandboxAccount, instagram_pool, youtube_pool
+from fpapi.sandbox.insights import build_insights
 from fpapi.sandbox.server import API_PREFIX, Knobs, Sandbox
 
 __all__ = [

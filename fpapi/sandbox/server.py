@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 from fpapi.api.client import DEFAULT_PATHS, ApiPaths
 from fpapi.redact import register_secret
-from fpapi.sandbox.creators import SandboxAccount, build_insights, instagram_pool, youtube_pool
+from fpapi.sandbox.accounts import SandboxAccount, instagram_pool, youtube_pool
+from fpapi.sandbox.http import error, page, read_body, read_raw, send, send_json, with_query
+from fpapi.sandbox.insights import build_insights
 
 __all__ = ["API_PREFIX", "Knobs", "Sandbox"]
 
@@ -33,7 +35,6 @@ API_PREFIX = "/api/v1"
 CONSENT_PREFIX = "/consent/"
 KNOBS_PATH = "/_sandbox/knobs"
 CONNECTORS = ("instagram", "youtube")
-MAX_BODY_BYTES = 64 * 1024
 RATE_LIMIT_RETRY_AFTER_S = 1
 HUGE_BODY_BYTES = 20 * 1024 * 1024
 # What a misbehaving vendor might send with a 200, by the name of the garbage knob.
@@ -147,9 +148,9 @@ class Sandbox:
         with self._state.lock:
             session = self._session_for_state(state)
             if not allow:
-                return _with_query(session.redirect_url, error="access_denied", state=state)
+                return with_query(session.redirect_url, error="access_denied", state=state)
             token = self._issue_token(session, self._pick_account(session, username))
-            return _with_query(session.redirect_url, token=token, state=state)
+            return with_query(session.redirect_url, token=token, state=state)
 
     def _session_for_state(self, state: str) -> _Session:
         consent_id = self._state.by_state.get(state)
@@ -204,7 +205,7 @@ class Sandbox:
                 self._set_knobs(request)
                 return
             if not path.startswith(API_PREFIX):
-                _send_json(request, 404, _error("not_found", "No such path on this API."))
+                send_json(request, 404, error("not_found", "No such path on this API."))
                 return
             self._api(request, method, path.removeprefix(API_PREFIX))
         except (BrokenPipeError, ConnectionResetError):
@@ -215,11 +216,11 @@ class Sandbox:
         expected = f"Bearer {self.token}"
         if secrets.compare_digest(given.encode(), expected.encode()):
             return True
-        _send_json(request, 401, _error("unauthorized", "Missing or invalid API token."))
+        send_json(request, 401, error("unauthorized", "Missing or invalid API token."))
         return False
 
     def _api(self, request: BaseHTTPRequestHandler, method: str, path: str) -> None:
-        body = _read_body(request)
+        body = read_body(request)
         if not self._authorised(request):
             return
         knobs = self.knobs
@@ -233,13 +234,13 @@ class Sandbox:
         if fail:
             status = HTTPStatus(knobs.failure_status)
             body = f"<html><body><h1>{status.value} {status.phrase}</h1></body></html>".encode()
-            _send(request, status.value, body, "text/html")
+            send(request, status.value, body, "text/html")
             return
         if burst:
-            _send_json(
+            send_json(
                 request,
                 429,
-                _error("rate_limited", "Too many requests."),
+                error("rate_limited", "Too many requests."),
                 headers={"Retry-After": str(RATE_LIMIT_RETRY_AFTER_S)},
             )
             return
@@ -254,36 +255,36 @@ class Sandbox:
             creator_id = path[len(insights_prefix) : len(path) - len(insights_suffix)]
             self._insights(request, creator_id)
         else:
-            _send_json(request, 404, _error("not_found", "No such endpoint."))
+            send_json(request, 404, error("not_found", "No such endpoint."))
 
     def _create_link(self, request: BaseHTTPRequestHandler, body: Any) -> None:
         if not isinstance(body, dict):
-            _send_json(request, 400, _error("invalid_request", "Body must be a JSON object."))
+            send_json(request, 400, error("invalid_request", "Body must be a JSON object."))
             return
         connector = str(body.get("connector") or "").lower()
         redirect_url = body.get("redirectUrl")
         state = body.get("state")
         if connector not in CONNECTORS:
-            _send_json(
-                request, 400, _error("invalid_connector", "connector must be instagram or youtube.")
+            send_json(
+                request, 400, error("invalid_connector", "connector must be instagram or youtube.")
             )
             return
         parts = urlsplit(redirect_url) if isinstance(redirect_url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            _send_json(
+            send_json(
                 request,
                 400,
-                _error("invalid_redirect_url", "redirectUrl must be an absolute http(s) URL."),
+                error("invalid_redirect_url", "redirectUrl must be an absolute http(s) URL."),
             )
             return
         if not isinstance(state, str) or not state:
-            _send_json(request, 400, _error("invalid_state", "state must be a non-empty string."))
+            send_json(request, 400, error("invalid_state", "state must be a non-empty string."))
             return
         consent_id = secrets.token_urlsafe(12)
         with self._state.lock:
             self._state.sessions[consent_id] = _Session(state, connector, redirect_url)
             self._state.by_state[state] = consent_id
-        _send_json(
+        send_json(
             request,
             200,
             {"redirectUrl": f"{self.root_url}{CONSENT_PREFIX}{consent_id}", "state": state},
@@ -311,7 +312,7 @@ class Sandbox:
             error_info = {"code": code, "message": message}
             if code == "invalid_token":
                 error_info["retryable"] = True
-            _send_json(
+            send_json(
                 request,
                 200,
                 {
@@ -325,7 +326,7 @@ class Sandbox:
             )
             return
         account = session.account
-        _send_json(
+        send_json(
             request,
             200,
             {
@@ -341,13 +342,13 @@ class Sandbox:
     def _insights(self, request: BaseHTTPRequestHandler, creator_id: str) -> None:
         account = self._accounts.get(creator_id)
         if account is None or account.connector != "instagram":
-            _send_json(
-                request, 404, _error("creator_not_found", "No Instagram creator with this id.")
+            send_json(
+                request, 404, error("creator_not_found", "No Instagram creator with this id.")
             )
             return
         garbage = GARBAGE_BODIES.get(self.knobs.garbage)
         if garbage is not None:
-            _send(request, 200, garbage(), "application/json")
+            send(request, 200, garbage(), "application/json")
             return
         with self._state.lock:
             body = self._state.insights_cache.get(creator_id)
@@ -355,21 +356,21 @@ class Sandbox:
             body = json.dumps(build_insights(account), ensure_ascii=False).encode()
             with self._state.lock:
                 self._state.insights_cache[creator_id] = body
-        _send(request, 200, body, "application/json")
+        send(request, 200, body, "application/json")
 
     def _set_knobs(self, request: BaseHTTPRequestHandler) -> None:
-        body = _read_body(request)
+        body = read_body(request)
         if not self._authorised(request):
             return
         if not isinstance(body, dict):
-            _send_json(request, 400, _error("invalid_request", "Body must be a JSON object."))
+            send_json(request, 400, error("invalid_request", "Body must be a JSON object."))
             return
         with self._state.lock:
             for name in ("latency_s", "failure_rate", "failure_status", "burst_429", "garbage"):
                 if name in body:
                     setattr(self.knobs, name, type(getattr(self.knobs, name))(body[name]))
             current = dict(vars(self.knobs))
-        _send_json(request, 200, current)
+        send_json(request, 200, current)
 
     # --- the creator-facing consent page ---------------------------------------------------
 
@@ -377,17 +378,17 @@ class Sandbox:
         with self._state.lock:
             session = self._state.sessions.get(consent_id)
         if session is None:
-            _send(
+            send(
                 request,
                 404,
-                _page("Link not found", "<p>This verification link is not valid.</p>"),
+                page("Link not found", "<p>This verification link is not valid.</p>"),
                 "text/html; charset=utf-8",
             )
             return
         if method == "GET":
-            _send(request, 200, self._consent_page(session), "text/html; charset=utf-8")
+            send(request, 200, self._consent_page(session), "text/html; charset=utf-8")
             return
-        form = parse_qs(_read_raw(request).decode("utf-8", "replace"))
+        form = parse_qs(read_raw(request).decode("utf-8", "replace"))
         decision = (form.get("decision") or [""])[0]
         if decision == "allow":
             username = (form.get("account") or [None])[0]
@@ -397,9 +398,9 @@ class Sandbox:
                 except KeyError:
                     account = self._pick_account(session, None)
                 token = self._issue_token(session, account)
-            target = _with_query(session.redirect_url, token=token, state=session.state)
+            target = with_query(session.redirect_url, token=token, state=session.state)
         else:
-            target = _with_query(session.redirect_url, error="access_denied", state=session.state)
+            target = with_query(session.redirect_url, error="access_denied", state=session.state)
         request.send_response(HTTPStatus.SEE_OTHER)
         request.send_header("Location", target)
         request.send_header("Content-Length", "0")
@@ -427,79 +428,4 @@ your profile, posts and engagement figures. You can revoke access at any time.</
     <button type="submit" name="decision" value="deny">Deny</button>
   </div>
 </form>"""
-        return _page(f"Connect {platform}", body)
-
-
-# --- small HTTP helpers ---------------------------------------------------------------------
-
-
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
-
-
-def _read_raw(request: BaseHTTPRequestHandler) -> bytes:
-    try:
-        length = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        length = 0
-    return request.rfile.read(min(max(0, length), MAX_BODY_BYTES)) if length else b""
-
-
-def _read_body(request: BaseHTTPRequestHandler) -> Any:
-    raw = _read_raw(request)
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _send(
-    request: BaseHTTPRequestHandler,
-    status: int,
-    body: bytes,
-    content_type: str,
-    headers: dict[str, str] | None = None,
-) -> None:
-    request.send_response(status)
-    request.send_header("Content-Type", content_type)
-    request.send_header("Content-Length", str(len(body)))
-    request.send_header("Cache-Control", "no-store")
-    for name, value in (headers or {}).items():
-        request.send_header(name, value)
-    request.end_headers()
-    request.wfile.write(body)
-
-
-def _send_json(
-    request: BaseHTTPRequestHandler,
-    status: int,
-    data: Any,
-    headers: dict[str, str] | None = None,
-) -> None:
-    _send(request, status, json.dumps(data).encode(), "application/json", headers)
-
-
-def _with_query(url: str, **params: str) -> str:
-    """Append ``params`` to ``url``, keeping any query string it already has."""
-    parts = urlsplit(url)
-    extra = urlencode(params)
-    query = f"{parts.query}&{extra}" if parts.query else extra
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-
-
-def _page(title: str, body: str) -> bytes:
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 34rem; margin: 3rem auto; padding: 0 1rem;
-       color: #1f2933; }}
-.banner {{ background: #fff4d6; border: 1px solid #f0c36d; padding: .5rem .75rem;
-           border-radius: .4rem; font-size: .9rem; }}
-label {{ display: block; margin: 1rem 0 .25rem; font-weight: 600; }}
-select {{ width: 100%; padding: .4rem; }}
-.buttons {{ display: flex; gap: .75rem; margin-top: 1.25rem; }}
-button {{ padding: .6rem 1.4rem; border-radius: .4rem; border: 1px solid #52606d;
-          font-size: 1rem; cursor: pointer; background: #fff; }}
-button[value=allow] {{ background: #1f6feb; color: #fff; border-color: #1f6feb; }}
-</style></head><body>{body}</body></html>""".encode()
+        return page(f"Connect {platform}", body)

@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+R = TypeVar("R")
 DEFAULT_PENDING_TTL_S = 60 * 60
 PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
@@ -204,13 +205,18 @@ class Store:
     def links(self) -> list[PendingLink]:
         """Every link, newest first, with expiry applied to those still pending."""
         now = self._clock()
+        found = [self._with_expiry(link, now) for link in self._scan(PENDING_PREFIX, self.get_link)]
+        return sorted(found, key=lambda link: link.created_at, reverse=True)
+
+    def _scan(self, prefix: str, get: Callable[[str], R | None]) -> list[R]:
+        """Every record stored under ``prefix``, read through ``get`` (by the key's rest)."""
         found = []
         for key in list(self._db.iterkeys()):
-            if isinstance(key, str) and key.startswith(PENDING_PREFIX):
-                link = self.get_link(key.removeprefix(PENDING_PREFIX))
-                if link is not None:
-                    found.append(self._with_expiry(link, now))
-        return sorted(found, key=lambda link: link.created_at, reverse=True)
+            if isinstance(key, str) and key.startswith(prefix):
+                record = get(key.removeprefix(prefix))
+                if record is not None:
+                    found.append(record)
+        return found
 
     @_writes
     def pop_pending(self, state: str) -> PendingLink:
@@ -302,12 +308,7 @@ class Store:
 
     def creators(self) -> list[Creator]:
         """The roster, most recently verified first."""
-        found = []
-        for key in list(self._db.iterkeys()):
-            if isinstance(key, str) and key.startswith(CREATOR_PREFIX):
-                creator = self.get_creator(key.removeprefix(CREATOR_PREFIX))
-                if creator is not None:
-                    found.append(creator)
+        found = self._scan(CREATOR_PREFIX, self.get_creator)
         return sorted(found, key=lambda c: c.verified_at, reverse=True)
 
     @_writes
@@ -382,12 +383,7 @@ class Store:
 
     def shortlists(self) -> list[Shortlist]:
         """Every saved shortlist, most recently changed first."""
-        found = []
-        for key in list(self._db.iterkeys()):
-            if isinstance(key, str) and key.startswith(SHORTLIST_PREFIX):
-                shortlist = self.get_shortlist(key.removeprefix(SHORTLIST_PREFIX))
-                if shortlist is not None:
-                    found.append(shortlist)
+        found = self._scan(SHORTLIST_PREFIX, self.get_shortlist)
         return sorted(found, key=lambda s: s.updated_at, reverse=True)
 
     def get_shortlist(self, shortlist_id: str) -> Shortlist | None:
