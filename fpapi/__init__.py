@@ -14,83 +14,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from fpapi.api.client import DEFAULT_PATHS, ApiPaths, FirstPartyClient
-from fpapi.api.models import (
-    Account,
-    Audience,
-    GrowthTrends,
-    Insights,
-    LockableSection,
-    Post,
-    Posts,
-    ProfileDetails,
-    ProfileOverview,
-    Quality,
-    ReachAndEngagement,
-    TrendPoint,
-    VerificationLink,
-    VerifiedCreator,
-)
-from fpapi.errors import (
-    APIStatusError,
-    AuthError,
-    BadRequest,
-    DataDirError,
-    FPAPIError,
-    InvalidResponse,
-    LinkAlreadyUsed,
-    LinkExpired,
-    LinkProblem,
-    LinkRequestError,
-    NotFound,
-    RateLimited,
-    ServerError,
-    SettingsError,
-    ShortlistError,
-    StoreError,
-    StudioError,
-    TransportError,
-    UnknownLink,
-    VerificationFailed,
-)
+# The public API is exactly the public names of these three modules.
+from fpapi import errors
+from fpapi.api import client, models
+from fpapi.api.client import *  # noqa: F403
+from fpapi.api.models import *  # noqa: F403
+from fpapi.errors import *  # noqa: F403
 
-__all__ = [
-    "DEFAULT_PATHS",
-    "APIStatusError",
-    "Account",
-    "ApiPaths",
-    "Audience",
-    "AuthError",
-    "BadRequest",
-    "DataDirError",
-    "FPAPIError",
-    "FirstPartyClient",
-    "GrowthTrends",
-    "Insights",
-    "InvalidResponse",
-    "LinkAlreadyUsed",
-    "LinkExpired",
-    "LinkProblem",
-    "LinkRequestError",
-    "LockableSection",
-    "NotFound",
-    "Post",
-    "Posts",
-    "ProfileDetails",
-    "ProfileOverview",
-    "Quality",
-    "RateLimited",
-    "ReachAndEngagement",
-    "ServerError",
-    "SettingsError",
-    "ShortlistError",
-    "StoreError",
-    "StudioError",
-    "TransportError",
-    "TrendPoint",
-    "UnknownLink",
-    "VerificationFailed",
-    "VerificationLink",
-    "VerifiedCreator",
-    "__version__",
-]
+__all__ = [*client.__all__, *models.__all__, *errors.__all__, "__version__"]
