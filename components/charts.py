@@ -9,6 +9,7 @@ a few HTML tags (<b>, <a href>) in text.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pandas as pd
@@ -116,7 +117,7 @@ def make_engagement_split_figure(split: pd.DataFrame) -> go.Figure | None:
     return _layout(fig, title="Engagement by format")
 
 
-def _num(value: object) -> str:
+def _num(value: float | None) -> str:
     return "n/a" if value is None or pd.isna(value) else f"{float(value):,.0f}"
 
 
@@ -265,13 +266,14 @@ def make_posting_heatmap(cells: pd.DataFrame) -> go.Figure | None:
     er = cells.pivot_table(
         index="weekday", columns="hour", values="average_er", aggfunc="mean"
     ).reindex(index=range(7), columns=range(24))
+    counts, ers = posts.to_numpy(dtype=float), er.to_numpy(dtype=float)
     hover = [
         [
             f"{WEEKDAYS[d]} {h:02d}:00 UTC<br>"
             + (
                 "no posts"
-                if pd.isna(posts.iloc[d, h])
-                else f"{posts.iloc[d, h]:.0f} posts · mean ER {er.iloc[d, h]:.2f}%"
+                if math.isnan(counts[d, h])
+                else f"{counts[d, h]:.0f} posts · mean ER {ers[d, h]:.2f}%"
             )
             for h in range(24)
         ]

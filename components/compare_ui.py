@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -42,7 +43,8 @@ KINDS = {m.key: m.kind for m in METRICS} | {key: "money" for key, _ in PRICING_R
 STATUS_ROW = "Data"
 
 
-def format_cell(value: object, kind: str, currency: str = "") -> str:
+def format_cell(value: Any, kind: str, currency: str = "") -> str:
+    """One comparison cell as text (the table holds raw values of mixed types)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if kind == "count":

@@ -45,7 +45,7 @@ def render_header(report: InsightsReport, creator: Creator) -> None:
         st.header(md_escape(name), anchor=False)
         facts = []
         link = profile_url(handle)
-        if link:
+        if link and handle:
             facts.append(f"[@{md_escape(handle.lstrip('@'))}]({link})")
         elif handle:
             facts.append(f"@{md_escape(handle)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
+import pandas as pd
 import plotly.io as pio
 
 from components.report_figures import report_figures
@@ -102,12 +103,13 @@ def _posts_table(report: InsightsReport) -> str:
     rows = ["<table><tr><th>Date</th><th>Format</th><th class='num'>Likes</th><th class='num'>Comments</th>"
             "<th class='num'>Views</th><th class='num'>ER</th><th>Sponsored</th><th>Caption</th></tr>"]  # fmt: skip
     for post in posts.itertuples():
+        posted = post.posted_at
         date = (
-            post.posted_at.strftime("%d %b %Y")
-            if post.posted_at is not None and str(post.posted_at) != "NaT"
+            posted.strftime("%d %b %Y")
+            if isinstance(posted, datetime) and not pd.isna(posted)
             else ""
         )
-        caption = (post.caption or "")[:160]
+        caption = str(post.caption or "")[:160]
         cell = (
             f"<a href='{_e(post.url)}'>{_e(caption) or 'open'}</a>"
             if isinstance(post.url, str)

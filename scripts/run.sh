@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Install what the app needs into .venv and start it on http://localhost:8501.
-# With no FPAPI_BASE_URL configured it runs on the embedded sandbox.
+# Install what the app needs into .venv (from the hash-locked requirements.lock) and start it on
+# http://localhost:8501. With no FPAPI_BASE_URL configured it runs on the embedded sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"

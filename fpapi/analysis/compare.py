@@ -151,7 +151,7 @@ def best_in_row(table: pd.DataFrame, better: Mapping[str, str | None]) -> dict[s
         target = max(values.values()) if direction == "higher" else min(values.values())
         if all(value == target for value in values.values()):
             continue  # everyone ties: nothing stands out
-        best[str(key)] = {column for column, value in values.items() if value == target}
+        best[str(key)] = {str(column) for column, value in values.items() if value == target}
     return best
 
 
@@ -311,8 +311,8 @@ def unique_labels(people: Mapping[str, tuple[str | None, str | None]]) -> dict[s
     for label in base.values():
         counts[label] = counts.get(label, 0) + 1
     labels = {
-        cid: f"{label} (@{people[cid][1].lstrip('@')})"
-        if counts[label] > 1 and people[cid][1]
+        cid: f"{label} (@{handle.lstrip('@')})"
+        if counts[label] > 1 and (handle := people[cid][1])
         else label
         for cid, label in base.items()
     }

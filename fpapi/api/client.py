@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -182,12 +182,12 @@ class FirstPartyClient:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fpapi") as pool:
             futures = {pool.submit(fetch, creator_id): creator_id for creator_id in ids}
             for future in as_completed(futures):
-                creator_id, outcome = futures[future], future.result()
-                if not isinstance(outcome, FPAPIError):
-                    try:
-                        outcome = _insights_from(outcome)
-                    except FPAPIError as err:
-                        outcome = err
+                creator_id, answer = futures[future], future.result()
+                outcome: Insights | FPAPIError
+                try:
+                    outcome = answer if isinstance(answer, FPAPIError) else _insights_from(answer)
+                except FPAPIError as err:
+                    outcome = err
                 results[creator_id] = outcome
                 if on_result is not None:
                     on_result(creator_id, outcome)
@@ -383,7 +383,9 @@ def _insights_from(data: dict[str, Any]) -> Insights:
 def _parse(model: type[M], data: dict[str, Any]) -> M:
     """Validate ``data``; the models are lenient, so this fails only on a truly alien shape."""
     try:
-        return model.from_raw(data) if model is Insights else model.model_validate(data)
+        if model is Insights:
+            return cast(M, Insights.from_raw(data))
+        return model.model_validate(data)
     except ValidationError:
         raise InvalidResponse(
             "The First Party API sent data in a shape this app does not understand. Try "

@@ -329,7 +329,7 @@ def _posts(
                 "location_name": rng.choice(["", "", CITIES[account.index % len(CITIES)][0]]),
             }
         )
-    posts.sort(key=lambda p: p["posted_at"], reverse=True)
+    posts.sort(key=lambda p: int(p["posted_at"]), reverse=True)  # type: ignore[call-overload]
     return posts
 
 

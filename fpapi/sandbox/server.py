@@ -104,7 +104,7 @@ class Sandbox:
     @property
     def root_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def base_url(self) -> str:
@@ -270,7 +270,12 @@ class Sandbox:
             )
             return
         parts = urlsplit(redirect_url) if isinstance(redirect_url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        if (
+            not isinstance(redirect_url, str)
+            or parts is None
+            or parts.scheme not in ("http", "https")
+            or not parts.netloc
+        ):
             send_json(
                 request,
                 400,
@@ -309,7 +314,7 @@ class Sandbox:
             code, message = failure or ("invalid_state", "No verification is pending.")
             # Beyond the contract's {code, message}: the sandbox marks the one failure a
             # second attempt can fix (a mistyped token) as retryable, as the vendor may.
-            error_info = {"code": code, "message": message}
+            error_info: dict[str, Any] = {"code": code, "message": message}
             if code == "invalid_token":
                 error_info["retryable"] = True
             send_json(
@@ -391,7 +396,7 @@ class Sandbox:
         form = parse_qs(read_raw(request).decode("utf-8", "replace"))
         decision = (form.get("decision") or [""])[0]
         if decision == "allow":
-            username = (form.get("account") or [None])[0]
+            username = (form.get("account") or [""])[0] or None
             with self._state.lock:
                 try:
                     account = self._pick_account(session, username)

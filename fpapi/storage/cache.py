@@ -12,7 +12,7 @@ import logging
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -42,10 +42,7 @@ class CacheSummary:
 Source = Literal["api", "cache", "stale"]
 FetchOne = Callable[[str], Insights]
 # fetch_many(creator_ids, on_result) -> {creator_id: Insights or the API's error}
-FetchMany = Callable[
-    [list[str], Callable[[str, "Insights | FPAPIError"], None]],
-    Mapping[str, "Insights | FPAPIError"],
-]
+FetchMany = Callable[[list[str], Callable[[str, "Insights | FPAPIError"], None]], object]
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,8 +58,8 @@ class LoadedInsights:
     fetched_at: float
     source: Source
     now: float
+    read: Callable[[], Insights] = field(repr=False)
     error: FPAPIError | None = None
-    read: Callable[[], Insights] = field(repr=False, default=lambda: Insights())
 
     @functools.cached_property
     def insights(self) -> Insights:

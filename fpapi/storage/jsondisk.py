@@ -29,7 +29,7 @@ PRIVATE_FILE_MODE = 0o600
 class PrivateJSONDisk(diskcache.JSONDisk):
     """JSONDisk whose value files and their folders are readable by the owner only."""
 
-    def _write(self, full_path, iterator, mode, encoding=None):  # type: ignore[override]
+    def _write(self, full_path, iterator, mode, encoding=None):
         size = super()._write(full_path, iterator, mode, encoding)
         path = Path(full_path)
         os.chmod(path, PRIVATE_FILE_MODE)

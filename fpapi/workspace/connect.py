@@ -131,8 +131,8 @@ def parse_pasted_return(text: str) -> PastedReturn:
         return PastedReturn(
             problem="That address carries two different states, so it cannot be trusted."
         )
-    token = (params.get("token") or [None])[-1]
-    error = (params.get("error") or [None])[-1]
+    token = (params.get("token") or [""])[-1]
+    error = (params.get("error") or [""])[-1]
     state = next(iter(states), None)
     if not token and not error:
         return PastedReturn(
