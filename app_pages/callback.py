@@ -51,6 +51,7 @@ if has_params:
                     state=(params["state"] or [None])[0],
                     token=(params["token"] or [None])[0],
                     error=(params["error"] or [None])[0],
+                    via="callback",
                 )
         state.remember_callback_outcome(fingerprint, outcome)
     scrub_query_string(key="scrub-callback")

@@ -17,12 +17,8 @@ from components.pages import link as page_link
 from components.workspace import open_workspace
 from fpapi import FPAPIError
 from fpapi.errors import LinkRequestError
-from fpapi.workspace.connect import (
-    CONNECTORS,
-    create_link,
-    finish_verification,
-    parse_pasted_return,
-)
+from fpapi.workspace.connect import CONNECTORS, create_link, finish_verification
+from fpapi.workspace.returns import parse_pasted_return, port_mismatch
 
 st.title("Connect a creator")
 st.write(
@@ -33,17 +29,19 @@ st.write(
 
 ws = open_workspace()
 settings, store = ws.settings, ws.store
+store.prune_links(keep_s=settings.link_keep_s)
 
 
 def make_link(connector: str, redirect_url: str, label: str) -> bool:
     """Create a link and show it as this analyst's latest; say plainly if that failed."""
     try:
         with api_client(settings) as client:
-            link = create_link(
+            new = create_link(
                 client,
                 store,
                 connector=connector,
                 redirect_url=redirect_url,
+                allowed_origins=settings.allowed_redirect_origins,
                 label=label,
                 actor=current_actor(),
             )
@@ -53,11 +51,14 @@ def make_link(connector: str, redirect_url: str, label: str) -> bool:
     except FPAPIError as err:
         st.error(f"The link could not be created. {err}")
         return False
-    state.set_last_link_state(link.state)
+    state.remember_link(new.link.key, new.state)
     return True
 
 
 st.subheader("1. Create a verification link")
+port_note = port_mismatch(settings.public_url, st.get_option("server.port"))
+if port_note:
+    st.warning(port_note)
 with st.form("create-link"):
     connector = st.radio(
         "Platform", list(CONNECTORS), format_func=CONNECTORS.__getitem__, horizontal=True
@@ -71,54 +72,64 @@ with st.form("create-link"):
         "Send the creator back to",
         value=settings.callback_url,
         help="This app's own callback page finishes verification by itself. Change it only "
-        "if the creator should land on another page; then paste the token in step 2.",
+        "if the creator should land on another page of this app or of a site listed in "
+        "FPAPI_ALLOWED_REDIRECT_ORIGINS; then paste what they land on in step 2.",
     )
     if st.form_submit_button("Create verification link", type="primary"):
         make_link(connector, redirect_url, label)
 
-last = store.get_link(state.last_link_state() or "")
+last = store.get_link(state.last_link_key() or "")
 if last is not None and last.url:
     render_link_card(last, ttl_s=store.pending_ttl_s)
 
 st.subheader("2. Bring the token back")
 st.caption(
-    "Only needed when the creator landed somewhere other than this app. Paste the token, or "
-    "the whole address they landed on."
+    "Only needed when the creator landed somewhere other than this app. Paste the whole "
+    "address they landed on (it names its link), or just the token and pick its link."
 )
-links = store.links()
-pending = [link for link in links if link.status == "pending"]
+open_links = store.links(include_finished=False)
+ours = [link for link in open_links if link.status == "pending" and state.link_state(link.key)]
 with st.form("paste-token", clear_on_submit=True):
     pasted = st.text_input(
-        "Paste the token, or the address the creator landed on",
+        "Paste the address the creator landed on, or the token",
         type="password",
         placeholder="https://…/callback?token=…&state=…  or just the token",
     )
     chosen = st.selectbox(
-        "For which link? (used when you paste a bare token)",
-        pending,
+        "For which link? (needed for a bare token)",
+        ours,
         format_func=link_title,
-        index=0 if pending else None,
-        placeholder="No link is waiting for a creator",
+        index=0 if len(ours) == 1 else None,
+        placeholder="Choose the link this token is for" if ours else "No link of yours is waiting",
+        help="A bare token can be matched only to a link created in this browser session. "
+        "For any other link, paste the whole address.",
     )
     if st.form_submit_button("Verify creator"):
         paste = parse_pasted_return(pasted)
+        link_state = paste.state or (state.link_state(chosen.key) if chosen else None)
         if paste.problem:
             state.set_paste_outcome(None)
             st.error(paste.problem)
-        elif paste.state is None and chosen is None:
-            st.error("No link is waiting for a creator: create one in step 1 first.")
+        elif link_state is None:
+            state.set_paste_outcome(None)
+            st.error(
+                "Choose which link this token is for."
+                if ours
+                else "A bare token can be matched only to a link created in this browser "
+                "session. Paste the whole address the creator landed on instead."
+            )
         else:
             with api_client(settings) as client:
                 outcome = finish_verification(
                     client,
                     store,
-                    state=paste.state or chosen.state,
+                    state=link_state,
                     token=paste.token,
                     error=paste.error,
+                    via="pasted_url" if paste.state else "pasted_token",
                     actor=current_actor(),
                 )
             state.set_paste_outcome(outcome)
-            links = store.links()
 outcome = state.paste_outcome()
 if outcome is not None:
     render_outcome(outcome)
@@ -126,14 +137,20 @@ if outcome is not None:
         page_link("creators", "See the roster")
 
 st.subheader("Verification links")
+show_finished = st.toggle(
+    "Show finished and expired links",
+    help=f"They are deleted {settings.link_keep_s / 86_400:.0f} days after they end "
+    "(FPAPI_LINK_KEEP_DAYS).",
+)
+links = store.links(include_finished=show_finished)
 if not links:
-    st.caption("No links yet. Create one in step 1.")
+    st.caption("No links waiting for a creator. Create one in step 1.")
 action = render_links_list(links, ttl_s=store.pending_ttl_s)
 if action:
-    verb, link_state = action.split(":", 1)
-    old = store.get_link(link_state)
+    verb, key = action
+    old = store.get_link(key)
     if verb == "cancel":
-        store.cancel_link(link_state, actor=current_actor())
+        store.cancel_link(key, actor=current_actor())
         st.rerun()
     elif old is not None and make_link(old.connector, old.redirect_url, old.label):
         st.rerun()

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 import segno
 import streamlit as st
 
-from components import state
 from components.text import ago, clock_label, duration, md_escape
 from fpapi.storage.store import PendingLink
 from fpapi.workspace.connect import CONNECTORS, VerificationOutcome
@@ -83,15 +82,28 @@ def render_outcome(outcome: VerificationOutcome) -> None:
     show(md_escape(outcome.message))
 
 
+LINKS_PER_PAGE = 20
+
+
 def render_links_list(
     links: list[PendingLink], *, ttl_s: float, now: float | None = None
-) -> str | None:
-    """Every link with label, platform, age and status. Returns an action the analyst chose:
-    ``"cancel:<state>"`` or ``"renew:<state>"``, else None."""
+) -> tuple[str, str] | None:
+    """The links, a page at a time, each with label, platform, age and status. Returns the
+    action the analyst chose, ``("cancel" | "renew", link key)``, else None."""
     now = time.time() if now is None else now
     action = None
-    for link in links:
-        key = state.private_key(link.state)
+    pages = max(1, -(-len(links) // LINKS_PER_PAGE))
+    page = 1
+    if pages > 1:
+        page = int(
+            st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1)
+        )
+        st.caption(
+            f"Links {(page - 1) * LINKS_PER_PAGE + 1} to {min(page * LINKS_PER_PAGE, len(links))} "
+            f"of {len(links)}, newest first."
+        )
+    for link in links[(page - 1) * LINKS_PER_PAGE : page * LINKS_PER_PAGE]:
+        key = link.key[:16]
         with st.container(border=True):
             text, buttons = st.columns([4, 2], vertical_alignment="center")
             status = STATUS_LABELS.get(link.status, link.status)
@@ -104,7 +116,7 @@ def render_links_list(
             text.markdown(f"**{md_escape(link_title(link))}**  \n{md_escape(details)}")
             with buttons:
                 if link.status == "pending" and st.button("Cancel", key=f"cancel-{key}"):
-                    action = f"cancel:{link.state}"
+                    action = ("cancel", link.key)
                 if st.button("New link for this creator", key=f"renew-{key}"):
-                    action = f"renew:{link.state}"
+                    action = ("renew", link.key)
     return action

@@ -33,13 +33,21 @@ def _set(name: str, value: Any) -> None:
     st.session_state[_PREFIX + name] = value
 
 
-def last_link_state() -> str | None:
-    """The state of the link this analyst created last, to show its card."""
-    return _get("last_link_state")
+def remember_link(key: str, state: str) -> None:
+    """A link this analyst just created: its card is shown, and a bare token pasted later in
+    this session can be matched to it (the store keeps only a hash of its state)."""
+    _set("link_states", {**_get("link_states", {}), key: state})
+    _set("last_link_key", key)
 
 
-def set_last_link_state(state: str | None) -> None:
-    _set("last_link_state", state)
+def link_state(key: str) -> str | None:
+    """The state of a link created in this session, else None."""
+    return _get("link_states", {}).get(key)
+
+
+def last_link_key() -> str | None:
+    """The link this analyst created last, to show its card."""
+    return _get("last_link_key")
 
 
 def callback_outcome(fingerprint: str) -> VerificationOutcome | None:

@@ -7,14 +7,9 @@ import threading
 import pytest
 
 from fpapi.errors import LinkRequestError
-from fpapi.storage.store import Creator, Store
-from fpapi.workspace.connect import (
-    create_link,
-    finish_verification,
-    needs_reconnect,
-    parse_pasted_return,
-    validate_redirect_url,
-)
+from fpapi.storage.store import Creator, Store, state_key
+from fpapi.workspace.connect import create_link, finish_verification, needs_reconnect
+from fpapi.workspace.returns import parse_pasted_return, validate_redirect_url
 
 CALLBACK = "http://localhost:8501/callback"
 
@@ -26,15 +21,27 @@ def store(tmp_path):
 
 def test_create_link_generates_an_unguessable_state_and_records_it(client, store):
     first = create_link(
-        client, store, connector="instagram", redirect_url=CALLBACK, actor="local", label="Ana"
+        client,
+        store,
+        connector="instagram",
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+        label="Ana",
     )
     second = create_link(
-        client, store, connector="instagram", redirect_url=CALLBACK, actor="local", label="Ana"
+        client,
+        store,
+        connector="instagram",
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+        label="Ana",
     )
     assert first.state != second.state and len(first.state) >= 43
-    assert first.url.startswith("http://127.0.0.1:") and "/consent/" in first.url
-    assert store.get_link(first.state).url == first.url
-    assert store.get_link(first.state).label == "Ana"
+    assert first.link.url.startswith("http://127.0.0.1:") and "/consent/" in first.link.url
+    assert store.get_link(state_key(first.state)).url == first.link.url
+    assert store.get_link(state_key(first.state)).label == "Ana"
 
 
 @pytest.mark.parametrize(
@@ -42,33 +49,53 @@ def test_create_link_generates_an_unguessable_state_and_records_it(client, store
 )
 def test_redirect_url_must_be_absolute_http(url):
     with pytest.raises(LinkRequestError, match="http:// or https://"):
-        validate_redirect_url(url)
+        validate_redirect_url(url, allowed_origins=[CALLBACK])
 
 
 def test_a_failing_vendor_leaves_no_usable_link(clean_sandbox, client, store):
     clean_sandbox.knobs.failure_rate = 1.0
     with pytest.raises(Exception, match="HTTP 503"):
-        create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
+        create_link(
+            client,
+            store,
+            connector="instagram",
+            redirect_url=CALLBACK,
+            allowed_origins=[CALLBACK],
+            actor="local",
+        )
     assert [link.status for link in store.links()] == ["failed"]
 
 
 def test_verification_adds_the_creator_once(clean_sandbox, client, store):
     link = create_link(
-        client, store, connector="instagram", redirect_url=CALLBACK, actor="local", label="Spring"
+        client,
+        store,
+        connector="instagram",
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+        label="Spring",
     )
     token = clean_sandbox.approve(link.state, username=clean_sandbox.accounts()[2].username)
-    outcome = finish_verification(client, store, state=link.state, token=token)
+    outcome = finish_verification(client, store, via="callback", state=link.state, token=token)
     assert outcome.status == "verified"
     assert outcome.creator.username == clean_sandbox.accounts()[2].username
     assert outcome.creator.label == "Spring"
     assert [c.creator_id for c in store.creators()] == [clean_sandbox.accounts()[2].creator_id]
-    replay = finish_verification(client, store, state=link.state, token=token)
+    replay = finish_verification(client, store, via="callback", state=link.state, token=token)
     assert replay.status == "rejected" and "already used" in replay.message
     assert len(store.creators()) == 1
 
 
 def test_concurrent_callbacks_verify_once(clean_sandbox, client, store, monkeypatch):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
+    link = create_link(
+        client,
+        store,
+        connector="instagram",
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+    )
     token = clean_sandbox.approve(link.state)
     calls = []
     real_verify = client.verify_creator
@@ -78,7 +105,9 @@ def test_concurrent_callbacks_verify_once(clean_sandbox, client, store, monkeypa
 
     def callback():
         barrier.wait()
-        outcomes.append(finish_verification(client, store, state=link.state, token=token).status)
+        outcomes.append(
+            finish_verification(client, store, via="callback", state=link.state, token=token).status
+        )
 
     threads = [threading.Thread(target=callback) for _ in range(4)]
     for thread in threads:
@@ -90,47 +119,90 @@ def test_concurrent_callbacks_verify_once(clean_sandbox, client, store, monkeypa
 
 
 def test_deny_is_recorded_as_refused_and_the_vendor_is_not_called(client, store, monkeypatch):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
+    link = create_link(
+        client,
+        store,
+        connector="instagram",
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+    )
     monkeypatch.setattr(client, "verify_creator", lambda **kw: pytest.fail("vendor called"))
-    outcome = finish_verification(client, store, state=link.state, error="access_denied")
+    outcome = finish_verification(
+        client, store, via="callback", state=link.state, error="access_denied"
+    )
     assert outcome.status == "refused" and "Deny" in outcome.message
-    assert store.get_link(link.state).status == "refused"
+    assert store.get_link(state_key(link.state)).status == "refused"
 
 
 def test_a_forged_state_never_reaches_the_vendor(client, store, monkeypatch):
     monkeypatch.setattr(client, "verify_creator", lambda **kw: pytest.fail("vendor called"))
-    outcome = finish_verification(client, store, state="forged-state", token="anything")
+    outcome = finish_verification(
+        client, store, via="callback", state="forged-state", token="anything"
+    )
     assert outcome.status == "rejected" and "not one this app created" in outcome.message
-    assert finish_verification(client, store, state=None, token="t").status == "rejected"
+    assert (
+        finish_verification(client, store, via="callback", state=None, token="t").status
+        == "rejected"
+    )
     assert store.creators() == []
 
 
 def test_a_mistyped_token_keeps_the_link_open_when_the_vendor_says_so(clean_sandbox, client, store):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
+    link = create_link(
+        client,
+        store,
+        connector="instagram",
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+    )
     token = clean_sandbox.approve(link.state)
-    wrong = finish_verification(client, store, state=link.state, token="not-the-token")
+    wrong = finish_verification(
+        client, store, via="callback", state=link.state, token="not-the-token"
+    )
     assert wrong.status == "retry" and "does not match" in wrong.message
-    assert store.get_link(link.state).status == "pending"
-    assert finish_verification(client, store, state=link.state, token=token).status == "verified"
+    assert store.get_link(state_key(link.state)).status == "pending"
+    assert (
+        finish_verification(client, store, via="callback", state=link.state, token=token).status
+        == "verified"
+    )
 
 
 def test_a_vendor_refusal_that_is_final_closes_the_link(clean_sandbox, client, store):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
+    link = create_link(
+        client,
+        store,
+        connector="instagram",
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+    )
     token = clean_sandbox.approve(link.state)
     client.verify_creator(state=link.state, token=token)  # someone used the token already
-    outcome = finish_verification(client, store, state=link.state, token=token)
+    outcome = finish_verification(client, store, via="callback", state=link.state, token=token)
     assert outcome.status == "failed" and "already exchanged" in outcome.message
-    assert store.get_link(link.state).status == "failed"
+    assert store.get_link(state_key(link.state)).status == "failed"
 
 
 def test_a_vendor_outage_keeps_the_link_open(clean_sandbox, client, store):
-    link = create_link(client, store, connector="instagram", redirect_url=CALLBACK, actor="local")
+    link = create_link(
+        client,
+        store,
+        connector="instagram",
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+    )
     token = clean_sandbox.approve(link.state)
     clean_sandbox.knobs.failure_rate = 1.0
-    outcome = finish_verification(client, store, state=link.state, token=token)
+    outcome = finish_verification(client, store, via="callback", state=link.state, token=token)
     assert outcome.status == "retry" and "HTTP 503" in outcome.message
     clean_sandbox.knobs.failure_rate = 0.0
-    assert finish_verification(client, store, state=link.state, token=token).status == "verified"
+    assert (
+        finish_verification(client, store, via="callback", state=link.state, token=token).status
+        == "verified"
+    )
 
 
 @pytest.mark.parametrize(
@@ -154,7 +226,7 @@ def test_pasted_token_or_address_is_read(text, token, state, error):
         ("", "Paste the token"),
         ("two words", "no spaces"),
         ("http://localhost:8501/callback?state=S1", "no token"),
-        ("http://x/cb?token=a&state=S1&state=S2", "two different states"),
+        ("http://x/cb?token=a&state=S1&state=S2", "two different values"),
         ("x" * 5000, "far too long"),
     ],
 )

@@ -12,7 +12,7 @@ import pytest
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Knobs, Sandbox, instagram_pool
 from fpapi.storage.cache import InsightCache
-from fpapi.storage.store import Store
+from fpapi.storage.store import Store, state_key
 from fpapi.workspace.connect import create_link, finish_verification
 from tests.apptest import add_to_roster, open_page, page_text
 
@@ -206,6 +206,7 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
                 Store(directory),
                 connector="instagram",
                 redirect_url=CALLBACK,
+                allowed_origins=[CALLBACK],
                 actor="local",
             )
             for _ in range(8)
@@ -217,7 +218,9 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
         keep = [a.creator_id for a in instagram_pool()[:8]]
         doomed = keep[:2]  # verified first, removed while others verify
         for link, token in zip(links[:2], tokens[:2], strict=True):
-            finish_verification(client, Store(directory), state=link.state, token=token)
+            finish_verification(
+                client, Store(directory), via="callback", state=link.state, token=token
+            )
         cache = InsightCache(tmp_path / "insights", api_base_url=clean_sandbox.base_url)
         barrier = threading.Barrier(12)
         errors: list[BaseException] = []
@@ -229,7 +232,7 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
             except BaseException as err:
                 errors.append(err)
 
-        jobs = [lambda link=link, token=token: finish_verification(client, Store(directory), state=link.state, token=token)
+        jobs = [lambda link=link, token=token: finish_verification(client, Store(directory), via="callback", state=link.state, token=token)
                 for link, token in zip(links[2:], tokens[2:], strict=True)]  # fmt: skip
         jobs += [
             lambda cid=cid: Store(directory).remove_creator(cid, actor="local") for cid in doomed
@@ -246,4 +249,6 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
     assert errors == []
     roster = {c.creator_id for c in Store(directory).creators()}
     assert roster == set(keep[2:])
-    assert all(Store(directory).get_link(link.state).status == "verified" for link in links)
+    assert all(
+        Store(directory).get_link(state_key(link.state)).status == "verified" for link in links
+    )

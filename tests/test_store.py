@@ -15,7 +15,7 @@ def store(tmp_path, clock):
 
 def add(store: Store, state: str = "state-1", label: str = "Ana") -> None:
     store.add_pending(
-        state=state,
+        key=state,
         connector="instagram",
         redirect_url="http://localhost:8501/callback",
         label=label,
@@ -97,7 +97,7 @@ def test_roster_and_links_persist_across_restarts(tmp_path, clock):
     first.close()
     second = Store(tmp_path / "store", clock=clock)
     assert [c.name for c in second.creators()] == ["Ana"]
-    assert [link.state for link in second.links()] == ["state-1"]
+    assert [link.key for link in second.links()] == ["state-1"]
 
 
 def test_re_verifying_a_creator_keeps_one_row(store, clock):

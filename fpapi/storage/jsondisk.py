@@ -48,11 +48,22 @@ def open_json_cache(directory: Path) -> tuple[diskcache.Cache, Path | None]:
     except sqlite3.OperationalError:
         raise  # locked, read-only or full: the file is fine, so never move it
     except sqlite3.DatabaseError as err:  # "file is not a database", "malformed"
-        aside = directory.with_name(f"{directory.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        log.warning("Cache at %s is unreadable (%s); moved aside to %s", directory, err, aside)
-        directory.rename(aside)
-        ensure_private_dir(directory)
+        aside = move_aside(directory, err)
         return _open(directory), aside
+
+
+def move_aside(directory: Path, err: Exception) -> Path:
+    """Rename an unreadable database folder (kept, never deleted) and make a fresh, empty one
+    in its place; returns where the old one went."""
+    aside = directory.with_name(f"{directory.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    suffix = 1
+    while aside.exists():
+        aside = aside.with_name(f"{aside.name.split('~')[0]}~{suffix}")
+        suffix += 1
+    log.warning("Database at %s is unreadable (%s); moved aside to %s", directory, err, aside)
+    directory.rename(aside)
+    ensure_private_dir(directory)
+    return aside
 
 
 def _open(directory: Path) -> diskcache.Cache:

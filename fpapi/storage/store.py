@@ -4,16 +4,23 @@ Both persist on disk (diskcache over SQLite, JSON values) and are shared by ever
 process of the app. Each link moves through one life: pending -> verified | refused | failed |
 expired | cancelled. :meth:`Store.pop_pending` claims a pending link inside one SQLite
 transaction, so a replayed or concurrent callback claims it exactly once.
+
+A link is kept under a hash of its ``state`` (:func:`state_key`), never the state itself, and a
+creator's e-mail address is not kept at all. Records are read tolerantly: unknown keys go to
+``extra`` (or are dropped), a row that cannot be read is skipped and logged. A database found
+damaged while the app runs is moved aside (never deleted) and a fresh one started, as at start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import secrets
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,7 +34,15 @@ from fpapi.errors import (
     StoreError,
     UnknownLink,
 )
-from fpapi.storage.jsondisk import open_json_cache
+from fpapi.storage.jsondisk import move_aside, open_json_cache
+from fpapi.storage.records import (
+    ACTIVITY_ACTIONS,
+    Activity,
+    Creator,
+    PendingLink,
+    Shortlist,
+    state_key,
+)
 
 __all__ = [
     "ACTIVITY_ACTIONS",
@@ -37,11 +52,17 @@ __all__ = [
     "PendingLink",
     "Shortlist",
     "Store",
+    "state_key",
 ]
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
 DEFAULT_PENDING_TTL_S = 60 * 60
+DEFAULT_LINK_KEEP_S = 30 * 86_400  # finished and expired links are pruned after this
+FINISHED_STATUSES = frozenset({"verified", "refused", "failed", "expired", "cancelled"})
+DROPPED_KEYS = frozenset({"email", "state"})  # never kept, even from an older record
 PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
 SHORTLIST_PREFIX = "shortlist|"
@@ -49,89 +70,34 @@ ACTIVITY_PREFIX = "activity|"
 MAX_SHORTLIST_NAME_CHARS = 80
 MAX_ACTIVITY_ENTRIES = 5_000  # the oldest entries go first past this
 ACTIVITY_PRUNE_EVERY = 100  # writes between two prunes
-# action code -> what the activity list says the analyst did
-ACTIVITY_ACTIONS = {
-    "link_created": "created a verification link for",
-    "link_cancelled": "cancelled a verification link",
-    "creator_verified": "verified",
-    "creator_removed": "removed from the roster",
-    "insights_refreshed": "refreshed the insights of",
-    "exported": "exported",
-}
 
 
-@dataclass(frozen=True)
-class PendingLink:
-    """A verification link the app created, keyed by its ``state``."""
-
-    state: str
-    connector: str
-    redirect_url: str
-    created_at: float
-    label: str = ""
-    url: str = ""  # where the creator must go (the vendor's answer)
-    status: str = "pending"  # pending, claimed, verified, refused, failed, expired, cancelled
-    status_at: float | None = None
-    detail: str = ""  # the vendor's reason, for refused or failed links
-    creator_id: str | None = None
-    created_by: str = ""  # the analyst's address, or "local" without sign-in
-
-    def expires_at(self, ttl_s: float) -> float:
-        return self.created_at + ttl_s
-
-
-@dataclass(frozen=True)
-class Creator:
-    """A creator on the roster."""
-
-    creator_id: str
-    connector: str
-    name: str | None = None
-    username: str | None = None
-    platform_user_id: str | None = None
-    email: str | None = None
-    label: str = ""
-    verified_at: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
-    added_by: str = ""  # the analyst whose link brought them in
-    added_at: float = 0.0  # first verification; verified_at moves on each re-verification
-
-
-@dataclass(frozen=True)
-class Activity:
-    """One thing an analyst did to the shared workspace, for the activity list."""
-
-    at: float
-    actor: str
-    action: str  # a key of ACTIVITY_ACTIONS
-    subject: str  # whom or what it was done to, as the analyst knows them
-    detail: str = ""
-
-    @property
-    def verb(self) -> str:
-        return ACTIVITY_ACTIONS.get(self.action, self.action)
-
-
-@dataclass(frozen=True)
-class Shortlist:
-    """A saved comparison: creators, with the quoted fee and a note for each."""
-
-    shortlist_id: str
-    name: str
-    creator_ids: list[str]
-    fees: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {amount, currency}
-    notes: dict[str, str] = field(default_factory=dict)
-    created_at: float = 0.0
-    updated_at: float = 0.0
-
-
-def _writes(method: Callable[..., T]) -> Callable[..., T]:
-    """Turn the storage layer's failures into one StoreError an analyst can act on."""
+def _reads(method: Callable[..., T]) -> Callable[..., T]:
+    """Recover from a database damaged while the app runs: move it aside, start a fresh one
+    (``recovered_from`` says where the old one went), and do the work again on it."""
 
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
+        except sqlite3.OperationalError:
+            raise  # locked, read-only or full: the file is fine, so never move it
+        except sqlite3.DatabaseError as err:  # "file is not a database", "malformed"
+            self._recover(err)
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def _writes(method: Callable[..., T]) -> Callable[..., T]:
+    """Recover as ``_reads`` does, and turn the storage layer's other failures into one
+    StoreError an analyst can act on."""
+    recovering = _reads(method)
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
+        try:
+            return recovering(self, *args, **kwargs)
         except (OSError, sqlite3.Error, diskcache.Timeout) as err:
             reason = "the disk is full" if "full" in str(err).lower() else (
                 "another session held it too long" if isinstance(err, diskcache.Timeout) else
@@ -160,17 +126,67 @@ class Store:
         self._clock = clock
         self._db, self.recovered_from = open_json_cache(self.directory)
         self._activity_writes = 0
+        self._forget_secrets()
 
     def close(self) -> None:
         self._db.close()
 
+    @_reads
+    def check(self) -> None:
+        """Read the database once, so that damage done while the app runs is found (and
+        recovered from) before a page draws, not halfway through it."""
+        self._db.get("__probe__")
+
+    def _recover(self, err: Exception) -> None:
+        with contextlib.suppress(OSError, sqlite3.Error):
+            self._db.close()
+        self.recovered_from = move_aside(self.directory, err)
+        self._db, _ = open_json_cache(self.directory)
+
+    def _load(self, cls: type[R], data: Any, what: str) -> R | None:
+        """A record from its stored dict, tolerantly: unknown keys go to ``extra`` when the
+        record has one (else they are dropped), and a row that still cannot be read is
+        skipped and logged, never fatal."""
+        if not isinstance(data, dict):
+            return None
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        known = {k: v for k, v in data.items() if k in names and k not in DROPPED_KEYS}
+        unknown = {k: v for k, v in data.items() if k not in names and k not in DROPPED_KEYS}
+        if unknown and "extra" in names:
+            known["extra"] = {**(known.get("extra") or {}), **unknown}
+        elif unknown:
+            log.info("Ignoring unknown fields %s of a stored %s", sorted(unknown), what)
+        try:
+            return cls(**known)
+        except TypeError as err:
+            log.warning("Skipping a stored %s that cannot be read: %s", what, err)
+            return None
+
+    @_writes
+    def _forget_secrets(self) -> None:
+        """Rewrite records an older version kept with a link's raw state or a creator's e-mail
+        (once; a no-op afterwards)."""
+        for key in list(self._db.iterkeys()):
+            data = self._db.get(key) if isinstance(key, str) else None
+            if not isinstance(data, dict) or not DROPPED_KEYS & data.keys():
+                continue
+            if key.startswith(PENDING_PREFIX) and isinstance(data.get("state"), str):
+                link_key = state_key(data["state"])
+                kept = {k: v for k, v in data.items() if k not in DROPPED_KEYS}
+                with self._db.transact():
+                    self._db.set(PENDING_PREFIX + link_key, {**kept, "key": link_key})
+                    self._db.delete(key)
+            else:
+                self._db.set(key, {k: v for k, v in data.items() if k not in DROPPED_KEYS})
+
     # --- verification links --------------------------------------------------------------
+    # Every method takes the link's key (``state_key(state)``): the raw state never gets here.
 
     @_writes
     def add_pending(
         self,
         *,
-        state: str,
+        key: str,
         connector: str,
         redirect_url: str,
         label: str = "",
@@ -178,7 +194,7 @@ class Store:
         created_by: str = "",
     ) -> PendingLink:
         link = PendingLink(
-            state=state,
+            key=key,
             connector=connector,
             redirect_url=redirect_url,
             created_at=self._clock(),
@@ -186,27 +202,41 @@ class Store:
             url=url,
             created_by=created_by,
         )
-        if not self._db.add(PENDING_PREFIX + state, asdict(link)):
+        if not self._db.add(PENDING_PREFIX + key, asdict(link)):
             raise LinkRequestError("A link with this state already exists; generate a new state.")
         return link
 
     @_writes
-    def set_link_url(self, state: str, url: str) -> None:
+    def set_link_url(self, key: str, url: str) -> None:
         """Record the vendor's verification URL once the vendor has answered."""
         with self._db.transact():
-            link = self.get_link(state)
+            link = self.get_link(key)
             if link is not None:
                 self._put_link(replace(link, url=url))
 
-    def get_link(self, state: str) -> PendingLink | None:
-        data = self._db.get(PENDING_PREFIX + state)
-        return PendingLink(**data) if isinstance(data, dict) else None
+    @_reads
+    def get_link(self, key: str) -> PendingLink | None:
+        return self._load(PendingLink, self._db.get(PENDING_PREFIX + key), "link")
 
-    def links(self) -> list[PendingLink]:
-        """Every link, newest first, with expiry applied to those still pending."""
+    @_reads
+    def links(self, *, include_finished: bool = True) -> list[PendingLink]:
+        """Every link, newest first, with expiry applied to those still pending; only the
+        pending and claimed ones without ``include_finished``."""
         now = self._clock()
         found = [self._with_expiry(link, now) for link in self._scan(PENDING_PREFIX, self.get_link)]
+        if not include_finished:
+            found = [link for link in found if link.status not in FINISHED_STATUSES]
         return sorted(found, key=lambda link: link.created_at, reverse=True)
+
+    @_writes
+    def prune_links(self, *, keep_s: float = DEFAULT_LINK_KEEP_S) -> int:
+        """Delete finished and expired links older than ``keep_s``; how many went."""
+        cutoff = self._clock() - keep_s
+        gone = 0
+        for link in self.links():
+            if link.status in FINISHED_STATUSES and (link.status_at or link.created_at) < cutoff:
+                gone += bool(self._db.delete(PENDING_PREFIX + link.key))
+        return gone
 
     def _scan(self, prefix: str, get: Callable[[str], R | None]) -> list[R]:
         """Every record stored under ``prefix``, read through ``get`` (by the key's rest)."""
@@ -219,12 +249,12 @@ class Store:
         return found
 
     @_writes
-    def pop_pending(self, state: str) -> PendingLink:
+    def pop_pending(self, key: str) -> PendingLink:
         """Claim a pending link exactly once; raise a LinkProblem saying why it cannot be."""
         # Decide inside one transaction, raise after it: raising inside would roll back the
         # write that records an expiry.
         with self._db.transact():
-            link = self.get_link(state)
+            link = self.get_link(key)
             if link is not None:
                 now = self._clock()
                 link = self._with_expiry(link, now)
@@ -248,7 +278,7 @@ class Store:
     @_writes
     def finish_link(
         self,
-        state: str,
+        key: str,
         status: str,
         *,
         detail: str = "",
@@ -256,7 +286,7 @@ class Store:
     ) -> None:
         """Record how a claimed link ended: verified, refused, failed, or pending again."""
         with self._db.transact():
-            link = self.get_link(state)
+            link = self.get_link(key)
             if link is not None:
                 self._put_link(
                     replace(
@@ -269,10 +299,10 @@ class Store:
                 )
 
     @_writes
-    def cancel_link(self, state: str, *, actor: str) -> bool:
+    def cancel_link(self, key: str, *, actor: str) -> bool:
         """Cancel a pending link; returns False if it was no longer pending."""
         with self._db.transact():
-            link = self.get_link(state)
+            link = self.get_link(key)
             if link is None or self._with_expiry(link, self._clock()).status != "pending":
                 return False
             self._put_link(replace(link, status="cancelled", status_at=self._clock()))
@@ -280,7 +310,7 @@ class Store:
         return True
 
     def _put_link(self, link: PendingLink) -> None:
-        self._db.set(PENDING_PREFIX + link.state, asdict(link))
+        self._db.set(PENDING_PREFIX + link.key, asdict(link))
 
     def _with_expiry(self, link: PendingLink, now: float) -> PendingLink:
         if link.status == "pending" and now >= link.expires_at(self.pending_ttl_s):
@@ -302,10 +332,11 @@ class Store:
             self._db.set(CREATOR_PREFIX + creator.creator_id, asdict(creator))
         return creator
 
+    @_reads
     def get_creator(self, creator_id: str) -> Creator | None:
-        data = self._db.get(CREATOR_PREFIX + creator_id)
-        return Creator(**data) if isinstance(data, dict) else None
+        return self._load(Creator, self._db.get(CREATOR_PREFIX + creator_id), "creator")
 
+    @_reads
     def creators(self) -> list[Creator]:
         """The roster, most recently verified first."""
         found = self._scan(CREATOR_PREFIX, self.get_creator)
@@ -337,13 +368,14 @@ class Store:
                 self._db.delete(old)
         return entry
 
+    @_reads
     def activity(self, *, limit: int = 200) -> list[Activity]:
         """The newest ``limit`` entries, newest first."""
         found = []
         for key in sorted(self._activity_keys(), reverse=True)[:limit]:
-            data = self._db.get(key)
-            if isinstance(data, dict):
-                found.append(Activity(**data))
+            entry = self._load(Activity, self._db.get(key), "activity entry")
+            if entry is not None:
+                found.append(entry)
         return found
 
     def _activity_keys(self) -> list[str]:
@@ -381,14 +413,15 @@ class Store:
             self._db.set(SHORTLIST_PREFIX + shortlist.shortlist_id, asdict(shortlist))
         return shortlist
 
+    @_reads
     def shortlists(self) -> list[Shortlist]:
         """Every saved shortlist, most recently changed first."""
         found = self._scan(SHORTLIST_PREFIX, self.get_shortlist)
         return sorted(found, key=lambda s: s.updated_at, reverse=True)
 
+    @_reads
     def get_shortlist(self, shortlist_id: str) -> Shortlist | None:
-        data = self._db.get(SHORTLIST_PREFIX + shortlist_id)
-        return Shortlist(**data) if isinstance(data, dict) else None
+        return self._load(Shortlist, self._db.get(SHORTLIST_PREFIX + shortlist_id), "shortlist")
 
     @_writes
     def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:

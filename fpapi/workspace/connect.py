@@ -10,26 +10,30 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qs, urlsplit
 
 from fpapi.api.client import FirstPartyClient
 from fpapi.api.models import VerifiedCreator
 from fpapi.errors import FPAPIError, LinkProblem, LinkRequestError, VerificationFailed
-from fpapi.storage.store import Creator, PendingLink, Store
+from fpapi.storage.store import Creator, PendingLink, Store, state_key
+from fpapi.workspace.returns import (
+    platform_error_code,
+    platform_error_sentence,
+    validate_redirect_url,
+)
 
 __all__ = [
     "CONNECTORS",
+    "KEEPS_LINK_OPEN",
     "RECONNECT_AFTER_DAYS",
-    "PastedReturn",
+    "NewLink",
     "VerificationOutcome",
     "create_link",
     "finish_verification",
     "needs_reconnect",
     "new_state",
-    "parse_pasted_return",
-    "validate_redirect_url",
 ]
 
 # connector value sent to the API -> what an analyst calls it
@@ -37,7 +41,9 @@ CONNECTORS = {"instagram": "Instagram", "youtube": "YouTube"}
 STATE_BYTES = 32
 # Consent tokens on these platforms last roughly 60 to 90 days; flag from the low end.
 RECONNECT_AFTER_DAYS = 60
-MAX_PASTE_CHARS = 4096
+# Verify Creator failures that say the token does not belong to this link's consent (a stray,
+# mistyped or early paste), not that the consent itself failed: the link stays open.
+KEEPS_LINK_OPEN = frozenset({"invalid_token", "invalid_state", "token_mismatch"})
 
 
 def new_state() -> str:
@@ -45,18 +51,12 @@ def new_state() -> str:
     return secrets.token_urlsafe(STATE_BYTES)
 
 
-def validate_redirect_url(url: str) -> str:
-    """The URL stripped, if it is an absolute http(s) URL; otherwise LinkRequestError."""
-    text = (url or "").strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise LinkRequestError(
-            "The redirect URL must be a full web address starting with http:// or https://, "
-            "for example https://your-app.example.com/callback."
-        )
-    if any(ch.isspace() for ch in text):
-        raise LinkRequestError("The redirect URL must not contain spaces.")
-    return text
+@dataclass(frozen=True)
+class NewLink:
+    """A link just created: what the store keeps, and the state only its creator holds."""
+
+    link: PendingLink
+    state: str
 
 
 def create_link(
@@ -65,21 +65,23 @@ def create_link(
     *,
     connector: str,
     redirect_url: str,
+    allowed_origins: Iterable[str],
     actor: str,
     label: str = "",
-) -> PendingLink:
+) -> NewLink:
     """Record a pending link for ``actor`` (the analyst), ask the vendor for its URL, and
-    return it (with ``url`` set).
+    return it (with ``url`` set) with its state, which the store keeps only as a hash.
 
     If the vendor fails, the link is marked failed (so it never looks usable) and the API's
     error is raised.
     """
     if connector not in CONNECTORS:
         raise LinkRequestError(f"Choose one of: {', '.join(CONNECTORS.values())}.")
-    redirect_url = validate_redirect_url(redirect_url)
+    redirect_url = validate_redirect_url(redirect_url, allowed_origins=allowed_origins)
     state = new_state()
+    key = state_key(state)
     link = store.add_pending(
-        state=state,
+        key=key,
         connector=connector,
         redirect_url=redirect_url,
         label=label.strip(),
@@ -90,56 +92,16 @@ def create_link(
             connector=connector, redirect_url=redirect_url, state=state
         )
     except FPAPIError as err:
-        store.finish_link(state, "failed", detail=str(err))
+        store.finish_link(key, "failed", detail=str(err))
         raise
-    store.set_link_url(state, answer.url or "")
+    store.set_link_url(key, answer.url or "")
     store.record(actor, "link_created", _link_subject(link))
-    return store.get_link(state) or link
+    return NewLink(store.get_link(key) or link, state)
 
 
 def _link_subject(link: PendingLink) -> str:
     platform = CONNECTORS.get(link.connector, link.connector)
     return f"{link.label} ({platform})" if link.label else f"a {platform} creator"
-
-
-@dataclass(frozen=True)
-class PastedReturn:
-    """What the analyst pasted: a bare token, or the URL the creator landed on."""
-
-    token: str | None = None
-    state: str | None = None
-    error: str | None = None
-    problem: str | None = None  # a sentence when the paste cannot be used
-
-
-def parse_pasted_return(text: str) -> PastedReturn:
-    """Read a bare token or a whole callback URL (its ``token``, ``state`` and ``error``)."""
-    text = (text or "").strip()
-    if not text:
-        return PastedReturn(problem="Paste the token, or the whole address the creator landed on.")
-    if len(text) > MAX_PASTE_CHARS:
-        return PastedReturn(problem="That is far too long to be a token or a callback address.")
-    looks_like_url = "://" in text or text.startswith("?") or "token=" in text or "error=" in text
-    if not looks_like_url:
-        if any(ch.isspace() for ch in text):
-            return PastedReturn(problem="A token has no spaces: paste only the token itself.")
-        return PastedReturn(token=text)
-    query = urlsplit(text).query if "://" in text else text.lstrip("?")
-    params = parse_qs(query, keep_blank_values=True)
-    states = set(params.get("state", []))
-    if len(states) > 1:
-        return PastedReturn(
-            problem="That address carries two different states, so it cannot be trusted."
-        )
-    token = (params.get("token") or [""])[-1]
-    error = (params.get("error") or [""])[-1]
-    state = next(iter(states), None)
-    if not token and not error:
-        return PastedReturn(
-            problem="That address has no token in it. Ask the creator for the full address "
-            "they landed on after pressing Allow."
-        )
-    return PastedReturn(token=token or None, state=state or None, error=error or None)
 
 
 Status = Literal["verified", "refused", "failed", "retry", "rejected"]
@@ -155,6 +117,9 @@ class VerificationOutcome:
     link: PendingLink | None = None
 
 
+Via = Literal["callback", "pasted_url", "pasted_token"]
+
+
 def finish_verification(
     client: FirstPartyClient,
     store: Store,
@@ -162,17 +127,25 @@ def finish_verification(
     state: str | None,
     token: str | None = None,
     error: str | None = None,
+    via: Via,
     actor: str | None = None,
     clock=time.time,
 ) -> VerificationOutcome:
     """Claim the link for ``state`` once, call Verify Creator, and add the creator to the roster.
 
-    ``actor`` is the analyst who pasted the token; through the callback (a creator's browser,
-    signed out) the verification is credited to the analyst who created the link.
+    ``via`` says how the token arrived: in the address the platform sent the creator back to
+    (``callback``, or that address ``pasted_url`` by the analyst), or as a bare token the
+    analyst pasted for a link they picked (``pasted_token``). A failed verification ends the
+    link only when the vendor says so for that link's own consent: never for a bare token
+    (it may be a stray paste), never for a token the vendor says is not this link's.
 
-    ``rejected``: the state is missing, unknown, expired or already used, and the vendor was
-    not called. ``refused``: the creator pressed Deny. ``failed``: the vendor said no.
-    ``retry``: the vendor could not be asked (network, 5xx, 401); the link stays open.
+    ``actor`` is the analyst who pasted; through the callback (a creator's browser, signed
+    out) the verification is credited to the analyst who created the link.
+
+    ``rejected``: the address or paste cannot be used, and neither the vendor nor the link was
+    touched. ``refused``: the creator pressed Deny (or the platform failed). ``failed``: the
+    vendor said no for this consent. ``retry``: the link stays open (the vendor could not be
+    asked, or the token was not this link's).
     """
     if not state:
         return VerificationOutcome(
@@ -180,52 +153,55 @@ def finish_verification(
             "This address has no state, so it cannot be matched to a verification link. "
             "Ask the analyst for a new link.",
         )
+    if token and error:
+        return VerificationOutcome(
+            "rejected",
+            "This address carries both a token and an error, so it cannot be trusted. Ask the "
+            "analyst for a new link.",
+        )
     if not token and not error:
         return VerificationOutcome(
             "rejected", "This address has no token. Ask the analyst for a new link."
         )
+    key = state_key(state)
     try:
-        link = store.pop_pending(state)
+        link = store.pop_pending(key)
     except LinkProblem as problem:
         return VerificationOutcome("rejected", str(problem), link=problem.link)
 
     if error:
-        detail = "The creator declined." if error == "access_denied" else f"Error code: {error}."
-        store.finish_link(state, "refused", detail=detail)
+        code = platform_error_code(error)
+        store.finish_link(key, "refused", detail=f"Platform error code: {code}.")
         return VerificationOutcome(
             "refused",
-            "The connection was not completed: "
-            + (
-                "the creator chose Deny."
-                if error == "access_denied"
-                else f"the platform reported “{error}”."
-            )
-            + " The analyst can send a new link if that was a mistake.",
+            f"The connection was not completed: {platform_error_sentence(code)}. The analyst "
+            "can send a new link if that was a mistake.",
             link=link,
         )
 
     try:
         verified = client.verify_creator(state=state, token=token or "")
     except VerificationFailed as err:
-        retryable = err.error_info.get("retryable") is True
-        store.finish_link(state, "pending" if retryable else "failed", detail=str(err))
-        if retryable:
-            return VerificationOutcome(
-                "retry",
-                f"{err} The link is still open, so the creator can try it again.",
-                link=link,
-            )
-        return VerificationOutcome("failed", str(err), link=link)
+        if _ends_link(err, via=via):
+            store.finish_link(key, "failed", detail=str(err))
+            return VerificationOutcome("failed", str(err), link=link)
+        store.finish_link(key, "pending", detail="")
+        return VerificationOutcome(
+            "retry",
+            f"{err} The link is still open: check the token, or wait until the creator has "
+            "pressed Allow, then try again.",
+            link=link,
+        )
     except FPAPIError as err:
         # The vendor could not be asked or failed on its side: release the claim so the
         # same link can be finished later. A token it did consume will be refused then.
-        store.finish_link(state, "pending", detail=str(err))
+        store.finish_link(key, "pending", detail=str(err))
         return VerificationOutcome(
             "retry", f"{err} The link is still open: try again in a moment.", link=link
         )
 
     creator = store.add_creator(_creator_from(verified, link, clock()))
-    store.finish_link(state, "verified", creator_id=creator.creator_id)
+    store.finish_link(key, "verified", creator_id=creator.creator_id)
     store.record(
         actor or link.created_by,
         "creator_verified",
@@ -239,6 +215,13 @@ def finish_verification(
     )
 
 
+def _ends_link(err: VerificationFailed, *, via: Via) -> bool:
+    """Whether this failure is the vendor's word on the link's own consent."""
+    if via == "pasted_token" or err.error_info.get("retryable") is True:
+        return False
+    return (err.code or "").lower() not in KEEPS_LINK_OPEN
+
+
 def _creator_from(verified: VerifiedCreator, link: PendingLink, now: float) -> Creator:
     return Creator(
         creator_id=str(verified.creator_id),
@@ -246,7 +229,6 @@ def _creator_from(verified: VerifiedCreator, link: PendingLink, now: float) -> C
         name=verified.name,
         username=verified.username,
         platform_user_id=verified.platform_user_id,
-        email=verified.email,
         label=link.label,
         verified_at=now,
         added_by=link.created_by,

@@ -16,7 +16,7 @@ from fpapi.api.client import DEFAULT_PATHS, READ_TIMEOUT_S, ApiPaths
 from fpapi.errors import SettingsError
 from fpapi.storage.cache import DEFAULT_TTL_S
 from fpapi.storage.datadir import default_data_dir
-from fpapi.storage.store import DEFAULT_PENDING_TTL_S
+from fpapi.storage.store import DEFAULT_LINK_KEEP_S, DEFAULT_PENDING_TTL_S
 
 __all__ = [
     "DEFAULT_PUBLIC_URL",
@@ -40,6 +40,8 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_PATH_VERIFICATION_URL": ("path_verification_url", f"Create Verification URL path. Default {DEFAULT_PATHS.verification_url}."),
     "FPAPI_PATH_VERIFY": ("path_verify", f"Verify Creator path. Default {DEFAULT_PATHS.verify}."),
     "FPAPI_PATH_INSIGHTS": ("path_insights", f"Insights path, with {{creator_id}}. Default {DEFAULT_PATHS.insights}."),
+    "FPAPI_ALLOWED_REDIRECT_ORIGINS": ("allowed_redirect_origins", "Other sites a creator may be sent back to (origins such as https://brand.example, comma-separated). Default: only FPAPI_PUBLIC_URL's."),
+    "FPAPI_LINK_KEEP_DAYS": ("link_keep_days", f"How long finished and expired links are kept before they are pruned, in days. Default {DEFAULT_LINK_KEEP_S // 86_400}."),
     "FPAPI_ALLOWED_EMAILS": ("allowed_emails", "Who may sign in: addresses and @domain entries, comma-separated, matched case-insensitively."),
     "FPAPI_ALLOW_ANONYMOUS": ("allow_anonymous", "true opens the app without sign-in at a non-loopback address: for a trusted network only."),
 }  # fmt: skip
@@ -55,6 +57,8 @@ class Settings:
     link_ttl_s: float = DEFAULT_PENDING_TTL_S
     timeout_s: float = READ_TIMEOUT_S
     paths: ApiPaths = DEFAULT_PATHS
+    extra_redirect_origins: tuple[str, ...] = ()
+    link_keep_s: float = DEFAULT_LINK_KEEP_S
 
     @property
     def uses_sandbox(self) -> bool:
@@ -63,6 +67,11 @@ class Settings:
     @property
     def callback_url(self) -> str:
         return f"{self.public_url}/callback"
+
+    @property
+    def allowed_redirect_origins(self) -> tuple[str, ...]:
+        """Where the platform may send a creator back to: this app, and any listed origin."""
+        return (self.public_url, *self.extra_redirect_origins)
 
 
 def setting_value(
@@ -114,6 +123,16 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
     )
     if "{creator_id}" not in paths.insights:
         raise SettingsError("FPAPI_PATH_INSIGHTS must contain {creator_id}.")
+    origins = tuple(
+        origin.strip().rstrip("/")
+        for origin in (value("FPAPI_ALLOWED_REDIRECT_ORIGINS") or "").split(",")
+        if origin.strip()
+    )
+    for origin in origins:
+        _require_http_url("FPAPI_ALLOWED_REDIRECT_ORIGINS", origin)
+    keep_days = _seconds(
+        "FPAPI_LINK_KEEP_DAYS", value("FPAPI_LINK_KEEP_DAYS"), DEFAULT_LINK_KEEP_S / 86_400
+    )
     return Settings(
         base_url=base_url,
         token=token,
@@ -123,6 +142,8 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         link_ttl_s=link_ttl,
         timeout_s=timeout,
         paths=paths,
+        extra_redirect_origins=origins,
+        link_keep_s=keep_days * 86_400,
     )
 
 

@@ -1,0 +1,89 @@
+"""What the store keeps, one frozen dataclass per kind of record, and how a link is keyed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ACTIVITY_ACTIONS", "Activity", "Creator", "PendingLink", "Shortlist", "state_key"]
+
+# action code -> what the activity list says the analyst did
+ACTIVITY_ACTIONS = {
+    "link_created": "created a verification link for",
+    "link_cancelled": "cancelled a verification link",
+    "creator_verified": "verified",
+    "creator_removed": "removed from the roster",
+    "insights_refreshed": "refreshed the insights of",
+    "exported": "exported",
+}
+
+
+def state_key(state: str) -> str:
+    """What a link is stored and found by: a SHA-256 of its state, so the store never holds a
+    state that could answer a callback."""
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PendingLink:
+    """A verification link the app created, found by ``key`` (:func:`state_key` of its state)."""
+
+    key: str
+    connector: str
+    redirect_url: str
+    created_at: float
+    label: str = ""
+    url: str = ""  # where the creator must go (the vendor's answer)
+    status: str = "pending"  # pending, claimed, verified, refused, failed, expired, cancelled
+    status_at: float | None = None
+    detail: str = ""  # the vendor's reason, for refused or failed links
+    creator_id: str | None = None
+    created_by: str = ""  # the analyst's address, or "local" without sign-in
+
+    def expires_at(self, ttl_s: float) -> float:
+        return self.created_at + ttl_s
+
+
+@dataclass(frozen=True)
+class Creator:
+    """A creator on the roster."""
+
+    creator_id: str
+    connector: str
+    name: str | None = None
+    username: str | None = None
+    platform_user_id: str | None = None
+    label: str = ""
+    verified_at: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+    added_by: str = ""  # the analyst whose link brought them in
+    added_at: float = 0.0  # first verification; verified_at moves on each re-verification
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One thing an analyst did to the shared workspace, for the activity list."""
+
+    at: float
+    actor: str
+    action: str  # a key of ACTIVITY_ACTIONS
+    subject: str  # whom or what it was done to, as the analyst knows them
+    detail: str = ""
+
+    @property
+    def verb(self) -> str:
+        return ACTIVITY_ACTIONS.get(self.action, self.action)
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """A saved comparison: creators, with the quoted fee and a note for each."""
+
+    shortlist_id: str
+    name: str
+    creator_ids: list[str]
+    fees: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {amount, currency}
+    notes: dict[str, str] = field(default_factory=dict)
+    created_at: float = 0.0
+    updated_at: float = 0.0
