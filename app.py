@@ -27,8 +27,14 @@ access = current_access()
 def run_page() -> None:
     try:
         page.run()
-    except StoreError as err:
-        st.error(str(err))
+    except StoreError as err:  # names the data folder: for analysts only
+        log.warning("Store error on the %s page: %s", page.title, err)
+        st.error(
+            str(err)
+            if not spec.public
+            else "This app cannot save right now. Tell the person who sent you the link; "
+            "they can send a new one once it is fixed."
+        )
     except Exception:  # the last guard: a sentence for the visitor, the details for the log
         log.exception("Unexpected error on the %s page", page.title)
         st.error(

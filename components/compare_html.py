@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from fpapi.analysis.compare import PRICING_FORMULAS
+from fpapi.analysis.export import redact_contacts
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, sans-serif; color: #212529; max-width: 1200px;
@@ -23,7 +24,10 @@ def render_compare_html(
     table, *, best: set[tuple[str, str]], figures: list[go.Figure | None], title: str
 ) -> str:
     """``table``: rows are metric labels, columns creator names, cells display text."""
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(redact_contacts(text))
+
     head = "".join(f"<th>{e(str(c))}</th>" for c in table.columns)
     body = []
     for label, row in table.iterrows():

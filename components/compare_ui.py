@@ -16,7 +16,14 @@ from components import state
 from components.pages import link
 from components.text import ago, day_label, md_escape
 from fpapi import FPAPIError
-from fpapi.analysis.compare import METRICS, PRICING_ROWS, ROW_LABELS, Comparison, Fee
+from fpapi.analysis.compare import (
+    METRICS,
+    PRICING_ROWS,
+    ROW_LABELS,
+    Comparison,
+    Fee,
+    fee_problem,
+)
 from fpapi.analysis.metrics import format_count
 from fpapi.errors import ShortlistError
 from fpapi.storage.cache import LoadedInsights
@@ -133,7 +140,7 @@ def render_pricing_inputs(
             field: state.pricing_widget(creator_id, field, default)
             for field, default in (("amount", None), ("currency", "USD"), ("note", ""))
         }
-        amount = amount_col.number_input("Fee", key=keys["amount"], min_value=0.0, step=50.0,
+        amount = amount_col.number_input("Fee", key=keys["amount"], step=50.0,
                                          placeholder="No fee quoted", label_visibility="collapsed")  # fmt: skip
         currency = currency_col.selectbox("Currency", CURRENCIES, key=keys["currency"],
                                           label_visibility="collapsed")  # fmt: skip
@@ -141,7 +148,10 @@ def render_pricing_inputs(
                                    placeholder="Note", label_visibility="collapsed")  # fmt: skip
         for field, value in (("amount", amount), ("currency", currency), ("note", note)):
             state.keep_pricing(creator_id, field, value)
-        if amount is not None:
+        problem = fee_problem(amount)
+        if problem:
+            st.error(f"{problem} The fee for {md_escape(names[creator_id])} is not used.")
+        elif amount is not None:
             fees[creator_id] = Fee(float(amount), currency)
         if note:
             notes[creator_id] = note

@@ -14,6 +14,7 @@ import plotly.io as pio
 from components.report_figures import report_figures
 from components.text import day_label
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
+from fpapi.analysis.export import redact_contacts
 from fpapi.analysis.frames import profile_url
 from fpapi.analysis.metrics import format_count, format_pct
 from fpapi.analysis.report import InsightsReport
@@ -36,7 +37,8 @@ td.num, th.num { text-align: right; }
 
 
 def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
+    """Text for the report: contacts redacted (a bio may carry them), then HTML-escaped."""
+    return html.escape(redact_contacts("" if value is None else str(value)))
 
 
 def render_report_html(report: InsightsReport, *, title: str, fetched_at: float) -> str:

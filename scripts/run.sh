@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"
+# serve.py wraps app.py so that every response carries the anti-framing headers.
+exec .venv/bin/python -m streamlit run serve.py --server.port "${PORT:-8501}" "$@"

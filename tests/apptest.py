@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
 from typing import Any
 
+import diskcache
 from streamlit.testing.v1 import AppTest
 
 from components.pages import PAGES as PAGE_SPECS
@@ -95,6 +97,7 @@ def new_link(data_dir: Path, *, sandbox: Sandbox | None = None, label: str = "An
             app_store(data_dir),
             connector="instagram",
             redirect_url=CALLBACK,
+            allowed_origins=[CALLBACK],
             actor="local",
             label=label,
         )
@@ -110,7 +113,12 @@ def verify(data_dir: Path, username: str, connector: str = "instagram") -> str:
     sandbox = embedded_sandbox()
     with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
         link = create_link(
-            client, app_store(data_dir), connector=connector, redirect_url=CALLBACK, actor="local"
+            client,
+            app_store(data_dir),
+            connector=connector,
+            redirect_url=CALLBACK,
+            allowed_origins=[CALLBACK],
+            actor="local",
         )
     at = open_callback(token=sandbox.approve(link.state, username=username), state=link.state)
     assert at.success, page_text(at)
@@ -126,3 +134,19 @@ def add_to_roster(data_dir: Path, *accounts: Any) -> None:
                     username=account.username, verified_at=time.time())
         )  # fmt: skip
     store.close()
+
+
+def stored_text(data_dir: Path) -> str:
+    """Everything the app keeps under ``data_dir``, as readable text: every key and value of
+    every diskcache in it, decompressed (JSONDisk zlib-compresses them, so the raw bytes on
+    disk would hide a secret from a plain search), plus any other file's text."""
+    parts = []
+    folders = {p.parent for p in data_dir.rglob("cache.db")}
+    for folder in folders:
+        with diskcache.Cache(str(folder), disk=diskcache.JSONDisk) as cache:
+            for key in cache.iterkeys():
+                parts.append(json.dumps([key, cache.get(key)], default=str))
+    for path in data_dir.rglob("*"):
+        if path.is_file() and path.parent not in folders and path.suffix != ".val":
+            parts.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(parts)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 
-from fpapi.sandbox import instagram_pool
+from fpapi.sandbox import build_insights, instagram_pool
 from fpapi.storage.store import Creator, Store
 from tests.apptest import add_to_roster, by_label, open_page, page_text
 from tests.helpers import charts_of, plotly_values
@@ -157,3 +158,31 @@ def test_exports_are_offered(app_env):
     at = open_page("compare", query={"creators": ids(ACCOUNTS[:2])})
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Table as CSV", "Table and top posts as XLSX", "Report as HTML"]
+
+
+def highlighted(at) -> set[tuple[str, str]]:
+    """The (row, column) cells the comparison table highlights, read from its styler."""
+    frame = table_of(at)
+    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    cells = re.findall(r"row(\d+)_col(\d+)", styles.split("{")[0])
+    return {(frame.index[int(r)], frame.columns[int(c)]) for r, c in cells}
+
+
+def test_the_comparison_shows_each_value_with_its_unit_and_highlights_the_best(app_env):
+    accounts = ACCOUNTS[:3]
+    add_to_roster(app_env, *accounts)
+    at = open_page("compare", query={"creators": ids(accounts)})
+    table, best = table_of(at), highlighted(at)
+    raw = {a.name: build_insights(a) for a in accounts}
+    rows = {
+        "Engagement rate": lambda b: b["profile_overview"]["engagement"],
+        "Video engagement": lambda b: b["get_reach_and_engagement_details"]["video_engagement"],
+        "Followers": lambda b: b["profile_overview"]["followers_count"],
+    }
+    for row, read in rows.items():
+        values = {name: float(read(body)) for name, body in raw.items()}
+        assert {(row, max(values, key=values.get))} == {cell for cell in best if cell[0] == row}
+    for name, body in raw.items():  # percentages as the vendor sends them, never x100
+        assert table.at["Engagement rate", name] == f"{body['profile_overview']['engagement']:.2f}%"
+        assert table.at["Profile quality score", name].endswith(" / 100")
+    assert not any(cell[0] == "Share of sponsored posts" for cell in best)  # no direction

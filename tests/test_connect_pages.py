@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from fpapi.sandbox import Sandbox, embedded_sandbox
+from fpapi.storage.store import state_key
 from tests.apptest import (
     PAGES,
     app_store,
@@ -34,42 +35,67 @@ def test_connect_page_creates_a_link_ready_to_send(app_env):
     assert at.code[0].value == link.url
     assert len(at.get("image")) == 1  # the QR code
     assert "Expires in 59 min" in text or "Expires in 1 h" in text
-    assert link.state not in text and link.state not in str(at.get("image")[0].proto)
+    [state] = at.session_state["cis.link_states"].values()  # only this analyst's session has it
+    assert state_key(state) == link.key
+    assert state not in text and state not in str(at.get("image")[0].proto)
     assert "Ana \\<b\\>spring\\</b\\>" in page_source(at)  # shown as typed, not as markup
 
 
 def test_connect_page_refuses_a_bad_redirect_url(app_env):
     at = open_page("connect")
-    by_label(at.text_input, "Send the creator back to").input("not a url")
+    by_label(at.text_input, "Send the creator back to").input("example.com/callback")
     at.button(key="FormSubmitter:create-link-Create verification link").click().run()
     assert "http:// or https://" in " ".join(e.value for e in at.error)
     assert app_store(app_env).links() == []
 
 
-@pytest.mark.parametrize("how", ["bare-token", "full-url"])
-def test_paste_back_verifies_the_creator(app_env, how):
-    state = new_link(app_env)
+def make_link_on_the_page(at, label: str) -> str:
+    """Create a link through the connect page's form; its key (this session holds its state)."""
+    by_label(at.text_input, "Label").input(label)
+    at.button(key="FormSubmitter:create-link-Create verification link").click().run()
+    return at.session_state["cis.last_link_key"]
+
+
+def paste(at, text: str) -> None:
+    by_label(at.text_input, "Paste the").input(text)
+    at.button(key="FormSubmitter:paste-token-Verify creator").click().run()
+
+
+def test_paste_back_of_the_whole_address_verifies_the_creator(app_env):
+    state = new_link(app_env)  # made in another session: the address names its link
     landing = embedded_sandbox().redirect_for(state, username="lea.glow23")
     token = parse_qs(urlsplit(landing).query)["token"][0]
     at = open_page("connect")
-    by_label(at.text_input, "Paste the token").input(token if how == "bare-token" else landing)
-    at.button(key="FormSubmitter:paste-token-Verify creator").click().run()
+    paste(at, landing)
     assert not at.exception
     assert "is verified and on the roster" in " ".join(s.value for s in at.success)
     assert [c.username for c in app_store(app_env).creators()] == ["lea.glow23"]
     assert token not in page_text(at)
 
 
-def test_paste_back_of_a_bare_token_uses_the_link_the_analyst_picks(app_env):
-    older = new_link(app_env, label="Older")
-    new_link(app_env, label="Newer")
-    token = embedded_sandbox().approve(older)
+def test_paste_back_of_a_bare_token_verifies_a_link_made_in_this_session(app_env):
     at = open_page("connect")
+    key = make_link_on_the_page(at, "Lea")
     picker = by_label(at.selectbox, "For which link?")
-    assert picker.value.label == "Newer"  # the most recent is the default
+    assert picker.value.key == key  # the only link waiting: shown picked
+    state = at.session_state["cis.link_states"][key]
+    paste(at, embedded_sandbox().approve(state, username="lea.glow23"))
+    assert "is verified" in " ".join(s.value for s in at.success)
+    assert app_store(app_env).get_link(key).status == "verified"
+
+
+def test_a_bare_token_with_two_links_waiting_asks_which(app_env):
+    at = open_page("connect")
+    older = make_link_on_the_page(at, "Older")
+    make_link_on_the_page(at, "Newer")
+    token = embedded_sandbox().approve(at.session_state["cis.link_states"][older])
+    assert by_label(at.selectbox, "For which link?").value is None  # never picked silently
+    paste(at, token)
+    assert "Choose which link this token is for" in " ".join(e.value for e in at.error)
+    assert app_store(app_env).creators() == []
+    picker = by_label(at.selectbox, "For which link?")
     picker.select(next(o for o in picker.options if o.startswith("Older")))
-    by_label(at.text_input, "Paste the token").input(token)
-    at.button(key="FormSubmitter:paste-token-Verify creator").click().run()
+    paste(at, token)
     assert "is verified" in " ".join(s.value for s in at.success)
     assert app_store(app_env).get_link(older).status == "verified"
 
@@ -107,7 +133,7 @@ def test_callback_with_duplicated_state_values(app_env):
     at.query_params["token"] = "t"
     at.switch_page(PAGES["callback"]).run()
     assert "two different values" in page_text(at)
-    assert app_store(app_env).get_link(state).status == "pending"
+    assert app_store(app_env).get_link(state_key(state)).status == "pending"
 
 
 def test_callback_with_an_expired_state(app_env, monkeypatch):
@@ -124,7 +150,7 @@ def test_callback_after_the_creator_pressed_deny(app_env):
     state = new_link(app_env)
     at = open_callback(error="access_denied", state=state)
     assert "chose Deny" in " ".join(i.value for i in at.info)
-    assert app_store(app_env).get_link(state).status == "refused"
+    assert app_store(app_env).get_link(state_key(state)).status == "refused"
 
 
 def test_callback_when_the_vendor_refuses_the_token(app_env):
@@ -152,7 +178,7 @@ def test_callback_when_the_vendor_rejects_the_api_token(app_env, own_sandbox, mo
     text = page_text(at)
     assert "refused the API token (HTTP 401)" in text and "still open" in text
     assert "a-revoked-api-token" not in text
-    assert app_store(app_env).get_link(state).status == "pending"
+    assert app_store(app_env).get_link(state_key(state)).status == "pending"
 
 
 def test_callback_when_the_vendor_fails(app_env, own_sandbox):

@@ -25,6 +25,7 @@ __all__ = [
     "build_comparison",
     "comparison_frame",
     "export_sheets",
+    "fee_problem",
     "indexed_growth",
     "overlap",
     "parse_creator_ids",
@@ -222,10 +223,24 @@ def overlap(
     }
 
 
+MAX_FEE = 1_000_000_000  # a quoted fee above this is a typo, not a deal
+
+
 @dataclass(frozen=True)
 class Fee:
     amount: float
     currency: str
+
+
+def fee_problem(amount: float | None) -> str | None:
+    """Why a quoted fee cannot be used (it must be more than 0 and at most MAX_FEE), or None."""
+    if amount is None:
+        return None
+    if not math.isfinite(amount) or amount <= 0:
+        return "A fee must be more than 0; leave it empty when none was quoted."
+    if amount > MAX_FEE:
+        return f"A fee must be at most {MAX_FEE:,}: check the number of zeros."
+    return None
 
 
 @dataclass(frozen=True)

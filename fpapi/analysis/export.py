@@ -1,21 +1,57 @@
-"""Exports an analyst can send on: CSV that no spreadsheet will execute."""
+"""Exports an analyst can send on: no cell a spreadsheet will execute, no contact details.
+
+E-mail addresses and phone numbers in free text (a bio, a caption) are replaced by a marker in
+every export: a client report is no place for a creator's private contacts.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "neutralise", "sheet_name", "to_safe_csv", "to_xlsx"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "neutralise",
+    "redact_contacts",
+    "sheet_name",
+    "to_safe_csv",
+    "to_xlsx",
+]
+
+EMAIL_MARK, PHONE_MARK = "[e-mail removed]", "[phone removed]"
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Digits with the usual separators; judged by _is_phone (a date or a round count is not one).
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\w)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 7, 15  # E.164 allows at most 15
+MIN_PLAIN_PHONE_DIGITS = 9  # without a leading "+", fewer digits are likelier a count
+
+
+def _is_phone(candidate: str) -> bool:
+    digits = sum(ch.isdigit() for ch in candidate)
+    if not MIN_PHONE_DIGITS <= digits <= MAX_PHONE_DIGITS or _ISO_DATE.fullmatch(candidate):
+        return False
+    return candidate.startswith("+") or digits >= MIN_PLAIN_PHONE_DIGITS
+
+
+def redact_contacts(text: str) -> str:
+    """``text`` with e-mail addresses and phone numbers replaced by markers."""
+    text = _EMAIL.sub(EMAIL_MARK, text)
+    return _PHONE_CANDIDATE.sub(lambda m: PHONE_MARK if _is_phone(m.group()) else m.group(), text)
+
 
 # A spreadsheet treats a cell starting with these as a formula (OWASP's CSV injection list).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula, prefixed with ' to keep it text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """A text cell with contacts redacted and, if a spreadsheet would run it as a formula,
+    prefixed with ' to keep it text."""
+    if isinstance(value, str):
+        value = redact_contacts(value)
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if isinstance(value, list | tuple):
         return neutralise(", ".join(str(item) for item in value))
     return value

@@ -47,7 +47,7 @@ def start_app(
     env.update({"FPAPI_DATA_DIR": str(data_dir), "FPAPI_PUBLIC_URL": url, **(extra_env or {})})
     log_file = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--logger.level", "debug"],
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
     )  # fmt: skip
