@@ -15,7 +15,7 @@ from components.pages import PAGES as PAGE_SPECS
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Sandbox, embedded_sandbox
 from fpapi.storage.store import Creator, Store
-from fpapi.workspace.connect import create_link
+from fpapi.workspace.connect import NewLink, create_link
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {key: spec.path for key, spec in PAGE_SPECS.items()}
@@ -88,19 +88,26 @@ def app_store(data_dir: Path) -> Store:
     return Store(data_dir / "store")
 
 
+def make_link(
+    client: FirstPartyClient, store: Store, *, connector: str = "instagram", label: str = ""
+) -> NewLink:
+    """A link made the way the connect page makes one (default redirect, actor "local")."""
+    return create_link(
+        client,
+        store,
+        connector=connector,
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+        label=label,
+    )
+
+
 def new_link(data_dir: Path, *, sandbox: Sandbox | None = None, label: str = "Ana") -> str:
     """A pending link made the way the connect page makes one; returns its state."""
     sandbox = sandbox or embedded_sandbox()
     with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
-        link = create_link(
-            client,
-            app_store(data_dir),
-            connector="instagram",
-            redirect_url=CALLBACK,
-            allowed_origins=[CALLBACK],
-            actor="local",
-            label=label,
-        )
+        link = make_link(client, app_store(data_dir), label=label)
     return link.state
 
 
@@ -112,14 +119,7 @@ def verify(data_dir: Path, username: str, connector: str = "instagram") -> str:
     """Put a sandbox creator on the roster through the real link and callback; their id."""
     sandbox = embedded_sandbox()
     with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
-        link = create_link(
-            client,
-            app_store(data_dir),
-            connector=connector,
-            redirect_url=CALLBACK,
-            allowed_origins=[CALLBACK],
-            actor="local",
-        )
+        link = make_link(client, app_store(data_dir), connector=connector)
     at = open_callback(token=sandbox.approve(link.state, username=username), state=link.state)
     assert at.success, page_text(at)
     return app_store(data_dir).creators()[0].creator_id

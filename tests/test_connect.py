@@ -8,10 +8,9 @@ import pytest
 
 from fpapi.errors import LinkRequestError
 from fpapi.storage.store import Creator, Store, state_key
-from fpapi.workspace.connect import create_link, finish_verification, needs_reconnect
+from fpapi.workspace.connect import finish_verification, needs_reconnect
 from fpapi.workspace.returns import parse_pasted_return, validate_redirect_url
-
-CALLBACK = "http://localhost:8501/callback"
+from tests.apptest import CALLBACK, make_link
 
 
 @pytest.fixture
@@ -20,24 +19,8 @@ def store(tmp_path):
 
 
 def test_create_link_generates_an_unguessable_state_and_records_it(client, store):
-    first = create_link(
-        client,
-        store,
-        connector="instagram",
-        redirect_url=CALLBACK,
-        allowed_origins=[CALLBACK],
-        actor="local",
-        label="Ana",
-    )
-    second = create_link(
-        client,
-        store,
-        connector="instagram",
-        redirect_url=CALLBACK,
-        allowed_origins=[CALLBACK],
-        actor="local",
-        label="Ana",
-    )
+    first = make_link(client, store, label="Ana")
+    second = make_link(client, store, label="Ana")
     assert first.state != second.state and len(first.state) >= 43
     assert first.link.url.startswith("http://127.0.0.1:") and "/consent/" in first.link.url
     assert store.get_link(state_key(first.state)).url == first.link.url
@@ -55,27 +38,12 @@ def test_redirect_url_must_be_absolute_http(url):
 def test_a_failing_vendor_leaves_no_usable_link(clean_sandbox, client, store):
     clean_sandbox.knobs.failure_rate = 1.0
     with pytest.raises(Exception, match="HTTP 503"):
-        create_link(
-            client,
-            store,
-            connector="instagram",
-            redirect_url=CALLBACK,
-            allowed_origins=[CALLBACK],
-            actor="local",
-        )
+        make_link(client, store)
     assert [link.status for link in store.links()] == ["failed"]
 
 
 def test_verification_adds_the_creator_once(clean_sandbox, client, store):
-    link = create_link(
-        client,
-        store,
-        connector="instagram",
-        redirect_url=CALLBACK,
-        allowed_origins=[CALLBACK],
-        actor="local",
-        label="Spring",
-    )
+    link = make_link(client, store, label="Spring")
     token = clean_sandbox.approve(link.state, username=clean_sandbox.accounts()[2].username)
     outcome = finish_verification(client, store, via="callback", state=link.state, token=token)
     assert outcome.status == "verified"
@@ -88,14 +56,7 @@ def test_verification_adds_the_creator_once(clean_sandbox, client, store):
 
 
 def test_concurrent_callbacks_verify_once(clean_sandbox, client, store, monkeypatch):
-    link = create_link(
-        client,
-        store,
-        connector="instagram",
-        redirect_url=CALLBACK,
-        allowed_origins=[CALLBACK],
-        actor="local",
-    )
+    link = make_link(client, store)
     token = clean_sandbox.approve(link.state)
     calls = []
     real_verify = client.verify_creator
@@ -119,14 +80,7 @@ def test_concurrent_callbacks_verify_once(clean_sandbox, client, store, monkeypa
 
 
 def test_deny_is_recorded_as_refused_and_the_vendor_is_not_called(client, store, monkeypatch):
-    link = create_link(
-        client,
-        store,
-        connector="instagram",
-        redirect_url=CALLBACK,
-        allowed_origins=[CALLBACK],
-        actor="local",
-    )
+    link = make_link(client, store)
     monkeypatch.setattr(client, "verify_creator", lambda **kw: pytest.fail("vendor called"))
     outcome = finish_verification(
         client, store, via="callback", state=link.state, error="access_denied"
@@ -149,14 +103,7 @@ def test_a_forged_state_never_reaches_the_vendor(client, store, monkeypatch):
 
 
 def test_a_mistyped_token_keeps_the_link_open_when_the_vendor_says_so(clean_sandbox, client, store):
-    link = create_link(
-        client,
-        store,
-        connector="instagram",
-        redirect_url=CALLBACK,
-        allowed_origins=[CALLBACK],
-        actor="local",
-    )
+    link = make_link(client, store)
     token = clean_sandbox.approve(link.state)
     wrong = finish_verification(
         client, store, via="callback", state=link.state, token="not-the-token"
@@ -170,14 +117,7 @@ def test_a_mistyped_token_keeps_the_link_open_when_the_vendor_says_so(clean_sand
 
 
 def test_a_vendor_refusal_that_is_final_closes_the_link(clean_sandbox, client, store):
-    link = create_link(
-        client,
-        store,
-        connector="instagram",
-        redirect_url=CALLBACK,
-        allowed_origins=[CALLBACK],
-        actor="local",
-    )
+    link = make_link(client, store)
     token = clean_sandbox.approve(link.state)
     client.verify_creator(state=link.state, token=token)  # someone used the token already
     outcome = finish_verification(client, store, via="callback", state=link.state, token=token)
@@ -186,14 +126,7 @@ def test_a_vendor_refusal_that_is_final_closes_the_link(clean_sandbox, client, s
 
 
 def test_a_vendor_outage_keeps_the_link_open(clean_sandbox, client, store):
-    link = create_link(
-        client,
-        store,
-        connector="instagram",
-        redirect_url=CALLBACK,
-        allowed_origins=[CALLBACK],
-        actor="local",
-    )
+    link = make_link(client, store)
     token = clean_sandbox.approve(link.state)
     clean_sandbox.knobs.failure_rate = 1.0
     outcome = finish_verification(client, store, via="callback", state=link.state, token=token)

@@ -13,11 +13,10 @@ from fpapi import FirstPartyClient
 from fpapi.sandbox import Knobs, Sandbox, instagram_pool
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.store import Store, state_key
-from fpapi.workspace.connect import create_link, finish_verification
-from tests.apptest import add_to_roster, open_page, page_text
+from fpapi.workspace.connect import finish_verification
+from tests.apptest import add_to_roster, make_link, open_page, page_text
 
 ACCOUNT = instagram_pool()[6]
-CALLBACK = "http://localhost:8501/callback"
 
 
 @pytest.fixture
@@ -200,17 +199,7 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
     """Each thread is an analyst session with its own Store handle on the same folder."""
     directory = tmp_path / "store"
     with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token) as client:
-        links = [
-            create_link(
-                client,
-                Store(directory),
-                connector="instagram",
-                redirect_url=CALLBACK,
-                allowed_origins=[CALLBACK],
-                actor="local",
-            )
-            for _ in range(8)
-        ]
+        links = [make_link(client, Store(directory)) for _ in range(8)]
         tokens = [
             clean_sandbox.approve(link.state, username=a.username)
             for link, a in zip(links, instagram_pool(), strict=False)

@@ -12,7 +12,7 @@ import pytest
 from fpapi.errors import LinkRequestError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.store import Creator, Store, state_key
-from fpapi.workspace.connect import create_link, finish_verification
+from fpapi.workspace.connect import finish_verification
 from fpapi.workspace.returns import (
     parse_pasted_return,
     platform_error_code,
@@ -23,6 +23,7 @@ from tests.apptest import (
     add_to_roster,
     app_store,
     by_label,
+    make_link,
     new_link,
     open_callback,
     open_page,
@@ -40,8 +41,7 @@ PHISHING = "Call +1-555-0100 or visit instagram-verify.help within 24 hours"
 
 
 def test_a_junk_bare_token_leaves_the_link_open(client, store):
-    new = create_link(client, store, connector="instagram", redirect_url=CALLBACK,
-                      allowed_origins=[CALLBACK], actor="local")  # fmt: skip
+    new = make_link(client, store)
     outcome = finish_verification(
         client, store, state=new.state, token="junk pasted by mistake", via="pasted_token"
     )
@@ -50,8 +50,7 @@ def test_a_junk_bare_token_leaves_the_link_open(client, store):
 
 
 def test_a_callback_before_the_creator_consented_leaves_the_link_open(clean_sandbox, client, store):
-    new = create_link(client, store, connector="instagram", redirect_url=CALLBACK,
-                      allowed_origins=[CALLBACK], actor="local")  # fmt: skip
+    new = make_link(client, store)
     early = finish_verification(client, store, state=new.state, token="guess", via="callback")
     assert early.status == "retry"
     assert store.get_link(new.link.key).status == "pending"

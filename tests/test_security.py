@@ -18,10 +18,14 @@ from fpapi.analysis.export import to_safe_csv, to_xlsx
 from fpapi.analysis.report import build_report
 from fpapi.sandbox import embedded_sandbox, instagram_pool
 from fpapi.storage.store import Store
-from fpapi.workspace.connect import create_link
-from tests.apptest import add_to_roster, open_page, page_source, page_text, stored_text
-
-CALLBACK = "http://localhost:8501/callback"
+from tests.apptest import (
+    add_to_roster,
+    make_link,
+    open_page,
+    page_source,
+    page_text,
+    stored_text,
+)
 
 
 def test_no_token_in_any_log_page_export_or_cache_file(app_env, caplog):
@@ -158,14 +162,6 @@ def test_csv_injection_in_every_text_column_is_neutralised():
 def test_a_link_made_through_the_api_is_never_shown_with_its_state(app_env):
     sandbox = embedded_sandbox()
     with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
-        link = create_link(
-            client,
-            Store(app_env / "store"),
-            connector="instagram",
-            redirect_url=CALLBACK,
-            allowed_origins=[CALLBACK],
-            actor="local",
-            label="Ana",
-        )
+        link = make_link(client, Store(app_env / "store"), label="Ana")
     at = open_page("connect")
     assert link.state not in page_source(at) and "Ana" in page_text(at)
