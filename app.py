@@ -55,6 +55,7 @@ if not access.may_enter:
 
 render_menu()
 render_account(access)
-render_api_status(get_config())
-render_data_warnings(open_workspace())
+config = get_config()
+render_api_status(config)
+render_data_warnings(open_workspace(config=config))
 run_page()

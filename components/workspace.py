@@ -38,13 +38,14 @@ def _stop(message: str) -> NoReturn:
     raise AssertionError("st.stop() returned")  # for type checkers: st.stop never returns
 
 
-def open_workspace(*, failure: str | None = None) -> Workspace:
+def open_workspace(*, config: Config | None = None, failure: str | None = None) -> Workspace:
     """The workspace, or the problem shown as a sentence and the page stopped.
 
-    ``failure`` replaces the detailed sentence (which names settings and folders) for a
-    visitor who must not see them: a creator on the callback page.
+    ``config`` saves reading the configuration again when the caller has it. ``failure``
+    replaces the detailed sentence (which names settings and folders) for a visitor who must
+    not see them: a creator on the callback page.
     """
-    config = get_config()
+    config = config or get_config()
     if config.problem:
         _stop(failure or config.problem)
     try:

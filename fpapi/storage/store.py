@@ -63,6 +63,7 @@ DEFAULT_PENDING_TTL_S = 60 * 60
 DEFAULT_LINK_KEEP_S = 30 * 86_400  # finished and expired links are pruned after this
 FINISHED_STATUSES = frozenset({"verified", "refused", "failed", "expired", "cancelled"})
 DROPPED_KEYS = frozenset({"email", "state"})  # never kept, even from an older record
+SECRETS_FORGOTTEN_KEY = "meta|secrets-forgotten"
 PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
 SHORTLIST_PREFIX = "shortlist|"
@@ -164,8 +165,10 @@ class Store:
 
     @_writes
     def _forget_secrets(self) -> None:
-        """Rewrite records an older version kept with a link's raw state or a creator's e-mail
-        (once; a no-op afterwards)."""
+        """Rewrite records an older version kept with a link's raw state or a creator's e-mail,
+        once per store (a marker records that it was done)."""
+        if self._db.get(SECRETS_FORGOTTEN_KEY):
+            return
         for key in list(self._db.iterkeys()):
             data = self._db.get(key) if isinstance(key, str) else None
             if not isinstance(data, dict) or not DROPPED_KEYS & data.keys():
@@ -178,6 +181,7 @@ class Store:
                     self._db.delete(key)
             else:
                 self._db.set(key, {k: v for k, v in data.items() if k not in DROPPED_KEYS})
+        self._db.set(SECRETS_FORGOTTEN_KEY, True)
 
     # --- verification links --------------------------------------------------------------
     # Every method takes the link's key (``state_key(state)``): the raw state never gets here.
