@@ -105,3 +105,25 @@ def test_re_verifying_a_creator_keeps_one_row(store, clock):
     store.add_creator(Creator(creator_id="c1", connector="instagram", name="New", verified_at=2))
     assert [c.name for c in store.creators()] == ["New"]
     assert store.remove_creator("c1", actor="local") and store.creators() == []
+
+
+def test_sessions_that_find_the_store_damaged_at_once_move_it_aside_once(tmp_path):
+    store = Store(tmp_path / "store")
+    store.add_creator(Creator("c1", "instagram", name="Ana"))
+    (tmp_path / "store" / "cache.db").write_bytes(b"not a database " * 500)
+    barrier = threading.Barrier(6)
+    results: list[object] = []
+
+    def session() -> None:
+        barrier.wait()
+        results.append(store.creators())
+
+    threads = [threading.Thread(target=session) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [[]] * 6
+    assert len(list(tmp_path.glob("store.corrupt-*"))) == 1  # the fresh one was never moved
+    store.add_creator(Creator("c2", "instagram"))
+    assert [c.creator_id for c in Store(tmp_path / "store").creators()] == ["c2"]

@@ -18,6 +18,7 @@ import functools
 import logging
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, fields, replace
@@ -79,12 +80,16 @@ def _reads(method: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
+        db = self._db
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.OperationalError:
-            raise  # locked, read-only or full: the file is fine, so never move it
-        except sqlite3.DatabaseError as err:  # "file is not a database", "malformed"
-            self._recover(err)
+        except sqlite3.DatabaseError as err:
+            with self._recovery:  # wait for a recovery another session may be making
+                recovered_meanwhile = self._db is not db
+            if not recovered_meanwhile:
+                if isinstance(err, sqlite3.OperationalError):
+                    raise  # locked, read-only or full: the file is fine, so never move it
+                self._recover(err, failed=db)  # "file is not a database", "malformed"
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -127,6 +132,7 @@ class Store:
         self._clock = clock
         self._db, self.recovered_from = open_json_cache(self.directory)
         self._activity_writes = 0
+        self._recovery = threading.Lock()
         self._forget_secrets()
 
     def close(self) -> None:
@@ -138,11 +144,16 @@ class Store:
         recovered from) before a page draws, not halfway through it."""
         self._db.get("__probe__")
 
-    def _recover(self, err: Exception) -> None:
-        with contextlib.suppress(OSError, sqlite3.Error):
-            self._db.close()
-        self.recovered_from = move_aside(self.directory, err)
-        self._db, _ = open_json_cache(self.directory)
+    def _recover(self, err: Exception, *, failed: diskcache.Cache) -> None:
+        """Move the damaged database aside and open a fresh one, once: sessions share this
+        store, and one that failed on the old database must not move the new one aside."""
+        with self._recovery:
+            if self._db is not failed:
+                return  # another session recovered already
+            with contextlib.suppress(OSError, sqlite3.Error):
+                self._db.close()
+            self.recovered_from = move_aside(self.directory, err)
+            self._db, _ = open_json_cache(self.directory)
 
     def _load(self, cls: type[R], data: Any, what: str) -> R | None:
         """A record from its stored dict, tolerantly: unknown keys go to ``extra`` when the
