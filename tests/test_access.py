@@ -118,6 +118,8 @@ def policy(**overrides: object) -> AccessPolicy:
         ({}, signed_in("kim@studio.io"), "allowed"),
         ({}, signed_in("ana@agency.com", email_verified=False), "not_allowed"),
         ({}, signed_in("ana@agency.com", email_verified="false"), "not_allowed"),
+        ({}, signed_in("ana@agency.com", email_verified="False"), "not_allowed"),
+        ({}, signed_in("ana@agency.com", email_verified="true"), "allowed"),
         ({}, signed_in("eve@evil.io"), "not_allowed"),
         ({}, signed_in(None), "not_allowed"),
         ({"allowed": AllowList()}, signed_in("ana@agency.com"), "not_allowed"),

@@ -206,7 +206,7 @@ def decide(policy: AccessPolicy, user: Mapping[str, Any]) -> AccessDecision:
                 "Your sign-in provider did not share an e-mail address, so access cannot be "
                 "checked. Ask your administrator to request the “email” scope.",
             )
-        if user.get("email_verified") is False or str(user.get("email_verified")) == "false":
+        if str(user.get("email_verified")).strip().lower() in ("false", "0", "no"):
             return AccessDecision(
                 "not_allowed",
                 email,
