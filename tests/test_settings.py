@@ -48,8 +48,18 @@ def test_paths_are_configurable():
         ({"FPAPI_LINK_TTL_S": "0"}, "more than 0"),
         ({"FPAPI_LINK_TTL_S": "nan"}, "number of seconds"),
         ({"FPAPI_PUBLIC_URL": "localhost:8501"}, "FPAPI_PUBLIC_URL"),
+        ({"FPAPI_LINK_KEEP_DAYS": "a month"}, "FPAPI_LINK_KEEP_DAYS must be a number of days"),
+        ({"FPAPI_ALLOWED_REDIRECT_ORIGINS": "brand.example"}, "FPAPI_ALLOWED_REDIRECT_ORIGINS"),
     ],
 )
 def test_bad_values_say_what_to_fix(env, words):
     with pytest.raises(SettingsError, match=words.replace("(", r"\(").replace(")", r"\)")):
         load_settings(env)
+
+
+def test_link_keeping_and_extra_redirect_origins_are_read():
+    settings = load_settings(
+        {"FPAPI_LINK_KEEP_DAYS": "7", "FPAPI_ALLOWED_REDIRECT_ORIGINS": " https://a.example/ , "}
+    )
+    assert settings.link_keep_s == 7 * 86_400
+    assert settings.allowed_redirect_origins == (DEFAULT_PUBLIC_URL, "https://a.example")

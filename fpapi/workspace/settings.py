@@ -109,11 +109,11 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
     _require_http_url("FPAPI_PUBLIC_URL", public_url)
     data_dir_text = value("FPAPI_DATA_DIR")
     data_dir = Path(data_dir_text).expanduser() if data_dir_text else default_data_dir()
-    ttl = _seconds("FPAPI_CACHE_TTL_S", value("FPAPI_CACHE_TTL_S"), DEFAULT_TTL_S)
-    link_ttl = _seconds("FPAPI_LINK_TTL_S", value("FPAPI_LINK_TTL_S"), DEFAULT_PENDING_TTL_S)
+    ttl = _amount("FPAPI_CACHE_TTL_S", value("FPAPI_CACHE_TTL_S"), DEFAULT_TTL_S)
+    link_ttl = _amount("FPAPI_LINK_TTL_S", value("FPAPI_LINK_TTL_S"), DEFAULT_PENDING_TTL_S)
     if link_ttl <= 0:
         raise SettingsError("FPAPI_LINK_TTL_S must be more than 0 seconds.")
-    timeout = _seconds("FPAPI_TIMEOUT_S", value("FPAPI_TIMEOUT_S"), READ_TIMEOUT_S)
+    timeout = _amount("FPAPI_TIMEOUT_S", value("FPAPI_TIMEOUT_S"), READ_TIMEOUT_S)
     if timeout <= 0:
         raise SettingsError("FPAPI_TIMEOUT_S must be more than 0 seconds.")
     paths = ApiPaths(
@@ -130,8 +130,11 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
     )
     for origin in origins:
         _require_http_url("FPAPI_ALLOWED_REDIRECT_ORIGINS", origin)
-    keep_days = _seconds(
-        "FPAPI_LINK_KEEP_DAYS", value("FPAPI_LINK_KEEP_DAYS"), DEFAULT_LINK_KEEP_S / 86_400
+    keep_days = _amount(
+        "FPAPI_LINK_KEEP_DAYS",
+        value("FPAPI_LINK_KEEP_DAYS"),
+        DEFAULT_LINK_KEEP_S / 86_400,
+        unit="days",
     )
     return Settings(
         base_url=base_url,
@@ -147,16 +150,17 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
     )
 
 
-def _seconds(name: str, text: str | None, default: float) -> float:
+def _amount(name: str, text: str | None, default: float, *, unit: str = "seconds") -> float:
+    """A non-negative amount of ``unit``; SettingsError naming the setting and unit if not."""
     if not text:
         return default
     try:
-        seconds = float(text)
+        amount = float(text)
     except ValueError:
-        seconds = -1.0
-    if seconds < 0 or seconds != seconds:
-        raise SettingsError(f"{name} must be a number of seconds, not {text!r}.")
-    return seconds
+        amount = -1.0
+    if amount < 0 or amount != amount:
+        raise SettingsError(f"{name} must be a number of {unit}, not {text!r}.")
+    return amount
 
 
 def _require_http_url(name: str, url: str) -> None:
