@@ -194,6 +194,9 @@ def test_finished_links_are_hidden_paged_and_pruned(app_env):
     assert later.prune_links(keep_s=30 * 86_400) == 40
     assert len(later.links()) == 5
     assert app_store(app_env).prune_links(keep_s=30 * 86_400) == 0  # not yet, today
+    later.cancel_link("k44", actor="local")  # now one more could go...
+    assert later.prune_links(keep_s=0) == 0  # ...but pruning runs at most once an hour
+    assert later.prune_links(keep_s=0, every_s=0) == 1
 
 
 # --- 7. E-mail in exports, states and e-mails in the store ---------------------------------

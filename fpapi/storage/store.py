@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import math
 import secrets
 import sqlite3
 import threading
@@ -62,6 +63,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 DEFAULT_PENDING_TTL_S = 60 * 60
 DEFAULT_LINK_KEEP_S = 30 * 86_400  # finished and expired links are pruned after this
+LINK_PRUNE_EVERY_S = 60 * 60  # how often pruning may run
 FINISHED_STATUSES = frozenset({"verified", "refused", "failed", "expired", "cancelled"})
 DROPPED_KEYS = frozenset({"email", "state"})  # never kept, even from an older record
 SECRETS_FORGOTTEN_KEY = "meta|secrets-forgotten"
@@ -132,6 +134,7 @@ class Store:
         self._clock = clock
         self._db, self.recovered_from = open_json_cache(self.directory)
         self._activity_writes = 0
+        self._last_prune = -math.inf
         self._recovery = threading.Lock()
         self._forget_secrets()
 
@@ -244,9 +247,16 @@ class Store:
         return sorted(found, key=lambda link: link.created_at, reverse=True)
 
     @_writes
-    def prune_links(self, *, keep_s: float = DEFAULT_LINK_KEEP_S) -> int:
-        """Delete finished and expired links older than ``keep_s``; how many went."""
-        cutoff = self._clock() - keep_s
+    def prune_links(
+        self, *, keep_s: float = DEFAULT_LINK_KEEP_S, every_s: float = LINK_PRUNE_EVERY_S
+    ) -> int:
+        """Delete finished and expired links older than ``keep_s``; how many went. Pages may
+        call this on every run: it does the work at most once per ``every_s``."""
+        now = self._clock()
+        if now - self._last_prune < every_s:
+            return 0
+        self._last_prune = now
+        cutoff = now - keep_s
         gone = 0
         for link in self.links():
             if link.status in FINISHED_STATUSES and (link.status_at or link.created_at) < cutoff:
