@@ -28,7 +28,17 @@ def test_create_link_generates_an_unguessable_state_and_records_it(client, store
 
 
 @pytest.mark.parametrize(
-    "url", ["localhost:8501/callback", "javascript:alert(1)", "ftp://x.example/cb", "", "http://"]
+    "url",
+    [
+        "localhost:8501/callback",
+        "javascript:alert(1)",
+        "ftp://x.example/cb",
+        "",
+        "http://",
+        "http://[::1/callback",
+        "http://localhost:99999/callback",
+        "http://localhost:port/callback",
+    ],
 )
 def test_redirect_url_must_be_absolute_http(url):
     with pytest.raises(LinkRequestError, match="http:// or https://"):

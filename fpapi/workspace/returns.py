@@ -51,10 +51,13 @@ UNKNOWN_ERROR_SENTENCE = "the platform reported an error it did not explain"
 
 def origin_of(url: str) -> str:
     """``scheme://host:port`` of ``url``, lower-cased, with the default port made explicit."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""  # matches no origin
     scheme = parts.scheme.lower()
-    port = parts.port or DEFAULT_PORTS.get(scheme, 0)
-    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port or DEFAULT_PORTS.get(scheme, 0)}"
 
 
 def port_mismatch(public_url: str, served_port: int) -> str | None:
@@ -87,10 +90,10 @@ def validate_redirect_url(url: str, *, allowed_origins: Iterable[str]) -> str:
         )
     try:
         parts = urlsplit(text)
-        hostname, _ = parts.hostname, parts.port
-    except ValueError:
-        hostname = None
-    if parts.scheme not in ("http", "https") or not hostname:
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # an unclosed [IPv6] bracket, a port that is not a number
+        usable = False
+    if not usable:
         raise LinkRequestError(
             "The redirect URL must be a full web address starting with http:// or https://, "
             "for example https://your-app.example.com/callback."
