@@ -7,34 +7,22 @@ reads or shows a value of the ``[auth]`` section: only whether it is there and c
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import Any
 
 import streamlit as st
 
+from components.loaders import SecretsUnreadable, secrets_section
 from components.text import md_escape
 from fpapi.workspace.access import AccessDecision, auth_providers, decide, load_access_policy
 
 APP_NAME = "Creator Insights Studio"
 
 
-def _secrets_section(name: str) -> Mapping[str, Any]:
-    section = st.secrets.get(name, {})
-    return section if isinstance(section, Mapping) else {}
-
-
 def current_access() -> AccessDecision:
     """The verdict for this session's visitor, from the environment, secrets and ``st.user``."""
     try:
-        fpapi_table, auth_table = _secrets_section("fpapi"), _secrets_section("auth")
-    except FileNotFoundError:  # no secrets.toml anywhere: the environment alone decides
-        fpapi_table, auth_table = {}, {}
-    except Exception:  # a malformed secrets.toml: fail closed, never echo its contents
-        return AccessDecision(
-            "misconfigured",
-            reason="secrets.toml could not be read, so nobody can be let in. Check that it is "
-            "valid TOML, then reload.",
-        )
+        fpapi_table, auth_table = secrets_section("fpapi"), secrets_section("auth")
+    except SecretsUnreadable as err:  # fail closed
+        return AccessDecision("misconfigured", reason=f"{err} Nobody can be let in until then.")
     policy = load_access_policy(os.environ, fpapi_table, auth_table)
     return decide(policy, st.user.to_dict())
 
@@ -46,8 +34,8 @@ def current_actor() -> str:
 
 def _providers() -> list[str]:
     try:
-        return auth_providers(_secrets_section("auth"))
-    except Exception:
+        return auth_providers(secrets_section("auth"))
+    except SecretsUnreadable:
         return []
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import diskcache
 import httpx
@@ -51,21 +52,41 @@ class Config:
         return self.settings.base_url or SANDBOX_CACHE_LABEL
 
 
-def _secrets_table() -> tuple[dict[str, object], str | None]:
+SECRETS_UNREADABLE = (
+    "secrets.toml (in .streamlit/ or ~/.streamlit/) could not be read: check that it is valid TOML."
+)
+
+
+class SecretsUnreadable(Exception):
+    """secrets.toml exists but is not valid TOML (its contents are never echoed)."""
+
+
+def secrets_section(name: str) -> dict[str, Any]:
+    """One table of secrets.toml (``[fpapi]``, ``[auth]``), empty when there is no file or no
+    such table; SecretsUnreadable when the file is malformed."""
     try:
-        table = st.secrets.get("fpapi", {})
-    except FileNotFoundError:  # no secrets.toml: the environment alone decides
-        return {}, None
-    except Exception:  # a malformed secrets.toml: say so, never echo its contents
-        return {}, ".streamlit/secrets.toml could not be read: check that it is valid TOML."
-    return (dict(table) if hasattr(table, "keys") else {}), None
+        table = st.secrets.get(name, {})
+    except Exception as err:
+        # Streamlit 1.67 raises a FileNotFoundError subclass both for "no secrets.toml" and
+        # for one it cannot parse; only the first means "the environment alone decides".
+        # Taking a malformed file for a missing one would drop [auth] and open the gate.
+        if isinstance(err, FileNotFoundError) and not _parse_failure(err):
+            return {}
+        raise SecretsUnreadable(SECRETS_UNREADABLE) from err  # never echo its contents
+    return dict(table) if isinstance(table, Mapping) else {}
+
+
+def _parse_failure(err: Exception) -> bool:
+    """Whether Streamlit's secrets error is a file it found but could not parse."""
+    return getattr(err, "error_id", None) == "failed-parsing-secrets-file"
 
 
 def get_config() -> Config:
     """Settings from the environment and secrets; the embedded sandbox when no API is set."""
-    table, problem = _secrets_table()
-    if problem:
-        return Config(None, problem=problem)
+    try:
+        table = secrets_section("fpapi")
+    except SecretsUnreadable as err:
+        return Config(None, problem=str(err))
     try:
         settings = load_settings(os.environ, table)
     except SettingsError as err:

@@ -197,3 +197,20 @@ def test_a_public_address_without_sign_in_refuses_but_the_callback_works(tmp_pat
         assert page.locator("[data-testid='stSidebar']").count() == 0
     finally:
         stop(app.process)
+
+
+def test_a_malformed_secrets_file_keeps_everyone_out_without_echoing_it(tmp_path, page):
+    home = tmp_path / "home"
+    (home / ".streamlit").mkdir(parents=True)
+    (home / ".streamlit" / "secrets.toml").write_text('[auth]\nclient_secret = "s3cr3t-value\n')
+    app = start_app(tmp_path / "data", tmp_path / "streamlit.log", {"HOME": str(home)})
+    try:
+        page.goto(f"{app.url}/creators")
+        wait_for_app(page)
+        text = main_text(page)
+        assert "could not be read" in text and "Nobody can be let in" in text
+        assert "s3cr3t-value" not in page.content() and "s3cr3t-value" not in app.log()
+        assert_nothing_of_the_workspace(page, app.url, [])
+        screenshot(page, "malformed-secrets")
+    finally:
+        stop(app.process)
