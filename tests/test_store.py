@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import sqlite3
 import threading
 
+import diskcache
 import pytest
 
 from fpapi.errors import LinkAlreadyUsed, LinkExpired, LinkRequestError, UnknownLink
@@ -127,3 +129,15 @@ def test_sessions_that_find_the_store_damaged_at_once_move_it_aside_once(tmp_pat
     assert len(list(tmp_path.glob("store.corrupt-*"))) == 1  # the fresh one was never moved
     store.add_creator(Creator("c2", "instagram"))
     assert [c.creator_id for c in Store(tmp_path / "store").creators()] == ["c2"]
+
+
+def test_a_store_opens_even_when_the_one_time_rewrite_cannot_write(tmp_path, monkeypatch):
+    Store(tmp_path / "store").add_creator(Creator("c1", "instagram", name="Ana"))
+    with diskcache.Cache(str(tmp_path / "store"), disk=diskcache.JSONDisk) as raw:
+        raw.delete("meta|secrets-forgotten")  # as a store written by an older version
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(diskcache.Cache, "set", full)
+    assert [c.name for c in Store(tmp_path / "store").creators()] == ["Ana"]

@@ -136,7 +136,10 @@ class Store:
         self._activity_writes = 0
         self._last_prune = -math.inf
         self._recovery = threading.Lock()
-        self._forget_secrets()
+        try:
+            self._forget_secrets()
+        except StoreError as err:  # a full disk, say: the store still reads; retried next open
+            log.warning("Could not rewrite older records without secrets yet: %s", err)
 
     def close(self) -> None:
         self._db.close()
