@@ -27,6 +27,7 @@ from fpapi.analysis.compare import (
 from fpapi.analysis.metrics import format_count
 from fpapi.errors import ShortlistError
 from fpapi.storage.cache import LoadedInsights
+from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Shortlist, Store
 
 CURRENCIES = [
@@ -171,7 +172,7 @@ def load_pricing_into_session(shortlist: Shortlist) -> None:
             state.set_pricing(creator_id, field, value)
 
 
-def render_shortlists(store: Store) -> None:
+def render_shortlists(store: Store | SqlStore) -> None:
     """Saved shortlists: open, rename, delete."""
     shortlists = store.shortlists()
     if not shortlists:

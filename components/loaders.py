@@ -6,6 +6,7 @@ their directory, and the client (which holds the API token) is built per use.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import threading
@@ -25,9 +26,11 @@ from components.report_figures import report_figures
 from fpapi import FirstPartyClient, FPAPIError, Insights
 from fpapi.analysis.report import InsightsReport, build_report
 from fpapi.api.client import CONNECT_TIMEOUT_S
-from fpapi.errors import DataDirError, SettingsError
+from fpapi.errors import DataDirError, SettingsError, StoreError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache, LoadedInsights
+from fpapi.storage.sql_cache import SqlShelf
+from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from fpapi.workspace.settings import Settings, load_settings
 
@@ -117,6 +120,23 @@ def _insight_cache(directory: str, api_label: str, ttl_s: float) -> InsightCache
     return InsightCache(Path(directory), api_base_url=api_label, ttl_s=ttl_s)
 
 
+# The team database: keyed by a fingerprint of its URL, never the URL (it holds a password);
+# Streamlit does not hash the arguments whose names start with "_". A database that cannot be
+# reached raises, and Streamlit keeps nothing: the next run tries again.
+@st.cache_resource(show_spinner=False)
+def _team_store(database: str, link_ttl_s: float, _url: str) -> SqlStore:
+    return SqlStore(_url, pending_ttl_s=link_ttl_s)
+
+
+@st.cache_resource(show_spinner=False)
+def _team_insight_cache(database: str, api_label: str, ttl_s: float, _url: str) -> InsightCache:
+    return InsightCache(SqlShelf(_url), api_base_url=api_label, ttl_s=ttl_s)
+
+
+def _fingerprint(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()
+
+
 def _data_dir_error(settings: Settings, err: Exception) -> DataDirError:
     reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
     return DataDirError(
@@ -131,9 +151,13 @@ def _settings(config: Config) -> Settings:
     return config.settings
 
 
-def get_store(config: Config) -> Store:
-    """The roster and pending links, shared by every session of this app."""
+def get_store(config: Config) -> Store | SqlStore:
+    """The roster and pending links, shared by every session of this app (and, on the team
+    database, by every replica). Raises DatabaseUnavailable when that cannot be reached."""
     settings = _settings(config)
+    if settings.database_url:
+        url = settings.database_url
+        return _team_store(_fingerprint(url), settings.link_ttl_s, url)
     try:
         return _store(str(settings.data_dir / "store"), settings.link_ttl_s)
     except (OSError, sqlite3.Error, diskcache.Timeout) as err:
@@ -143,6 +167,9 @@ def get_store(config: Config) -> Store:
 def get_insight_cache(config: Config) -> InsightCache:
     """The insight cache for the API in use."""
     settings = _settings(config)
+    if settings.database_url:
+        url = settings.database_url
+        return _team_insight_cache(_fingerprint(url), config.cache_label, settings.cache_ttl_s, url)
     try:
         return _insight_cache(
             str(settings.data_dir / "insights"), config.cache_label, settings.cache_ttl_s
@@ -234,8 +261,13 @@ def load_many(
                 ids, on_result=on_result, max_concurrency=MAX_CONCURRENT_FETCHES
             )
 
+    failure: list[StoreError] = []
+
     def work() -> None:
-        outcome["results"] = cache.load_many(creator_ids, fetch_many, on_result=settled.append)
+        try:
+            outcome["results"] = cache.load_many(creator_ids, fetch_many, on_result=settled.append)
+        except StoreError as err:  # the team database went away: told on this thread
+            failure.append(err)
 
     worker = threading.Thread(target=work, daemon=True, name="load-many")
     worker.start()
@@ -243,6 +275,8 @@ def load_many(
         worker.join(PROGRESS_POLL_S)
         if on_progress:
             on_progress(len(settled), len(creator_ids))
+    if failure:
+        raise failure[0]
     if "results" not in outcome:  # the worker died: say so for each creator, never hang
         return {cid: FPAPIError("The fetch did not finish.") for cid in creator_ids}
     return outcome["results"]

@@ -29,7 +29,6 @@ def render_api_status(config: Config) -> None:
 def render_data_warnings(ws: Workspace) -> None:
     """Say so when a damaged database was moved aside at start-up: never lose data silently."""
     store, cache = ws.store, ws.cache
-    store.check()
     if store.recovered_from is not None:
         st.warning(
             f"The roster database could not be read, so it was moved aside to {store.recovered_from} "

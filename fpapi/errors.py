@@ -15,6 +15,7 @@
     ├── SettingsError               a configuration value is unusable
     ├── DataDirError                the data folder cannot be used at all
     ├── StoreError                  the store could not save (read-only, full, locked)
+    │   └── DatabaseUnavailable     the team database cannot be reached (it reconnects itself)
     ├── ShortlistError              a shortlist cannot be saved or renamed as asked
     ├── LinkRequestError            a verification link cannot be made as asked
     └── LinkProblem                 a callback's ``state`` cannot be claimed (``.link``)
@@ -43,6 +44,7 @@ __all__ = [
     "AuthError",
     "BadRequest",
     "DataDirError",
+    "DatabaseUnavailable",
     "FPAPIError",
     "InvalidResponse",
     "LinkAlreadyUsed",
@@ -218,6 +220,11 @@ class DataDirError(StudioError):
 class StoreError(StudioError):
     """The store could not save (folder read-only, disk full, database locked). Nothing was
     half-written: each change is one transaction."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The team database (FPAPI_DATABASE_URL) cannot be reached; nothing was read or changed.
+    The app reconnects by itself once it is back."""
 
 
 class ShortlistError(StudioError):

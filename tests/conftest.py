@@ -9,7 +9,10 @@ import pytest
 
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Knobs, Sandbox
+from tests.backends import NAMES as BACKENDS
+from tests.backends import Backend
 from tests.helpers import Clock
+from tests.postgres import Postgres
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -63,3 +66,20 @@ def client(clean_sandbox):
     """A client of the shared sandbox that never sleeps between retries."""
     with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token, sleep=lambda _: None) as api:
         yield api
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL (Debian's) for the whole run, on a free loopback port."""
+    server = Postgres().start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path):
+    """The store and cache suites run on each: local folder, SQLite, PostgreSQL."""
+    postgres = request.getfixturevalue("postgres") if request.param == "postgresql" else None
+    chosen = Backend.make(request.param, tmp_path, postgres)
+    yield chosen
+    chosen.close()

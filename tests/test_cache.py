@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 import random
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -30,12 +32,15 @@ class Fetcher:
         return Insights.from_raw(self.raw)
 
 
-def make_cache(path: Path, clock, **kwargs) -> InsightCache:
-    return InsightCache(path, api_base_url="https://api.example/v1", clock=clock, **kwargs)
+def make_cache(where, clock, **kwargs) -> InsightCache:
+    """A cache on ``where``: a folder (the local shelf) or a backend (each call opens its
+    storage anew, as a restarted app or another replica would)."""
+    shelf = where if isinstance(where, Path) else where.shelf()
+    return InsightCache(shelf, api_base_url="https://api.example/v1", clock=clock, **kwargs)
 
 
-def test_fresh_entry_is_served_from_cache_until_the_ttl(tmp_path, clock, vendor_insights):
-    cache = make_cache(tmp_path / "c", clock, ttl_s=3600)
+def test_fresh_entry_is_served_from_cache_until_the_ttl(backend, clock, vendor_insights):
+    cache = make_cache(backend, clock, ttl_s=3600)
     fetch = Fetcher(vendor_insights)
     first = cache.load(CREATOR, fetch)
     assert first.source == "api" and fetch.calls == 1
@@ -48,16 +53,16 @@ def test_fresh_entry_is_served_from_cache_until_the_ttl(tmp_path, clock, vendor_
     assert third.source == "api" and fetch.calls == 2
 
 
-def test_refresh_bypasses_a_fresh_entry(tmp_path, clock, vendor_insights):
-    cache = make_cache(tmp_path / "c", clock)
+def test_refresh_bypasses_a_fresh_entry(backend, clock, vendor_insights):
+    cache = make_cache(backend, clock)
     fetch = Fetcher(vendor_insights)
     cache.load(CREATOR, fetch)
     assert cache.load(CREATOR, fetch, refresh=True).source == "api"
     assert fetch.calls == 2
 
 
-def test_api_failure_returns_the_stale_entry_with_its_age(tmp_path, clock, vendor_insights):
-    cache = make_cache(tmp_path / "c", clock, ttl_s=60)
+def test_api_failure_returns_the_stale_entry_with_its_age(backend, clock, vendor_insights):
+    cache = make_cache(backend, clock, ttl_s=60)
     fetch = Fetcher(vendor_insights)
     cache.load(CREATOR, fetch)
     clock.now += 7200
@@ -67,27 +72,28 @@ def test_api_failure_returns_the_stale_entry_with_its_age(tmp_path, clock, vendo
     assert result.insights.profile_overview.handle == "a_poetic_storyteller"
 
 
-def test_api_failure_with_nothing_cached_raises(tmp_path, clock, vendor_insights):
-    cache = make_cache(tmp_path / "c", clock)
+def test_api_failure_with_nothing_cached_raises(backend, clock, vendor_insights):
+    cache = make_cache(backend, clock)
     fetch = Fetcher(vendor_insights)
     fetch.error = ServerError("down", status_code=503)
     with pytest.raises(ServerError):
         cache.load(CREATOR, fetch)
 
 
-def test_entries_are_keyed_by_api_connector_and_creator(tmp_path, clock, vendor_insights):
-    one = make_cache(tmp_path / "c", clock)
+def test_entries_are_keyed_by_api_connector_and_creator(backend, clock, vendor_insights):
+    shelf = backend.shelf()
+    one = InsightCache(shelf, api_base_url="https://api.example/v1", clock=clock)
     one.put(CREATOR, Insights.from_raw(vendor_insights))
-    other_api = InsightCache(tmp_path / "c", api_base_url="https://other.example/v1", clock=clock)
+    other_api = InsightCache(shelf, api_base_url="https://other.example/v1", clock=clock)
     assert other_api.peek(CREATOR) is None
     assert one.peek(CREATOR, connector="youtube") is None
     assert one.peek("creator-2") is None
     assert one.peek(CREATOR) is not None
 
 
-def test_entries_survive_a_restart(tmp_path, clock, vendor_insights):
-    make_cache(tmp_path / "c", clock).put(CREATOR, Insights.from_raw(vendor_insights))
-    reopened = make_cache(tmp_path / "c", clock)
+def test_entries_survive_a_restart(backend, clock, vendor_insights):
+    make_cache(backend, clock).put(CREATOR, Insights.from_raw(vendor_insights))
+    reopened = make_cache(backend, clock)
     assert reopened.peek(CREATOR).insights.raw == vendor_insights
 
 
@@ -129,10 +135,8 @@ def test_a_corrupt_value_file_is_dropped_and_refetched(tmp_path, clock, vendor_i
     assert cache.peek(CREATOR).insights.raw == vendor_insights  # stored again, readable
 
 
-def test_summary_gives_fetch_time_and_vendor_date_without_the_body(
-    tmp_path, clock, vendor_insights
-):
-    cache = make_cache(tmp_path / "c", clock)
+def test_summary_gives_fetch_time_and_vendor_date_without_the_body(backend, clock, vendor_insights):
+    cache = make_cache(backend, clock)
     assert cache.summary(CREATOR) is None
     cache.put(CREATOR, Insights.from_raw(vendor_insights))
     summary = cache.summary(CREATOR)
@@ -161,9 +165,9 @@ class ManyFetcher:
 
 
 def test_load_many_serves_fresh_copies_and_fetches_the_rest_in_one_call(
-    tmp_path, clock, vendor_insights
+    backend, clock, vendor_insights
 ):
-    cache = make_cache(tmp_path / "c", clock, ttl_s=3600)
+    cache = make_cache(backend, clock, ttl_s=3600)
     cache.put("fresh", Insights.from_raw(vendor_insights))
     cache.put("expired", Insights.from_raw(vendor_insights))
     clock.now += 7200
@@ -185,18 +189,75 @@ def test_load_many_serves_fresh_copies_and_fetches_the_rest_in_one_call(
     assert results["new"].source == "api" and cache.summary("new") is not None
 
 
-def test_load_many_never_drops_a_creator_the_fetcher_forgot(tmp_path, clock, vendor_insights):
-    cache = make_cache(tmp_path / "c", clock)
+def test_load_many_never_drops_a_creator_the_fetcher_forgot(backend, clock, vendor_insights):
+    cache = make_cache(backend, clock)
     results = cache.load_many(["a", "b"], ManyFetcher(vendor_insights, dropped=frozenset({"b"})))
     assert results["a"].source == "api"
     assert "did not finish" in str(results["b"])
 
 
-def test_a_fresh_hit_does_not_read_the_body_until_it_is_needed(tmp_path, clock, vendor_insights):
-    cache = make_cache(tmp_path / "c", clock)
+def test_a_fresh_hit_does_not_read_the_body_until_it_is_needed(backend, clock, vendor_insights):
+    cache = make_cache(backend, clock)
     cache.put(CREATOR, Insights.from_raw(vendor_insights))
     fetch = Fetcher(vendor_insights)
     loaded = cache.load(CREATOR, fetch)
     cache.put(CREATOR, Insights.from_raw(dict(vendor_insights, marker="newer body")))
     assert loaded.source == "cache" and fetch.calls == 0
     assert loaded.insights.raw["marker"] == "newer body"  # read on first use, not before
+
+
+def test_two_loaders_of_one_uncached_creator_call_the_vendor_once(backend, clock, vendor_insights):
+    """Two replicas (each its own engine on the team database) or two sessions (the local
+    folder) asked for the same creator at the same moment."""
+    caches = [make_cache(backend, clock) for _ in range(2)]
+    calls: list[str] = []
+    started = threading.Event()
+
+    def slow_fetch(creator_id: str) -> Insights:
+        calls.append(creator_id)
+        started.set()
+        time.sleep(0.3)  # the other loader arrives while this fetch is under way
+        return Insights.from_raw(vendor_insights)
+
+    results: list[str] = []
+
+    def load(cache: InsightCache) -> None:
+        results.append(cache.load(CREATOR, slow_fetch).source)
+
+    first = threading.Thread(target=load, args=(caches[0],))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=load, args=(caches[1],))
+    second.start()
+    first.join()
+    second.join()
+    assert calls == [CREATOR]
+    assert sorted(results) == ["api", "cache"]
+
+
+def test_load_many_on_two_replicas_at_once_fetches_each_creator_once(
+    backend, clock, vendor_insights
+):
+    caches = [make_cache(backend, clock) for _ in range(2)]
+    asked: list[str] = []
+    lock = threading.Lock()
+
+    def fetch_many(ids, on_result):
+        with lock:
+            asked.extend(ids)
+        time.sleep(0.2)
+        for creator_id in ids:
+            on_result(creator_id, Insights.from_raw(vendor_insights))
+
+    barrier = threading.Barrier(2)
+
+    def load(cache):
+        barrier.wait()
+        cache.load_many(["a", "b", "c"], fetch_many)
+
+    threads = [threading.Thread(target=load, args=(cache,)) for cache in caches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(asked) == ["a", "b", "c"]

@@ -6,16 +6,24 @@ import threading
 import diskcache
 import pytest
 
-from fpapi.errors import LinkAlreadyUsed, LinkExpired, LinkRequestError, UnknownLink
+from fpapi.errors import (
+    LinkAlreadyUsed,
+    LinkExpired,
+    LinkRequestError,
+    ShortlistError,
+    UnknownLink,
+)
 from fpapi.storage.store import Creator, Store
+
+# Every test taking ``store`` or ``backend`` runs on the local folder, SQLite and PostgreSQL.
 
 
 @pytest.fixture
-def store(tmp_path, clock):
-    return Store(tmp_path / "store", clock=clock, pending_ttl_s=3600)
+def store(backend, clock):
+    return backend.store(clock=clock, pending_ttl_s=3600)
 
 
-def add(store: Store, state: str = "state-1", label: str = "Ana") -> None:
+def add(store, state: str = "state-1", label: str = "Ana") -> None:
     store.add_pending(
         key=state,
         connector="instagram",
@@ -66,15 +74,15 @@ def test_a_state_cannot_be_registered_twice(store):
         add(store)
 
 
-def test_single_use_holds_under_two_threads(tmp_path, clock):
+def test_single_use_holds_under_two_threads(backend, clock):
+    stores = [backend.store(clock=clock) for _ in range(2)]  # two replicas on the team database
     for round_ in range(20):
         state = f"race-{round_}"
-        stores = [Store(tmp_path / "store", clock=clock) for _ in range(2)]
         add(stores[0], state)
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 
-        def claim(s: Store, barrier=barrier, state=state, outcomes=outcomes) -> None:
+        def claim(s, barrier=barrier, state=state, outcomes=outcomes) -> None:
             barrier.wait()
             try:
                 s.pop_pending(state)
@@ -90,14 +98,14 @@ def test_single_use_holds_under_two_threads(tmp_path, clock):
         assert sorted(outcomes) == ["lost", "won"]
 
 
-def test_roster_and_links_persist_across_restarts(tmp_path, clock):
-    first = Store(tmp_path / "store", clock=clock)
+def test_roster_and_links_persist_across_restarts(backend, clock):
+    first = backend.store(clock=clock)
     add(first)
     first.add_creator(
         Creator(creator_id="c1", connector="instagram", name="Ana", verified_at=clock.now)
     )
     first.close()
-    second = Store(tmp_path / "store", clock=clock)
+    second = backend.store(clock=clock)
     assert [c.name for c in second.creators()] == ["Ana"]
     assert [link.key for link in second.links()] == ["state-1"]
 
@@ -107,6 +115,102 @@ def test_re_verifying_a_creator_keeps_one_row(store, clock):
     store.add_creator(Creator(creator_id="c1", connector="instagram", name="New", verified_at=2))
     assert [c.name for c in store.creators()] == ["New"]
     assert store.remove_creator("c1", actor="local") and store.creators() == []
+
+
+def test_a_re_verified_creator_keeps_who_first_added_them(store, clock):
+    store.add_creator(Creator("c1", "instagram", name="Ana", verified_at=10, added_by="a@x.io"))
+    again = store.add_creator(
+        Creator("c1", "instagram", name="Ana B", verified_at=20, added_by="b@x.io")
+    )
+    assert (again.name, again.added_by, again.added_at) == ("Ana B", "a@x.io", 10)
+    assert store.get_creator("c1") == again
+
+
+def test_roster_is_newest_first_and_removal_is_recorded(store, clock):
+    store.add_creator(Creator("old", "instagram", name="Old", verified_at=1))
+    store.add_creator(Creator("new", "instagram", name="New", verified_at=2))
+    assert [c.creator_id for c in store.creators()] == ["new", "old"]
+    assert store.remove_creator("old", actor="ana@team.example")
+    assert not store.remove_creator("old", actor="ana@team.example")
+    [entry] = store.activity()
+    assert (entry.actor, entry.action, entry.subject) == (
+        "ana@team.example",
+        "creator_removed",
+        "Old",
+    )
+
+
+def test_activity_is_newest_first_and_limited(store, clock):
+    for number in range(5):
+        clock.now += 1
+        store.record("ana", "exported", f"sheet {number}")
+    assert [e.subject for e in store.activity(limit=3)] == ["sheet 4", "sheet 3", "sheet 2"]
+
+
+def test_cancelling_a_link_is_recorded_and_only_once(store):
+    add(store, label="Ana")
+    assert store.cancel_link("state-1", actor="ana") and not store.cancel_link(
+        "state-1", actor="ana"
+    )
+    assert store.get_link("state-1").status == "cancelled"
+    assert [(e.action, e.subject) for e in store.activity()] == [("link_cancelled", "Ana")]
+
+
+def test_a_link_records_its_url_and_how_it_ended(store, clock):
+    add(store)
+    store.set_link_url("state-1", "https://vendor.example/consent/1")
+    store.pop_pending("state-1")
+    store.finish_link("state-1", "verified", creator_id="c1")
+    link = store.get_link("state-1")
+    assert (link.url, link.status, link.creator_id, link.status_at) == (
+        "https://vendor.example/consent/1", "verified", "c1", clock.now,
+    )  # fmt: skip
+    assert store.links(include_finished=False) == []
+
+
+def test_old_finished_and_expired_links_are_pruned(store, clock):
+    add(store, "done")
+    store.pop_pending("done")
+    store.finish_link("done", "verified", creator_id="c1")
+    add(store, "lapsed")
+    clock.now += 10 * 86_400
+    add(store, "waiting")
+    assert store.prune_links(keep_s=86_400) == 2
+    assert [link.key for link in store.links()] == ["waiting"]
+    assert store.prune_links(keep_s=0) == 0  # at most once an hour
+
+
+def test_shortlists_save_update_rename_and_delete(store, clock):
+    first = store.save_shortlist(
+        "  Summer   launch ", ["c1", "c2", "c1"], notes={"c1": "yes", "c2": ""}
+    )
+    assert (first.name, first.creator_ids, first.notes) == (
+        "Summer launch",
+        ["c1", "c2"],
+        {"c1": "yes"},
+    )
+    clock.now += 5
+    again = store.save_shortlist(
+        "summer LAUNCH", ["c3"], fees={"c3": {"amount": 900, "currency": "EUR"}}
+    )
+    assert again.shortlist_id == first.shortlist_id and again.created_at == first.created_at
+    assert (again.creator_ids, again.fees, again.updated_at) == (
+        ["c3"], {"c3": {"amount": 900, "currency": "EUR"}}, clock.now,
+    )  # fmt: skip
+    clock.now += 1
+    other = store.save_shortlist("Autumn", ["c1"])
+    assert [s.name for s in store.shortlists()] == ["Autumn", "summer LAUNCH"]
+    with pytest.raises(ShortlistError, match="already exists"):
+        store.rename_shortlist(other.shortlist_id, "SUMMER launch")
+    assert store.rename_shortlist(other.shortlist_id, "Winter").name == "Winter"
+    with pytest.raises(ShortlistError, match="no longer exists"):
+        store.rename_shortlist("gone", "Spring")
+    with pytest.raises(ShortlistError, match="name"):
+        store.save_shortlist("   ", ["c1"])
+    assert store.delete_shortlist(other.shortlist_id) and not store.delete_shortlist(
+        other.shortlist_id
+    )
+    assert [s.name for s in store.shortlists()] == ["summer LAUNCH"]
 
 
 def test_sessions_that_find_the_store_damaged_at_once_move_it_aside_once(tmp_path):

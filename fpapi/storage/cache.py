@@ -10,13 +10,16 @@ import contextlib
 import functools
 import logging
 import sqlite3
+import threading
 import time
+import weakref
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import diskcache
 
@@ -24,7 +27,16 @@ from fpapi.api.models import Insights
 from fpapi.errors import FPAPIError, InvalidResponse
 from fpapi.storage.jsondisk import open_json_cache
 
-__all__ = ["DEFAULT_TTL_S", "CacheSummary", "InsightCache", "LoadedInsights"]
+__all__ = [
+    "DEFAULT_TTL_S",
+    "PROCESS_LOCKS",
+    "CacheKey",
+    "CacheSummary",
+    "DiskShelf",
+    "InsightCache",
+    "LoadedInsights",
+    "Shelf",
+]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +49,13 @@ class CacheSummary:
 
     fetched_at: float
     last_processed_at: date | None
+
+    @classmethod
+    def of(cls, fetched_at: float, processed: object) -> CacheSummary:
+        """From the stored values: the processing date as ISO text, or anything else for none."""
+        return cls(
+            fetched_at, date.fromisoformat(processed) if isinstance(processed, str) else None
+        )
 
 
 Source = Literal["api", "cache", "stale"]
@@ -74,28 +93,140 @@ class LoadedInsights:
         return self.source == "stale"
 
 
-class InsightCache:
-    """Raw insight responses on disk, each with the time it was fetched."""
+CacheKey = tuple[str, str, str]  # (API base URL, connector, creator id)
 
-    def __init__(
-        self,
-        directory: Path,
-        *,
-        api_base_url: str,
-        ttl_s: float = DEFAULT_TTL_S,
-        clock: Callable[[], float] = time.time,
+
+class Shelf(Protocol):
+    """Where the insight cache keeps responses: the data folder (:class:`DiskShelf`) or the
+    team database (:class:`fpapi.storage.sql_cache.SqlShelf`). The fetch policy is
+    :class:`InsightCache`'s, the same over either."""
+
+    recovered_from: Path | None
+
+    def read(self, key: CacheKey) -> dict[str, Any] | None:
+        """``{"fetched_at": ..., "raw": ...}``, or None if absent or unreadable."""
+
+    def summary(self, key: CacheKey) -> CacheSummary | None:
+        """When it was fetched and the vendor's processing date, without the body."""
+
+    def write(
+        self, key: CacheKey, fetched_at: float, raw: dict[str, Any], processed: str | None
     ) -> None:
+        """Keep a response; a failure to write is logged, never raised (the page still shows it)."""
+
+    def exclusive(self, keys: list[CacheKey]) -> AbstractContextManager[None]:
+        """Hold these keys against every other loader of them (sessions, and on the team
+        database, other replicas), so a creator missing from the cache is fetched once."""
+
+    def close(self) -> None: ...
+
+
+class KeyedLocks:
+    """One lock per key, in this process; several keys are taken in one order (no deadlock)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: weakref.WeakValueDictionary[CacheKey, threading.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    @contextlib.contextmanager
+    def hold(self, keys: list[CacheKey]) -> Iterator[None]:
+        with self._guard:
+            held = [self._locks.setdefault(key, threading.Lock()) for key in sorted(set(keys))]
+        with contextlib.ExitStack() as stack:
+            for lock in held:
+                stack.enter_context(lock)
+            yield
+
+
+# Every shelf of this process queues on these, whatever folder or database it is on: two
+# sessions, or two shelves on one folder, never fetch one creator twice at once.
+PROCESS_LOCKS = KeyedLocks()
+
+
+class DiskShelf:
+    """Responses in a JSON-only diskcache under the data folder (one app process)."""
+
+    def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
-        self.api_base_url = api_base_url.rstrip("/")
-        self.ttl_s = ttl_s
-        self._clock = clock
         self._cache, self.recovered_from = open_json_cache(self.directory)
 
     def close(self) -> None:
         self._cache.close()
 
-    def _key(self, connector: str, creator_id: str) -> str:
-        return f"insights|{self.api_base_url}|{connector}|{creator_id}"
+    @staticmethod
+    def _key(key: CacheKey) -> str:
+        return "insights|" + "|".join(key)
+
+    def exclusive(self, keys: list[CacheKey]) -> AbstractContextManager[None]:
+        return PROCESS_LOCKS.hold(keys)
+
+    def write(
+        self, key: CacheKey, fetched_at: float, raw: dict[str, Any], processed: str | None
+    ) -> None:
+        disk_key = self._key(key)
+        summary = {"fetched_at": fetched_at, "last_processed_at": processed}
+        try:
+            with self._cache.transact():
+                self._cache.set(disk_key, {"fetched_at": fetched_at, "raw": raw})
+                self._cache.set("summary|" + disk_key, summary)
+        except (OSError, sqlite3.Error, diskcache.Timeout) as err:  # full, read-only: still shown
+            log.warning("Could not write the insight cache in %s: %s", self.directory, err)
+
+    def summary(self, key: CacheKey) -> CacheSummary | None:
+        try:
+            data = self._cache.get("summary|" + self._key(key))
+        except (ValueError, OSError, zlib.error, sqlite3.Error):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("fetched_at"), int | float):
+            return None
+        return CacheSummary.of(data["fetched_at"], data.get("last_processed_at"))
+
+    def read(self, key: CacheKey) -> dict[str, Any] | None:
+        disk_key = self._key(key)
+        try:
+            entry = self._cache.get(disk_key)
+        except (ValueError, OSError, zlib.error, sqlite3.Error) as err:  # damaged: drop, refetch
+            log.warning("Dropping an unreadable cache entry in %s: %s", self.directory, err)
+            with contextlib.suppress(OSError, sqlite3.Error):
+                self._cache.delete(disk_key)
+                self._cache.delete("summary|" + disk_key)  # so that load() fetches it again
+            return None
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("raw"), dict)
+            or not isinstance(entry.get("fetched_at"), int | float)
+        ):
+            return None
+        return entry
+
+
+class InsightCache:
+    """Raw insight responses, each with the time it was fetched, on a :class:`Shelf`."""
+
+    def __init__(
+        self,
+        shelf: Shelf | Path,
+        *,
+        api_base_url: str,
+        ttl_s: float = DEFAULT_TTL_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.shelf: Shelf = DiskShelf(shelf) if isinstance(shelf, Path) else shelf
+        self.api_base_url = api_base_url.rstrip("/")
+        self.ttl_s = ttl_s
+        self._clock = clock
+
+    @property
+    def recovered_from(self) -> Path | None:
+        return self.shelf.recovered_from
+
+    def close(self) -> None:
+        self.shelf.close()
+
+    def _key(self, connector: str, creator_id: str) -> CacheKey:
+        return (self.api_base_url, connector, creator_id)
 
     def peek(self, creator_id: str, *, connector: str = "instagram") -> LoadedInsights | None:
         """The cached copy however old it is, as "cache" if fresh and "stale" if expired."""
@@ -142,35 +273,19 @@ class InsightCache:
     def put(self, creator_id: str, insights: Insights, *, connector: str = "instagram") -> float:
         """Store the raw response behind ``insights``; returns the time recorded as fetched."""
         fetched_at = self._clock()
-        key = self._key(connector, creator_id)
-        raw = insights.raw
         processed = insights.last_processed_at
-        summary = {
-            "fetched_at": fetched_at,
-            "last_processed_at": processed.isoformat() if processed else None,
-        }
-        try:
-            with self._cache.transact():
-                self._cache.set(key, {"fetched_at": fetched_at, "raw": raw})
-                self._cache.set("summary|" + key, summary)
-        except (OSError, sqlite3.Error, diskcache.Timeout) as err:  # full, read-only: still shown
-            log.warning("Could not write the insight cache in %s: %s", self.directory, err)
+        self.shelf.write(
+            self._key(connector, creator_id),
+            fetched_at,
+            insights.raw,
+            processed.isoformat() if processed else None,
+        )
         return fetched_at
 
     def summary(self, creator_id: str, *, connector: str = "instagram") -> CacheSummary | None:
         """When the creator's insights were fetched and the vendor's processing date, cheaply
         (without reading the whole response)."""
-        try:
-            data = self._cache.get("summary|" + self._key(connector, creator_id))
-        except (ValueError, OSError, zlib.error, sqlite3.Error):
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("fetched_at"), int | float):
-            return None
-        processed = data.get("last_processed_at")
-        return CacheSummary(
-            fetched_at=data["fetched_at"],
-            last_processed_at=date.fromisoformat(processed) if isinstance(processed, str) else None,
-        )
+        return self.shelf.summary(self._key(connector, creator_id))
 
     def load(
         self,
@@ -185,18 +300,26 @@ class InsightCache:
 
         Raises the API's error only when nothing is cached at all.
         """
-        summary = self.summary(creator_id, connector=connector)
-        if summary is not None and not refresh:
-            cached = self._loaded(
-                creator_id, summary.fetched_at, connector=connector, refetch=fetch
-            )
-            if not cached.stale:
+        if not refresh and (cached := self._fresh(creator_id, connector, fetch)) is not None:
+            return cached
+        # One loader at a time per creator (across replicas on the team database): whoever
+        # waited finds the response the first one fetched, and the vendor is called once.
+        with self.shelf.exclusive([self._key(connector, creator_id)]):
+            if not refresh and (cached := self._fresh(creator_id, connector, fetch)) is not None:
                 return cached
-        try:
-            insights = fetch(creator_id)
-        except FPAPIError as err:
-            return self._fallback(creator_id, err, connector=connector)
-        return self._store_fetched(creator_id, insights, connector=connector)
+            try:
+                insights = fetch(creator_id)
+            except FPAPIError as err:
+                return self._fallback(creator_id, err, connector=connector)
+            return self._store_fetched(creator_id, insights, connector=connector)
+
+    def _fresh(self, creator_id: str, connector: str, refetch: FetchOne) -> LoadedInsights | None:
+        """The cached copy if it is still fresh."""
+        summary = self.summary(creator_id, connector=connector)
+        if summary is None:
+            return None
+        cached = self._loaded(creator_id, summary.fetched_at, connector=connector, refetch=refetch)
+        return None if cached.stale else cached
 
     def load_many(
         self,
@@ -210,7 +333,6 @@ class InsightCache:
         its error is returned in its place. ``on_result(creator_id)`` is called as each is
         settled, cache hits first."""
         results: dict[str, LoadedInsights | FPAPIError] = {}
-        to_fetch = []
 
         def fetch_one(creator_id: str) -> Insights:
             got: dict[str, Insights | FPAPIError] = {}
@@ -220,17 +342,20 @@ class InsightCache:
                 raise outcome
             return outcome
 
-        for creator_id in dict.fromkeys(creator_ids):
-            summary = self.summary(creator_id)
-            cached = (
-                self._loaded(creator_id, summary.fetched_at, refetch=fetch_one) if summary else None
-            )
-            if cached is not None and not cached.stale:
+        def take_fresh(wanted: list[str]) -> list[str]:
+            """Settle those with a fresh copy; the rest, still to fetch."""
+            missing = []
+            for creator_id in wanted:
+                cached = self._fresh(creator_id, "instagram", fetch_one)
+                if cached is None:
+                    missing.append(creator_id)
+                    continue
                 results[creator_id] = cached
                 if on_result:
                     on_result(creator_id)
-            else:
-                to_fetch.append(creator_id)
+            return missing
+
+        to_fetch = take_fresh(list(dict.fromkeys(creator_ids)))
 
         def settle(creator_id: str, outcome: Insights | FPAPIError) -> None:
             if isinstance(outcome, Insights):
@@ -244,7 +369,10 @@ class InsightCache:
                 on_result(creator_id)
 
         if to_fetch:
-            fetch_many(to_fetch, settle)
+            with self.shelf.exclusive([self._key("instagram", cid) for cid in to_fetch]):
+                fetched = take_fresh(to_fetch)  # another loader may have fetched them meanwhile
+                if fetched:
+                    fetch_many(fetched, settle)
         for creator_id in to_fetch:  # a fetcher that dropped one must not drop it silently
             results.setdefault(creator_id, FPAPIError("The fetch did not finish."))
         return {creator_id: results[creator_id] for creator_id in dict.fromkeys(creator_ids)}
@@ -271,24 +399,5 @@ class InsightCache:
             read=lambda: cached.insights,
         )
 
-    def _read(self, key: str) -> dict[str, Any] | None:
-        try:
-            entry = self._cache.get(key)
-        except (
-            ValueError,
-            OSError,
-            zlib.error,
-            sqlite3.Error,
-        ) as err:  # a damaged value: drop it, refetch
-            log.warning("Dropping an unreadable cache entry in %s: %s", self.directory, err)
-            with contextlib.suppress(OSError, sqlite3.Error):
-                self._cache.delete(key)
-                self._cache.delete("summary|" + key)  # so that load() fetches it again
-            return None
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("raw"), dict)
-            or not isinstance(entry.get("fetched_at"), int | float)
-        ):
-            return None
-        return entry
+    def _read(self, key: CacheKey) -> dict[str, Any] | None:
+        return self.shelf.read(key)

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["ACTIVITY_ACTIONS", "Activity", "Creator", "PendingLink", "Shortlist", "state_key"]
+from fpapi.errors import LinkAlreadyUsed, LinkExpired, LinkProblem, ShortlistError, UnknownLink
+
+__all__ = [
+    "ACTIVITY_ACTIONS",
+    "FINISHED_STATUSES",
+    "Activity",
+    "Creator",
+    "PendingLink",
+    "Shortlist",
+    "claim_refusal",
+    "shortlist_name",
+    "state_key",
+]
+
+FINISHED_STATUSES = frozenset({"verified", "refused", "failed", "expired", "cancelled"})
+MAX_SHORTLIST_NAME_CHARS = 80
 
 # action code -> what the activity list says the analyst did
 ACTIVITY_ACTIONS = {
@@ -43,6 +58,12 @@ class PendingLink:
 
     def expires_at(self, ttl_s: float) -> float:
         return self.created_at + ttl_s
+
+    def as_of(self, now: float, ttl_s: float) -> PendingLink:
+        """This link with its expiry applied: a pending link past ``ttl_s`` is expired."""
+        if self.status == "pending" and now >= self.expires_at(ttl_s):
+            return replace(self, status="expired", status_at=self.expires_at(ttl_s))
+        return self
 
 
 @dataclass(frozen=True)
@@ -87,3 +108,40 @@ class Shortlist:
     notes: dict[str, str] = field(default_factory=dict)
     created_at: float = 0.0
     updated_at: float = 0.0
+
+
+def shortlist_name(name: str) -> str:
+    """The name a shortlist is saved under, spaces tidied; ShortlistError if unusable."""
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise ShortlistError("Give the shortlist a name.")
+    if len(cleaned) > MAX_SHORTLIST_NAME_CHARS:
+        raise ShortlistError(f"Keep the name under {MAX_SHORTLIST_NAME_CHARS} characters.")
+    return cleaned
+
+
+def claim_refusal(link: PendingLink | None) -> LinkProblem:
+    """Why a link found unclaimable cannot be claimed, as the sentence a creator sees."""
+    if link is None:
+        return UnknownLink(
+            "This verification link is not one this app created, or it was deleted. "
+            "Ask the analyst for a new link."
+        )
+    if link.status == "expired":
+        return LinkExpired(
+            "This verification link has expired. Ask the analyst for a new link.", link
+        )
+    return LinkAlreadyUsed(_used_sentence(link), link)
+
+
+def _used_sentence(link: PendingLink) -> str:
+    return {
+        "claimed": "This verification link is being used right now. Wait a moment and "
+        "reload; if nothing changes, ask the analyst for a new link.",
+        "verified": "This verification link was already used: the creator is verified. "
+        "Nothing more to do.",
+        "refused": "The creator declined this verification link. Ask the analyst for a "
+        "new link if that was a mistake.",
+        "failed": "Verification with this link failed. Ask the analyst for a new link.",
+        "cancelled": "The analyst cancelled this verification link. Ask them for a new one.",
+    }.get(link.status, "This verification link can no longer be used. Ask for a new one.")

@@ -28,21 +28,17 @@ from typing import Any, TypeVar
 
 import diskcache
 
-from fpapi.errors import (
-    LinkAlreadyUsed,
-    LinkExpired,
-    LinkRequestError,
-    ShortlistError,
-    StoreError,
-    UnknownLink,
-)
+from fpapi.errors import LinkRequestError, ShortlistError, StoreError
 from fpapi.storage.jsondisk import move_aside, open_json_cache
 from fpapi.storage.records import (
     ACTIVITY_ACTIONS,
+    FINISHED_STATUSES,
     Activity,
     Creator,
     PendingLink,
     Shortlist,
+    claim_refusal,
+    shortlist_name,
     state_key,
 )
 
@@ -64,14 +60,13 @@ R = TypeVar("R")
 DEFAULT_PENDING_TTL_S = 60 * 60
 DEFAULT_LINK_KEEP_S = 30 * 86_400  # finished and expired links are pruned after this
 LINK_PRUNE_EVERY_S = 60 * 60  # how often pruning may run
-FINISHED_STATUSES = frozenset({"verified", "refused", "failed", "expired", "cancelled"})
+
 DROPPED_KEYS = frozenset({"email", "state"})  # never kept, even from an older record
 SECRETS_FORGOTTEN_KEY = "meta|secrets-forgotten"
 PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
 SHORTLIST_PREFIX = "shortlist|"
 ACTIVITY_PREFIX = "activity|"
-MAX_SHORTLIST_NAME_CHARS = 80
 MAX_ACTIVITY_ENTRIES = 5_000  # the oldest entries go first past this
 ACTIVITY_PRUNE_EVERY = 100  # writes between two prunes
 
@@ -292,16 +287,7 @@ class Store:
                     return link
                 if link.status == "expired":
                     self._put_link(link)
-        if link is None:
-            raise UnknownLink(
-                "This verification link is not one this app created, or it was deleted. "
-                "Ask the analyst for a new link."
-            )
-        if link.status == "expired":
-            raise LinkExpired(
-                "This verification link has expired. Ask the analyst for a new link.", link
-            )
-        raise LinkAlreadyUsed(_used_sentence(link), link)
+        raise claim_refusal(link)
 
     @_writes
     def finish_link(
@@ -341,9 +327,7 @@ class Store:
         self._db.set(PENDING_PREFIX + link.key, asdict(link))
 
     def _with_expiry(self, link: PendingLink, now: float) -> PendingLink:
-        if link.status == "pending" and now >= link.expires_at(self.pending_ttl_s):
-            return replace(link, status="expired", status_at=link.expires_at(self.pending_ttl_s))
-        return link
+        return link.as_of(now, self.pending_ttl_s)
 
     # --- roster --------------------------------------------------------------------------
 
@@ -425,7 +409,7 @@ class Store:
         notes: dict[str, str] | None = None,
     ) -> Shortlist:
         """Save under ``name``; saving again under an existing name updates that shortlist."""
-        name = _shortlist_name(name)
+        name = shortlist_name(name)
         now = self._clock()
         with self._db.transact():
             existing = self._shortlist_named(name)
@@ -453,7 +437,7 @@ class Store:
 
     @_writes
     def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
-        new_name = _shortlist_name(new_name)
+        new_name = shortlist_name(new_name)
         with self._db.transact():
             shortlist = self.get_shortlist(shortlist_id)
             if shortlist is None:
@@ -474,25 +458,3 @@ class Store:
     def _shortlist_named(self, name: str) -> Shortlist | None:
         wanted = name.casefold()
         return next((s for s in self.shortlists() if s.name.casefold() == wanted), None)
-
-
-def _shortlist_name(name: str) -> str:
-    cleaned = " ".join((name or "").split())
-    if not cleaned:
-        raise ShortlistError("Give the shortlist a name.")
-    if len(cleaned) > MAX_SHORTLIST_NAME_CHARS:
-        raise ShortlistError(f"Keep the name under {MAX_SHORTLIST_NAME_CHARS} characters.")
-    return cleaned
-
-
-def _used_sentence(link: PendingLink) -> str:
-    return {
-        "claimed": "This verification link is being used right now. Wait a moment and "
-        "reload; if nothing changes, ask the analyst for a new link.",
-        "verified": "This verification link was already used: the creator is verified. "
-        "Nothing more to do.",
-        "refused": "The creator declined this verification link. Ask the analyst for a "
-        "new link if that was a mistake.",
-        "failed": "Verification with this link failed. Ask the analyst for a new link.",
-        "cancelled": "The analyst cancelled this verification link. Ask them for a new one.",
-    }.get(link.status, "This verification link can no longer be used. Ask for a new one.")

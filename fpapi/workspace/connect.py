@@ -17,6 +17,7 @@ from typing import Literal
 from fpapi.api.client import FirstPartyClient
 from fpapi.api.models import VerifiedCreator
 from fpapi.errors import FPAPIError, LinkProblem, LinkRequestError, VerificationFailed
+from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Creator, PendingLink, Store, state_key
 from fpapi.workspace.returns import (
     platform_error_code,
@@ -61,7 +62,7 @@ class NewLink:
 
 def create_link(
     client: FirstPartyClient,
-    store: Store,
+    store: Store | SqlStore,
     *,
     connector: str,
     redirect_url: str,
@@ -122,7 +123,7 @@ Via = Literal["callback", "pasted_url", "pasted_token"]
 
 def finish_verification(
     client: FirstPartyClient,
-    store: Store,
+    store: Store | SqlStore,
     *,
     state: str | None,
     token: str | None = None,

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from fpapi.api.client import DEFAULT_PATHS, READ_TIMEOUT_S, ApiPaths
 from fpapi.errors import SettingsError
 from fpapi.storage.cache import DEFAULT_TTL_S
+from fpapi.storage.database import valid_database_url
 from fpapi.storage.datadir import default_data_dir
 from fpapi.storage.store import DEFAULT_LINK_KEEP_S, DEFAULT_PENDING_TTL_S
 
@@ -34,6 +35,7 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_TOKEN": ("token", "The vendor's API token, sent as a Bearer token."),
     "FPAPI_PUBLIC_URL": ("public_url", f"Where analysts and creators reach this app; the callback is {{this}}/callback. Default {DEFAULT_PUBLIC_URL}."),
     "FPAPI_DATA_DIR": ("data_dir", "Where the insight cache and the roster live. Default ~/.local/share/creator-insights-studio."),
+    "FPAPI_DATABASE_URL": ("database_url", "A team's shared database, e.g. postgresql://studio:password@db:5432/studio: roster, links, shortlists, activity and insight cache, for every replica. Unset: the data folder."),
     "FPAPI_CACHE_TTL_S": ("cache_ttl_s", f"How long fetched insights count as fresh, in seconds. Default {DEFAULT_TTL_S}."),
     "FPAPI_LINK_TTL_S": ("link_ttl_s", f"How long a verification link stays usable, in seconds. Default {DEFAULT_PENDING_TTL_S}."),
     "FPAPI_TIMEOUT_S": ("timeout_s", f"How long to wait for the API to answer one call, in seconds. Default {READ_TIMEOUT_S:.0f}."),
@@ -59,6 +61,7 @@ class Settings:
     paths: ApiPaths = DEFAULT_PATHS
     extra_redirect_origins: tuple[str, ...] = ()
     link_keep_s: float = DEFAULT_LINK_KEEP_S
+    database_url: str | None = field(repr=False, default=None)  # holds the database password
 
     @property
     def uses_sandbox(self) -> bool:
@@ -136,7 +139,9 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         DEFAULT_LINK_KEEP_S / 86_400,
         unit="days",
     )
+    database_url = value("FPAPI_DATABASE_URL")
     return Settings(
+        database_url=valid_database_url(database_url) if database_url else None,
         base_url=base_url,
         token=token,
         public_url=public_url,

@@ -1,0 +1,298 @@
+"""The team database (``FPAPI_DATABASE_URL``): PostgreSQL for a team, any SQLAlchemy URL works.
+
+One engine per URL and process, with a pool that pings a connection before lending it, so the
+app reconnects by itself after the database restarts. The schema is Alembic's (the migrations
+beside this file) and :func:`open_database` brings it up to date at start; on PostgreSQL that
+runs under an advisory lock, so replicas starting at once migrate one after the other.
+
+The URL carries the database password: it is never logged or shown, only
+:func:`describe` (the URL with the password masked) is.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from fpapi.errors import DatabaseUnavailable, SettingsError
+
+__all__ = [
+    "UNREACHABLE",
+    "activity",
+    "as_unavailable",
+    "close_database",
+    "creators",
+    "describe",
+    "guarded",
+    "insights",
+    "is_postgres",
+    "links",
+    "lock_id",
+    "metadata",
+    "new_engine",
+    "open_database",
+    "shortlists",
+    "upsert",
+    "valid_database_url",
+]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_ID = 0x5354_5544_494F  # "STUDIO": one advisory lock for schema migrations
+POOL_SIZE = 10  # connections kept per replica; sessions beyond it borrow up to the overflow
+POOL_MAX_OVERFLOW = 20
+POOL_TIMEOUT_S = 10
+CONNECT_TIMEOUT_S = 5
+UNREACHABLE = (
+    "The team database cannot be reached right now, so nothing was loaded or changed. "
+    "The app reconnects by itself: reload in a minute, and if this stays, tell whoever runs it."
+)
+
+# --- the schema as the code sees it (the migrations create it) --------------------------------
+
+JSONB = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+metadata = sa.MetaData()
+
+creators = sa.Table(
+    "creators",
+    metadata,
+    sa.Column("creator_id", sa.Text, primary_key=True),
+    sa.Column("connector", sa.Text, nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("username", sa.Text),
+    sa.Column("platform_user_id", sa.Text),
+    sa.Column("label", sa.Text, nullable=False, server_default=""),
+    sa.Column("verified_at", sa.Float, nullable=False),
+    sa.Column("extra", JSONB, nullable=False),
+    sa.Column("added_by", sa.Text, nullable=False, server_default=""),
+    sa.Column("added_at", sa.Float, nullable=False),
+)
+
+links = sa.Table(
+    "links",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),  # SHA-256 of the state, never the state
+    sa.Column("connector", sa.Text, nullable=False),
+    sa.Column("redirect_url", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("label", sa.Text, nullable=False, server_default=""),
+    sa.Column("url", sa.Text, nullable=False, server_default=""),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("status_at", sa.Float),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    sa.Column("creator_id", sa.Text),
+    sa.Column("created_by", sa.Text, nullable=False, server_default=""),
+)
+
+shortlists = sa.Table(
+    "shortlists",
+    metadata,
+    sa.Column("shortlist_id", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("name_key", sa.Text, nullable=False, unique=True),  # casefolded: one per name
+    sa.Column("creator_ids", JSONB, nullable=False),
+    sa.Column("fees", JSONB, nullable=False),
+    sa.Column("notes", JSONB, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+activity = sa.Table(
+    "activity",
+    metadata,
+    sa.Column("entry_id", sa.Text, primary_key=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+)
+
+insights = sa.Table(
+    "insights",
+    metadata,
+    sa.Column("api", sa.Text, primary_key=True),  # the API base URL it came from
+    sa.Column("connector", sa.Text, primary_key=True),
+    sa.Column("creator_id", sa.Text, primary_key=True),
+    sa.Column("fetched_at", sa.Float, nullable=False),
+    sa.Column("last_processed_at", sa.Text),  # the vendor's processing date, ISO
+    sa.Column("body", JSONB, nullable=False),  # the vendor's raw JSON, as received
+)
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+
+def _url(text: str) -> URL:
+    """The SQLAlchemy URL, with psycopg 3 as PostgreSQL's driver; SettingsError if unusable
+    (the text is never echoed: it may hold a password)."""
+    problem = (
+        "FPAPI_DATABASE_URL is not a database URL this app can use. Write it as "
+        "postgresql://user:password@host:5432/database (or sqlite:///path/to/file.db)."
+    )
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
+        raise SettingsError(problem) from None
+    if url.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
+        return url.set(drivername="postgresql+psycopg")
+    if url.drivername == "sqlite" and url.database:
+        return url
+    raise SettingsError(problem)
+
+
+def valid_database_url(text: str) -> str:
+    """``text`` if it names a database this app can use, else SettingsError (never echoing it)."""
+    _url(text)
+    return text
+
+
+def describe(url: str | URL) -> str:
+    """The URL as it may be logged: the password masked."""
+    try:
+        parsed = url if isinstance(url, URL) else _url(url)
+    except SettingsError:
+        return "(an unusable database URL)"
+    return parsed.render_as_string(hide_password=True)
+
+
+def is_postgres(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def open_database(url: str) -> Engine:
+    """This process's engine for ``url``, its schema migrated on first use. Raises
+    DatabaseUnavailable when the database cannot be reached (and keeps nothing then)."""
+    key = _registry_key(url)
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = new_engine(url)
+        return engine
+
+
+def new_engine(url: str) -> Engine:
+    """An engine of its own for ``url`` (a replica's, or a one-off command's), its schema
+    migrated; the caller disposes of it."""
+    engine = _create_engine(_url(url))
+    try:
+        guarded(migrate)(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def close_database(url: str) -> None:
+    """Close this process's pool for ``url`` (the next ``open_database`` opens a new one)."""
+    with _engines_lock:
+        engine = _engines.pop(_registry_key(url), None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _registry_key(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()  # never a URL with its password as a key
+
+
+def _create_engine(url: URL) -> Engine:
+    if url.drivername.startswith("postgresql"):
+        return sa.create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_MAX_OVERFLOW,
+            pool_timeout=POOL_TIMEOUT_S,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "studio"},
+        )
+    engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to date (idempotent). On PostgreSQL one replica at a time: the
+    others wait on the advisory lock, then find nothing left to do."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        if is_postgres(connection):
+            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+# --- working with it -------------------------------------------------------------------------
+
+
+def guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn "the database is down or unreachable" into DatabaseUnavailable, one sentence. The
+    pool pings before each use, so the next call after the database is back simply works."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return method(*args, **kwargs)
+        except (DBAPIError, PoolTimeout) as err:
+            unavailable = as_unavailable(err)
+            if unavailable is None:
+                raise
+            raise unavailable from err
+
+    return wrapper
+
+
+def as_unavailable(err: DBAPIError | PoolTimeout) -> DatabaseUnavailable | None:
+    """The DatabaseUnavailable that ``err`` means, or None if it is some other failure."""
+    if isinstance(err, DBAPIError) and not _connection_problem(err):
+        return None
+    log.warning(
+        "The team database cannot be reached: %s", type(getattr(err, "orig", None) or err).__name__
+    )
+    return DatabaseUnavailable(UNREACHABLE)
+
+
+def _connection_problem(err: DBAPIError) -> bool:
+    # Server gone, connection refused, admin shutdown, a locked SQLite file: all "operational".
+    return err.connection_invalidated or isinstance(
+        err, sa.exc.InterfaceError | sa.exc.OperationalError
+    )
+
+
+def lock_id(*parts: str) -> int:
+    """A PostgreSQL advisory-lock id (a signed 64-bit integer) for this key."""
+    digest = hashlib.sha256("|".join(parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def upsert(connection: Connection, table: sa.Table) -> Any:
+    """``INSERT`` with ``ON CONFLICT`` for this connection's dialect (PostgreSQL or SQLite)."""
+    dialect = postgresql if is_postgres(connection) else sqlite
+    return dialect.insert(table)

@@ -1,0 +1,378 @@
+"""The roster, verification links, shortlists and activity in the team database.
+
+The same behaviour as :class:`fpapi.storage.store.Store` (the local store), on tables that
+every replica of the app shares. What must hold across replicas is one statement each: a link
+is claimed by a single ``UPDATE ... WHERE status = 'pending' ... RETURNING``, so two replicas
+given the same callback at the same moment cannot both claim it; a creator is added by an
+upsert that keeps who first added them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from fpapi.errors import LinkRequestError, ShortlistError
+from fpapi.storage.database import (
+    activity,
+    creators,
+    guarded,
+    links,
+    open_database,
+    shortlists,
+    upsert,
+)
+from fpapi.storage.records import (
+    FINISHED_STATUSES,
+    Activity,
+    Creator,
+    PendingLink,
+    Shortlist,
+    claim_refusal,
+    shortlist_name,
+)
+from fpapi.storage.store import (
+    ACTIVITY_PRUNE_EVERY,
+    DEFAULT_PENDING_TTL_S,
+    LINK_PRUNE_EVERY_S,
+    MAX_ACTIVITY_ENTRIES,
+)
+
+__all__ = ["SqlStore"]
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+
+def _record(cls: type[R], row: Any) -> R:
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in row._mapping.items() if k in names})
+
+
+class SqlStore:
+    """The team's shared store; see the module's docstring."""
+
+    recovered_from: Path | None = (
+        None  # the database is the DBA's to repair: nothing is ever moved aside
+    )
+
+    def __init__(
+        self,
+        engine: Engine | str,
+        *,
+        pending_ttl_s: float = DEFAULT_PENDING_TTL_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._engine = open_database(engine) if isinstance(engine, str) else engine
+        self.pending_ttl_s = pending_ttl_s
+        self._clock = clock
+        self._activity_writes = 0
+        self._last_prune = -math.inf
+
+    def close(self) -> None:
+        """Nothing to do: the engine (and its pool) belongs to the process."""
+
+    @guarded
+    def check(self) -> None:
+        """Reach the database once, so an outage is told before a page draws."""
+        with self._engine.connect() as connection:
+            connection.execute(sa.select(1))
+
+    # --- verification links --------------------------------------------------------------
+
+    @guarded
+    def add_pending(
+        self,
+        *,
+        key: str,
+        connector: str,
+        redirect_url: str,
+        label: str = "",
+        url: str = "",
+        created_by: str = "",
+    ) -> PendingLink:
+        link = PendingLink(
+            key=key,
+            connector=connector,
+            redirect_url=redirect_url,
+            created_at=self._clock(),
+            label=label,
+            url=url,
+            created_by=created_by,
+        )
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(links.insert().values(**asdict(link)))
+        except IntegrityError:
+            raise LinkRequestError(
+                "A link with this state already exists; generate a new state."
+            ) from None
+        return link
+
+    @guarded
+    def set_link_url(self, key: str, url: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(links.update().where(links.c.key == key).values(url=url))
+
+    @guarded
+    def get_link(self, key: str) -> PendingLink | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(links.select().where(links.c.key == key)).first()
+        return None if row is None else _record(PendingLink, row)
+
+    @guarded
+    def links(self, *, include_finished: bool = True) -> list[PendingLink]:
+        now = self._clock()
+        query = links.select().order_by(links.c.created_at.desc())
+        if not include_finished:
+            query = query.where(links.c.status.in_(("pending", "claimed")))
+        with self._engine.connect() as connection:
+            found = [
+                _record(PendingLink, row).as_of(now, self.pending_ttl_s)
+                for row in connection.execute(query)
+            ]
+        if not include_finished:
+            found = [link for link in found if link.status not in FINISHED_STATUSES]
+        return found
+
+    @guarded
+    def prune_links(self, *, keep_s: float, every_s: float = LINK_PRUNE_EVERY_S) -> int:
+        now = self._clock()
+        if now - self._last_prune < every_s:
+            return 0
+        self._last_prune = now
+        cutoff = now - keep_s
+        finished = links.c.status.in_(FINISHED_STATUSES) & (
+            sa.func.coalesce(links.c.status_at, links.c.created_at) < cutoff
+        )
+        expired = (links.c.status == "pending") & (links.c.created_at + self.pending_ttl_s < cutoff)
+        with self._engine.begin() as connection:
+            return connection.execute(links.delete().where(finished | expired)).rowcount or 0
+
+    @guarded
+    def pop_pending(self, key: str) -> PendingLink:
+        """Claim a pending link exactly once, in one statement; raise a LinkProblem saying
+        why it cannot be."""
+        now = self._clock()
+        unexpired = links.c.created_at > now - self.pending_ttl_s
+        claim = (
+            links.update()
+            .where(links.c.key == key, links.c.status == "pending", unexpired)
+            .values(status="claimed", status_at=now)
+            .returning(*links.c)
+        )
+        with self._engine.begin() as connection:
+            row = connection.execute(claim).first()
+            if row is not None:
+                return _record(PendingLink, row)
+            found = connection.execute(links.select().where(links.c.key == key)).first()
+            link = (
+                None
+                if found is None
+                else _record(PendingLink, found).as_of(now, self.pending_ttl_s)
+            )
+            if link is not None and link.status == "expired":
+                connection.execute(
+                    links.update()
+                    .where(links.c.key == key, links.c.status == "pending")
+                    .values(status="expired", status_at=link.status_at)
+                )
+        raise claim_refusal(link)
+
+    @guarded
+    def finish_link(
+        self,
+        key: str,
+        status: str,
+        *,
+        detail: str = "",
+        creator_id: str | None = None,
+    ) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                links.update()
+                .where(links.c.key == key)
+                .values(
+                    status=status, status_at=self._clock(), detail=detail, creator_id=creator_id
+                )
+            )
+
+    @guarded
+    def cancel_link(self, key: str, *, actor: str) -> bool:
+        now = self._clock()
+        with self._engine.begin() as connection:
+            row = connection.execute(
+                links.update()
+                .where(
+                    links.c.key == key,
+                    links.c.status == "pending",
+                    links.c.created_at > now - self.pending_ttl_s,
+                )
+                .values(status="cancelled", status_at=now)
+                .returning(links.c.label, links.c.connector)
+            ).first()
+        if row is None:
+            return False
+        self.record(actor, "link_cancelled", row.label or row.connector)
+        return True
+
+    # --- roster --------------------------------------------------------------------------
+
+    @guarded
+    def add_creator(self, creator: Creator) -> Creator:
+        """Add or refresh a creator; a re-verified creator keeps one row, and who first added
+        them and when."""
+        values = asdict(creator)
+        values["added_at"] = creator.added_at or creator.verified_at or self._clock()
+        kept = ("creator_id", "added_by", "added_at")
+        with self._engine.begin() as connection:
+            insert = upsert(connection, creators).values(**values)
+            statement = insert.on_conflict_do_update(
+                index_elements=[creators.c.creator_id],
+                set_={k: insert.excluded[k] for k in values if k not in kept},
+            ).returning(*creators.c)
+            row = connection.execute(statement).one()
+        return _record(Creator, row)
+
+    @guarded
+    def get_creator(self, creator_id: str) -> Creator | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                creators.select().where(creators.c.creator_id == creator_id)
+            ).first()
+        return None if row is None else _record(Creator, row)
+
+    @guarded
+    def creators(self) -> list[Creator]:
+        """The roster, most recently verified first."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(creators.select().order_by(creators.c.verified_at.desc()))
+            return [_record(Creator, row) for row in rows]
+
+    @guarded
+    def remove_creator(self, creator_id: str, *, actor: str) -> bool:
+        with self._engine.begin() as connection:
+            row = connection.execute(
+                creators.delete()
+                .where(creators.c.creator_id == creator_id)
+                .returning(creators.c.name, creators.c.username)
+            ).first()
+        if row is None:
+            return False
+        self.record(actor, "creator_removed", row.name or row.username or creator_id)
+        return True
+
+    # --- activity ------------------------------------------------------------------------
+
+    @guarded
+    def record(self, actor: str, action: str, subject: str, *, detail: str = "") -> Activity:
+        entry = Activity(
+            at=self._clock(), actor=actor, action=action, subject=subject, detail=detail
+        )
+        entry_id = f"{entry.at:017.6f}|{secrets.token_hex(4)}"
+        with self._engine.begin() as connection:
+            connection.execute(activity.insert().values(entry_id=entry_id, **asdict(entry)))
+            self._activity_writes += 1
+            if self._activity_writes % ACTIVITY_PRUNE_EVERY == 0:
+                newest = (
+                    sa.select(activity.c.entry_id)
+                    .order_by(activity.c.entry_id.desc())
+                    .limit(MAX_ACTIVITY_ENTRIES)
+                )
+                connection.execute(activity.delete().where(activity.c.entry_id.not_in(newest)))
+        return entry
+
+    @guarded
+    def activity(self, *, limit: int = 200) -> list[Activity]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                activity.select().order_by(activity.c.entry_id.desc()).limit(limit)
+            )
+            return [_record(Activity, row) for row in rows]
+
+    # --- shortlists ----------------------------------------------------------------------
+
+    @guarded
+    def save_shortlist(
+        self,
+        name: str,
+        creator_ids: list[str],
+        *,
+        fees: dict[str, dict[str, Any]] | None = None,
+        notes: dict[str, str] | None = None,
+    ) -> Shortlist:
+        """Save under ``name``; saving again under an existing name updates that shortlist."""
+        name = shortlist_name(name)
+        now = self._clock()
+        values = {
+            "shortlist_id": secrets.token_hex(8),
+            "name": name,
+            "name_key": name.casefold(),
+            "creator_ids": list(dict.fromkeys(creator_ids)),
+            "fees": dict(fees or {}),
+            "notes": {k: v for k, v in (notes or {}).items() if v},
+            "created_at": now,
+            "updated_at": now,
+        }
+        changed = ("name", "creator_ids", "fees", "notes", "updated_at")
+        with self._engine.begin() as connection:
+            insert = upsert(connection, shortlists).values(**values)
+            row = connection.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[shortlists.c.name_key],
+                    set_={k: insert.excluded[k] for k in changed},
+                ).returning(*shortlists.c)
+            ).one()
+        return _record(Shortlist, row)
+
+    @guarded
+    def shortlists(self) -> list[Shortlist]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(shortlists.select().order_by(shortlists.c.updated_at.desc()))
+            return [_record(Shortlist, row) for row in rows]
+
+    @guarded
+    def get_shortlist(self, shortlist_id: str) -> Shortlist | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                shortlists.select().where(shortlists.c.shortlist_id == shortlist_id)
+            ).first()
+        return None if row is None else _record(Shortlist, row)
+
+    @guarded
+    def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
+        new_name = shortlist_name(new_name)
+        try:
+            with self._engine.begin() as connection:
+                row = connection.execute(
+                    shortlists.update()
+                    .where(shortlists.c.shortlist_id == shortlist_id)
+                    .values(name=new_name, name_key=new_name.casefold(), updated_at=self._clock())
+                    .returning(*shortlists.c)
+                ).first()
+        except IntegrityError:
+            raise ShortlistError(
+                f"A shortlist named “{new_name}” already exists: choose another name."
+            ) from None
+        if row is None:
+            raise ShortlistError("That shortlist no longer exists.")
+        return _record(Shortlist, row)
+
+    @guarded
+    def delete_shortlist(self, shortlist_id: str) -> bool:
+        with self._engine.begin() as connection:
+            deleted = connection.execute(
+                shortlists.delete().where(shortlists.c.shortlist_id == shortlist_id)
+            )
+            return bool(deleted.rowcount)

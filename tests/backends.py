@@ -1,0 +1,60 @@
+"""The storage backends the store and cache suites run on: the local data folder, and the team
+database on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from fpapi.storage.cache import DiskShelf, Shelf
+from fpapi.storage.database import new_engine
+from fpapi.storage.sql_cache import SqlShelf
+from fpapi.storage.sql_store import SqlStore
+from fpapi.storage.store import Store
+from tests.postgres import Postgres
+
+NAMES = ["local", "sqlite", "postgresql"]
+
+
+@dataclass
+class Backend:
+    """Each ``store()`` or ``shelf()`` opens the same storage anew: for the team database, on
+    an engine of its own, as another replica would."""
+
+    name: str
+    folder: Path
+    url: str | None = None
+    engines: list[Engine] = field(default_factory=list)
+
+    @classmethod
+    def make(cls, name: str, folder: Path, postgres: Postgres | None) -> Backend:
+        if name == "local":
+            return cls(name, folder)
+        if name == "sqlite":
+            return cls(name, folder, f"sqlite:///{folder / 'team.db'}")
+        assert postgres is not None
+        return cls(name, folder, postgres.create_database(f"test_{uuid.uuid4().hex[:12]}"))
+
+    def engine(self) -> Engine:
+        assert self.url is not None
+        engine = new_engine(self.url)
+        self.engines.append(engine)
+        return engine
+
+    def store(self, **kwargs: Any) -> Store | SqlStore:
+        if self.url is None:
+            return Store(self.folder / "store", **kwargs)
+        return SqlStore(self.engine(), **kwargs)
+
+    def shelf(self) -> Shelf:
+        if self.url is None:
+            return DiskShelf(self.folder / "insights")
+        return SqlShelf(self.engine())
+
+    def close(self) -> None:
+        for engine in self.engines:
+            engine.dispose()

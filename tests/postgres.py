@@ -1,0 +1,112 @@
+"""A real PostgreSQL for the tests: Debian's server binaries, a cluster in a temp folder, on a
+free loopback port, stopped when the test session ends.
+
+PostgreSQL refuses to run as root, and CI runs as root: then every server command runs as the
+``postgres`` system user (``runuser -u postgres``), and the folder is handed to that user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from tests.browser.servers import free_port
+
+SUPERUSER = "postgres"
+
+
+def server_binary(name: str) -> str:
+    """``initdb``, ``pg_ctl``... from the PATH, else from Debian's versioned folder."""
+    found = shutil.which(name) or next(
+        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
+    )
+    if found is None:
+        raise RuntimeError(
+            f"PostgreSQL's {name} was not found: install Debian's postgresql-15 "
+            "(scripts/test.sh does)."
+        )
+    return found
+
+
+class Postgres:
+    """One throwaway cluster; ``url(database)`` is what FPAPI_DATABASE_URL would be."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="studio-pg-"))
+        self.root.chmod(0o755)
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.password = secrets.token_urlsafe(16)
+        self._as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self._as_postgres:
+            shutil.chown(self.root, user="postgres")
+        password_file = self.root / "password"
+        password_file.write_text(self.password)
+        if self._as_postgres:
+            shutil.chown(password_file, user="postgres")
+        self._run(
+            server_binary("initdb"),
+            "-D", str(self.data),
+            "-U", SUPERUSER,
+            "--pwfile", str(password_file),
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "--no-sync",
+            "-E", "UTF8",
+        )  # fmt: skip
+        password_file.unlink()
+
+    def _run(self, *command: str) -> str:
+        done = subprocess.run(
+            [*self._as_postgres, *command], capture_output=True, text=True, cwd=self.root
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{command[0]} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def start(self) -> Postgres:
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            server_binary("pg_ctl"), "-D", str(self.data), "-o", options,
+            "-l", str(self.root / "server.log"), "-w", "start",
+        )  # fmt: skip
+        return self
+
+    def stop(self) -> None:
+        self._run(server_binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(RuntimeError):  # already stopped
+            self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = SUPERUSER) -> str:
+        return f"postgresql://{SUPERUSER}:{self.password}@127.0.0.1:{self.port}/{database}"
+
+    def psql(self, sql: str, database: str = SUPERUSER) -> str:
+        """Run SQL as the superuser over the local socket."""
+        psql = shutil.which("psql") or server_binary("psql")
+        return self._run(
+            psql, "-h", str(self.root), "-p", str(self.port), "-U", SUPERUSER,
+            "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql,
+        )  # fmt: skip
+
+    def create_database(self, name: str) -> str:
+        self.psql(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def dump(self, database: str) -> str:
+        """Everything in ``database``, as pg_dump prints it (schema and rows)."""
+        pg_dump = shutil.which("pg_dump") or server_binary("pg_dump")
+        return self._run(
+            pg_dump, "-h", str(self.root), "-p", str(self.port), "-U", SUPERUSER, database
+        )
