@@ -183,6 +183,16 @@ class DiskShelf:
             return None
         return CacheSummary.of(data["fetched_at"], data.get("last_processed_at"))
 
+    def stored_keys(self) -> list[CacheKey]:
+        """Every response kept here (for moving a team into the database)."""
+        found = []
+        for disk_key in self._cache.iterkeys():
+            if isinstance(disk_key, str) and disk_key.startswith("insights|"):
+                parts = disk_key.removeprefix("insights|").rsplit("|", 2)
+                if len(parts) == 3:
+                    found.append((parts[0], parts[1], parts[2]))
+        return found
+
     def read(self, key: CacheKey) -> dict[str, Any] | None:
         disk_key = self._key(key)
         try:
