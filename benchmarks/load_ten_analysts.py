@@ -14,8 +14,6 @@ import asyncio
 import random
 import time
 
-import httpx
-import websockets
 from browser_harness import (
     CHARTS_ON_COMPARE,
     CHARTS_ON_INSIGHTS,
@@ -23,40 +21,12 @@ from browser_harness import (
     percentile,
     seeded_app,
 )
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from fpapi.storage.store import Store
+from tests.streamlit_client import open_page
 
 ANALYSTS = 10
 CREATORS = 24
-
-
-async def open_page(base_url: str, page: str, query: str) -> tuple[int, bool]:
-    """One page view in a new session: (charts received, whether an error element came)."""
-    xsrf = httpx.get(f"{base_url}/_stcore/health").cookies["_streamlit_xsrf"]
-    uri = base_url.replace("http://", "ws://") + "/_stcore/stream"
-    async with websockets.connect(
-        uri,
-        subprotocols=["streamlit", xsrf],
-        additional_headers={"Cookie": f"_streamlit_xsrf={xsrf}"},
-        max_size=None,
-    ) as ws:
-        request = BackMsg()
-        request.rerun_script.query_string = query
-        request.rerun_script.page_name = page
-        await ws.send(request.SerializeToString())
-        charts, failed = 0, False
-        while True:
-            message = ForwardMsg()
-            message.ParseFromString(await ws.recv())
-            kind = message.WhichOneof("type")
-            if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-                element = message.delta.new_element.WhichOneof("type")
-                charts += element == "plotly_chart"
-                failed |= element == "exception"
-            if kind == "script_finished":
-                return charts, failed
 
 
 async def analyst(
@@ -74,7 +44,8 @@ async def analyst(
             )
         start = time.monotonic()
         try:
-            charts, failed = await open_page(base_url, kind, query)
+            run = await open_page(base_url, kind, query)
+            charts, failed = run.charts, run.exception
         except Exception as err:
             errors.append(f"{kind}: {type(err).__name__}: {str(err)[:120]}")
             continue

@@ -15,6 +15,7 @@ import random
 import secrets
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -94,6 +95,9 @@ class Sandbox:
         self.paths = paths
         self.knobs = knobs or Knobs()
         self._state = _State()
+        # Answered calls by endpoint ("create_link", "verify", "insights:<creator_id>"), for
+        # tests that count what reached the vendor; faults injected by the knobs not included.
+        self.calls: Counter[str] = Counter()
         self._accounts = {a.creator_id: a for a in (*instagram_pool(), *youtube_pool())}
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
@@ -246,16 +250,23 @@ class Sandbox:
             return
         insights_prefix, _, insights_suffix = self.paths.insights.partition("{creator_id}")
         if method == "POST" and path == self.paths.verification_url:
+            self._count("create_link")
             self._create_link(request, body)
         elif method == "POST" and path == self.paths.verify:
+            self._count("verify")
             self._verify(request, body)
         elif (
             method == "GET" and path.startswith(insights_prefix) and path.endswith(insights_suffix)
         ):
             creator_id = path[len(insights_prefix) : len(path) - len(insights_suffix)]
+            self._count(f"insights:{creator_id}")
             self._insights(request, creator_id)
         else:
             send_json(request, 404, error("not_found", "No such endpoint."))
+
+    def _count(self, call: str) -> None:
+        with self._state.lock:
+            self.calls[call] += 1
 
     def _create_link(self, request: BaseHTTPRequestHandler, body: Any) -> None:
         if not isinstance(body, dict):

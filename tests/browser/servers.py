@@ -4,8 +4,11 @@ waiting and stopping, and a real OpenID Connect provider (``oidc-provider-mock``
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import shutil
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -96,3 +99,50 @@ def write_auth_home(home: Path, *, app_port: int, provider: OidcProvider) -> Aut
         f'server_metadata_url = "{provider.metadata_url}"\n'
     )
     return AuthSecrets(home, client_secret, cookie_secret)
+
+
+NGINX_TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "studio.conf.template"
+
+
+def start_nginx(folder: Path, *, port: int, replicas: list[str]) -> subprocess.Popen:
+    """Debian's nginx on 127.0.0.1:``port`` with the deployment's own template in front of two
+    replicas (``host:port`` each); everything it writes stays in ``folder``."""
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if nginx is None:
+        raise RuntimeError("nginx is not installed: apt-get install nginx (scripts/test.sh does).")
+    folder.mkdir(parents=True, exist_ok=True)
+    snippet = string.Template(NGINX_TEMPLATE.read_text()).safe_substitute(
+        STUDIO_LISTEN=f"127.0.0.1:{port}",
+        STUDIO_REPLICA_1=replicas[0],
+        STUDIO_REPLICA_2=replicas[1],
+    )
+    (folder / "studio.conf").write_text(snippet)
+    temp_paths = "\n".join(
+        f"    {kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (folder / "nginx.conf").write_text(
+        f"""{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 1;
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {folder / "access.log"};
+{temp_paths}
+    include {folder / "studio.conf"};
+}}
+"""
+    )
+    log_path = folder / "stdout.log"
+    process = subprocess.Popen(
+        [nginx, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf"),
+         "-g", "daemon off;"],
+        stdout=log_path.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_until_up(
+        process, f"http://127.0.0.1:{port}/_stcore/health", folder / "error.log", timeout_s=30
+    )
+    return process
