@@ -17,6 +17,7 @@ from fpapi import Insights  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
 from fpapi.sandbox.accounts import _creator_id  # noqa: E402
 from fpapi.storage.cache import InsightCache  # noqa: E402
+from fpapi.storage.sql_store import SqlStore  # noqa: E402
 from fpapi.storage.store import Creator, Store  # noqa: E402
 from tests.browser.conftest import CHROMIUM_FLAGS, RunningApp, start_app  # noqa: E402
 
@@ -24,15 +25,10 @@ CHARTS_ON_INSIGHTS = 9
 CHARTS_ON_COMPARE = 5
 
 
-def seeded_app(
-    creators: int, *, posts: int | None = None, days: int | None = None
-) -> tuple[RunningApp, list[str]]:
-    """Start the app on a fresh data folder holding ``creators`` creators with cached insights
-    (beyond the sandbox's own pool, more normal creators are made from the same generator)."""
-    base = Path(tempfile.mkdtemp(prefix="cis-bench-"))
-    data_dir = base / "data"
-    cache = InsightCache(data_dir / "insights", api_base_url=SANDBOX_CACHE_LABEL)
-    store = Store(data_dir / "store")
+def seed(store: Store | SqlStore, cache: InsightCache, creators: int, *, posts: int | None = None,
+         days: int | None = None) -> list[str]:  # fmt: skip
+    """Put ``creators`` creators with cached insights on the roster (beyond the sandbox's own
+    pool, more normal creators are made from the same generator); their ids."""
     template = instagram_pool()[0]
     ids = []
     for index in range(creators):
@@ -43,6 +39,18 @@ def seeded_app(
         store.add_creator(Creator(creator_id=account.creator_id, connector="instagram", name=account.name,
                                   username=account.username, verified_at=time.time()))  # fmt: skip
         ids.append(account.creator_id)
+    return ids
+
+
+def seeded_app(
+    creators: int, *, posts: int | None = None, days: int | None = None
+) -> tuple[RunningApp, list[str]]:
+    """Start the app on a fresh data folder holding ``creators`` creators with cached insights."""
+    base = Path(tempfile.mkdtemp(prefix="cis-bench-"))
+    data_dir = base / "data"
+    cache = InsightCache(data_dir / "insights", api_base_url=SANDBOX_CACHE_LABEL)
+    store = Store(data_dir / "store")
+    ids = seed(store, cache, creators, posts=posts, days=days)
     cache.close()
     store.close()
     return start_app(data_dir, base / "streamlit.log"), ids

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need (into .venv from the hash-locked requirements-dev.lock, plus
-# Debian's chromium for the browser tests) and run the whole suite, fast checks first:
+# Debian's chromium, PostgreSQL and nginx) and run the whole suite, fast checks first:
 # lint, format, types, import contracts, unit and page tests, then the browser tests.
 # With arguments, runs just pytest with them (bash scripts/test.sh tests/test_client.py -x).
 set -euo pipefail
@@ -9,13 +9,30 @@ python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 
-# Playwright's own browser download does not work here: the browser tests drive Debian's
-# chromium, found on the PATH. They fail, never skip, when it is missing.
-if ! command -v chromium >/dev/null 2>&1; then
+# What the tests start for real comes from Debian, installed here when missing: chromium for
+# the browser tests (Playwright's own browser download does not work here), PostgreSQL 15 and
+# nginx for the team tests. The tests start and stop their own servers, so the packages' own
+# services are kept from starting and no default database cluster is created. A test whose
+# server is missing fails, never skips.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then as_root=(); else as_root=(sudo); fi
-  echo "Installing Debian's chromium for the browser tests..."
+  echo "Installing Debian's ${need[*]} for the tests..."
+  "${as_root[@]}" mkdir -p /etc/postgresql-common
+  echo "create_main_cluster = false" | "${as_root[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+  made_policy=false
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+    "${as_root[@]}" chmod +x /usr/sbin/policy-rc.d
+    made_policy=true
+  fi
   "${as_root[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq \
+    -o Dpkg::Options::=--force-confold "${need[@]}" >/dev/null
+  if [ "$made_policy" = true ]; then "${as_root[@]}" rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 if [ "$#" -gt 0 ]; then

@@ -22,16 +22,20 @@ SUPERUSER = "postgres"
 
 
 def server_binary(name: str) -> str:
-    """``initdb``, ``pg_ctl``... from the PATH, else from Debian's versioned folder."""
-    found = shutil.which(name) or next(
-        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
-    )
+    """``initdb``, ``pg_ctl``, ``psql``... from Debian's versioned folder (the newest), else
+    the PATH (Debian's /usr/bin ones are wrappers that look for clusters of their own)."""
+    versioned = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=_version, reverse=True)
+    found = next(iter(versioned), None) or shutil.which(name)
     if found is None:
         raise RuntimeError(
             f"PostgreSQL's {name} was not found: install Debian's postgresql-15 "
             "(scripts/test.sh does)."
         )
     return found
+
+
+def _version(path: str) -> int:
+    return int(path.split("/")[4]) if path.split("/")[4].isdigit() else 0
 
 
 class Postgres:
@@ -94,7 +98,7 @@ class Postgres:
 
     def psql(self, sql: str, database: str = SUPERUSER) -> str:
         """Run SQL as the superuser over the local socket."""
-        psql = shutil.which("psql") or server_binary("psql")
+        psql = server_binary("psql")
         return self._run(
             psql, "-h", str(self.root), "-p", str(self.port), "-U", SUPERUSER,
             "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql,
@@ -106,7 +110,7 @@ class Postgres:
 
     def dump(self, database: str) -> str:
         """Everything in ``database``, as pg_dump prints it (schema and rows)."""
-        pg_dump = shutil.which("pg_dump") or server_binary("pg_dump")
+        pg_dump = server_binary("pg_dump")
         return self._run(
             pg_dump, "-h", str(self.root), "-p", str(self.port), "-U", SUPERUSER, database
         )

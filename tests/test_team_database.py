@@ -188,7 +188,11 @@ def test_on_the_team_database_no_token_or_state_is_stored_logged_or_shown(
     ids = [c.creator_id for c in SqlStore(open_database(url)).creators()]
     assert len(ids) == 2 and "kenji.travel0" in page_text(roster)
     pages.append(open_page("compare", query={"creators": ",".join(ids)}))
+    activity = open_page("activity")
+    pages.append(activity)
     assert all(not at.exception for at in pages)
+    what = list(activity.table[0].value["What"])  # who did what, read back from the database
+    assert sum(entry.startswith("verified") for entry in what) == 2, what
     assert not (app_env / "store").exists()  # nothing went to the local folder
 
     dump = postgres.dump(url.rsplit("/", 1)[1])

@@ -43,6 +43,7 @@ from fpapi.storage.records import (
 )
 from fpapi.storage.store import (
     ACTIVITY_PRUNE_EVERY,
+    DEFAULT_LINK_KEEP_S,
     DEFAULT_PENDING_TTL_S,
     LINK_PRUNE_EVERY_S,
     MAX_ACTIVITY_ENTRIES,
@@ -147,7 +148,9 @@ class SqlStore:
         return found
 
     @guarded
-    def prune_links(self, *, keep_s: float, every_s: float = LINK_PRUNE_EVERY_S) -> int:
+    def prune_links(
+        self, *, keep_s: float = DEFAULT_LINK_KEEP_S, every_s: float = LINK_PRUNE_EVERY_S
+    ) -> int:
         now = self._clock()
         if now - self._last_prune < every_s:
             return 0

@@ -101,7 +101,7 @@ def write_auth_home(home: Path, *, app_port: int, provider: OidcProvider) -> Aut
     return AuthSecrets(home, client_secret, cookie_secret)
 
 
-NGINX_TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "studio.conf.template"
+NGINX_TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "default.conf.template"
 
 
 def start_nginx(folder: Path, *, port: int, replicas: list[str]) -> subprocess.Popen:

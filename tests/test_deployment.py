@@ -1,0 +1,80 @@
+"""The container recipe (Dockerfile, compose.yaml) holds together. These machines have the
+Docker client only (no engine, no Compose plugin), so no image is built here; the nginx template
+compose mounts is the one tests/browser/test_team.py runs for real, and the README says to run
+``docker compose config`` where Docker is complete."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from tests.browser.servers import NGINX_TEMPLATE
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = ROOT / "compose.yaml"
+
+
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def test_compose_runs_postgres_two_replicas_and_nginx():
+    services = compose()["services"]
+    assert set(services) == {"db", "app1", "app2", "nginx"}
+    assert services["app1"] == services["app2"]  # two copies of one replica
+    replica = services["app1"]
+    assert replica["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    database_url = replica["environment"]["FPAPI_DATABASE_URL"]
+    assert database_url.startswith("postgresql://studio:") and database_url.endswith(
+        "@db:5432/studio"
+    )
+    nginx = services["nginx"]
+    assert nginx["environment"]["STUDIO_REPLICA_1"] == "app1:8501"
+    assert nginx["environment"]["STUDIO_REPLICA_2"] == "app2:8501"
+    source, target, _ = nginx["volumes"][0].split(":")
+    assert (ROOT / source).resolve() == NGINX_TEMPLATE  # what the nginx test runs
+    assert target == "/etc/nginx/templates/default.conf.template"
+    assert set(re.findall(r"\$\{(STUDIO_[A-Z_0-9]+)\}", NGINX_TEMPLATE.read_text())) == {
+        name for name in nginx["environment"]
+    }
+
+
+def test_every_secret_comes_from_the_environment_and_is_required():
+    replica = compose()["services"]["app1"]["environment"]
+    for name in ("FPAPI_TOKEN", "FPAPI_BASE_URL", "STREAMLIT_SERVER_COOKIE_SECRET"):
+        assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]+\}", replica[name]), name
+    assert ":?" in replica[
+        "FPAPI_DATABASE_URL"
+    ] and "password" not in COMPOSE.read_text().lower().replace("postgres_password", "")
+    secrets_file = compose()["secrets"]["streamlit_secrets"]["file"]
+    assert secrets_file == "./.streamlit/secrets.toml"
+    assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text()
+
+
+def test_the_image_copies_what_exists_installs_from_the_lock_and_serves_serve_py():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for line in dockerfile.splitlines():
+        if line.startswith("COPY "):
+            for source in line.split()[1:-1]:
+                assert (ROOT / source).exists(), source
+    assert "--require-hashes -r requirements.lock" in dockerfile
+    assert 'CMD ["python", "-m", "streamlit", "run", "serve.py"]' in dockerfile
+    assert "USER studio" in dockerfile
+    rules = [
+        line
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line and line[0] != "#"
+    ]
+    assert rules[0] == "*"  # nothing reaches a build unless listed...
+    assert not any("secrets" in rule or "data" in rule for rule in rules if rule.startswith("!"))
+
+
+def test_the_example_env_file_names_every_variable_compose_requires():
+    required = set(re.findall(r"\$\{([A-Z_0-9]+):\?", COMPOSE.read_text()))
+    example = (ROOT / "deploy" / "team.env.example").read_text()
+    named = set(re.findall(r"^([A-Z_0-9]+)=", example, flags=re.MULTILINE))
+    assert required and required <= named, required - named
+    assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
