@@ -1,4 +1,4 @@
-"""The sidebar every page shares: which API the app is talking to."""
+"""The sidebar every page shares: which API the app is talking to, and where its data lives."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def render_api_status(config: Config) -> None:
         elif config.settings is not None:
             host = urlsplit(config.settings.base_url or "").netloc
             st.caption(f"Connected to the First Party API at {host}.")
+        if config.settings is not None and config.settings.database_url:
+            st.caption(
+                "Shared with your team: the roster, links, shortlists, activity and cached "
+                "insights live in the team database."
+            )
 
 
 def render_data_warnings(ws: Workspace) -> None:

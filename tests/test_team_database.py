@@ -223,3 +223,15 @@ def test_a_page_says_the_database_is_down_and_works_again_when_it_is_back(
         postgres.start()
     back = open_page("creators")  # the same process, nothing restarted
     assert not back.exception and not back.error and "Ana Lima" in page_text(back)
+
+
+def test_the_sidebar_says_the_roster_is_shared_without_naming_the_database(
+    app_env, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("FPAPI_DATABASE_URL", f"sqlite:///{tmp_path / 'team.db'}")
+    at = open_page("home")
+    sidebar = " ".join(str(caption.value) for caption in at.sidebar.caption)
+    assert "Shared with your team" in sidebar and "team.db" not in page_source(at)
+    monkeypatch.delenv("FPAPI_DATABASE_URL")
+    local = open_page("home")
+    assert "Shared with your team" not in " ".join(str(c.value) for c in local.sidebar.caption)
