@@ -11,13 +11,14 @@ python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 
 # What the tests start for real comes from Debian, installed here when missing: chromium for
 # the browser tests (Playwright's own browser download does not work here), PostgreSQL 15 and
-# nginx for the team tests. The tests start and stop their own servers, so the packages' own
+# nginx for the team tests, docker-compose to validate compose.yaml (no engine needed). The tests start and stop their own servers, so the packages' own
 # services are kept from starting and no default database cluster is created. A test whose
 # server is missing fails, never skips.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)  # validates compose.yaml
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then as_root=(); else as_root=(sudo); fi
   echo "Installing Debian's ${need[*]} for the tests..."

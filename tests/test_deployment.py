@@ -1,11 +1,13 @@
 """The container recipe (Dockerfile, compose.yaml) holds together. These machines have the
-Docker client only (no engine, no Compose plugin), so no image is built here; the nginx template
-compose mounts is the one tests/browser/test_team.py runs for real, and the README says to run
-``docker compose config`` where Docker is complete."""
+Docker client only (no engine, no Compose plugin), so no image is built here: Debian's
+docker-compose validates compose.yaml (it needs no engine), and the nginx template compose
+mounts is the one tests/browser/test_team.py runs for real."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -78,3 +80,36 @@ def test_the_example_env_file_names_every_variable_compose_requires():
     named = set(re.findall(r"^([A-Z_0-9]+)=", example, flags=re.MULTILINE))
     assert required and required <= named, required - named
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def compose_config(folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``docker-compose config`` on a copy of the recipe, as a team would run it."""
+    docker_compose = shutil.which("docker-compose")
+    assert docker_compose, "Debian's docker-compose is missing (scripts/test.sh installs it)"
+    shutil.copy(COMPOSE, folder / "compose.yaml")
+    (folder / "deploy" / "nginx").mkdir(parents=True)
+    shutil.copy(NGINX_TEMPLATE, folder / "deploy" / "nginx")
+    (folder / ".streamlit").mkdir()
+    (folder / ".streamlit" / "secrets.toml").write_text("")
+    return subprocess.run(
+        [docker_compose, "config"], cwd=folder, capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+    )  # fmt: skip
+
+
+def test_docker_compose_accepts_the_file_filled_from_the_example(tmp_path):
+    example = (ROOT / "deploy" / "team.env.example").read_text()
+    env = dict(re.findall(r"^([A-Z_0-9]+)=(.*)$", example, flags=re.MULTILINE))
+    env = {name: value or f"example-{name.lower()}" for name, value in env.items()}
+    done = compose_config(tmp_path, env)
+    assert done.returncode == 0, done.stderr
+    rendered = yaml.safe_load(done.stdout)
+    assert set(rendered["services"]) == {"db", "app1", "app2", "nginx"}
+    assert rendered["services"]["app2"]["environment"]["FPAPI_DATABASE_URL"] == (
+        f"postgresql://studio:{env['POSTGRES_PASSWORD']}@db:5432/studio"
+    )
+
+
+def test_docker_compose_refuses_to_start_without_the_api_token(tmp_path):
+    done = compose_config(tmp_path, {"POSTGRES_PASSWORD": "pw"})
+    assert done.returncode != 0 and "set FPAPI_" in done.stderr
