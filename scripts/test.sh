@@ -11,19 +11,23 @@ python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 
 # What the tests start for real comes from Debian, installed here when missing: chromium for
 # the browser tests (Playwright's own browser download does not work here), PostgreSQL 15 and
-# nginx for the team tests, docker-compose to validate compose.yaml (no engine needed). The tests start and stop their own servers, so the packages' own
-# services are kept from starting and no default database cluster is created. A test whose
-# server is missing fails, never skips.
+# nginx for the team tests, docker-compose to validate compose.yaml (no engine needed). The
+# tests start and stop their own servers, so the packages' own services are kept from starting
+# and no default database cluster is created. A test whose server is missing fails, never skips.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
-command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)  # validates compose.yaml
-if [ "${#need[@]}" -gt 0 ]; then
+# docker-compose only validates compose.yaml: without its recommended Docker engine.
+lean=()
+command -v docker-compose >/dev/null 2>&1 || lean+=(docker-compose)
+if [ "${#need[@]}" -gt 0 ] || [ "${#lean[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then as_root=(); else as_root=(sudo); fi
-  echo "Installing Debian's ${need[*]} for the tests..."
-  "${as_root[@]}" mkdir -p /etc/postgresql-common
-  echo "create_main_cluster = false" | "${as_root[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+  echo "Installing Debian's ${need[*]} ${lean[*]} for the tests..."
+  if [[ " ${need[*]} " == *" postgresql "* ]]; then
+    "${as_root[@]}" mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | "${as_root[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
   made_policy=false
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null
@@ -31,8 +35,14 @@ if [ "${#need[@]}" -gt 0 ]; then
     made_policy=true
   fi
   "${as_root[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq \
-    -o Dpkg::Options::=--force-confold "${need[@]}" >/dev/null
+  if [ "${#need[@]}" -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq \
+      -o Dpkg::Options::=--force-confold "${need[@]}" >/dev/null
+  fi
+  if [ "${#lean[@]}" -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+      "${lean[@]}" >/dev/null
+  fi
   if [ "$made_policy" = true ]; then "${as_root[@]}" rm -f /usr/sbin/policy-rc.d; fi
 fi
 
