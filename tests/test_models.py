@@ -100,3 +100,33 @@ def test_posted_date_is_the_fallback_for_a_missing_epoch(vendor_insights):
 def test_verification_link_reads_redirect_url():
     link = VerificationLink.model_validate({"redirectUrl": "https://v.example/x", "state": "s"})
     assert link.url == "https://v.example/x" and link.state == "s"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("followers_count", 10**20), ("followers_count", -15), ("followers_count", "1e400"),
+     ("engagement", 1e308), ("content_per_week", -(10**16))],
+)  # fmt: skip
+def test_an_implausible_number_is_not_available_and_logged_by_name(
+    vendor_insights, caplog, field, value
+):
+    vendor_insights["profile_overview"][field] = value
+    insights = Insights.from_raw(vendor_insights)
+    assert getattr(insights.profile_overview, field) is None
+    assert f"ProfileOverview.{field}" in caplog.text
+    assert insights.profile_overview.handle == "a_poetic_storyteller"  # the rest is kept
+
+
+def test_an_implausible_trend_value_drops_that_day_only(vendor_insights, caplog):
+    trend = vendor_insights["get_growth_trends"]["cumulative_followers_trends"]
+    day = next(iter(trend[0]))
+    trend[0][day]["followers"] = 10**20
+    points = Insights.from_raw(vendor_insights).growth.cumulative_followers_trends
+    assert points[0].value is None and all(p.value is not None for p in points[1:])
+    assert "cumulative_followers_trends" in caplog.text
+
+
+def test_nan_is_no_value_and_not_called_implausible(vendor_insights, caplog):
+    vendor_insights["profile_overview"]["engagement"] = float("nan")
+    assert Insights.from_raw(vendor_insights).profile_overview.engagement is None
+    assert "plausible" not in caplog.text

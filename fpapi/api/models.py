@@ -10,14 +10,24 @@ what is read.
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+)
 
 __all__ = [
+    "MAX_PLAUSIBLE",
     "Account",
     "Audience",
     "GrowthTrends",
@@ -34,16 +44,25 @@ __all__ = [
     "VerifiedCreator",
 ]
 
+log = logging.getLogger(__name__)
 
 # --- lenient scalar readers -------------------------------------------------------------
 
 
-def _number(value: Any) -> float | None:
-    """A finite float from a number or numeric string ("15,200", " 4.5 "), else None."""
+# No count or amount the vendor sends is anywhere near this; beyond it a value is a fault
+# (10^20 followers), and pandas cannot even hold it as an integer.
+MAX_PLAUSIBLE = 10**15
+
+
+def _number(value: Any, info: ValidationInfo | None = None) -> float | None:
+    """A finite float from a number or numeric string ("15,200", " 4.5 "), else None; a value
+    beyond any plausible magnitude is None too, logged with the field's name."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        result = float(value)
+        if value != value:  # NaN: no value, not an implausible one
+            return None
+        result = float(value) if abs(value) <= MAX_PLAUSIBLE else math.inf
     elif isinstance(value, str):
         try:
             result = float(value.strip().replace(",", "").replace("_", ""))
@@ -51,12 +70,37 @@ def _number(value: Any) -> float | None:
             return None
     else:
         return None
-    return result if math.isfinite(result) else None
+    if math.isinf(result) or abs(result) > MAX_PLAUSIBLE:
+        _implausible(value, info)
+        return None
+    return None if math.isnan(result) else result
 
 
-def _count(value: Any) -> int | None:
-    number = _number(value)
+def _count(value: Any, info: ValidationInfo | None = None) -> int | None:
+    """A whole, non-negative count; anything else (a negative count) is None, logged."""
+    number = _number(value, info)
+    if number is not None and number < 0:
+        _implausible(value, info)
+        return None
     return None if number is None else round(number)
+
+
+def _number_field(value: Any, info: ValidationInfo) -> float | None:
+    return _number(value, info)
+
+
+def _count_field(value: Any, info: ValidationInfo) -> int | None:
+    return _count(value, info)
+
+
+def _implausible(value: Any, info: ValidationInfo | None) -> None:
+    title = (info.config or {}).get("title") if info else None
+    name = info.field_name if info else None
+    field = f"{title}.{name}" if title and name else (name or "trend value")
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
+    log.warning(
+        "The vendor's %s is %s, outside any plausible range: shown as not available", field, shown
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -134,8 +178,8 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-Number = Annotated[float | None, BeforeValidator(_number)]
-Count = Annotated[int | None, BeforeValidator(_count)]
+Number = Annotated[float | None, BeforeValidator(_number_field)]
+Count = Annotated[int | None, BeforeValidator(_count_field)]
 Text = Annotated[str | None, BeforeValidator(_text)]
 Flag = Annotated[bool | None, BeforeValidator(_flag)]
 VendorDate = Annotated[date | None, BeforeValidator(_vendor_date)]
@@ -172,7 +216,7 @@ class TrendPoint(_Model):
 def _trend(metric: str):
     """Read ``[{"YYYY-MM-DD": {metric: n}}, ...]`` into sorted TrendPoints; bad entries skipped."""
 
-    def read(value: Any) -> list[dict[str, Any]]:
+    def read(value: Any, info: ValidationInfo) -> list[dict[str, Any]]:
         points: dict[date, float | None] = {}
         for entry in _object_list(value):
             for key, body in entry.items():
@@ -180,7 +224,7 @@ def _trend(metric: str):
                 if day is None:
                     continue
                 raw = body.get(metric) if isinstance(body, dict) else body
-                points[day] = _number(raw)
+                points[day] = _number(raw, info)
         return [{"day": day, "value": points[day]} for day in sorted(points)]
 
     return BeforeValidator(read)
