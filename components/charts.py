@@ -269,12 +269,7 @@ def make_posting_heatmap(cells: pd.DataFrame) -> go.Figure | None:
     counts, ers = posts.to_numpy(dtype=float), er.to_numpy(dtype=float)
     hover = [
         [
-            f"{WEEKDAYS[d]} {h:02d}:00 UTC<br>"
-            + (
-                "no posts"
-                if math.isnan(counts[d, h])
-                else f"{counts[d, h]:.0f} posts · mean ER {ers[d, h]:.2f}%"
-            )
+            f"{WEEKDAYS[d]} {h:02d}:00 UTC<br>{_slot_text(counts[d, h], ers[d, h])}"
             for h in range(24)
         ]
         for d in range(7)
@@ -293,6 +288,14 @@ def make_posting_heatmap(cells: pd.DataFrame) -> go.Figure | None:
     fig.update_xaxes(title_text="Hour of day (UTC)")
     fig.update_yaxes(autorange="reversed", title_text="")
     return _layout(fig, title="When the creator posts", height=340)
+
+
+def _slot_text(posts: float, mean_er: float) -> str:
+    """One heatmap cell's hover: how many posts, and their mean ER where there is one."""
+    if math.isnan(posts):
+        return "no posts"
+    count = f"{posts:.0f} post{'' if round(posts) == 1 else 's'}"
+    return count + (" · ER not available" if math.isnan(mean_er) else f" · mean ER {mean_er:.2f}%")
 
 
 def make_top_items_figure(

@@ -141,3 +141,13 @@ def test_ugly_creators_build_without_an_exception(account):
     for name, fig in report_figures(report).items():
         assert fig is None or len(fig.data) > 0, name
     assert frames.posts(report.insights).columns.tolist() == frames.POST_COLUMNS
+
+
+def test_a_heatmap_slot_whose_posts_have_no_er_says_so_never_nan():
+    cells = pd.DataFrame(
+        {"weekday": [0, 2], "hour": [10, 18], "posts": [1, 3], "average_er": [None, 2.5]}
+    ).astype({"average_er": "Float64"})
+    hover = charts.make_posting_heatmap(cells).data[0].hovertext
+    assert hover[0][10] == "Mon 10:00 UTC<br>1 post · ER not available"
+    assert hover[2][18] == "Wed 18:00 UTC<br>3 posts · mean ER 2.50%"
+    assert hover[1][0] == "Tue 00:00 UTC<br>no posts"
