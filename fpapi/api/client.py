@@ -375,7 +375,8 @@ def _insights_from(data: dict[str, Any]) -> Insights:
     if not INSIGHT_SECTIONS & data.keys():
         raise InvalidResponse(
             "The First Party API answered, but with none of the insight sections this app "
-            "knows. Try again later; if it persists, check FPAPI_PATH_INSIGHTS or contact the vendor."
+            f"knows ({', '.join(sorted(INSIGHT_SECTIONS))}). Try again later; if it persists, "
+            "check FPAPI_PATH_INSIGHTS or contact the vendor."
         )
     return _parse(Insights, data)
 
@@ -386,10 +387,11 @@ def _parse(model: type[M], data: dict[str, Any]) -> M:
         if model is Insights:
             return cast(M, Insights.from_raw(data))
         return model.model_validate(data)
-    except ValidationError:
+    except ValidationError as err:
+        where = ".".join(str(part) for part in err.errors()[0]["loc"]) or "the response"
         raise InvalidResponse(
-            "The First Party API sent data in a shape this app does not understand. Try "
-            "again later; if it persists, contact the vendor."
+            f"The First Party API sent data in a shape this app does not understand (at "
+            f"{where}). Try again later; if it persists, contact the vendor."
         ) from None
 
 
