@@ -130,3 +130,11 @@ def test_nan_is_no_value_and_not_called_implausible(vendor_insights, caplog):
     vendor_insights["profile_overview"]["engagement"] = float("nan")
     assert Insights.from_raw(vendor_insights).profile_overview.engagement is None
     assert "plausible" not in caplog.text
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_nan_or_infinity_where_text_belongs_is_no_text(vendor_insights, value):
+    vendor_insights["profile_overview"]["handle"] = value
+    vendor_insights["profile_overview"]["ig_user_id"] = 17841400000237570  # an id as a number
+    overview = Insights.from_raw(vendor_insights).profile_overview
+    assert overview.handle is None and overview.ig_user_id == "17841400000237570"

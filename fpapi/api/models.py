@@ -104,7 +104,11 @@ def _implausible(value: Any, info: ValidationInfo | None) -> None:
 
 
 def _text(value: Any) -> str | None:
+    """Text as sent; a number is its digits (an id sent as a number), but NaN or Infinity
+    where text belongs is no text at all."""
     if value is None or isinstance(value, dict | list):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return str(value)
 
