@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import diskcache
+from hypothesis import HealthCheck, settings
 from streamlit.testing.v1 import AppTest
 
 from components.pages import PAGES as PAGE_SPECS
@@ -21,6 +22,12 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {key: spec.path for key, spec in PAGE_SPECS.items()}
 TIMEOUT_S = 60
 CALLBACK = "http://localhost:8501/callback"
+# Property tests that drive pages: each AppTest run costs a fraction of a second, so a sixth
+# of the profile's examples (tests/conftest.py), sharing one data folder across examples.
+PAGE_RUNS = settings(
+    max_examples=max(10, settings.default.max_examples // 6),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def open_page(

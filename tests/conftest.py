@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Knobs, Sandbox
@@ -83,3 +85,15 @@ def backend(request, tmp_path):
     chosen = Backend.make(request.param, tmp_path, postgres)
     yield chosen
     chosen.close()
+
+
+# Hypothesis: a fixed seed and a bounded number of examples in CI; "long" by hand.
+settings.register_profile(
+    "ci", max_examples=200, derandomize=True, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)  # fmt: skip
+settings.register_profile(
+    "long", max_examples=3_000, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)  # fmt: skip
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
