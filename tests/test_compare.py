@@ -204,3 +204,12 @@ def test_shortlists_save_rename_delete_and_persist(tmp_path):
     assert reopened.delete_shortlist(other.shortlist_id) and len(reopened.shortlists()) == 1
     with pytest.raises(ShortlistError, match="name"):
         reopened.save_shortlist("   ", ["a"])
+
+
+def test_a_caption_longer_than_an_excel_cell_is_cut_visibly_not_silently():
+    long_caption = "=cmd " + "x" * 100_000
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(to_xlsx({"posts": pd.DataFrame({"caption": [long_caption]})}))
+    )
+    cell = workbook["posts"]["A2"].value
+    assert len(cell) == 32_767 and cell.startswith("'=cmd") and cell.endswith("the CSV has it all]")

@@ -62,19 +62,32 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _neutralised(frame: pd.DataFrame, *, naive_dates: bool = False) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells (and lists, joined) cannot run as formulas."""
+def _neutralised(frame: pd.DataFrame, *, for_excel: bool = False) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells (and lists, joined) cannot run as formulas; for
+    Excel, dates in UTC wall time and text cut, visibly, to what a cell holds."""
     safe = frame.copy()
     for column in safe.columns:
         values = safe[column]
         if isinstance(values.dtype, pd.DatetimeTZDtype):
-            if naive_dates:  # Excel has no time zones: write UTC wall time
+            if for_excel:  # Excel has no time zones: write UTC wall time
                 safe[column] = values.dt.tz_convert("UTC").dt.tz_localize(None)
         elif not pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_datetime64_any_dtype(
             values
         ):
             safe[column] = values.map(neutralise)
+            if for_excel:
+                safe[column] = safe[column].map(_fit_excel_cell)
     return safe
+
+
+EXCEL_CELL_CHARS = 32_767
+EXCEL_CUT_MARK = " … [cut: an Excel cell holds 32,767 characters; the CSV has it all]"
+
+
+def _fit_excel_cell(value: object) -> object:
+    if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
+        return value[: EXCEL_CELL_CHARS - len(EXCEL_CUT_MARK)] + EXCEL_CUT_MARK
+    return value
 
 
 def to_safe_csv(frame: pd.DataFrame) -> bytes:
@@ -108,7 +121,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         taken: set[str] = set()
         for name, frame in sheets.items():
-            _neutralised(frame, naive_dates=True).to_excel(
+            _neutralised(frame, for_excel=True).to_excel(
                 writer, sheet_name=sheet_name(name, taken), index=False
             )
     return buffer.getvalue()
