@@ -14,20 +14,27 @@ from fpapi.analysis.frames import QUALITY_SUBSCORES
 from fpapi.analysis.report import InsightsReport
 
 
-def _colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
+def creator_colours(names: list[str]) -> dict[str, str]:
+    """Each creator's colour, from their place in the comparison: the same on every chart and
+    export, whichever charts a creator has data for."""
+    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(names)}
 
 
-def make_growth_overlay(growth: pd.DataFrame, *, indexed: bool) -> go.Figure | None:
+def make_growth_overlay(
+    growth: pd.DataFrame, colours: Mapping[str, str], *, indexed: bool
+) -> go.Figure | None:
     """Follower trends on one chart: indexed to 100 at the common start, or raw."""
     if growth.empty:
         return None
     fig = go.Figure()
-    for index, (name, series) in enumerate(growth.groupby("creator", sort=False)):
+    for name, colour in colours.items():  # the table's column order: the legend's too
+        series = growth[growth["creator"] == name]
+        if series.empty:
+            continue
         fig.add_trace(
             go.Scatter(
                 x=series["date"], y=series["value"], mode="lines", name=plot_text(name),
-                line={"color": _colour(index)},
+                line={"color": colour}, marker={"color": colour},
                 hovertemplate=plot_text(name) + " · %{x|%d %b %Y}: %{y:,.1f}<extra></extra>",
             )
         )  # fmt: skip
@@ -41,16 +48,18 @@ def make_growth_overlay(growth: pd.DataFrame, *, indexed: bool) -> go.Figure | N
     return _layout(fig, title=title, height=420)
 
 
-def make_engagement_overlay(trends: Mapping[str, pd.DataFrame]) -> go.Figure | None:
+def make_engagement_overlay(
+    trends: Mapping[str, pd.DataFrame], colours: Mapping[str, str]
+) -> go.Figure | None:
     fig = go.Figure()
-    for index, (name, trend) in enumerate(trends.items()):
+    for name, trend in trends.items():
         data = trend.dropna(subset=["value"])
         if data.empty:
             continue
         fig.add_trace(
             go.Scatter(
                 x=data["date"], y=data["value"].astype(float), mode="lines" if len(data) > 1 else "markers",
-                name=plot_text(name), line={"color": _colour(index)},
+                name=plot_text(name), line={"color": colours[name]}, marker={"color": colours[name]},
                 hovertemplate=plot_text(name) + " · %{x|%d %b %Y}: %{y:.2f}%<extra></extra>",
             )
         )  # fmt: skip
@@ -61,16 +70,18 @@ def make_engagement_overlay(trends: Mapping[str, pd.DataFrame]) -> go.Figure | N
     return _layout(fig, title="Engagement rate over time", height=420)
 
 
-def make_quality_comparison(reports: Mapping[str, InsightsReport]) -> go.Figure | None:
+def make_quality_comparison(
+    reports: Mapping[str, InsightsReport], colours: Mapping[str, str]
+) -> go.Figure | None:
     """Grouped bars: each 0-5 quality sub-score, one bar per creator."""
     fig = go.Figure()
     labels = list(QUALITY_SUBSCORES.values())
-    for index, (name, report) in enumerate(reports.items()):
+    for name, report in reports.items():
         scores = report.quality.set_index("metric")["score"]
         values = [None if key not in scores else float(scores[key]) for key in QUALITY_SUBSCORES]
         if all(v is None for v in values):
             continue
-        fig.add_trace(go.Bar(x=labels, y=values, name=plot_text(name), marker_color=_colour(index)))
+        fig.add_trace(go.Bar(x=labels, y=values, name=plot_text(name), marker_color=colours[name]))
     if not fig.data:
         return None
     fig.update_layout(barmode="group")
@@ -78,16 +89,18 @@ def make_quality_comparison(reports: Mapping[str, InsightsReport]) -> go.Figure 
     return _layout(fig, title="Quality sub-scores", height=400)
 
 
-def make_format_comparison(reports: Mapping[str, InsightsReport]) -> go.Figure | None:
+def make_format_comparison(
+    reports: Mapping[str, InsightsReport], colours: Mapping[str, str]
+) -> go.Figure | None:
     """Grouped bars: engagement rate by format (video, non-video, paid), one bar per creator."""
     fig = go.Figure()
-    for index, (name, report) in enumerate(reports.items()):
+    for name, report in reports.items():
         split = report.engagement_split.dropna(subset=["engagement"])
         if split.empty:
             continue
         fig.add_trace(
             go.Bar(x=split["format"], y=split["engagement"].astype(float), name=plot_text(name),
-                   marker_color=_colour(index))
+                   marker_color=colours[name])
         )  # fmt: skip
     if not fig.data:
         return None
@@ -96,7 +109,9 @@ def make_format_comparison(reports: Mapping[str, InsightsReport]) -> go.Figure |
     return _layout(fig, title="Engagement by format", height=400)
 
 
-def make_er_followers_scatter(reports: Mapping[str, InsightsReport]) -> go.Figure | None:
+def make_er_followers_scatter(
+    reports: Mapping[str, InsightsReport], colours: Mapping[str, str]
+) -> go.Figure | None:
     """ER vs followers for each creator, over the published benchmark for each tier."""
     points = [
         (name, report.followers, report.engagement_rate)
@@ -118,11 +133,11 @@ def make_er_followers_scatter(reports: Mapping[str, InsightsReport]) -> go.Figur
             x=_log_mid(tier.min_followers, upper), y=bench.high_pct, text=f"{tier.name} avg",
             showarrow=False, yshift=10, font={"size": 10, "color": "#495057"}, xref="x", yref="y",
         )  # fmt: skip
-    for index, (name, followers, er) in enumerate(points):
+    for name, followers, er in points:
         fig.add_trace(
             go.Scatter(
                 x=[followers], y=[er], mode="markers+text", name=plot_text(name), text=[plot_text(name, limit=18)],
-                textposition="top center", marker={"size": 14, "color": _colour(index)},
+                textposition="top center", marker={"size": 14, "color": colours[name]},
                 hovertemplate=plot_text(name) + ": %{x:,.0f} followers, ER %{y:.2f}%<extra></extra>",
             )
         )  # fmt: skip
@@ -147,14 +162,16 @@ MISSING_NOTES = (
 def comparison_figures(
     reports: Mapping[str, InsightsReport], *, raw: bool
 ) -> list[go.Figure | None]:
-    """Every overlay chart of the compare page, by column label, in page order."""
+    """Every overlay chart of the compare page, by column label in the table's order, in page
+    order; each creator keeps one colour across all of them."""
+    colours = creator_colours(list(reports))
     trends = {name: report.follower_trend for name, report in reports.items()}
     return [
-        make_growth_overlay(indexed_growth(trends, indexed=not raw), indexed=not raw),
+        make_growth_overlay(indexed_growth(trends, indexed=not raw), colours, indexed=not raw),
         make_engagement_overlay(
-            {name: report.engagement_trend for name, report in reports.items()}
+            {name: report.engagement_trend for name, report in reports.items()}, colours
         ),
-        make_quality_comparison(reports),
-        make_format_comparison(reports),
-        make_er_followers_scatter(reports),
+        make_quality_comparison(reports, colours),
+        make_format_comparison(reports, colours),
+        make_er_followers_scatter(reports, colours),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 import time
@@ -213,3 +214,41 @@ def test_a_caption_longer_than_an_excel_cell_is_cut_visibly_not_silently():
     )
     cell = workbook["posts"]["A2"].value
     assert len(cell) == 32_767 and cell.startswith("'=cmd") and cell.endswith("the CSV has it all]")
+
+
+def test_each_creator_keeps_one_colour_on_every_chart_in_the_tables_order(vendor_insights):
+    """Four creators where the second has no trend data (so it is missing from the growth
+    and engagement charts): each keeps its column's colour everywhere."""
+    from components.compare_charts import comparison_figures
+
+    def report(followers: int, *, trends: bool = True):
+        raw = copy.deepcopy(vendor_insights)
+        raw["profile_overview"]["followers_count"] = followers
+        if not trends:
+            raw["get_growth_trends"] = None
+        return build_report(Insights.from_raw(raw))
+
+    names = ["Ana", "Lucía", "Mateo", "Zoe"]
+    reports = dict(
+        zip(
+            names,
+            [report(12_000), report(40_000, trends=False), report(90_000), report(300_000)],
+            strict=True,
+        )
+    )
+    colour_of: dict[str, str] = {}
+    for figure in comparison_figures(reports, raw=False):
+        assert figure is not None
+        traces = [t for t in figure.data if t.name]
+        shown = [t.name for t in traces]
+        assert shown == [n for n in names if n in shown], "legend out of the table's order"
+        for trace in traces:
+            colour = (
+                trace.line.color
+                if trace.type == "scatter" and trace.mode == "lines"
+                else trace.marker.color
+            )
+            assert colour_of.setdefault(trace.name, colour) == colour, (
+                f"{trace.name} changed colour"
+            )
+    assert len(set(colour_of.values())) == 4 and "Lucía" in colour_of
