@@ -138,3 +138,16 @@ def test_nan_or_infinity_where_text_belongs_is_no_text(vendor_insights, value):
     vendor_insights["profile_overview"]["ig_user_id"] = 17841400000237570  # an id as a number
     overview = Insights.from_raw(vendor_insights).profile_overview
     assert overview.handle is None and overview.ig_user_id == "17841400000237570"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("20/11/2026", date(2026, 11, 20)), ("2026-11-20", date(2026, 11, 20)),
+     ("1/2/2024", date(2024, 2, 1)), (" 2024-1-5 ", date(2024, 1, 5)), ("31/02/2024", None),
+     ("2024-13-01", None), ("20/11/26", None), ("2026/11/20", None), ("２０/11/2026", None),
+     ("2026-11-20T00:00", None), ("", None)],
+)  # fmt: skip
+def test_vendor_dates_in_either_spelling_and_nothing_else(text, expected):
+    from fpapi.api.models import _vendor_date
+
+    assert _vendor_date(text) == expected

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Annotated, Any
@@ -127,6 +128,12 @@ def _flag(value: Any) -> bool | None:
     return None
 
 
+# The two date spellings the vendor uses, read by hand: strptime costs about 5 us a call, and a
+# two-year trend has 1,460 of them (a third of the whole parse).
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+
+
 def _vendor_date(value: Any) -> date | None:
     """``DD/MM/YYYY`` as the vendor sends it; ISO ``YYYY-MM-DD`` is accepted too."""
     if isinstance(value, date):
@@ -134,11 +141,13 @@ def _vendor_date(value: Any) -> date | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    try:
+        if found := _YMD.fullmatch(text):
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        if found := _DMY.fullmatch(text):
+            return date(int(found[3]), int(found[2]), int(found[1]))
+    except ValueError:  # 31/02/2024
+        return None
     return None
 
 
