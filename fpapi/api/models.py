@@ -10,6 +10,7 @@ what is read.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -401,12 +402,23 @@ class Post(_Model):
         return None
 
 
-PostList = Annotated[list[Post], BeforeValidator(_object_list)]
+RawObjects = Annotated[list[dict[str, Any]], BeforeValidator(_object_list)]
 
 
 class Posts(_Model):
-    video_posts: PostList = Field(default_factory=list)
-    non_video_posts: PostList = Field(default_factory=list)
+    """The posts, read on first use: a fetch that only caches them, or a page that shows none
+    of them (the compare table, the roster), never pays for reading a thousand of them."""
+
+    video_raw: RawObjects = Field(default_factory=list, alias="video_posts")
+    non_video_raw: RawObjects = Field(default_factory=list, alias="non_video_posts")
+
+    @functools.cached_property
+    def video_posts(self) -> list[Post]:
+        return [Post.model_validate(post) for post in self.video_raw]
+
+    @functools.cached_property
+    def non_video_posts(self) -> list[Post]:
+        return [Post.model_validate(post) for post in self.non_video_raw]
 
 
 class GrowthTrends(_Model):
