@@ -11,7 +11,14 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from fpapi.api.models import Account, Insights, TrendPoint
+from fpapi.api.models import (
+    MAX_PLAUSIBLE,
+    Account,
+    Insights,
+    TrendPoint,
+    posted_from_text,
+    read_post_values,
+)
 
 __all__ = [
     "ENGAGEMENT_SPLIT_COLUMNS",
@@ -70,35 +77,124 @@ def profile_url(username: str | None) -> str | None:
 
 
 def posts(insights: Insights) -> pd.DataFrame:
-    """One row per post, video and non-video together, newest first."""
-    rows = [
+    """One row per post, video and non-video together, newest first.
+
+    Read a column at a time from the vendor's JSON: a column of plain numbers, strings or
+    booleans (the usual case) is taken as it is; any other column is read value by value with
+    the same readers as ``Post`` (numeric strings, nulls, out-of-range values logged by name).
+    """
+    section = insights.posts
+    raw = [*section.video_raw, *section.non_video_raw] if section else []
+    table = pd.DataFrame.from_records(raw, columns=_RAW_POST_KEYS) if raw else None
+    if table is None or table.empty:
+        return pd.DataFrame(columns=POST_COLUMNS).astype(
+            _POST_DTYPES | {"posted_at": "datetime64[ns, UTC]"}
+        )
+
+    shortcode = _text_column(table, "shortcode")
+    video = _flag_column(table, "video")
+    post_type = _text_column(table, "post_type")
+    frame = pd.DataFrame(
         {
-            "shortcode": post.shortcode,
-            "url": f"{INSTAGRAM_URL}p/{post.shortcode}/"
-            if _SHORTCODE.fullmatch(post.shortcode or "")
-            else None,
-            "posted_at": post.posted,
-            "format": (post.post_type or ("VIDEO" if post.video else "POST")).upper(),
-            "video": post.video,
-            "sponsored": post.sponsored,
-            "likes": post.likes_count,
-            "comments": post.comments_count,
-            "views": post.views,
-            "er": post.er,
-            "caption": post.caption or "",
-            "hashtags": [_tag(tag) for tag in post.hashtags],
-            "mentions": [_handle(m) for m in post.mentions],
-            "location": post.location_name or "",
-            "image_url": post.image_url or None,
-        }
-        for post in insights.all_posts
-    ]
-    frame = pd.DataFrame(rows, columns=POST_COLUMNS)
-    frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True)
+            "shortcode": shortcode,
+            "url": [
+                f"{INSTAGRAM_URL}p/{code}/"
+                if isinstance(code, str) and _SHORTCODE.fullmatch(code)
+                else None
+                for code in shortcode
+            ],
+            "posted_at": _posted_column(table),
+            "format": [
+                (kind or ("VIDEO" if is_video is True else "POST")).upper()
+                for kind, is_video in zip(post_type, video, strict=True)
+            ],
+            "video": video,
+            "sponsored": _flag_column(table, "sponsored"),
+            "likes": _number_column(table, "likes_count", count=True),
+            "comments": _number_column(table, "comments_count", count=True),
+            "views": _number_column(table, "views"),
+            "er": _number_column(table, "er"),
+            "caption": [text or "" for text in _text_column(table, "caption")],
+            "hashtags": [
+                [_tag(t) for t in tags]
+                for tags in read_post_values("hashtags", table["hashtags"].tolist())
+            ],
+            "mentions": [
+                [_handle(m) for m in names]
+                for names in read_post_values("mentions", table["mentions"].tolist())
+            ],
+            "location": [text or "" for text in _text_column(table, "location_name")],
+            "image_url": [text or None for text in _text_column(table, "image_url")],
+        },
+        columns=POST_COLUMNS,
+    )
     frame = frame.astype(_POST_DTYPES)
     return frame.sort_values("posted_at", ascending=False, na_position="last").reset_index(
         drop=True
     )
+
+
+_RAW_POST_KEYS = [
+    "shortcode", "hashtags", "caption", "comments_count", "likes_count", "er", "views",
+    "posted_at", "posted_date", "image_url", "sponsored", "video", "post_type", "mentions",
+    "location_name",
+]  # fmt: skip
+
+
+def _plain(values: pd.Series, *kinds: str) -> bool:
+    """Whether every present value of the column is of these kinds (pandas' own inference)."""
+    return pd.api.types.infer_dtype(values, skipna=True) in (*kinds, "empty")
+
+
+def _text_column(table: pd.DataFrame, key: str) -> list[str | None]:
+    values = table[key]
+    if _plain(values, "string"):
+        return [value if isinstance(value, str) else None for value in values.tolist()]
+    return read_post_values(key, values.tolist())
+
+
+def _flag_column(table: pd.DataFrame, key: str) -> list[bool | None]:
+    values = table[key]
+    if _plain(values, "boolean"):
+        return [value if isinstance(value, bool) else None for value in values.tolist()]
+    return read_post_values(key, values.tolist())
+
+
+def _number_column(table: pd.DataFrame, key: str, *, count: bool = False) -> pd.Series:
+    """Plain numbers within any plausible range are taken as they are (counts rounded);
+    anything else goes through the post's own reader."""
+    values = table[key]
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = values.astype("float64")
+        present = numbers.dropna()
+        if present.abs().le(MAX_PLAUSIBLE).all() and (not count or present.ge(0).all()):
+            return numbers.round() if count else numbers
+    return pd.Series(read_post_values(key, values.tolist()), dtype="Int64" if count else "Float64")
+
+
+def _posted_column(table: pd.DataFrame) -> pd.Series:
+    """When each post went up: the epoch when it is there, else the ``posted_date`` text."""
+    epochs = table["posted_at"]
+    if (
+        pd.api.types.is_numeric_dtype(epochs)
+        and not pd.api.types.is_bool_dtype(epochs)
+        and epochs.dropna().abs().le(_MAX_EPOCH_S).all()
+    ):
+        posted = pd.to_datetime(epochs, unit="s", utc=True)
+    else:
+        posted = pd.to_datetime(
+            pd.Series(read_post_values("posted_at", epochs.tolist()), dtype=object), utc=True
+        )
+    missing = posted.isna() & table["posted_date"].notna()
+    if missing.any():
+        posted = posted.copy()
+        for index in posted.index[missing]:
+            text = table.at[index, "posted_date"]
+            posted.at[index] = posted_from_text(text if isinstance(text, str) else None)
+    return posted
+
+
+_MAX_EPOCH_S = 253_402_300_799  # 9999-12-31, the last second a datetime holds
 
 
 def _trend_frame(points: Iterable[TrendPoint]) -> pd.DataFrame:
@@ -178,8 +274,9 @@ def look_alikes(insights: Insights) -> pd.DataFrame:
     return _accounts_frame(details.look_alike_creators if details else [])
 
 
-def mentions(insights: Insights) -> pd.DataFrame:
-    """Accounts the creator mentions, brands flagged, with how many posts and their mean ER."""
+def mentions(insights: Insights, post_frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Accounts the creator mentions, brands flagged, with how many posts and their mean ER.
+    ``post_frame`` is ``posts(insights)`` when the caller has it already."""
     details = insights.profile_details
     names: dict[str, str] = {}
     brands: set[str] = set()
@@ -192,7 +289,7 @@ def mentions(insights: Insights) -> pd.DataFrame:
         brands.update(_handle(b) for b in details.brand_mentions)
         for handle in details.mentions:
             names.setdefault(_handle(handle), "")
-    usage = _usage(insights, lambda post: post.mentions, _handle)
+    usage = _usage(posts(insights) if post_frame is None else post_frame, "mentions")
     for handle in usage:
         names.setdefault(handle, "")
     rows = [
@@ -211,9 +308,10 @@ def mentions(insights: Insights) -> pd.DataFrame:
     return frame.sort_values(["posts", "username"], ascending=[False, True]).reset_index(drop=True)
 
 
-def hashtags(insights: Insights) -> pd.DataFrame:
-    """Hashtags by how many posts carry them, with those posts' mean ER."""
-    usage = _usage(insights, lambda post: post.hashtags, _tag)
+def hashtags(insights: Insights, post_frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Hashtags by how many posts carry them, with those posts' mean ER. ``post_frame`` is
+    ``posts(insights)`` when the caller has it already."""
+    usage = _usage(posts(insights) if post_frame is None else post_frame, "hashtags")
     rows = [
         {"hashtag": tag, "posts": count, "average_er": er} for tag, (count, er) in usage.items()
     ]
@@ -222,16 +320,18 @@ def hashtags(insights: Insights) -> pd.DataFrame:
     return frame.sort_values(["posts", "hashtag"], ascending=[False, True]).reset_index(drop=True)
 
 
-def _usage(insights, items_of, normalise) -> dict[str, tuple[int, float | None]]:
-    """For each normalised item: the number of posts carrying it and their mean ER."""
+def _usage(post_frame: pd.DataFrame, column: str) -> dict[str, tuple[int, float | None]]:
+    """For each item of ``column`` (normalised hashtags or handles): the number of posts
+    carrying it and their mean ER."""
     counts: dict[str, int] = {}
     er_sums: dict[str, float] = {}
     er_counts: dict[str, int] = {}
-    for post in insights.all_posts:
-        for item in {normalise(raw) for raw in items_of(post)} - {""}:
+    ers = post_frame["er"].astype("float64").tolist()  # NaN where a post has no ER
+    for items, er in zip(post_frame[column].tolist(), ers, strict=True):
+        for item in set(items) - {""}:
             counts[item] = counts.get(item, 0) + 1
-            if post.er is not None:
-                er_sums[item] = er_sums.get(item, 0.0) + post.er
+            if er == er:
+                er_sums[item] = er_sums.get(item, 0.0) + er
                 er_counts[item] = er_counts.get(item, 0) + 1
     return {
         item: (count, er_sums[item] / er_counts[item] if er_counts.get(item) else None)

@@ -48,11 +48,11 @@ class InsightsReport:
 
     @cached_property
     def mentions(self) -> pd.DataFrame:
-        return frames.mentions(self.insights)
+        return frames.mentions(self.insights, self.posts)
 
     @cached_property
     def hashtags(self) -> pd.DataFrame:
-        return frames.hashtags(self.insights)
+        return frames.hashtags(self.insights, self.posts)
 
     @cached_property
     def posts_per_week(self) -> pd.DataFrame:

@@ -11,9 +11,12 @@ what is read.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import math
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Annotated, Any
@@ -44,6 +47,8 @@ __all__ = [
     "TrendPoint",
     "VerificationLink",
     "VerifiedCreator",
+    "posted_from_text",
+    "read_post_values",
 ]
 
 log = logging.getLogger(__name__)
@@ -391,15 +396,46 @@ class Post(_Model):
     @property
     def posted(self) -> datetime | None:
         """``posted_at``, or the vendor's ``posted_date`` text when the epoch is missing."""
-        if self.posted_at is not None:
-            return self.posted_at
-        if self.posted_date:
-            try:
-                parsed = parsedate_to_datetime(self.posted_date)
-            except (TypeError, ValueError):
-                return None
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return self.posted_at if self.posted_at is not None else posted_from_text(self.posted_date)
+
+
+def posted_from_text(text: str | None) -> datetime | None:
+    """The vendor's ``posted_date`` (an RFC 2822 date) as an aware datetime, or None."""
+    if not text:
         return None
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class _Where:
+    """What a reader that logs needs of pydantic's ValidationInfo: the model and the field."""
+
+    config: dict[str, Any]
+    field_name: str
+
+
+def _field_reader(model: type[BaseModel], name: str) -> Callable[[Any], Any]:
+    """The reader the model applies to field ``name`` (its BeforeValidator), callable alone."""
+    read: Callable[..., Any] = next(
+        m.func for m in model.model_fields[name].metadata if isinstance(m, BeforeValidator)
+    )
+    if len(inspect.signature(read).parameters) == 2:  # it names the field when it logs
+        return functools.partial(read, info=_Where({"title": model.__name__}, name))
+    return read
+
+
+def read_post_values(field: str, values: Iterable[Any]) -> list[Any]:
+    """Each value read exactly as ``Post.<field>`` reads it (numeric strings, nulls, values out
+    of range logged by name), for code that reads a whole column of posts at once."""
+    read = _POST_READERS.get(field) or _POST_READERS.setdefault(field, _field_reader(Post, field))
+    return [read(value) for value in values]
+
+
+_POST_READERS: dict[str, Callable[[Any], Any]] = {}
 
 
 RawObjects = Annotated[list[dict[str, Any]], BeforeValidator(_object_list)]
