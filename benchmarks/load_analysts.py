@@ -40,7 +40,7 @@ from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from tests.browser.conftest import RunningApp, start_app
-from tests.browser.servers import free_port, start_nginx, stop
+from tests.browser.servers import free_port, start_nginx, stop, stop_all
 from tests.postgres import Postgres
 from tests.streamlit_client import open_page
 
@@ -145,10 +145,7 @@ def team(analysts: int, seconds: float) -> None:
         )
         engine.dispose()
     finally:
-        if nginx is not None:
-            stop(nginx)
-        for replica in replicas:
-            stop(replica.process)
+        stop_all(nginx, *(replica.process for replica in replicas))
         postgres.remove()
 
 

@@ -42,6 +42,13 @@ def wait_until_up(process: subprocess.Popen, url: str, log_path: Path, *, timeou
     raise RuntimeError(f"{url} did not answer in {timeout_s} s:\n{log_path.read_text()}")
 
 
+def stop_all(*processes: subprocess.Popen | None) -> None:
+    """Stop each server that was started (None for one that never was)."""
+    for process in processes:
+        if process is not None:
+            stop(process)
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:

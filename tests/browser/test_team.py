@@ -28,7 +28,7 @@ from tests.browser.conftest import (
     start_app,
     wait_for_app,
 )
-from tests.browser.servers import free_port, start_nginx, stop
+from tests.browser.servers import free_port, start_nginx, stop_all
 from tests.postgres import Postgres
 from tests.streamlit_client import visit
 
@@ -92,10 +92,7 @@ def team(tmp_path_factory, postgres):
         )
         yield Team(postgres, database_url, sandbox, replicas, nginx, public_url)
     finally:
-        if nginx is not None:
-            stop(nginx)
-        for replica in replicas:
-            stop(replica.process)
+        stop_all(nginx, *(replica.process for replica in replicas))
         sandbox.stop()
         close_database(database_url)
 
