@@ -10,7 +10,12 @@ from fpapi.errors import LinkAlreadyUsed, LinkExpired, LinkProblem, ShortlistErr
 
 __all__ = [
     "ACTIVITY_ACTIONS",
+    "ACTIVITY_PRUNE_EVERY",
+    "DEFAULT_LINK_KEEP_S",
+    "DEFAULT_PENDING_TTL_S",
     "FINISHED_STATUSES",
+    "LINK_PRUNE_EVERY_S",
+    "MAX_ACTIVITY_ENTRIES",
     "Activity",
     "Creator",
     "PendingLink",
@@ -21,6 +26,12 @@ __all__ = [
 ]
 
 FINISHED_STATUSES = frozenset({"verified", "refused", "failed", "expired", "cancelled"})
+# The store's rules, the same on the data folder and the team database.
+DEFAULT_PENDING_TTL_S = 60 * 60
+DEFAULT_LINK_KEEP_S = 30 * 86_400  # finished and expired links are pruned after this
+LINK_PRUNE_EVERY_S = 60 * 60  # how often pruning may run
+MAX_ACTIVITY_ENTRIES = 5_000  # the oldest entries go first past this
+ACTIVITY_PRUNE_EVERY = 100  # writes between two prunes
 MAX_SHORTLIST_NAME_CHARS = 80
 
 # action code -> what the activity list says the analyst did

@@ -33,20 +33,18 @@ from fpapi.storage.database import (
     upsert,
 )
 from fpapi.storage.records import (
+    ACTIVITY_PRUNE_EVERY,
+    DEFAULT_LINK_KEEP_S,
+    DEFAULT_PENDING_TTL_S,
     FINISHED_STATUSES,
+    LINK_PRUNE_EVERY_S,
+    MAX_ACTIVITY_ENTRIES,
     Activity,
     Creator,
     PendingLink,
     Shortlist,
     claim_refusal,
     shortlist_name,
-)
-from fpapi.storage.store import (
-    ACTIVITY_PRUNE_EVERY,
-    DEFAULT_LINK_KEEP_S,
-    DEFAULT_PENDING_TTL_S,
-    LINK_PRUNE_EVERY_S,
-    MAX_ACTIVITY_ENTRIES,
 )
 
 __all__ = ["SqlStore"]

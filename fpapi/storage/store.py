@@ -32,7 +32,12 @@ from fpapi.errors import LinkRequestError, ShortlistError, StoreError
 from fpapi.storage.jsondisk import move_aside, open_json_cache
 from fpapi.storage.records import (
     ACTIVITY_ACTIONS,
+    ACTIVITY_PRUNE_EVERY,
+    DEFAULT_LINK_KEEP_S,
+    DEFAULT_PENDING_TTL_S,
     FINISHED_STATUSES,
+    LINK_PRUNE_EVERY_S,
+    MAX_ACTIVITY_ENTRIES,
     Activity,
     Creator,
     PendingLink,
@@ -57,9 +62,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
-DEFAULT_PENDING_TTL_S = 60 * 60
-DEFAULT_LINK_KEEP_S = 30 * 86_400  # finished and expired links are pruned after this
-LINK_PRUNE_EVERY_S = 60 * 60  # how often pruning may run
 
 DROPPED_KEYS = frozenset({"email", "state"})  # never kept, even from an older record
 SECRETS_FORGOTTEN_KEY = "meta|secrets-forgotten"
@@ -67,8 +69,6 @@ PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
 SHORTLIST_PREFIX = "shortlist|"
 ACTIVITY_PREFIX = "activity|"
-MAX_ACTIVITY_ENTRIES = 5_000  # the oldest entries go first past this
-ACTIVITY_PRUNE_EVERY = 100  # writes between two prunes
 
 
 def _reads(method: Callable[..., T]) -> Callable[..., T]:

@@ -17,7 +17,7 @@ from fpapi.errors import SettingsError
 from fpapi.storage.cache import DEFAULT_TTL_S
 from fpapi.storage.database import valid_database_url
 from fpapi.storage.datadir import default_data_dir
-from fpapi.storage.store import DEFAULT_LINK_KEEP_S, DEFAULT_PENDING_TTL_S
+from fpapi.storage.records import DEFAULT_LINK_KEEP_S, DEFAULT_PENDING_TTL_S
 
 __all__ = [
     "DEFAULT_PUBLIC_URL",
