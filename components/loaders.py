@@ -6,7 +6,6 @@ their directory, and the client (which holds the API token) is built per use.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import threading
@@ -29,6 +28,7 @@ from fpapi.api.client import CONNECT_TIMEOUT_S
 from fpapi.errors import DataDirError, SettingsError, StoreError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache, LoadedInsights
+from fpapi.storage.database import fingerprint
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
@@ -133,10 +133,6 @@ def _team_insight_cache(database: str, api_label: str, ttl_s: float, _url: str) 
     return InsightCache(SqlShelf(_url), api_base_url=api_label, ttl_s=ttl_s)
 
 
-def _fingerprint(url: str) -> str:
-    return hashlib.sha256(url.encode()).hexdigest()
-
-
 def _data_dir_error(settings: Settings, err: Exception) -> DataDirError:
     reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
     return DataDirError(
@@ -157,7 +153,7 @@ def get_store(config: Config) -> Store | SqlStore:
     settings = _settings(config)
     if settings.database_url:
         url = settings.database_url
-        return _team_store(_fingerprint(url), settings.link_ttl_s, url)
+        return _team_store(fingerprint(url), settings.link_ttl_s, url)
     try:
         return _store(str(settings.data_dir / "store"), settings.link_ttl_s)
     except (OSError, sqlite3.Error, diskcache.Timeout) as err:
@@ -169,7 +165,7 @@ def get_insight_cache(config: Config) -> InsightCache:
     settings = _settings(config)
     if settings.database_url:
         url = settings.database_url
-        return _team_insight_cache(_fingerprint(url), config.cache_label, settings.cache_ttl_s, url)
+        return _team_insight_cache(fingerprint(url), config.cache_label, settings.cache_ttl_s, url)
     try:
         return _insight_cache(
             str(settings.data_dir / "insights"), config.cache_label, settings.cache_ttl_s

@@ -36,6 +36,7 @@ __all__ = [
     "close_database",
     "creators",
     "describe",
+    "fingerprint",
     "guarded",
     "insights",
     "is_postgres",
@@ -183,7 +184,7 @@ _engines_lock = threading.Lock()
 def open_database(url: str) -> Engine:
     """This process's engine for ``url``, its schema migrated on first use. Raises
     DatabaseUnavailable when the database cannot be reached (and keeps nothing then)."""
-    key = _registry_key(url)
+    key = fingerprint(url)
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
@@ -206,13 +207,15 @@ def new_engine(url: str) -> Engine:
 def close_database(url: str) -> None:
     """Close this process's pool for ``url`` (the next ``open_database`` opens a new one)."""
     with _engines_lock:
-        engine = _engines.pop(_registry_key(url), None)
+        engine = _engines.pop(fingerprint(url), None)
     if engine is not None:
         engine.dispose()
 
 
-def _registry_key(url: str) -> str:
-    return hashlib.sha256(url.encode()).hexdigest()  # never a URL with its password as a key
+def fingerprint(url: str) -> str:
+    """What a database is known by in caches and registries: never its URL, which holds the
+    password."""
+    return hashlib.sha256(url.encode()).hexdigest()
 
 
 def _create_engine(url: URL) -> Engine:
