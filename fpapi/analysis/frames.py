@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -91,9 +92,9 @@ def posts(insights: Insights) -> pd.DataFrame:
             _POST_DTYPES | {"posted_at": "datetime64[ns, UTC]"}
         )
 
-    shortcode = _text_column(table, "shortcode")
-    video = _flag_column(table, "video")
-    post_type = _text_column(table, "post_type")
+    shortcode = _plain_column(table, "shortcode", str)
+    video = _plain_column(table, "video", bool)
+    post_type = _plain_column(table, "post_type", str)
     frame = pd.DataFrame(
         {
             "shortcode": shortcode,
@@ -109,12 +110,12 @@ def posts(insights: Insights) -> pd.DataFrame:
                 for kind, is_video in zip(post_type, video, strict=True)
             ],
             "video": video,
-            "sponsored": _flag_column(table, "sponsored"),
+            "sponsored": _plain_column(table, "sponsored", bool),
             "likes": _number_column(table, "likes_count", count=True),
             "comments": _number_column(table, "comments_count", count=True),
             "views": _number_column(table, "views"),
             "er": _number_column(table, "er"),
-            "caption": [text or "" for text in _text_column(table, "caption")],
+            "caption": [text or "" for text in _plain_column(table, "caption", str)],
             "hashtags": [
                 [_tag(t) for t in tags]
                 for tags in read_post_values("hashtags", table["hashtags"].tolist())
@@ -123,8 +124,8 @@ def posts(insights: Insights) -> pd.DataFrame:
                 [_handle(m) for m in names]
                 for names in read_post_values("mentions", table["mentions"].tolist())
             ],
-            "location": [text or "" for text in _text_column(table, "location_name")],
-            "image_url": [text or None for text in _text_column(table, "image_url")],
+            "location": [text or "" for text in _plain_column(table, "location_name", str)],
+            "image_url": [text or None for text in _plain_column(table, "image_url", str)],
         },
         columns=POST_COLUMNS,
     )
@@ -141,23 +142,16 @@ _RAW_POST_KEYS = [
 ]  # fmt: skip
 
 
-def _plain(values: pd.Series, *kinds: str) -> bool:
-    """Whether every present value of the column is of these kinds (pandas' own inference)."""
-    return pd.api.types.infer_dtype(values, skipna=True) in (*kinds, "empty")
+_INFERRED_AS = {str: "string", bool: "boolean"}
 
 
-def _text_column(table: pd.DataFrame, key: str) -> list[str | None]:
-    values = table[key]
-    if _plain(values, "string"):
-        return [value if isinstance(value, str) else None for value in values.tolist()]
-    return read_post_values(key, values.tolist())
-
-
-def _flag_column(table: pd.DataFrame, key: str) -> list[bool | None]:
-    values = table[key]
-    if _plain(values, "boolean"):
-        return [value if isinstance(value, bool) else None for value in values.tolist()]
-    return read_post_values(key, values.tolist())
+def _plain_column(table: pd.DataFrame, key: str, kind: type) -> list[Any]:
+    """A column of plain strings or booleans (by pandas' own inference) as it is, missing
+    values as None; any other column read value by value with Post's own reader."""
+    values = table[key].tolist()
+    if pd.api.types.infer_dtype(table[key], skipna=True) in (_INFERRED_AS[kind], "empty"):
+        return [value if isinstance(value, kind) else None for value in values]
+    return read_post_values(key, values)
 
 
 def _number_column(table: pd.DataFrame, key: str, *, count: bool = False) -> pd.Series:
