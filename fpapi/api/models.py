@@ -431,11 +431,11 @@ def _field_reader(model: type[BaseModel], name: str) -> Callable[[Any], Any]:
 def read_post_values(field: str, values: Iterable[Any]) -> list[Any]:
     """Each value read exactly as ``Post.<field>`` reads it (numeric strings, nulls, values out
     of range logged by name), for code that reads a whole column of posts at once."""
-    read = _POST_READERS.get(field) or _POST_READERS.setdefault(field, _field_reader(Post, field))
+    read = _POST_READERS[field]
     return [read(value) for value in values]
 
 
-_POST_READERS: dict[str, Callable[[Any], Any]] = {}
+_POST_READERS = {name: _field_reader(Post, name) for name in Post.model_fields}
 
 
 RawObjects = Annotated[list[dict[str, Any]], BeforeValidator(_object_list)]

@@ -240,7 +240,7 @@ class InsightCache:
 
     def peek(self, creator_id: str, *, connector: str = "instagram") -> LoadedInsights | None:
         """The cached copy however old it is, as "cache" if fresh and "stale" if expired."""
-        entry = self._read(self._key(connector, creator_id))
+        entry = self.shelf.read(self._key(connector, creator_id))
         if entry is None:
             return None
         return self._loaded(creator_id, entry["fetched_at"], Insights.from_raw(entry["raw"]))
@@ -269,7 +269,7 @@ class InsightCache:
 
     def _read_insights(self, creator_id: str, connector: str, refetch: FetchOne | None) -> Insights:
         """The body behind a summary; a body found damaged on disk is fetched again."""
-        entry = self._read(self._key(connector, creator_id))
+        entry = self.shelf.read(self._key(connector, creator_id))
         if entry is not None:
             return Insights.from_raw(entry["raw"])
         if refetch is None:
@@ -408,6 +408,3 @@ class InsightCache:
             error=error,
             read=lambda: cached.insights,
         )
-
-    def _read(self, key: CacheKey) -> dict[str, Any] | None:
-        return self.shelf.read(key)
