@@ -122,3 +122,11 @@ def test_csv_export_neutralises_formulas_and_keeps_numbers(vendor_insights):
     assert "\n=" not in text and ",=" not in text and ",+" not in text and ",@" not in text
     rows = pd.read_csv(__import__("io").StringIO(text))
     assert rows["likes"].dtype.kind == "i" and rows["likes"].iloc[0] == 2141
+
+
+def test_a_missing_percentage_reads_not_available_whatever_kind_of_missing():
+    from fpapi.analysis.metrics import format_pct
+
+    assert format_pct(2.345) == "2.35%" and format_pct(-1.0, signed=True) == "-1.00%"
+    for missing in (None, float("nan"), pd.NA):
+        assert format_pct(missing) == "not available"

@@ -42,7 +42,8 @@ def format_count(value: float | None) -> str:
 
 
 def format_pct(value: float | None, *, signed: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """``2.35%`` (``+2.35%`` when signed); "not available" for None, NaN or pandas' NA."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return NOT_AVAILABLE
     return f"{value:+.2f}%" if signed else f"{value:.2f}%"
 
