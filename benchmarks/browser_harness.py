@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -12,6 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
+
 from components.loaders import SANDBOX_CACHE_LABEL  # noqa: E402
 from fpapi import Insights  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
@@ -20,6 +24,7 @@ from fpapi.storage.cache import InsightCache  # noqa: E402
 from fpapi.storage.sql_store import SqlStore  # noqa: E402
 from fpapi.storage.store import Creator, Store  # noqa: E402
 from tests.browser.conftest import CHROMIUM_FLAGS, RunningApp, start_app  # noqa: E402
+from tests.browser.servers import free_port  # noqa: E402
 
 CHARTS_ON_INSIGHTS = 9
 CHARTS_ON_COMPARE = 5
@@ -54,6 +59,23 @@ def seeded_app(
     cache.close()
     store.close()
     return start_app(data_dir, base / "streamlit.log"), ids
+
+
+def start_sandbox(token: str, *, latency_ms: float) -> tuple[subprocess.Popen, str]:
+    """The sandbox in its own process (as the vendor would be: it does not share the app's
+    CPU), answering every call after ``latency_ms``; the process and its API root."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fpapi.sandbox", "--port", str(port), "--latency-ms", str(latency_ms)],
+        cwd=ROOT, env={**os.environ, "FPAPI_TOKEN": token}, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/")
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    return process, f"http://127.0.0.1:{port}/api/v1"
 
 
 def chromium_path() -> str:

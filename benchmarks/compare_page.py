@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+from browser_harness import start_sandbox  # noqa: E402  (benchmarks/ is the script's folder)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from components.pages import PAGES  # noqa: E402
@@ -61,28 +59,11 @@ def fresh_data_dir(accounts) -> None:
     store.close()
 
 
-def start_sandbox(token: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fpapi.sandbox", "--port", str(port), "--latency-ms", str(LATENCY_S * 1000)],
-        cwd=ROOT, env={**os.environ, "FPAPI_TOKEN": token}, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/")
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    return process, f"http://127.0.0.1:{port}/api/v1"
-
-
 def main() -> None:
     accounts = list(instagram_pool()[:CREATORS])
     ids = [a.creator_id for a in accounts]
     token = secrets.token_urlsafe(24)
-    sandbox, base_url = start_sandbox(token)
+    sandbox, base_url = start_sandbox(token, latency_ms=LATENCY_S * 1000)
     os.environ["FPAPI_BASE_URL"], os.environ["FPAPI_TOKEN"] = base_url, token
     try:
         with FirstPartyClient(base_url, token) as client:

@@ -1,0 +1,199 @@
+"""Time to charts in headless Chromium, each as a ratio to a fresh load of the home page.
+
+The app runs against the sandbox in its own process with a vendor latency of 300 ms per call;
+the roster holds the large creator (900 posts, two years of daily trends), three more for the
+compare page (cached), and one never fetched. Every figure is the median of several runs
+measured in this one run, and every ratio divides by the home page measured alongside:
+
+- fresh home load (the reference): ``/`` in a brand-new browser context, nothing cached, until
+  the script is done and the page is drawn (the same page in a new tab of a warm browser is
+  printed too);
+- in-app: on ``/creators``, a click on "Open insights" until every chart of the first view
+  is drawn (the browser keeps its JavaScript); once two seconds after the roster is drawn, as
+  an analyst finds the creator, and once at the very moment it is drawn;
+- new tab: the same insights page opened in a new tab;
+- compare 4: the compare page for four creators in a new tab;
+- first open, not cached: the insights of a creator never fetched, in a new tab, against one
+  vendor fetch (made with the app's client, parsed) plus a fresh home load.
+
+New tabs share the browser's HTTP cache, as a returning analyst's would.
+Run: ``.venv/bin/python benchmarks/time_to_charts.py``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import statistics
+import time
+from dataclasses import replace
+
+from browser_harness import CHROMIUM_FLAGS, chromium_path, start_sandbox
+from playwright.sync_api import sync_playwright
+
+from fpapi import FirstPartyClient, Insights
+from fpapi.sandbox import build_insights, instagram_pool
+from fpapi.sandbox.accounts import _creator_id
+from fpapi.storage.cache import InsightCache
+from fpapi.storage.store import Creator, Store
+from tests.browser.conftest import start_app
+
+LATENCY_MS = 300
+RUNS = 7
+READING_S = 2.0  # how long an analyst looks at the roster before clicking a creator
+POSTS, DAYS = 900, 730
+
+# Done: the script has finished, no skeleton is left, the page's title is there, and at least
+# ``n`` plotly charts exist, every one of them drawn.
+DRAWN = """n => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (document.querySelector("[data-testid='stSkeleton']")) return false;
+  if (!document.querySelector("[data-testid='stMain'] h1")) return false;
+  const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+  return charts.length >= n && charts.every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def seed(data_dir, base_url: str) -> tuple[str, list[str], str]:
+    """The large creator, three more cached for the compare page, one never fetched."""
+    template = instagram_pool()[0]
+    cache = InsightCache(data_dir / "insights", api_base_url=base_url)
+    store = Store(data_dir / "store")
+    ids = []
+    for index in range(5):
+        account = replace(template, index=index, creator_id=_creator_id("instagram", index),
+                          name=f"Creator {index}", username=f"creator.{index}")  # fmt: skip
+        if index < 4:
+            big = index == 0
+            raw = build_insights(account, posts=POSTS if big else None, days=DAYS if big else None)
+            cache.put(account.creator_id, Insights.from_raw(raw))
+        store.add_creator(Creator(creator_id=account.creator_id, connector="instagram",
+                                  name=account.name, username=account.username,
+                                  verified_at=time.time()))  # fmt: skip
+        ids.append(account.creator_id)
+    cache.close()
+    store.close()
+    return ids[0], ids[:4], ids[4]
+
+
+def new_tab(context, url: str, charts: int) -> float:
+    page = context.new_page()
+    try:
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(DRAWN, arg=charts, timeout=120_000, polling="raf")
+        return time.perf_counter() - start
+    finally:
+        page.close()
+
+
+def fresh_home(browser, url: str) -> float:
+    """The home page in a brand-new browser context: nothing cached, as on a first visit."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        return new_tab(context, url, 0)
+    finally:
+        context.close()
+
+
+def in_app(context, app_url: str, creator_id: str, charts: int, *, reading_s: float) -> float:
+    """From the roster, a click on a creator's "Open insights", ``reading_s`` after the roster
+    is drawn (the analyst finds the creator first)."""
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/creators")
+        page.wait_for_function(DRAWN, arg=0, timeout=120_000)
+        time.sleep(reading_s)
+        link = page.locator(f"a[href*='insights?creator={creator_id}']").first
+        start = time.perf_counter()
+        link.click()
+        page.wait_for_function(DRAWN, arg=charts, timeout=120_000, polling="raf")
+        return time.perf_counter() - start
+    finally:
+        page.close()
+
+
+def charts_on(context, url: str) -> int:
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.wait_for_function(DRAWN, arg=1, timeout=120_000)
+        time.sleep(1)
+        return page.locator("[data-testid='stPlotlyChart']").count()
+    finally:
+        page.close()
+
+
+def median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def main() -> None:
+    import tempfile
+    from pathlib import Path
+
+    token = secrets.token_urlsafe(24)
+    sandbox, base_url = start_sandbox(token, latency_ms=LATENCY_MS)
+    base = Path(tempfile.mkdtemp(prefix="cis-bench-"))
+    big, four, uncached = seed(base / "data", base_url)
+    app = start_app(base / "data", base / "streamlit.log",
+                    {"FPAPI_BASE_URL": base_url, "FPAPI_TOKEN": token})  # fmt: skip
+    try:
+        with FirstPartyClient(base_url, token) as client:
+            client.get_instagram_insights(uncached)  # the sandbox builds the body once
+            fetch = []
+            for _ in range(RUNS):
+                start = time.perf_counter()
+                client.get_instagram_insights(uncached)
+                fetch.append(time.perf_counter() - start)
+        insights = f"{app.url}/insights?creator={big}"
+        compare = f"{app.url}/compare?creators={','.join(four)}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_FLAGS
+            )
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            on_insights, on_compare = charts_on(context, insights), charts_on(context, compare)
+            for url in (app.url, insights, compare):  # the HTTP cache and the server warm up
+                new_tab(context, url, 0)
+            home, warm_home, nav, at_once, tab, comp = [], [], [], [], [], []
+            for _ in range(RUNS):  # interleaved, so each ratio's parts share the machine's mood
+                home.append(fresh_home(browser, app.url))
+                warm_home.append(new_tab(context, app.url, 0))
+                nav.append(in_app(context, app.url, big, on_insights, reading_s=READING_S))
+                at_once.append(in_app(context, app.url, big, on_insights, reading_s=0))
+                tab.append(new_tab(context, insights, on_insights))
+                comp.append(new_tab(context, compare, on_compare))
+            first = new_tab(context, f"{app.url}/insights?creator={uncached}", on_insights)
+            home.append(fresh_home(browser, app.url))
+            browser.close()
+    finally:
+        app.process.terminate()
+        sandbox.terminate()
+
+    home_ms, fetch_ms = median_ms(home), median_ms(fetch)
+    print(f"headless Chromium, {POSTS}-post creator with {DAYS} days of trends; "
+          f"vendor latency {LATENCY_MS} ms; median of {RUNS}")  # fmt: skip
+    print(f"  charts on the first view: insights {on_insights}, compare {on_compare}")
+    print(f"  fresh home load (new browser):    {home_ms:6.0f} ms   (the reference)")
+    print(f"  home in a new tab (cache warm):   {median_ms(warm_home):6.0f} ms")
+    rows = [
+        (f"in-app click ({READING_S:.0f} s on roster)", median_ms(nav), home_ms, "0.8"),
+        ("in-app click at once", median_ms(at_once), home_ms, "0.8"),
+        ("insights in a new tab", median_ms(tab), home_ms, "1.6"),
+        ("compare 4 in a new tab", median_ms(comp), home_ms, "2.0"),
+    ]
+    for label, value, against, goal in rows:
+        print(
+            f"  {label + ':':33s} {value:6.0f} ms  {value / against:4.2f}x home   (goal <= {goal}x)"
+        )
+    extra = first * 1000 - fetch_ms
+    print(f"  one vendor fetch (client, parsed): {fetch_ms:5.0f} ms")
+    print(
+        f"  first open, not cached:           {first * 1000:6.0f} ms  = one fetch + "
+        f"{extra / home_ms:4.2f}x home   (goal <= 1.0x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
