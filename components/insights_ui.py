@@ -175,13 +175,6 @@ ACCOUNT_COLUMNS = {
     "average_er": st.column_config.NumberColumn("Mean ER %", format="%.2f"),
     "brand": st.column_config.CheckboxColumn("Brand"),
 }
-SPLIT_COLUMNS = {
-    "format": st.column_config.TextColumn("Format"),
-    "engagement": st.column_config.NumberColumn("Engagement rate %", format="%.2f"),
-    "average_likes": st.column_config.NumberColumn("Average likes", format="localized"),
-    "average_comments": st.column_config.NumberColumn("Average comments", format="localized"),
-    "average_views": st.column_config.NumberColumn("Average views", format="localized"),
-}
 
 
 def render_posts_table(posts: pd.DataFrame) -> None:
@@ -275,8 +268,24 @@ def render_look_alikes(report: InsightsReport, creator: Creator, roster: list[Cr
 
 
 def render_split_table(report: InsightsReport) -> None:
-    """The numbers behind the engagement split, for the analyst who wants them exactly."""
+    """The numbers behind the engagement split, for the analyst who wants them exactly: a
+    plain table (real text, and no grid to load for three rows)."""
     split = report.engagement_split
     if split.empty:
         return
-    st.dataframe(split, column_config=SPLIT_COLUMNS, hide_index=True, width="stretch")
+    st.table(
+        pd.DataFrame(
+            {
+                "Format": split["format"],
+                "Engagement rate": [format_pct(v) for v in split["engagement"]],
+                "Average likes": [_count_text(v) for v in split["average_likes"]],
+                "Average comments": [_count_text(v) for v in split["average_comments"]],
+                "Average views": [_count_text(v) for v in split["average_views"]],
+            }
+        ),
+        hide_index=True,
+    )
+
+
+def _count_text(value: float | None) -> str:
+    return "not available" if value is None or pd.isna(value) else f"{float(value):,.0f}"

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.compare_charts import comparison_figures
-from components.report_figures import report_figures
+from components.report_figures import FIGURE_BUILDERS
 from fpapi import FirstPartyClient, FPAPIError, Insights
 from fpapi.analysis.report import InsightsReport, build_report
 from fpapi.api.client import CONNECT_TIMEOUT_S
@@ -183,13 +183,13 @@ def _report(
     return build_report(_loaded.insights)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _figures(
-    api_label: str, creator_id: str, fetched_at: float, _report: InsightsReport
-) -> dict[str, go.Figure | None]:
-    """One report's charts, built once and shared read-only: building plotly figures is the
-    slow part of an insights page run."""
-    return report_figures(_report)
+@st.cache_resource(show_spinner=False, max_entries=64 * len(FIGURE_BUILDERS))
+def _figure(
+    api_label: str, creator_id: str, fetched_at: float, name: str, _report: InsightsReport
+) -> go.Figure | None:
+    """One chart of one report, built the first time its section is opened and then shared
+    read-only: building plotly figures is the slow part of an insights page run."""
+    return FIGURE_BUILDERS[name](_report)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -216,10 +216,10 @@ def compare_figures(
     return _comparison_figures(key, raw, reports)
 
 
-def insights_figures(config: Config, loaded: LoadedInsights) -> dict[str, go.Figure | None]:
-    """Every chart of the insights page for this loaded report."""
-    return _figures(
-        config.cache_label, loaded.creator_id, loaded.fetched_at, report_of(config, loaded)
+def insights_figure(config: Config, loaded: LoadedInsights, name: str) -> go.Figure | None:
+    """One chart of the insights page (a name of ``FIGURE_BUILDERS``) for this loaded report."""
+    return _figure(
+        config.cache_label, loaded.creator_id, loaded.fetched_at, name, report_of(config, loaded)
     )
 
 

@@ -12,6 +12,7 @@ import diskcache
 from hypothesis import HealthCheck, settings
 from streamlit.testing.v1 import AppTest
 
+from components.insights_sections import SECTIONS as INSIGHTS_SECTIONS
 from components.pages import PAGES as PAGE_SPECS
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Sandbox, embedded_sandbox
@@ -51,6 +52,18 @@ def open_page(
         at.switch_page(PAGES[name])
         at.run()
     return at
+
+
+def open_insights(creator_id: str, section: str | None = None) -> AppTest:
+    """A creator's insights page with one section's tab open (the first when None), as the
+    link ``/insights?creator=...&section=...`` opens it."""
+    query = {"creator": creator_id, **({"section": section} if section else {})}
+    return open_page("insights", query=query)
+
+
+def every_section(creator_id: str) -> list[tuple[str, AppTest]]:
+    """The insights page once per section tab, as an analyst opening each in turn."""
+    return [(label, open_insights(creator_id, label)) for label in INSIGHTS_SECTIONS]
 
 
 def page_text(at: AppTest) -> str:

@@ -7,13 +7,21 @@ import time
 
 import pytest
 
+from components.insights_sections import SECTIONS
 from components.loaders import SANDBOX_CACHE_LABEL
 from components.report_html import render_report_html
 from fpapi import Insights
 from fpapi.analysis.report import build_report
 from fpapi.sandbox import Sandbox, build_insights, instagram_pool, youtube_pool
 from fpapi.storage.cache import InsightCache
-from tests.apptest import add_to_roster, open_page, page_source, page_text
+from tests.apptest import (
+    add_to_roster,
+    every_section,
+    open_insights,
+    open_page,
+    page_source,
+    page_text,
+)
 from tests.helpers import KPI_LABELS, charts_of
 
 
@@ -31,20 +39,38 @@ SHAPES = one_per_tier() + list(instagram_pool()[30:])
 
 
 @pytest.mark.parametrize("account", SHAPES, ids=lambda a: f"{a.kind}-{a.username}")
-def test_every_creator_shape_renders_without_an_exception(app_env, account):
+def test_every_creator_shape_renders_every_section_without_an_exception(app_env, account):
     add_to_roster(app_env, account)
-    at = open_page("insights", query={"creator": account.creator_id})
-    assert not at.exception, at.exception
-    for chart in charts_of(at):
-        assert chart["data"], chart["layout"].get("title")  # never an empty chart
-    text = page_text(at)
-    assert "Followers" in text and "Audience" in text
+    for section, at in every_section(account.creator_id):
+        assert not at.exception, (section, at.exception)
+        for chart in charts_of(at):
+            assert chart["data"], (section, chart["layout"].get("title"))  # never an empty chart
+        assert "Follower growth" in page_text(at)  # the trend stays on top of every section
+        assert [t.label for t in at.tabs] == list(SECTIONS)
+
+
+def test_only_the_open_section_is_built_and_sent(app_env):
+    account = instagram_pool()[0]
+    add_to_roster(app_env, account)
+    titles = {
+        section: [c["layout"]["title"]["text"] for c in charts_of(at)]
+        for section, at in every_section(account.creator_id)
+    }
+    assert titles["Engagement"] == [
+        "Followers over time", "Engagement rate over time", "Engagement by format",
+    ]  # fmt: skip
+    assert (
+        titles["Posting activity"][0] == "Followers over time"
+        and len(titles["Posting activity"]) == 3
+    )
+    every_chart = [title for shown in titles.values() for title in shown[1:]]
+    assert len(every_chart) == len(set(every_chart)) == 8  # each chart in exactly one section
 
 
 def test_a_normal_creator_shows_kpis_trends_and_the_benchmark(app_env):
     account = instagram_pool()[0]
     add_to_roster(app_env, account)
-    at = open_page("insights", query={"creator": account.creator_id})
+    at = open_insights(account.creator_id)
     metrics = {m.label: m.value for m in at.metric}
     for label in KPI_LABELS:
         assert metrics[label] != "not available", label
@@ -54,29 +80,29 @@ def test_a_normal_creator_shows_kpis_trends_and_the_benchmark(app_env):
     assert {"Followers, last month", "Followers, last quarter", "Followers, last year"} <= set(
         metrics
     )
+    assert "Paid vs organic." in page_text(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any("full report" in label for label in labels)  # under every section
+
+    at = open_insights(account.creator_id, "Quality and benchmark")
     titles = [c["layout"]["title"]["text"] for c in charts_of(at)]
-    assert (
-        "Followers over time" in titles
-        and "Engagement rate against published tier averages" in titles
-    )
-    text = page_text(at)
-    assert "HypeAuditor State of Influencer Marketing 2026" in text
-    assert "Paid vs organic." in text
+    assert "Engagement rate against published tier averages" in titles
+    assert "HypeAuditor State of Influencer Marketing 2026" in page_text(at)
+
+    at = open_insights(account.creator_id, "Top posts")
     posts_table = next(df for df in at.dataframe if "er" in df.value.columns)
     assert posts_table.value["er"].is_monotonic_decreasing  # best first
     assert len(posts_table.value) == len(build_insights(account)["get_posts"]["video_posts"]) + len(
         build_insights(account)["get_posts"]["non_video_posts"]
     )
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "Download these posts as CSV" in labels and any(
-        "full report" in label for label in labels
-    )
+    assert "Download these posts as CSV" in labels
 
 
 def test_filters_narrow_the_posts(app_env):
     account = instagram_pool()[0]
     add_to_roster(app_env, account)
-    at = open_page("insights", query={"creator": account.creator_id})
+    at = open_insights(account.creator_id, "Top posts")
     formats = next(m for m in at.multiselect if m.label == "Formats")
     formats.set_value(["IMAGE"]).run()
     table = next(df for df in at.dataframe if "er" in df.value.columns).value
@@ -87,9 +113,10 @@ def test_filters_narrow_the_posts(app_env):
 def test_the_all_nulls_creator_says_what_is_not_available(app_env):
     account = next(a for a in instagram_pool() if a.kind == "all_nulls")
     add_to_roster(app_env, account)
-    at = open_page("insights", query={"creator": account.creator_id})
-    assert not at.get("plotly_chart")
-    text = page_text(at)
+    sections = every_section(account.creator_id)
+    assert not any(at.get("plotly_chart") for _, at in sections)
+    text = " ".join(page_text(at) for _, at in sections)
+    at = sections[0][1]
     assert "No follower trend is available yet." in text
     assert "The vendor sent no posts for this creator." in text
     assert "The vendor sent no audience data for this creator." in text
@@ -112,18 +139,19 @@ def test_one_trend_point_and_no_posts(app_env):
 def test_a_locked_audience_is_said_plainly(app_env):
     account = next(a for a in instagram_pool() if a.kind == "quirky")
     add_to_roster(app_env, account)
-    at = open_page("insights", query={"creator": account.creator_id})
+    at = open_insights(account.creator_id, "Audience")
     assert "Audience data is locked on the current API plan" in page_text(at)
 
 
 def test_hostile_vendor_text_is_escaped_everywhere(app_env):
     account = next(a for a in instagram_pool() if a.kind == "hostile")
     add_to_roster(app_env, account)
-    at = open_page("insights", query={"creator": account.creator_id})
-    source = page_source(at, markdown_only=True)
+    sections = [at for _, at in every_section(account.creator_id)]
+    source = "\n".join(page_source(at, markdown_only=True) for at in sections)
     unescaped = re.compile(r"(?<!\\)(<|\$|:red\[|:blue\[|\]\(javascript)")
     assert not unescaped.search(source), unescaped.search(source)
     assert "\\<b\\>Not bold\\</b\\>" in source  # escaped, so shown as text
+    at = sections[0]
     assert any("<script>alert('bio')" in t.value for t in at.text)  # the bio: plain text
     assert "<script>alert('bio')</script>" in page_text(at)
 
@@ -135,7 +163,7 @@ def test_look_alikes_on_the_roster_link_to_insights_and_compare(app_env):
         :2
     ]
     add_to_roster(app_env, account, *on_roster)
-    at = open_page("insights", query={"creator": account.creator_id})
+    at = open_insights(account.creator_id, "Look-alikes")
     links = [(link.proto.page, link.proto.query_string) for link in at.get("page_link")]
     for other in on_roster:
         assert ("insights", f"creator={other.creator_id}") in links

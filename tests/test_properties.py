@@ -8,12 +8,13 @@ many more by hand (README, Development).
 from __future__ import annotations
 
 from hypothesis import example, given
+from hypothesis import strategies as st
 
 from components.loaders import SANDBOX_CACHE_LABEL
 from fpapi import InvalidResponse
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.records import Creator
-from tests.apptest import PAGE_RUNS, app_store, open_page, page_text
+from tests.apptest import INSIGHTS_SECTIONS, PAGE_RUNS, app_store, open_insights, page_text
 from tests.vendor_shapes import (
     BASES,
     KNOWN_BREAKS,
@@ -43,8 +44,8 @@ def test_a_broken_vendor_body_renders_or_is_refused_by_name(case):
 
 
 @PAGE_RUNS
-@given(broken_bodies())
-def test_the_insights_page_shows_a_broken_body_without_a_crash_or_nan(app_env, case):
+@given(broken_bodies(), st.sampled_from(list(INSIGHTS_SECTIONS)))
+def test_the_insights_page_shows_a_broken_body_without_a_crash_or_nan(app_env, case, section):
     name, body, done = case
     try:
         insights = fetch(body)
@@ -53,7 +54,7 @@ def test_the_insights_page_shows_a_broken_body_without_a_crash_or_nan(app_env, c
     store = app_store(app_env)
     store.add_creator(Creator("broken-1", "instagram", name="Broken Body", verified_at=1.0))
     InsightCache(app_env / "insights", api_base_url=SANDBOX_CACHE_LABEL).put("broken-1", insights)
-    at = open_page("insights", query={"creator": "broken-1"})
-    assert not at.exception, (name, done)
+    at = open_insights("broken-1", section)
+    assert not at.exception, (name, section, done)
     shown = page_text(at) + " ".join(f"{m.label} {m.value}" for m in at.metric)
     assert not NAN_TOKEN.search(shown), (NAN_TOKEN.search(shown), name, done)

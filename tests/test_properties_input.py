@@ -12,7 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fpapi.sandbox import instagram_pool
-from tests.apptest import PAGE_RUNS, add_to_roster, app_store, by_label, open_page, page_text
+from tests.apptest import (
+    INSIGHTS_SECTIONS,
+    PAGE_RUNS,
+    add_to_roster,
+    app_store,
+    by_label,
+    open_page,
+    page_text,
+)
 
 ACCOUNTS = instagram_pool()[:3]
 
@@ -54,7 +62,11 @@ KNOWN = st.sampled_from([a.creator_id for a in ACCOUNTS])
 @PAGE_RUNS
 @given(
     creator=QUERY_VALUE | KNOWN,
-    extra=st.dictionaries(st.text(min_size=1, max_size=20), QUERY_VALUE, max_size=3),
+    extra=st.dictionaries(
+        st.text(min_size=1, max_size=20) | st.just("section"),
+        QUERY_VALUE | st.sampled_from(list(INSIGHTS_SECTIONS)),
+        max_size=3,
+    ),
 )
 def test_any_query_string_on_insights_is_a_page_not_a_crash(app_env, creator, extra):
     add_to_roster(app_env, *ACCOUNTS)

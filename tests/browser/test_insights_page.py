@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.insights_sections import SECTIONS
 from fpapi.sandbox import instagram_pool
 from tests.apptest import add_to_roster
 from tests.browser.conftest import plotly_summaries, screenshot, wait_for_app
@@ -16,34 +17,68 @@ HOSTILE = next(a for a in instagram_pool() if a.kind == "hostile")
 TALL_VIEWPORT = 7000
 
 
+ALL_DRAWN = """n => {
+  const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+  return charts.length === n && charts.every(c => c.querySelector('.main-svg'));
+}"""
+CHARTS_BY_SECTION = {
+    "Engagement": {"Followers over time", "Engagement rate over time", "Engagement by format"},
+    "Quality and benchmark": {"Followers over time", "Quality sub-scores",
+                              "Engagement rate against published tier averages"},
+    "Top posts": {"Followers over time", "Views vs engagement rate (stars: sponsored, large: outliers)"},
+    "Posting activity": {"Followers over time", "Posts per week", "When the creator posts"},
+    "Hashtags and mentions": {"Followers over time", "Most used hashtags"},
+    "Look-alikes": {"Followers over time"},
+    "Audience": {"Followers over time"},
+}  # fmt: skip
+
+
 def open_insights(page, app, account) -> list[str]:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.set_viewport_size({"width": 1400, "height": TALL_VIEWPORT})
     page.goto(f"{app.url}/insights?creator={account.creator_id}")
     wait_for_app(page, timeout_ms=60_000)
-    page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 9", timeout=30_000
-    )
+    page.wait_for_function(ALL_DRAWN, arg=3, timeout=30_000)
     return dialogs
 
 
-def test_insights_for_a_normal_creator_draws_every_chart(app, page):
+def open_section(page, label: str) -> None:
+    """Click a section's tab, as an analyst does, and wait until its charts are drawn."""
+    page.get_by_role("tab", name=label).click()
+    page.wait_for_function(
+        "label => document.querySelector(\"[role='tab'][aria-selected='true']\")?.innerText.trim() === label",
+        arg=label,
+    )
+    wait_for_app(page, timeout_ms=60_000)
+    page.wait_for_function(ALL_DRAWN, arg=len(CHARTS_BY_SECTION[label]), timeout=30_000)
+
+
+def test_every_section_of_a_normal_creator_draws_its_charts(app, page):
     add_to_roster(app.data_dir, NORMAL)
     open_insights(page, app, NORMAL)
-    charts = plotly_summaries(page)
-    titles = {c["title"] for c in charts}
-    assert {"Followers over time", "Engagement rate over time", "Engagement by format", "Quality sub-scores",
-            "Posts per week", "When the creator posts", "Most used hashtags"} <= titles  # fmt: skip
-    assert all(c["points"] > 0 for c in charts), charts
-    main = page.locator("[data-testid='stMain']").inner_text()
+    assert list(CHARTS_BY_SECTION) == list(SECTIONS)
+    main = page.locator("[data-testid='stMain']")
     for label in KPI_LABELS:
-        assert label in main
-    assert "HypeAuditor" in main  # the benchmark names its source
-    assert (
-        page.locator("[data-testid='stMain'] a[href^='mailto:']").count() == 0
-    )  # bio e-mail: text
-    screenshot(page, "insights-normal")
+        assert label in main.inner_text()
+    assert main.locator("a[href^='mailto:']").count() == 0  # the bio's e-mail stays text
+    for section in SECTIONS:
+        if section != "Engagement":
+            open_section(page, section)
+            assert f"section={section.replace(' ', '+')}" in page.url  # a link to this section
+        charts = plotly_summaries(page)
+        assert {c["title"] for c in charts} == CHARTS_BY_SECTION[section]
+        assert all(c["points"] > 0 for c in charts), (section, charts)
+        if section == "Quality and benchmark":
+            assert "HypeAuditor" in main.inner_text()  # the benchmark names its source
+        if section == "Top posts":
+            assert "posts match these filters" in main.inner_text()
+        screenshot(page, f"insights-normal-{section.lower().replace(' ', '-')}")
+
+    page.goto(f"{app.url}/insights?creator={NORMAL.creator_id}&section=Posting+activity")
+    wait_for_app(page, timeout_ms=60_000)
+    page.wait_for_function(ALL_DRAWN, arg=3, timeout=30_000)  # a shared link opens its section
+    assert {c["title"] for c in plotly_summaries(page)} == CHARTS_BY_SECTION["Posting activity"]
 
 
 def test_insights_for_a_hostile_creator_renders_markup_as_text(app, page):
@@ -51,6 +86,12 @@ def test_insights_for_a_hostile_creator_renders_markup_as_text(app, page):
     dialogs = open_insights(page, app, HOSTILE)
     main = page.locator("[data-testid='stMain']")
     text = main.inner_text()
+    for section in ("Top posts", "Hashtags and mentions", "Look-alikes"):
+        page.get_by_role("tab", name=section).click()
+        wait_for_app(page, timeout_ms=60_000)
+        assert dialogs == [] and main.locator("a[href^='javascript:']").count() == 0, section
+    page.get_by_role("tab", name="Engagement").click()
+    wait_for_app(page, timeout_ms=60_000)
     assert "<script>alert('bio')</script>" in text  # shown, not run
     assert "<b>Not bold</b>" in text
     assert ":red[alarm]" in text and "$\\frac{a}{b}$" in text

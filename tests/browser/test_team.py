@@ -119,8 +119,8 @@ def test_through_nginx_an_analyst_connects_opens_insights_and_compares(team, pag
     page.goto(f"{team.url}/insights?creator={account.creator_id}")
     wait_for_app(page, timeout_ms=60_000)
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 9", timeout=30_000
-    )
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=30_000
+    )  # the follower trend and the first section
     assert all(chart["points"] > 0 for chart in plotly_summaries(page))
     screenshot(page, "team-insights-through-nginx")
 
@@ -214,9 +214,9 @@ def test_the_insight_cache_is_shared_and_the_vendor_called_once(team):
     runs = visit(
         *((r.url, "insights", query) for r in team.replicas)
     )  # never fetched: both replicas miss at the same moment
-    assert all(run.charts == 9 and not run.exception for run in runs)
+    assert all(run.charts == 3 and not run.exception for run in runs)
     later = visit((team.replicas[1].url, "insights", query))[0]
-    assert later.charts == 9
+    assert later.charts == 3
     assert team.sandbox.calls[f"insights:{account.creator_id}"] == 1
 
 
