@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 
 from components.access import current_access, render_account, render_gate
+from components.chart_warmup import warm_up_charts
 from components.loaders import get_config
 from components.pages import navigation_pages, render_menu, spec_of
 from components.sidebar import render_api_status, render_data_warnings
@@ -54,6 +55,7 @@ if not access.may_enter:
     st.stop()
 
 render_menu()
+warm_up_charts(now=spec.charts)
 render_account(access)
 config = get_config()
 render_api_status(config)

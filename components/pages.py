@@ -23,6 +23,7 @@ class PageSpec:
     url_path: str | None = None  # None: the default page at "/"
     public: bool = False  # reachable without sign-in
     in_menu: bool = True
+    charts: bool = False  # draws plotly charts as soon as it opens
 
 
 PAGES: dict[str, PageSpec] = {
@@ -34,10 +35,20 @@ PAGES: dict[str, PageSpec] = {
         ),
         PageSpec("creators", "app_pages/creators.py", "Creators", ":material/group:", "creators"),
         PageSpec(
-            "insights", "app_pages/insights.py", "Insights", ":material/insights:", "insights"
+            "insights",
+            "app_pages/insights.py",
+            "Insights",
+            ":material/insights:",
+            "insights",
+            charts=True,
         ),
         PageSpec(
-            "compare", "app_pages/compare.py", "Compare", ":material/compare_arrows:", "compare"
+            "compare",
+            "app_pages/compare.py",
+            "Compare",
+            ":material/compare_arrows:",
+            "compare",
+            charts=True,
         ),
         PageSpec("activity", "app_pages/activity.py", "Activity", ":material/history:", "activity"),
         PageSpec(

@@ -72,3 +72,25 @@ def test_a_fresh_server_opened_at_a_deep_link_runs_the_whole_app(tmp_path, page,
                 assert "Sandbox mode" in sidebar
     finally:
         stop(fresh.process)
+
+
+def test_the_chart_code_loads_while_the_analyst_reads_the_roster(app, page):
+    """On a page without charts, plotly.js is loaded once the page is drawn and the browser
+    idle, so the next click to a creator's charts does not wait for it."""
+    chunks: list[str] = []
+    page.on("request", lambda request: chunks.append(request.url.rsplit("/", 1)[-1]))
+    page.goto(f"{app.url}/creators")
+    wait_for_app(page)
+    page.wait_for_function("() => window.__cisChartsWarm !== undefined", timeout=15_000)
+    page.evaluate("() => window.__cisChartsWarm")  # the import settles without an error
+    assert any(name.startswith("PlotlyChart.") for name in chunks)
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # nothing drawn for it
+
+
+def test_the_callback_page_loads_no_chart_code(app, page):
+    chunks: list[str] = []
+    page.on("request", lambda request: chunks.append(request.url.rsplit("/", 1)[-1]))
+    page.goto(f"{app.url}/callback")
+    wait_for_app(page)
+    page.wait_for_timeout(1500)
+    assert not any(name.startswith("PlotlyChart.") for name in chunks)
