@@ -97,6 +97,7 @@ for cid, result in results.items():
         )
 
 reports = {cid: report_of(ws.config, item) for cid, item in loaded.items()}
+loaded_chosen = {cid: loaded[cid] for cid in chosen if cid in loaded}
 columns = {cid: names[cid] for cid in chosen}
 
 st.subheader("Fees and notes", anchor=False)
@@ -125,26 +126,18 @@ st.dataframe(
 )
 st.caption("Highlighted: the best value in each row. “–”: the vendor has no value for it.")
 
-st.subheader("Charts", anchor=False)
-raw = st.toggle("Show raw follower counts instead of growth indexed to 100", value=False)
-figures = compare_figures(
-    ws.config, {cid: loaded[cid] for cid in chosen if cid in loaded}, columns, raw=raw
-)
-for index, (figure, note) in enumerate(zip(figures, cc.MISSING_NOTES, strict=True)):
-    show_figure(figure, key=f"compare-{index}", missing=note)
-
-st.subheader("Overlap", anchor=False)
-shared = overlap(reports, columns)
-for key, title in (
-    ("hashtags", "Shared hashtags"),
-    ("brands", "Shared brand mentions"),
-    ("look_alikes", "Shared look-alikes"),
-):
-    st.markdown(f"**{title}**")
-    if shared[key].empty:
-        st.caption("Nothing shared by two or more of these creators.")
-    else:
-        st.dataframe(shared[key], hide_index=True, width="stretch")
+st.subheader("Charts and overlap", anchor=False)
+for tab, section in ui.compare_tabs():  # only the open tab's chart is sent
+    with tab:
+        if section == ui.OVERLAP:
+            ui.render_overlap(overlap(reports, columns))
+            continue
+        if section == ui.GROWTH:
+            st.toggle("Show raw follower counts instead of growth indexed to 100", key=ui.RAW_KEY)
+        figure = compare_figures(ws.config, loaded_chosen, columns, raw=ui.raw_counts())
+        index = ui.CHART_SECTIONS.index(section)
+        show_figure(figure[index], key=f"compare-{index}", missing=cc.MISSING_NOTES[index])
+figures = compare_figures(ws.config, loaded_chosen, columns, raw=ui.raw_counts())  # for the export
 
 st.subheader("Save and export", anchor=False)
 name_col, save_col = st.columns([4, 1], vertical_alignment="bottom")

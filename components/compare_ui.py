@@ -209,3 +209,36 @@ def render_shortlists(store: Store | SqlStore) -> None:
             if st.button("Yes, delete", key=f"delete-{key}", type="primary"):
                 store.delete_shortlist(shortlist.shortlist_id)
                 st.rerun()
+
+
+GROWTH = "Growth"
+CHART_SECTIONS = (GROWTH, "Engagement", "Quality", "By format", "Reach and engagement")
+OVERLAP = "Overlap"
+RAW_KEY = "cis.compare_raw_counts"
+
+
+def compare_tabs() -> list[tuple[Any, str]]:
+    """The compare page's lower half as tabs, one chart each and the overlap last (in the
+    order of ``comparison_figures``); only the open one is returned, so only it runs. The
+    open tab is kept in the address (``&chart=Quality``)."""
+    labels = [*CHART_SECTIONS, OVERLAP]
+    tabs = st.tabs(labels, key="chart", bind="query-params", on_change="rerun")
+    return [(tab, label) for tab, label in zip(tabs, labels, strict=True) if tab.open]
+
+
+def raw_counts() -> bool:
+    """Whether the growth chart shows raw follower counts (its toggle, off by default)."""
+    return bool(st.session_state.get(RAW_KEY, False))
+
+
+def render_overlap(shared: Mapping[str, pd.DataFrame]) -> None:
+    for key, title in (
+        ("hashtags", "Shared hashtags"),
+        ("brands", "Shared brand mentions"),
+        ("look_alikes", "Shared look-alikes"),
+    ):
+        st.markdown(f"**{title}**")
+        if shared[key].empty:
+            st.caption("Nothing shared by two or more of these creators.")
+        else:
+            st.dataframe(shared[key], hide_index=True, width="stretch")

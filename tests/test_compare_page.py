@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from components.compare_ui import CHART_SECTIONS, OVERLAP
 from fpapi.sandbox import build_insights, instagram_pool
 from fpapi.storage.store import Creator, Store
 from tests.apptest import add_to_roster, by_label, open_page, page_text
@@ -37,18 +38,28 @@ def test_compare_two_creators(app_env):
     } <= set(table.index)
     assert all(str(v).startswith("Fetched") for v in table.loc["Data"])
     charts = charts_of(at)
-    assert len(charts) == 5 and all(c["data"] for c in charts)
+    assert len(charts) == 1  # only the open tab's chart is built and sent
     growth = charts[0]
     assert "indexed to 100" in growth["layout"]["title"]["text"]
     assert len(growth["data"]) == 2
     for trace in growth["data"]:
         assert plotly_values(trace["y"])[0] == 100.0  # each indexed to 100 at the common start
-    assert "Shared hashtags" in page_text(at)
+    assert [t.label for t in at.tabs] == [*CHART_SECTIONS, OVERLAP]
+    titles = []
+    for section in CHART_SECTIONS:
+        (chart,) = charts_of(
+            open_page("compare", query={"creators": ids(ACCOUNTS[:2]), "chart": section})
+        )
+        assert chart["data"], section
+        titles.append(chart["layout"]["title"]["text"])
+    assert len(set(titles)) == 5
+    overlap = open_page("compare", query={"creators": ids(ACCOUNTS[:2]), "chart": OVERLAP})
+    assert "Shared hashtags" in page_text(overlap) and not charts_of(overlap)
 
 
 def test_compare_twelve_creators(app_env):
     add_to_roster(app_env, *ACCOUNTS[:12])
-    at = open_page("compare", query={"creators": ids(ACCOUNTS[:12])})
+    at = open_page("compare", query={"creators": ids(ACCOUNTS[:12]), "chart": CHART_SECTIONS[-1]})
     assert not at.exception
     assert len(table_of(at).columns) == 12
     scatter = charts_of(at)[-1]
@@ -95,7 +106,7 @@ def test_one_failing_creator_shows_its_error_in_its_own_column(app_env):
     assert table.at["Followers", "Gone Creator"] == "–"
     assert table.at["Followers", ACCOUNTS[0].name] != "–"
     assert "Gone Creator: insights could not be loaded" in " ".join(e.value for e in at.error)
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 1
 
 
 def test_fees_add_cost_rows_with_the_formula(app_env):
@@ -186,3 +197,15 @@ def test_the_comparison_shows_each_value_with_its_unit_and_highlights_the_best(a
         assert table.at["Engagement rate", name] == f"{body['profile_overview']['engagement']:.2f}%"
         assert table.at["Profile quality score", name].endswith(" / 100")
     assert not any(cell[0] == "Share of sponsored posts" for cell in best)  # no direction
+
+
+def test_the_growth_chart_can_show_raw_follower_counts(app_env):
+    add_to_roster(app_env, *ACCOUNTS[:2])
+    at = open_page("compare", query={"creators": ids(ACCOUNTS[:2])})
+    by_label(at.toggle, "Show raw follower counts instead of growth indexed to 100").set_value(
+        True
+    ).run()
+    (growth,) = charts_of(at)
+    assert "indexed to 100" not in growth["layout"]["title"]["text"]
+    firsts = {plotly_values(trace["y"])[0] for trace in growth["data"]}
+    assert firsts != {100.0} and min(firsts) > 1000  # follower counts, not an index

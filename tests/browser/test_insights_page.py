@@ -45,7 +45,7 @@ def open_insights(page, app, account) -> list[str]:
 
 def open_section(page, label: str) -> None:
     """Click a section's tab, as an analyst does, and wait until its charts are drawn."""
-    page.get_by_role("tab", name=label).click()
+    page.get_by_role("tab", name=label, exact=True).click()
     page.wait_for_function(
         "label => document.querySelector(\"[role='tab'][aria-selected='true']\")?.innerText.trim() === label",
         arg=label,
@@ -87,10 +87,10 @@ def test_insights_for_a_hostile_creator_renders_markup_as_text(app, page):
     main = page.locator("[data-testid='stMain']")
     text = main.inner_text()
     for section in ("Top posts", "Hashtags and mentions", "Look-alikes"):
-        page.get_by_role("tab", name=section).click()
+        page.get_by_role("tab", name=section, exact=True).click()
         wait_for_app(page, timeout_ms=60_000)
         assert dialogs == [] and main.locator("a[href^='javascript:']").count() == 0, section
-    page.get_by_role("tab", name="Engagement").click()
+    page.get_by_role("tab", name="Engagement", exact=True).click()
     wait_for_app(page, timeout_ms=60_000)
     assert "<script>alert('bio')</script>" in text  # shown, not run
     assert "<b>Not bold</b>" in text

@@ -127,10 +127,10 @@ def test_through_nginx_an_analyst_connects_opens_insights_and_compares(team, pag
     page.goto(f"{team.url}/compare?creators={account.creator_id},{other.creator_id}")
     wait_for_app(page, timeout_ms=60_000)
     page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5", timeout=30_000
-    )
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1", timeout=30_000
+    )  # the growth chart: the other charts are tabs of their own
     charts = plotly_summaries(page)
-    assert len(charts) == 5 and all(chart["points"] > 0 for chart in charts)
+    assert len(charts) == 1 and all(chart["points"] > 0 for chart in charts)
     screenshot(page, "team-compare-through-nginx")
     # Downloads are served by the replica that made them: the route cookie keeps this browser
     # on it, every time (without stickiness about half of these would be "not found").
