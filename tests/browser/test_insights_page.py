@@ -43,15 +43,21 @@ def open_insights(page, app, account) -> list[str]:
     return dialogs
 
 
+SECTION_DRAWN = """want => {
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const titles = plots.map(p => ((p.layout && p.layout.title && p.layout.title.text) || '')
+    .replace(/<[^>]+>/g, ''));  // Streamlit's theme wraps titles in <b>
+  return plots.length === want.length && plots.every(p => p.querySelector('.main-svg'))
+    && want.every(title => titles.includes(title));
+}"""
+
+
 def open_section(page, label: str) -> None:
-    """Click a section's tab, as an analyst does, and wait until its charts are drawn."""
+    """Click a section's tab, as an analyst does, and wait until its own charts are drawn
+    (the previous section's are gone)."""
     page.get_by_role("tab", name=label, exact=True).click()
-    page.wait_for_function(
-        "label => document.querySelector(\"[role='tab'][aria-selected='true']\")?.innerText.trim() === label",
-        arg=label,
-    )
     wait_for_app(page, timeout_ms=60_000)
-    page.wait_for_function(ALL_DRAWN, arg=len(CHARTS_BY_SECTION[label]), timeout=30_000)
+    page.wait_for_function(SECTION_DRAWN, arg=sorted(CHARTS_BY_SECTION[label]), timeout=30_000)
 
 
 def test_every_section_of_a_normal_creator_draws_its_charts(app, page):
