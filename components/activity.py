@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,8 +23,12 @@ log = logging.getLogger(__name__)
 def record(action: str, subject: str, detail: str = "") -> None:
     """Add an entry credited to this session's analyst. An export or refresh that already
     happened is never undone by a failure to note it: that failure is logged instead."""
+    _record_in(open_workspace().store, current_actor(), action, subject, detail)
+
+
+def _record_in(store: Any, actor: str, action: str, subject: str, detail: str) -> None:
     try:
-        open_workspace().store.record(current_actor(), action, subject, detail=detail)
+        store.record(actor, action, subject, detail=detail)
     except StoreError:
         log.warning("Could not record %s of %s in the activity list", action, subject)
 
@@ -40,22 +45,30 @@ def refresh_insights(ws: Workspace, creator_id: str, *, subject: str) -> LoadedI
 def export_button(
     label: str,
     *,
-    data: Any,
+    data: Callable[[], bytes | str],
     file_name: str,
     mime: str,
     icon: str,
     subject: str,
     container: Any = st,
 ) -> None:
-    """A download button whose every use is recorded as an export of ``subject``."""
+    """A download button that builds its file only when pressed, and records that export of
+    ``subject`` then.
+
+    The button does not rerun the page (``on_click="ignore"``): a rerun that finishes before
+    the browser asks for the file drops the file's maker, and the download fails (Streamlit
+    warns of this race); the record is written by the maker itself instead, with the
+    analyst and the store of the run that drew the button.
+    """
+    store, actor = open_workspace().store, current_actor()
+
+    def make() -> bytes | str:
+        content = data()
+        _record_in(store, actor, "exported", subject, file_name)
+        return content
+
     container.download_button(
-        label,
-        data=data,
-        file_name=file_name,
-        mime=mime,
-        icon=icon,
-        on_click=record,
-        args=("exported", subject, file_name),
+        label, data=make, file_name=file_name, mime=mime, icon=icon, on_click="ignore"
     )
 
 

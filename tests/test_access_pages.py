@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 
 from components.pages import PAGES as PAGE_SPECS
 from fpapi.storage.store import Store
@@ -152,7 +153,15 @@ def test_who_did_what_is_recorded_with_the_analyst_address(team):
     assert verified["Who"].tolist() == ["local"]
 
 
-def test_links_and_exports_are_credited_to_the_analyst(team):
+def test_links_and_exports_are_credited_to_the_analyst(team, monkeypatch):
+    makers = {}  # what each download button builds its file with, when pressed
+    draw = st.download_button
+
+    def capture(label, *args, data=None, **kwargs):
+        makers[label] = data
+        return draw(label, *args, data=data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
     at = visit("connect", ANALYST)
     at.text_input[0].input("Lena")
     next(b for b in at.button if b.label == "Create verification link").click().run()
@@ -160,8 +169,9 @@ def test_links_and_exports_are_credited_to_the_analyst(team):
     creator_id = app_store(team).creators()[0].creator_id
     insights = visit("insights", ANALYST, query={"creator": creator_id})
     assert not insights.exception
-    report = next(b for b in insights.download_button if "full report" in b.label)
-    report.click().run()
+    report = next(b.label for b in insights.download_button if "full report" in b.label)
+    assert app_store(team).activity()[0].action == "link_created"  # drawn is not exported
+    assert makers[report]().startswith("<!doctype html>")  # the analyst presses it
     entries = app_store(team).activity()
     assert [(e.actor, e.action) for e in entries[:2]] == [
         ("Ana@Agency.test", "exported"),
