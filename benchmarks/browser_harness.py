@@ -26,8 +26,8 @@ from fpapi.storage.store import Creator, Store  # noqa: E402
 from tests.browser.conftest import CHROMIUM_FLAGS, RunningApp, start_app  # noqa: E402
 from tests.browser.servers import free_port  # noqa: E402
 
-CHARTS_ON_INSIGHTS = 9
-CHARTS_ON_COMPARE = 5
+CHARTS_ON_INSIGHTS = 3  # the follower trend and the first section (Engagement)
+CHARTS_ON_COMPARE = 1  # the growth chart; the others are tabs of their own
 
 
 def seed(store: Store | SqlStore, cache: InsightCache, creators: int, *, posts: int | None = None,
