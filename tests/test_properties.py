@@ -7,15 +7,18 @@ many more by hand (README, Development).
 
 from __future__ import annotations
 
+import pandas as pd
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from components.loaders import SANDBOX_CACHE_LABEL
-from fpapi import InvalidResponse
+from fpapi import Insights, InvalidResponse
+from fpapi.analysis.frames import follower_trend
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.records import Creator
 from tests.apptest import INSIGHTS_SECTIONS, PAGE_RUNS, app_store, open_insights, page_text
 from tests.vendor_shapes import (
+    BAD_NUMBERS,
     BASES,
     KNOWN_BREAKS,
     NAN_TOKEN,
@@ -58,3 +61,39 @@ def test_the_insights_page_shows_a_broken_body_without_a_crash_or_nan(app_env, c
     assert not at.exception, (name, section, done)
     shown = page_text(at) + " ".join(f"{m.label} {m.value}" for m in at.metric)
     assert not NAN_TOKEN.search(shown), (NAN_TOKEN.search(shown), name, done)
+
+
+DAY_KEYS = st.sampled_from(
+    ["2024-03-01", "2024-03-02", "2024-02-29", "2024-02-30", "01/03/2024", "29/02/2024",
+     "31/02/2024", " 2024-03-03 ", "2024-3-4", "2024-03", "yesterday", "", "２０２４-03-01"]
+)  # fmt: skip
+TREND_VALUE = st.sampled_from(BAD_NUMBERS) | st.integers() | st.floats() | st.text(max_size=8)
+
+
+@given(
+    st.lists(
+        st.lists(DAY_KEYS, min_size=1, max_size=3).map(sorted)
+        | st.dates().map(lambda day: [day.isoformat()])
+        | st.dates().map(lambda day: [day.strftime("%d/%m/%Y")]),
+        max_size=40,
+    ),
+    st.lists(TREND_VALUE, min_size=40, max_size=40),
+    st.booleans(),
+)
+def test_a_trend_frame_holds_what_the_model_reads(days, values, wrapped):
+    """The frame reads the vendor's list a column at a time; the model point by point. For
+    any list (days in any spelling, duplicated, out of order, impossible; any value) they
+    hold the same days and values."""
+    entries, index = [], 0
+    for group in days:
+        entry = {}
+        for key in group:
+            entry[key] = {"followers": values[index % 40]} if wrapped else values[index % 40]
+            index += 1
+        entries.append(entry)
+    insights = Insights.from_raw({"get_growth_trends": {"cumulative_followers_trends": entries}})
+    frame = follower_trend(insights)
+    points = insights.growth.cumulative_followers_trends
+    assert [d.date() for d in frame["date"]] == [p.day for p in points]
+    assert [None if pd.isna(v) else v for v in frame["value"]] == [p.value for p in points]
+    assert str(frame["date"].dtype) == "datetime64[s]" and str(frame["value"].dtype) == "Float64"

@@ -10,15 +10,18 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fpapi.api.models import (
     MAX_PLAUSIBLE,
     Account,
     Insights,
-    TrendPoint,
     posted_from_text,
     read_post_values,
+    read_trend_days,
+    read_trend_values,
+    trend_entries,
 )
 
 __all__ = [
@@ -191,25 +194,64 @@ def _posted_column(table: pd.DataFrame) -> pd.Series:
 _MAX_EPOCH_S = 253_402_300_799  # 9999-12-31, the last second a datetime holds
 
 
-def _trend_frame(points: Iterable[TrendPoint]) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        [{"date": point.day, "value": point.value} for point in points], columns=TREND_COLUMNS
-    )
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["value"] = frame["value"].astype("Float64")
-    return frame
+def _trend_frame(entries: list[dict[str, Any]], metric: str, field: str) -> pd.DataFrame:
+    """One row per day, oldest first, read straight from the vendor's list: the same days and
+    values as ``read_trend`` (the last one sent for a day wins, unreadable days are skipped),
+    a column at a time when the column is plain, value by value otherwise."""
+    keys, values = trend_entries(entries, metric)
+    days, numbers = _trend_days(keys), _trend_values(values, field)
+    frame = pd.DataFrame({"date": days, "value": numbers})
+    if (np.diff(days.astype("int64")) > 0).all() and not np.isnat(days).any():
+        return frame  # the usual case: one reading a day, in order
+    frame = frame.dropna(subset=["date"]).drop_duplicates("date", keep="last")
+    return frame.sort_values("date").reset_index(drop=True)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_VENDOR_DAY = re.compile(r"\d{2}/\d{2}/\d{4}", re.ASCII)
+
+
+def _trend_days(keys: list[Any]) -> np.ndarray:
+    """The day keys as dates (NaT where a key is no day): all in one spelling, parsed at once;
+    otherwise key by key with the trend's own reader."""
+    try:
+        if all(isinstance(key, str) and _ISO_DAY.fullmatch(key) for key in keys):
+            return np.array(keys, dtype="datetime64[D]").astype("datetime64[s]")
+        if all(isinstance(key, str) and _VENDOR_DAY.fullmatch(key) for key in keys):
+            days = pd.to_datetime(pd.Series(keys, dtype=object), format="%d/%m/%Y")
+            return days.to_numpy().astype("datetime64[s]")
+    except ValueError:  # a day that does not exist (31/02/2024): read key by key
+        pass
+    read = pd.to_datetime(pd.Series(read_trend_days(keys), dtype=object))
+    return read.to_numpy().astype("datetime64[s]")
+
+
+def _trend_values(values: list[Any], field: str) -> Any:
+    """Plain finite numbers within any plausible range are taken as they are; anything else
+    goes through the trend's own reader (numeric strings, nulls, values logged by name)."""
+    if all(type(value) in (int, float) for value in values):
+        try:
+            numbers = np.array(values, dtype="float64")
+        except OverflowError:  # an integer beyond any float
+            numbers = None
+        if numbers is not None:
+            present = numbers[~np.isnan(numbers)]
+            if np.isfinite(present).all() and (np.abs(present) <= MAX_PLAUSIBLE).all():
+                return pd.array(numbers, dtype="Float64")
+    return pd.array(read_trend_values(field, values), dtype="Float64")
 
 
 def follower_trend(insights: Insights) -> pd.DataFrame:
     """Followers by day: columns ``date``, ``value``."""
     trends = insights.growth
-    return _trend_frame(trends.cumulative_followers_trends if trends else [])
+    raw = trends.followers_raw if trends else []
+    return _trend_frame(raw, "followers", "cumulative_followers_trends")
 
 
 def engagement_trend(insights: Insights) -> pd.DataFrame:
     """Engagement rate by day: columns ``date``, ``value``."""
     trends = insights.growth
-    return _trend_frame(trends.engagement_trends if trends else [])
+    return _trend_frame(trends.engagement_raw if trends else [], "engagement", "engagement_trends")
 
 
 def quality_scores(insights: Insights) -> pd.DataFrame:

@@ -49,6 +49,10 @@ __all__ = [
     "VerifiedCreator",
     "posted_from_text",
     "read_post_values",
+    "read_trend",
+    "read_trend_days",
+    "read_trend_values",
+    "trend_entries",
 ]
 
 log = logging.getLogger(__name__)
@@ -232,21 +236,39 @@ class TrendPoint(_Model):
     value: float | None
 
 
-def _trend(metric: str):
-    """Read ``[{"YYYY-MM-DD": {metric: n}}, ...]`` into sorted TrendPoints; bad entries skipped."""
+def trend_entries(entries: Iterable[dict[str, Any]], metric: str) -> tuple[list[Any], list[Any]]:
+    """A trend list ``[{"YYYY-MM-DD": {metric: n}}, ...]`` as two columns, in the vendor's
+    order: the day keys as sent, and each day's raw value (the body itself when it is not an
+    object)."""
+    keys: list[Any] = []
+    values: list[Any] = []
+    for entry in entries:
+        for key, body in entry.items():
+            keys.append(key)
+            values.append(body.get(metric) if isinstance(body, dict) else body)
+    return keys, values
 
-    def read(value: Any, info: ValidationInfo) -> list[dict[str, Any]]:
-        points: dict[date, float | None] = {}
-        for entry in _object_list(value):
-            for key, body in entry.items():
-                day = _vendor_date(key)
-                if day is None:
-                    continue
-                raw = body.get(metric) if isinstance(body, dict) else body
-                points[day] = _number(raw, info)
-        return [{"day": day, "value": points[day]} for day in sorted(points)]
 
-    return BeforeValidator(read)
+def read_trend_days(keys: Iterable[Any]) -> list[date | None]:
+    """Each key read as a trend day (``DD/MM/YYYY`` or ``YYYY-MM-DD``), None if it is not one."""
+    return [_vendor_date(key) for key in keys]
+
+
+def read_trend_values(field: str, values: Iterable[Any]) -> list[float | None]:
+    """Each value read as ``GrowthTrends.<field>`` reads it: numeric strings, nulls, values out
+    of range logged by name."""
+    where = _Where({"title": "GrowthTrends"}, field)
+    return [_number(value, where) for value in values]  # type: ignore[arg-type]
+
+
+def read_trend(entries: Iterable[dict[str, Any]], metric: str, field: str) -> list[TrendPoint]:
+    """Sorted TrendPoints, one per day (the last one sent wins); unreadable days skipped."""
+    keys, values = trend_entries(entries, metric)
+    points: dict[date, float | None] = {}
+    for day, value in zip(read_trend_days(keys), read_trend_values(field, values), strict=True):
+        if day is not None:
+            points[day] = value
+    return [TrendPoint(day=day, value=points[day]) for day in sorted(points)]
 
 
 # --- Verification -----------------------------------------------------------------------
@@ -469,14 +491,20 @@ class GrowthTrends(_Model):
         None, validation_alias=AliasChoices("quaterly_engagement", "quarterly_engagement")
     )
     yearly_engagement: Number = None
-    cumulative_followers_trends: Annotated[list[TrendPoint], _trend("followers")] = Field(
-        default_factory=list
-    )
-    engagement_trends: Annotated[list[TrendPoint], _trend("engagement")] = Field(
-        default_factory=list
-    )
+    # The daily series, kept as sent and read on first use (a fetch that only caches them, or
+    # the compare table, never pays for reading 1,460 points): see read_trend.
+    followers_raw: RawObjects = Field(default_factory=list, alias="cumulative_followers_trends")
+    engagement_raw: RawObjects = Field(default_factory=list, alias="engagement_trends")
     last_processed_at: VendorDate = None
     ig_user_id: Text = None
+
+    @functools.cached_property
+    def cumulative_followers_trends(self) -> list[TrendPoint]:
+        return read_trend(self.followers_raw, "followers", "cumulative_followers_trends")
+
+    @functools.cached_property
+    def engagement_trends(self) -> list[TrendPoint]:
+        return read_trend(self.engagement_raw, "engagement", "engagement_trends")
 
 
 class LockableSection(_Model):
