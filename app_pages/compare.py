@@ -8,9 +8,10 @@ from components import compare_charts as cc
 from components import compare_ui as ui
 from components import state
 from components.activity import export_button
+from components.compare_charts import comparison_figures
 from components.compare_html import render_compare_html
 from components.insights_ui import show_figure
-from components.loaders import compare_figures, load_many, report_of
+from components.loaders import compare_figure, load_many, report_of
 from components.pages import link
 from components.text import ago, md_escape
 from components.workspace import open_workspace
@@ -134,10 +135,9 @@ for tab, section in ui.compare_tabs():  # only the open tab's chart is sent
             continue
         if section == ui.GROWTH:
             st.toggle("Show raw follower counts instead of growth indexed to 100", key=ui.RAW_KEY)
-        figure = compare_figures(ws.config, loaded_chosen, columns, raw=ui.raw_counts())
         index = ui.CHART_SECTIONS.index(section)
-        show_figure(figure[index], key=f"compare-{index}", missing=cc.MISSING_NOTES[index])
-figures = compare_figures(ws.config, loaded_chosen, columns, raw=ui.raw_counts())  # for the export
+        figure = compare_figure(ws.config, loaded_chosen, columns, index, raw=ui.raw_counts())
+        show_figure(figure, key=f"compare-{index}", missing=cc.MISSING_NOTES[index])
 
 st.subheader("Save and export", anchor=False)
 name_col, save_col = st.columns([4, 1], vertical_alignment="bottom")
@@ -157,6 +157,8 @@ if save_col.button("Save shortlist", type="primary"):
         st.success(f"Saved the shortlist {md_escape(saved.name)} with {len(chosen)} creators.")
 
 left, middle, right = st.columns(3)
+labelled_reports = {columns[cid]: reports[cid] for cid in chosen if cid in reports}
+raw = ui.raw_counts()
 subject = "a comparison of " + ", ".join(columns.values())
 export_button(
     "Table as CSV",
@@ -179,7 +181,10 @@ export_button(
 export_button(
     "Report as HTML",
     data=lambda: render_compare_html(
-        shown.frame, best=shown.highlight, figures=figures, title="Creator comparison"
+        shown.frame,
+        best=shown.highlight,
+        figures=comparison_figures(labelled_reports, raw=raw),
+        title="Creator comparison",
     ),
     file_name="comparison.html",
     mime="text/html",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -159,19 +159,36 @@ MISSING_NOTES = (
 )
 
 
+ComparisonBuilder = Callable[
+    [Mapping[str, InsightsReport], dict[str, str], bool], "go.Figure | None"
+]
+
+# The compare page's charts in page order (the tabs of compare_ui.CHART_SECTIONS).
+COMPARISON_BUILDERS: tuple[ComparisonBuilder, ...] = (
+    lambda reports, colours, raw: make_growth_overlay(
+        indexed_growth({n: r.follower_trend for n, r in reports.items()}, indexed=not raw),
+        colours,
+        indexed=not raw,
+    ),
+    lambda reports, colours, raw: make_engagement_overlay(
+        {name: report.engagement_trend for name, report in reports.items()}, colours
+    ),
+    lambda reports, colours, raw: make_quality_comparison(reports, colours),
+    lambda reports, colours, raw: make_format_comparison(reports, colours),
+    lambda reports, colours, raw: make_er_followers_scatter(reports, colours),
+)
+
+
+def comparison_figure(
+    reports: Mapping[str, InsightsReport], index: int, *, raw: bool
+) -> go.Figure | None:
+    """One overlay chart of the compare page (``index`` in page order), by column label in the
+    table's order; each creator has the same colour in every one of them."""
+    return COMPARISON_BUILDERS[index](reports, creator_colours(list(reports)), raw)
+
+
 def comparison_figures(
     reports: Mapping[str, InsightsReport], *, raw: bool
 ) -> list[go.Figure | None]:
-    """Every overlay chart of the compare page, by column label in the table's order, in page
-    order; each creator keeps one colour across all of them."""
-    colours = creator_colours(list(reports))
-    trends = {name: report.follower_trend for name, report in reports.items()}
-    return [
-        make_growth_overlay(indexed_growth(trends, indexed=not raw), colours, indexed=not raw),
-        make_engagement_overlay(
-            {name: report.engagement_trend for name, report in reports.items()}, colours
-        ),
-        make_quality_comparison(reports, colours),
-        make_format_comparison(reports, colours),
-        make_er_followers_scatter(reports, colours),
-    ]
+    """Every overlay chart of the compare page, in page order (for the HTML export)."""
+    return [comparison_figure(reports, i, raw=raw) for i in range(len(COMPARISON_BUILDERS))]

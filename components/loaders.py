@@ -20,7 +20,7 @@ import httpx
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.compare_charts import comparison_figures
+from components.compare_charts import COMPARISON_BUILDERS, comparison_figure
 from components.report_figures import FIGURE_BUILDERS
 from fpapi import FirstPartyClient, FPAPIError, Insights
 from fpapi.analysis.report import InsightsReport, build_report
@@ -192,11 +192,14 @@ def _figure(
     return FIGURE_BUILDERS[name](_report)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _comparison_figures(
-    key: tuple[tuple[str, str, float], ...], raw: bool, _reports: dict[str, InsightsReport]
-) -> list[go.Figure | None]:
-    return comparison_figures(_reports, raw=raw)
+@st.cache_resource(show_spinner=False, max_entries=16 * len(COMPARISON_BUILDERS))
+def _comparison_figure(
+    key: tuple[tuple[str, str, float], ...],
+    raw: bool,
+    index: int,
+    _reports: dict[str, InsightsReport],
+) -> go.Figure | None:
+    return comparison_figure(_reports, index, raw=raw)
 
 
 def report_of(config: Config, loaded: LoadedInsights) -> InsightsReport:
@@ -204,16 +207,22 @@ def report_of(config: Config, loaded: LoadedInsights) -> InsightsReport:
     return _report(config.cache_label, loaded.creator_id, loaded.fetched_at, loaded)
 
 
-def compare_figures(
-    config: Config, loaded: dict[str, LoadedInsights], labels: dict[str, str], *, raw: bool
-) -> list[go.Figure | None]:
-    """The compare page's charts for these loaded reports, built once per set of responses."""
+def compare_figure(
+    config: Config,
+    loaded: dict[str, LoadedInsights],
+    labels: dict[str, str],
+    index: int,
+    *,
+    raw: bool,
+) -> go.Figure | None:
+    """One chart of the compare page (``index`` in page order) for these loaded reports, built
+    the first time its tab is opened for this set of responses."""
     key = tuple(
         (config.cache_label + creator_id, labels[creator_id], item.fetched_at)
         for creator_id, item in loaded.items()
     )
     reports = {labels[cid]: report_of(config, item) for cid, item in loaded.items()}
-    return _comparison_figures(key, raw, reports)
+    return _comparison_figure(key, raw, index, reports)
 
 
 def insights_figure(config: Config, loaded: LoadedInsights, name: str) -> go.Figure | None:
