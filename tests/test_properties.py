@@ -8,12 +8,14 @@ many more by hand (README, Development).
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from components.loaders import SANDBOX_CACHE_LABEL
 from fpapi import Insights, InvalidResponse
-from fpapi.analysis.frames import follower_trend
+from fpapi.analysis.frames import follower_trend, posts, sponsorship
+from fpapi.analysis.metrics import sponsored_summary
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.records import Creator
 from tests.apptest import INSIGHTS_SECTIONS, PAGE_RUNS, app_store, open_insights, page_text
@@ -97,3 +99,23 @@ def test_a_trend_frame_holds_what_the_model_reads(days, values, wrapped):
     assert [d.date() for d in frame["date"]] == [p.day for p in points]
     assert [None if pd.isna(v) else v for v in frame["value"]] == [p.value for p in points]
     assert str(frame["date"].dtype) == "datetime64[s]" and str(frame["value"].dtype) == "Float64"
+
+
+@given(broken_bodies())
+def test_the_paid_vs_organic_summary_reads_the_same_from_two_columns(case):
+    """The compare table reads only the sponsored and ER columns; the insights page has every
+    post. Whatever the body, both give the same summary."""
+    name, body, done = case
+    try:
+        insights = fetch(body)
+    except InvalidResponse:
+        return
+    light = sponsored_summary(sponsorship(insights))
+    full = sponsored_summary(posts(insights))
+    assert (light.sponsored_posts, light.total_posts) == (full.sponsored_posts, full.total_posts)
+    for mine, theirs in (
+        (light.sponsored_er, full.sponsored_er),
+        (light.organic_er, full.organic_er),
+    ):
+        assert (mine is None) == (theirs is None), (name, done)
+        assert mine is None or mine == pytest.approx(theirs, rel=1e-9), (name, done)

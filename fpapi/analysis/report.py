@@ -88,7 +88,9 @@ class InsightsReport:
 
     @cached_property
     def sponsored(self) -> metrics.SponsoredSummary:
-        return metrics.sponsored_summary(self.posts)
+        built = self.__dict__.get("posts")  # the whole posts frame, when a page built it already
+        source = built if built is not None else frames.sponsorship(self.insights)
+        return metrics.sponsored_summary(source)
 
     @property
     def followers(self) -> float | None:
