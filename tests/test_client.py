@@ -351,3 +351,27 @@ def test_no_token_in_any_message_or_log_line(caplog, vendor_verify):
     text = "\n".join(messages + [record.getMessage() for record in caplog.records])
     assert "[redacted]" in text
     assert API_TOKEN not in text and VERIFY_TOKEN not in text
+
+
+def test_the_garbage_collector_waits_while_bodies_are_decoded_and_comes_back(vendor_insights):
+    """A full collection in the middle of a fetch walks every object the app holds (86 ms
+    seen among twelve fetches of 350 ms): it is off while bodies are read, on afterwards."""
+    import gc
+
+    seen = []
+
+    def answer(request):
+        seen.append(gc.isenabled())
+        return ok(vendor_insights)
+
+    client = FirstPartyClient(BASE, API_TOKEN, transport=httpx.MockTransport(answer))
+    assert gc.isenabled()
+    client.get_instagram_insights(CREATOR)
+    client.get_many_instagram_insights(["a", "b", "c"], max_concurrency=3)
+    assert seen == [False] * 4 and gc.isenabled()
+    gc.disable()  # someone else's choice is kept
+    try:
+        client.get_instagram_insights(CREATOR)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

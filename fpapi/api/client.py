@@ -11,12 +11,14 @@ this is ours to write.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -152,7 +154,8 @@ class FirstPartyClient:
 
     def get_instagram_insights(self, creator_id: str) -> Insights:
         """First-party Instagram insights for one verified creator."""
-        return _insights_from(self._fetch_insights_data(creator_id))
+        with gc_paused():
+            return _insights_from(self._fetch_insights_data(creator_id))
 
     def get_many_instagram_insights(
         self,
@@ -179,7 +182,10 @@ class FirstPartyClient:
                 return err
 
         workers = max(1, min(max_concurrency, len(ids)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fpapi") as pool:
+        with (
+            gc_paused(),
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fpapi") as pool,
+        ):
             futures = {pool.submit(fetch, creator_id): creator_id for creator_id in ids}
             for future in as_completed(futures):
                 creator_id, answer = futures[future], future.result()
@@ -369,6 +375,26 @@ def _error_from_response(response: httpx.Response) -> FPAPIError:
     return status_error(
         response.status_code, code=code, vendor_message=message, retry_after=retry_after
     )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while insight bodies are decoded and read.
+
+    A body is a tree (no reference cycles to find), but decoding one allocates tens of
+    thousands of objects, which sets the collector off; a full collection then walks every
+    object the app holds (pandas, plotly, Streamlit): 86 ms seen in the middle of twelve
+    fetches that otherwise took 350 ms. Reference counting still frees everything at once;
+    cycles made meanwhile are collected when it is back on. Concurrent calls nest: whoever
+    turned it off turns it on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _insights_from(data: dict[str, Any]) -> Insights:
