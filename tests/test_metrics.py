@@ -52,6 +52,17 @@ def test_growth_over_the_trend():
     assert growth(trend.head(1), 30) is None
 
 
+def test_growth_skips_missing_values_and_a_zero_start():
+    dates = pd.Series(pd.date_range("2025-01-01", periods=5, freq="D")).astype("datetime64[s]")
+    trend = pd.DataFrame(
+        {"date": dates, "value": pd.array([100, None, 0, 150, None], dtype="Float64")}
+    )
+    assert growth(trend, 3) == pytest.approx(50.0)  # from 100 (day 1) to 150 (day 4)
+    assert growth(trend, 1) is None  # the value a day before the last is 0: no base
+    empty = pd.DataFrame({"date": dates[:0], "value": pd.array([], dtype="Float64")})
+    assert growth(empty, 30) is None
+
+
 @pytest.mark.parametrize(
     ("followers", "tier"),
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from fpapi.api.models import Insights
@@ -90,19 +91,17 @@ def kpis(insights: Insights) -> list[Kpi]:
 
 
 def growth(trend: pd.DataFrame, days: int) -> float | None:
-    """Percentage change of a trend over the last ``days`` days, if the trend covers them."""
-    series = trend.dropna(subset=["value"])
-    if len(series) < 2:
+    """Percentage change of a trend over the last ``days`` days, if the trend covers them:
+    from the last value on or before the last day minus ``days`` to the last value."""
+    values = trend["value"].to_numpy(dtype="float64", na_value=np.nan)
+    present = ~np.isnan(values)
+    values, dates = values[present], pd.to_datetime(trend["date"]).to_numpy()[present]
+    if len(values) < 2:
         return None
-    last_date = series["date"].iloc[-1]
-    start = last_date - pd.Timedelta(days=days)
-    earlier = series[series["date"] <= start]
-    if earlier.empty:
+    earlier = values[dates <= dates[-1] - np.timedelta64(days, "D")]
+    if not len(earlier) or earlier[-1] == 0:
         return None
-    base = float(earlier["value"].iloc[-1])
-    if base == 0:
-        return None
-    return (float(series["value"].iloc[-1]) - base) / base * 100
+    return (float(values[-1]) - float(earlier[-1])) / float(earlier[-1]) * 100
 
 
 def filter_posts(
