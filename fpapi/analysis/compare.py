@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from fpapi.analysis.report import InsightsReport
@@ -163,27 +164,31 @@ def _isnan(value: object) -> bool:
 def indexed_growth(trends: Mapping[str, pd.DataFrame], *, indexed: bool = True) -> pd.DataFrame:
     """Long frame (``date``, ``creator``, ``value``) of follower trends from their common start,
     each indexed to 100 there (or raw with ``indexed=False``). Empty when they never overlap."""
-    series = {name: t.dropna(subset=["value"]) for name, t in trends.items()}
-    series = {name: t for name, t in series.items() if not t.empty}
+    series = {}
+    for name, trend in trends.items():
+        values = trend["value"].to_numpy(dtype="float64", na_value=np.nan)
+        present = ~np.isnan(values)
+        if present.any():
+            series[name] = (pd.to_datetime(trend["date"]).to_numpy()[present], values[present])
     if not series:
         return pd.DataFrame(columns=["date", "creator", "value"])
-    start = max(t["date"].min() for t in series.values())
-    end = min(t["date"].max() for t in series.values())
+    start = max(dates.min() for dates, _ in series.values())
+    end = min(dates.max() for dates, _ in series.values())
     if start > end:
         return pd.DataFrame(columns=["date", "creator", "value"])
     parts = []
-    for name, trend in series.items():
-        window = trend[trend["date"] >= start].sort_values("date")
-        base = float(window["value"].iloc[0])
-        if indexed and base == 0:
+    for name, (dates, values) in series.items():
+        window = dates >= start
+        order = np.argsort(dates[window], kind="stable")
+        days, shown = dates[window][order], values[window][order]
+        if indexed and shown[0] == 0:
             continue
-        values = window["value"].astype(float)
         parts.append(
             pd.DataFrame(
                 {
-                    "date": window["date"],
+                    "date": days,
                     "creator": name,
-                    "value": values / base * 100 if indexed else values,
+                    "value": shown / shown[0] * 100 if indexed else shown,
                 }
             )
         )
