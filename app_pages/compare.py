@@ -119,12 +119,7 @@ shown_rows = st.multiselect(
 )
 statuses = {columns[cid]: ui.status_text(results[cid]) for cid in chosen}
 shown = ui.shown_table(comparison, shown_rows, statuses)
-st.dataframe(
-    ui.styled(shown),
-    width="stretch",
-    height=min(40 + 35 * (len(shown_rows) + 1), 900),
-    column_config={"_index": st.column_config.Column(width="medium")},
-)
+st.table(ui.styled(shown))  # real text: read by screen readers, found by search
 st.caption("Highlighted: the best value in each row. “–”: the vendor has no value for it.")
 
 st.subheader("Charts and overlap", anchor=False)

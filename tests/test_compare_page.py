@@ -19,7 +19,7 @@ def ids(accounts) -> str:
 
 
 def table_of(at):
-    return at.dataframe[0].value
+    return at.table[0].value
 
 
 def test_compare_two_creators(app_env):
@@ -174,7 +174,7 @@ def test_exports_are_offered(app_env):
 def highlighted(at) -> set[tuple[str, str]]:
     """The (row, column) cells the comparison table highlights, read from its styler."""
     frame = table_of(at)
-    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    styles = at.table[0].proto.arrow_data.styler.styles
     cells = re.findall(r"row(\d+)_col(\d+)", styles.split("{")[0])
     return {(frame.index[int(r)], frame.columns[int(c)]) for r, c in cells}
 

@@ -110,7 +110,7 @@ def test_compare_shows_stale_copies_when_the_vendor_fails(vendor, app_env, monke
     break_vendor(vendor, "503-html")
     at = open_page("compare", query=query)
     assert not at.exception
-    assert all(str(v).startswith("Stale") for v in at.dataframe[0].value.loc["Data"])
+    assert all(str(v).startswith("Stale") for v in at.table[0].value.loc["Data"])
     assert "the API failed" in page_text(at)
 
 

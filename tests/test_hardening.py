@@ -237,7 +237,7 @@ def test_an_out_of_range_fee_is_refused_with_a_sentence(app_env, amount):
     at.number_input[0].set_value(amount).run()
     assert not at.exception
     assert "A fee must be" in " ".join(e.value for e in at.error)
-    assert "Fee" not in set(at.dataframe[0].value.index)  # no pricing row from that fee
+    assert "Fee" not in set(at.table[0].value.index)  # no pricing row from that fee
 
 
 @pytest.mark.parametrize(

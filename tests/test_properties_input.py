@@ -100,7 +100,7 @@ def test_any_quoted_fee_is_priced_or_refused_with_a_sentence(app_env, fee):
     at = open_page("compare", query={"creators": ",".join(a.creator_id for a in ACCOUNTS[:2])})
     next(n for n in at.number_input if n.label == "Fee").set_value(fee).run()
     assert not at.exception
-    rows = set(at.dataframe[0].value.index)
+    rows = set(at.table[0].value.index)
     refused = "A fee must be" in sentences(at)
     assert refused != ("Quoted fee" in rows), (fee, rows)
     assert refused or (math.isfinite(fee) and fee > 0)

@@ -25,6 +25,10 @@ def test_compare_three_creators_and_download_the_csv(app, page):
     page.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1", timeout=30_000
     )
+    table = page.locator("[data-testid='stTable']")
+    text = table.inner_text()  # real text, as a screen reader or the browser's search finds it
+    assert all(a.name in text for a in ACCOUNTS) and "Engagement rate" in text
+    assert page.locator("[data-testid='stDataFrame']").count() == 0
     (growth,) = plotly_summaries(page)
     assert "indexed to 100" in growth["title"] and growth["points"] > 0
     screenshot(page, "compare-three")
@@ -55,3 +59,15 @@ def test_compare_three_creators_and_download_the_csv(app, page):
     assert rows[0][0] == "metric" and len(rows[0]) == 4
     assert [row[0] for row in rows[1:4]] == ["Followers", "Engagement rate", "Posts per week"]
     assert all(cell for cell in rows[1][1:])  # every creator has a follower count
+
+
+def test_a_hostile_name_in_the_compare_table_is_plain_text(app, page):
+    hostile = next(a for a in instagram_pool() if a.kind == "hostile")
+    add_to_roster(app.data_dir, hostile, ACCOUNTS[0])
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{app.url}/compare?creators={hostile.creator_id},{ACCOUNTS[0].creator_id}")
+    wait_for_app(page, timeout_ms=60_000)
+    table = page.locator("[data-testid='stTable']")
+    assert hostile.name in table.inner_text()  # shown as typed
+    assert table.locator("script, strong, b").count() == 0 and dialogs == []
