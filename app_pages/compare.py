@@ -129,9 +129,11 @@ for tab, section in ui.compare_tabs():  # only the open tab's chart is sent
             ui.render_overlap(overlap(reports, columns))
             continue
         if section == ui.GROWTH:
-            st.toggle("Show raw follower counts instead of growth indexed to 100", key=ui.RAW_KEY)
+            ui.render_raw_toggle()
         index = ui.CHART_SECTIONS.index(section)
-        figure = compare_figure(ws.config, loaded_chosen, columns, index, raw=ui.raw_counts())
+        figure = compare_figure(
+            ws.config, loaded_chosen, columns, index, raw=state.raw_follower_counts()
+        )
         show_figure(figure, key=f"compare-{index}", missing=cc.MISSING_NOTES[index])
 
 st.subheader("Save and export", anchor=False)
@@ -153,7 +155,7 @@ if save_col.button("Save shortlist", type="primary"):
 
 left, middle, right = st.columns(3)
 labelled_reports = {columns[cid]: reports[cid] for cid in chosen if cid in reports}
-raw = ui.raw_counts()
+raw = state.raw_follower_counts()
 subject = "a comparison of " + ", ".join(columns.values())
 export_button(
     "Table as CSV",

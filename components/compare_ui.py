@@ -214,7 +214,6 @@ def render_shortlists(store: Store | SqlStore) -> None:
 GROWTH = "Growth"
 CHART_SECTIONS = (GROWTH, "Engagement", "Quality", "By format", "Reach and engagement")
 OVERLAP = "Overlap"
-RAW_KEY = "cis.compare_raw_counts"
 
 
 def compare_tabs() -> list[tuple[Any, str]]:
@@ -226,9 +225,15 @@ def compare_tabs() -> list[tuple[Any, str]]:
     return [(tab, label) for tab, label in zip(tabs, labels, strict=True) if tab.open]
 
 
-def raw_counts() -> bool:
-    """Whether the growth chart shows raw follower counts (its toggle, off by default)."""
-    return bool(st.session_state.get(RAW_KEY, False))
+def render_raw_toggle() -> None:
+    """The growth tab's choice between an index and raw counts, kept while other tabs are
+    open (``state.raw_follower_counts``)."""
+    raw = st.toggle(
+        "Show raw follower counts instead of growth indexed to 100",
+        value=state.raw_follower_counts(),
+        key="compare-raw-counts",
+    )
+    state.set_raw_follower_counts(raw)
 
 
 def render_overlap(shared: Mapping[str, pd.DataFrame]) -> None:

@@ -19,6 +19,16 @@ _PREFIX = "cis."
 SHORTLIST_NAME_KEY = _PREFIX + "compare.shortlist_name"  # the compare page's name field
 
 
+def raw_follower_counts() -> bool:
+    """Whether this analyst's compare growth chart shows raw counts instead of an index. Kept
+    apart from its toggle: a widget's state goes when its tab is closed, this choice does not."""
+    return bool(_get("compare.raw_counts", False))
+
+
+def set_raw_follower_counts(raw: bool) -> None:
+    _set("compare.raw_counts", raw)
+
+
 def private_key(value: str) -> str:
     """A widget key derived from ``value`` that does not reveal it in the page (a link's
     state, a creator id)."""

@@ -53,6 +53,22 @@ def test_compare_three_creators_and_download_the_csv(app, page):
             titles.append(chart["title"])
         screenshot(page, f"compare-three-{section.lower().replace(' ', '-')}")
 
+    # Raw counts stay chosen while the analyst looks at another tab and comes back.
+    growth_title = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .gtitle")]
+        .map(e => e.textContent).join('|')"""
+    page.get_by_role("tab", name="Growth", exact=True).click()
+    wait_for_app(page, timeout_ms=60_000)
+    page.get_by_text("Show raw follower counts instead of growth indexed to 100").click()
+    wait_for_app(page, timeout_ms=60_000)
+    page.wait_for_function(f"() => ({growth_title})() && !({growth_title})().includes('indexed')")
+    page.get_by_role("tab", name="Quality", exact=True).click()
+    wait_for_app(page, timeout_ms=60_000)
+    page.get_by_role("tab", name="Growth", exact=True).click()
+    wait_for_app(page, timeout_ms=60_000)
+    page.wait_for_function(f"() => ({growth_title})().startsWith('Follower')", timeout=30_000)
+    assert "indexed" not in page.evaluate(growth_title)
+    assert page.get_by_role("switch").is_checked()
+
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Table as CSV").click()
     rows = list(csv.reader(io.StringIO(download_info.value.path().read_text(encoding="utf-8-sig"))))
