@@ -88,8 +88,7 @@ def posts(insights: Insights) -> pd.DataFrame:
     booleans (the usual case) is taken as it is; any other column is read value by value with
     the same readers as ``Post`` (numeric strings, nulls, out-of-range values logged by name).
     """
-    section = insights.posts
-    raw = [*section.video_raw, *section.non_video_raw] if section else []
+    raw = _raw_posts(insights)
     table = pd.DataFrame.from_records(raw, columns=_RAW_POST_KEYS) if raw else None
     if table is None or table.empty:
         return pd.DataFrame(columns=POST_COLUMNS).astype(
@@ -142,8 +141,7 @@ def posts(insights: Insights) -> pd.DataFrame:
 def sponsorship(insights: Insights) -> pd.DataFrame:
     """Just the ``sponsored`` and ``er`` columns of :func:`posts`, read with the same readers
     (unsorted): what the paid vs organic summary needs, at a fraction of the cost."""
-    section = insights.posts
-    raw = [*section.video_raw, *section.non_video_raw] if section else []
+    raw = _raw_posts(insights)
     if not raw:
         return pd.DataFrame(columns=_SPONSORSHIP).astype({k: _POST_DTYPES[k] for k in _SPONSORSHIP})
     table = pd.DataFrame.from_records(raw, columns=_SPONSORSHIP)
@@ -151,6 +149,12 @@ def sponsorship(insights: Insights) -> pd.DataFrame:
         {"sponsored": _plain_column(table, "sponsored", bool), "er": _number_column(table, "er")}
     )
     return frame.astype({k: _POST_DTYPES[k] for k in _SPONSORSHIP})
+
+
+def _raw_posts(insights: Insights) -> list[dict[str, Any]]:
+    """Every post as the vendor sent it, video and non-video together."""
+    section = insights.posts
+    return [*section.video_raw, *section.non_video_raw] if section else []
 
 
 _SPONSORSHIP = ["sponsored", "er"]
@@ -179,10 +183,15 @@ def _number_column(table: pd.DataFrame, key: str, *, count: bool = False) -> pd.
     values = table[key]
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         numbers = values.astype("float64")
-        present = numbers.dropna()
-        if present.abs().le(MAX_PLAUSIBLE).all() and (not count or present.ge(0).all()):
+        if _plausible(numbers.to_numpy()) and (not count or numbers.dropna().ge(0).all()):
             return numbers.round() if count else numbers
     return pd.Series(read_post_values(key, values.tolist()), dtype="Int64" if count else "Float64")
+
+
+def _plausible(numbers: np.ndarray) -> bool:
+    """Whether every number present (NaN is a missing one) is finite and within any plausible
+    magnitude: then a column is taken as it is, else read value by value (which logs)."""
+    return bool((np.abs(numbers[~np.isnan(numbers)]) <= MAX_PLAUSIBLE).all())
 
 
 def _posted_column(table: pd.DataFrame) -> pd.Series:
@@ -248,11 +257,10 @@ def _trend_values(values: list[Any], field: str) -> Any:
     if all(type(value) in (int, float) for value in values):
         try:
             numbers = np.array(values, dtype="float64")
-        except OverflowError:  # an integer beyond any float
-            numbers = None
-        if numbers is not None:
-            present = numbers[~np.isnan(numbers)]
-            if np.isfinite(present).all() and (np.abs(present) <= MAX_PLAUSIBLE).all():
+        except OverflowError:  # an integer beyond any float: read one by one below
+            pass
+        else:
+            if _plausible(numbers):
                 return pd.array(numbers, dtype="Float64")
     return pd.array(read_trend_values(field, values), dtype="Float64")
 
