@@ -103,8 +103,8 @@ def test_a_trend_frame_holds_what_the_model_reads(days, values, wrapped):
 
 @given(broken_bodies())
 def test_the_paid_vs_organic_summary_reads_the_same_from_two_columns(case):
-    """The compare table reads only the sponsored and ER columns; the insights page has every
-    post. Whatever the body, both give the same summary."""
+    """The summary reads only the sponsored and ER columns; whatever the body, it is the one
+    every post gives."""
     name, body, done = case
     try:
         insights = fetch(body)

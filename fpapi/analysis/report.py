@@ -88,9 +88,7 @@ class InsightsReport:
 
     @cached_property
     def sponsored(self) -> metrics.SponsoredSummary:
-        built = self.__dict__.get("posts")  # the whole posts frame, when a page built it already
-        source = built if built is not None else frames.sponsorship(self.insights)
-        return metrics.sponsored_summary(source)
+        return metrics.sponsored_summary(frames.sponsorship(self.insights))
 
     @property
     def followers(self) -> float | None:
