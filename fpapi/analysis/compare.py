@@ -10,6 +10,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from fpapi.analysis.metrics import trend_points
 from fpapi.analysis.report import InsightsReport
 
 __all__ = [
@@ -164,12 +165,8 @@ def _isnan(value: object) -> bool:
 def indexed_growth(trends: Mapping[str, pd.DataFrame], *, indexed: bool = True) -> pd.DataFrame:
     """Long frame (``date``, ``creator``, ``value``) of follower trends from their common start,
     each indexed to 100 there (or raw with ``indexed=False``). Empty when they never overlap."""
-    series = {}
-    for name, trend in trends.items():
-        values = trend["value"].to_numpy(dtype="float64", na_value=np.nan)
-        present = ~np.isnan(values)
-        if present.any():
-            series[name] = (pd.to_datetime(trend["date"]).to_numpy()[present], values[present])
+    points = {name: trend_points(trend) for name, trend in trends.items()}
+    series = {name: (dates, values) for name, (dates, values) in points.items() if len(values)}
     if not series:
         return pd.DataFrame(columns=["date", "creator", "value"])
     start = max(dates.min() for dates, _ in series.values())

@@ -90,12 +90,18 @@ def kpis(insights: Insights) -> list[Kpi]:
     ]  # fmt: skip
 
 
+def trend_points(trend: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """A trend frame's days and values as numpy arrays, in the frame's order, days without a
+    value left out."""
+    values = trend["value"].to_numpy(dtype="float64", na_value=np.nan)
+    present = ~np.isnan(values)
+    return pd.to_datetime(trend["date"]).to_numpy()[present], values[present]
+
+
 def growth(trend: pd.DataFrame, days: int) -> float | None:
     """Percentage change of a trend over the last ``days`` days, if the trend covers them:
     from the last value on or before the last day minus ``days`` to the last value."""
-    values = trend["value"].to_numpy(dtype="float64", na_value=np.nan)
-    present = ~np.isnan(values)
-    values, dates = values[present], pd.to_datetime(trend["date"]).to_numpy()[present]
+    dates, values = trend_points(trend)
     if len(values) < 2:
         return None
     earlier = values[dates <= dates[-1] - np.timedelta64(days, "D")]
