@@ -31,16 +31,18 @@ CHARTS_ON_COMPARE = 1  # the growth chart; the others are tabs of their own
 
 
 def seed(store: Store | SqlStore, cache: InsightCache, creators: int, *, posts: int | None = None,
-         days: int | None = None) -> list[str]:  # fmt: skip
-    """Put ``creators`` creators with cached insights on the roster (beyond the sandbox's own
-    pool, more normal creators are made from the same generator); their ids."""
+         days: int | None = None, first: int = 0, cached: bool = True) -> list[str]:  # fmt: skip
+    """Put ``creators`` creators on the roster, numbered from ``first``, their insights cached
+    unless ``cached`` is False (beyond the sandbox's own pool, more normal creators are made
+    from the same generator); their ids."""
     template = instagram_pool()[0]
     ids = []
-    for index in range(creators):
+    for index in range(first, first + creators):
         account = replace(template, index=index, creator_id=_creator_id("instagram", index), name=f"Creator {index}",
                           username=f"creator.{index}")  # fmt: skip
-        insights = Insights.from_raw(build_insights(account, posts=posts, days=days))
-        cache.put(account.creator_id, insights)
+        if cached:
+            insights = Insights.from_raw(build_insights(account, posts=posts, days=days))
+            cache.put(account.creator_id, insights)
         store.add_creator(Creator(creator_id=account.creator_id, connector="instagram", name=account.name,
                                   username=account.username, verified_at=time.time()))  # fmt: skip
         ids.append(account.creator_id)
@@ -100,6 +102,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-ALL_CHARTS_DRAWN = "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n"
-NO_ERRORS = "() => !document.querySelector(\"[data-testid='stException']\")"
-__all__ = ["ALL_CHARTS_DRAWN", "CHROMIUM_FLAGS", "NO_ERRORS"]
+# Done: the script has finished, no skeleton is left, the page's title is there, and at least
+# ``n`` plotly charts exist, every one of them drawn.
+DRAWN = """n => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (document.querySelector("[data-testid='stSkeleton']")) return false;
+  if (!document.querySelector("[data-testid='stMain'] h1")) return false;
+  const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+  return charts.length >= n && charts.every(c => c.querySelector('.main-svg'));
+}"""
+__all__ = ["CHROMIUM_FLAGS", "DRAWN"]

@@ -25,16 +25,14 @@ from __future__ import annotations
 import secrets
 import statistics
 import time
-from dataclasses import replace
 
-from browser_harness import CHROMIUM_FLAGS, chromium_path, start_sandbox
+from browser_harness import CHROMIUM_FLAGS, DRAWN, chromium_path, start_sandbox
+from browser_harness import seed as seed_roster
 from playwright.sync_api import sync_playwright
 
-from fpapi import FirstPartyClient, Insights
-from fpapi.sandbox import build_insights, instagram_pool
-from fpapi.sandbox.accounts import _creator_id
+from fpapi import FirstPartyClient
 from fpapi.storage.cache import InsightCache
-from fpapi.storage.store import Creator, Store
+from fpapi.storage.store import Store
 from tests.browser.conftest import start_app
 
 LATENCY_MS = 300
@@ -42,38 +40,17 @@ RUNS = 7
 READING_S = 2.0  # how long an analyst looks at the roster before clicking a creator
 POSTS, DAYS = 900, 730
 
-# Done: the script has finished, no skeleton is left, the page's title is there, and at least
-# ``n`` plotly charts exist, every one of them drawn.
-DRAWN = """n => {
-  const app = document.querySelector("[data-testid='stApp']");
-  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
-  if (document.querySelector("[data-testid='stSkeleton']")) return false;
-  if (!document.querySelector("[data-testid='stMain'] h1")) return false;
-  const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
-  return charts.length >= n && charts.every(c => c.querySelector('.main-svg'));
-}"""
-
 
 def seed(data_dir, base_url: str) -> tuple[str, list[str], str]:
     """The large creator, three more cached for the compare page, one never fetched."""
-    template = instagram_pool()[0]
     cache = InsightCache(data_dir / "insights", api_base_url=base_url)
     store = Store(data_dir / "store")
-    ids = []
-    for index in range(5):
-        account = replace(template, index=index, creator_id=_creator_id("instagram", index),
-                          name=f"Creator {index}", username=f"creator.{index}")  # fmt: skip
-        if index < 4:
-            big = index == 0
-            raw = build_insights(account, posts=POSTS if big else None, days=DAYS if big else None)
-            cache.put(account.creator_id, Insights.from_raw(raw))
-        store.add_creator(Creator(creator_id=account.creator_id, connector="instagram",
-                                  name=account.name, username=account.username,
-                                  verified_at=time.time()))  # fmt: skip
-        ids.append(account.creator_id)
+    big = seed_roster(store, cache, 1, posts=POSTS, days=DAYS)
+    others = seed_roster(store, cache, 3, first=1)
+    uncached = seed_roster(store, cache, 1, first=4, cached=False)
     cache.close()
     store.close()
-    return ids[0], ids[:4], ids[4]
+    return big[0], big + others, uncached[0]
 
 
 def new_tab(context, url: str, charts: int) -> float:
