@@ -12,7 +12,7 @@ from components.pages import compare_link, link
 from components.text import ago, day_label, md_escape, safe_http_url
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.frames import profile_url
-from fpapi.analysis.metrics import format_pct
+from fpapi.analysis.metrics import NOT_AVAILABLE, format_pct
 from fpapi.analysis.report import InsightsReport
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.store import Creator
@@ -288,4 +288,4 @@ def render_split_table(report: InsightsReport) -> None:
 
 
 def _count_text(value: float | None) -> str:
-    return "not available" if value is None or pd.isna(value) else f"{float(value):,.0f}"
+    return NOT_AVAILABLE if value is None or pd.isna(value) else f"{float(value):,.0f}"
