@@ -292,6 +292,25 @@ def test_garbage_bodies_raise_invalid_response(response, words):
     assert words in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("spelled", "handle", "followers"),
+    [
+        ('"@anna"', "@anna", "NaN"),  # NaN: a literal JSON forbids but Python's json writes
+        ('"@anna"', "@anna", "Infinity"),
+        ('"@anna"', "@anna", "1e400"),  # beyond any float
+        ('"\\ud800anna"', "\ud800anna", "12"),  # a lone surrogate
+        ('"@anna"', "@anna", "12"),
+    ],
+    ids=["nan", "infinity", "beyond-float", "lone-surrogate", "plain"],
+)
+def test_bodies_the_fast_decoder_refuses_are_still_read(spelled, handle, followers):
+    body = f'{{"profile_overview": {{"handle": {spelled}, "followers_count": {followers}}}}}'
+    client, _ = make_client(Router(httpx.Response(200, content=body.encode())))
+    overview = client.get_instagram_insights(CREATOR).profile_overview
+    assert overview.handle == handle
+    assert overview.followers_count == (12 if followers == "12" else None)
+
+
 def test_oversized_body_is_refused():
     huge = b'{"x": "' + b"a" * (20 * 1024 * 1024) + b'"}'
     client, _ = make_client(Router(httpx.Response(200, content=huge)))
