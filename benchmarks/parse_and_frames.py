@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fpapi import Insights
 from fpapi.analysis.report import build_report
+from fpapi.api.client import decode_json
 from fpapi.sandbox import build_insights, instagram_pool
 
 POSTS = 1000
@@ -36,7 +37,7 @@ def main() -> None:
     body = json.dumps(build_insights(instagram_pool()[0], posts=POSTS, days=DAYS)).encode()
 
     def parse_only() -> Insights:
-        return Insights.from_raw(json.loads(body))
+        return Insights.from_raw(decode_json(body))  # as the client reads a body
 
     def parse_and_frames() -> None:
         report = build_report(parse_only())  # every frame, as a page builds them (posts once)

@@ -7,6 +7,8 @@ many more by hand (README, Development).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import example, given
@@ -99,6 +101,64 @@ def test_a_trend_frame_holds_what_the_model_reads(days, values, wrapped):
     assert [d.date() for d in frame["date"]] == [p.day for p in points]
     assert [None if pd.isna(v) else v for v in frame["value"]] == [p.value for p in points]
     assert str(frame["date"].dtype) == "datetime64[s]" and str(frame["value"].dtype) == "Float64"
+
+
+def _read_by_the_model(post) -> dict:
+    """One row of the posts frame as the ``Post`` model reads the vendor's post."""
+    code = post.shortcode
+    return {
+        "shortcode": code,
+        "url": f"https://www.instagram.com/p/{code}/"
+        if code and re.fullmatch(r"[A-Za-z0-9_-]{5,64}", code)
+        else None,
+        "posted_at": post.posted,
+        "format": (post.post_type or ("VIDEO" if post.video else "POST")).upper(),
+        "video": post.video,
+        "sponsored": post.sponsored,
+        "likes": post.likes_count,
+        "comments": post.comments_count,
+        "views": post.views,
+        "er": post.er,
+        "caption": post.caption or "",
+        "hashtags": [tag.strip().lstrip("#").lower() for tag in post.hashtags],
+        "mentions": [name.strip().lstrip("@").lower() for name in post.mentions],
+        "location": post.location_name or "",
+        "image_url": post.image_url or None,
+    }
+
+
+def _plain(value):
+    return None if value is pd.NaT or (not isinstance(value, list) and pd.isna(value)) else value
+
+
+@given(broken_bodies())
+@example(("missing flags", {"get_posts": {"video_posts": [{"shortcode": "abcdef"}]}}, []))
+def test_the_posts_frame_holds_what_the_post_model_reads(case):
+    """The frame reads the posts a column at a time; the model post by post. Whatever the
+    body, each row holds what the model reads, newest first (ties in the vendor's order)."""
+    name, body, done = case
+    try:
+        insights = fetch(body)
+    except InvalidResponse:
+        return
+    section = insights.posts
+    models = [*section.video_posts, *section.non_video_posts] if section else []
+    expected = [_read_by_the_model(post) for post in models]
+    dated = sorted(
+        (row for row in expected if row["posted_at"] is not None),
+        key=lambda row: row["posted_at"],
+        reverse=True,
+    )  # sorted() is stable, and reverse=True keeps ties in their order
+    expected = dated + [row for row in expected if row["posted_at"] is None]
+    frame = posts(insights)
+    shown = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    assert len(shown) == len(expected), (name, done)
+    for mine, theirs in zip(shown, expected, strict=True):
+        assert mine == theirs, (
+            name,
+            done,
+            {k: (v, theirs[k]) for k, v in mine.items() if v != theirs[k]},
+        )
 
 
 @given(broken_bodies())
