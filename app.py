@@ -7,9 +7,9 @@ import logging
 import streamlit as st
 
 from components.access import current_access, render_account, render_gate
-from components.chart_warmup import warm_up_charts
 from components.loaders import get_config
 from components.pages import navigation_pages, render_menu, spec_of
+from components.plotly_view import warm_up_charts
 from components.sidebar import render_api_status, render_data_warnings
 from components.workspace import open_workspace
 from fpapi.errors import StoreError

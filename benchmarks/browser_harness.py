@@ -109,7 +109,7 @@ DRAWN = """n => {
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (document.querySelector("[data-testid='stSkeleton']")) return false;
   if (!document.querySelector("[data-testid='stMain'] h1")) return false;
-  const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+  const charts = [...document.querySelectorAll("[data-testid='cisPlotlyChart']")];
   return charts.length >= n && charts.every(c => c.querySelector('.main-svg'));
 }"""
 __all__ = ["CHROMIUM_FLAGS", "DRAWN"]

@@ -32,6 +32,7 @@ from fpapi.analysis.report import build_report  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
 from fpapi.storage.cache import InsightCache  # noqa: E402
 from fpapi.storage.store import Creator, Store  # noqa: E402
+from tests.helpers import charts_of  # noqa: E402
 
 POSTS, DAYS, RUNS = 1000, 730, 5
 
@@ -72,7 +73,7 @@ def main() -> None:
         at.query_params["creator"] = account.creator_id
         at.run()
         at.switch_page(PAGES["insights"].path).run()
-        assert not at.exception and len(at.get("plotly_chart")) == 3  # the first view
+        assert not at.exception and len(charts_of(at)) == 3  # the first view
         return at
 
     first = median_ms(page_run, runs=1)  # builds and caches the report

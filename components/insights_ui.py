@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.pages import compare_link, link
+from components.plotly_view import plotly_chart
 from components.text import ago, day_label, md_escape, safe_http_url
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.frames import profile_url
@@ -25,7 +26,7 @@ def show_figure(fig: go.Figure | None, *, key: str, missing: str) -> None:
     if fig is None:
         st.caption(f":material/info: {missing}")
     else:
-        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+        plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
 
 
 def render_header(report: InsightsReport, creator: Creator) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from components.plotly_view import CHART_COMPONENT
+
 # The KPIs an analyst reads at the top of every insights page.
 KPI_LABELS = (
     "Followers",
@@ -30,8 +32,12 @@ class Clock:
 
 
 def charts_of(at: Any) -> list[dict]:
-    """Every plotly figure an AppTest run drew, as its JSON (AppTest has no plotly accessor)."""
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    """Every plotly figure an AppTest run drew (components/plotly_view.py), as its JSON."""
+    return [
+        json.loads(json.loads(element.proto.json)["figure"])
+        for element in at.get("bidi_component")
+        if element.proto.component_name.endswith(CHART_COMPONENT)
+    ]
 
 
 def plotly_values(array: Any) -> list[float]:

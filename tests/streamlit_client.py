@@ -15,6 +15,8 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from components.plotly_view import CHART_COMPONENT
+
 TEXT_ELEMENTS = {"markdown", "alert", "heading", "text"}
 
 
@@ -58,7 +60,10 @@ async def open_page(base_url: str, page: str, query: str = "") -> PageRun:
             if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 element = message.delta.new_element
                 name = element.WhichOneof("type")
-                run.charts += name == "plotly_chart"
+                run.charts += (
+                    name == "bidi_component"
+                    and element.bidi_component.component_name.endswith(CHART_COMPONENT)
+                )
                 run.exception |= name == "exception"
                 if name in TEXT_ELEMENTS:
                     run.texts.append(getattr(element, name).body)

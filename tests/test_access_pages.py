@@ -8,6 +8,7 @@ import streamlit as st
 from components.pages import PAGES as PAGE_SPECS
 from fpapi.storage.store import Store
 from tests.apptest import app_store, open_page, page_text, verify
+from tests.helpers import charts_of
 
 ANALYST_PAGES = [key for key, spec in PAGE_SPECS.items() if not spec.public]
 AUTH = {
@@ -45,7 +46,7 @@ def shown(at) -> str:
 def assert_nothing_of_the_workspace(at) -> None:
     text = shown(at)
     assert not at.get("page_link"), "a kept-out visitor sees links to other pages"
-    assert not at.metric and not at.get("plotly_chart") and not at.sidebar.children
+    assert not at.metric and not charts_of(at) and not at.sidebar.children
     for secret in ("Kenji", "kenji.travel0", "Creators on the roster", "Sandbox"):
         assert secret not in text
     for value in (AUTH["client_secret"], AUTH["cookie_secret"]):

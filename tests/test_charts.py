@@ -6,6 +6,9 @@ import pandas as pd
 import pytest
 
 from components import charts
+from components.compare_charts import comparison_figures
+from components.plotly_view import BUNDLED_TRACES
+from components.report_figures import report_figures
 from fpapi import Insights
 from fpapi.analysis import frames, metrics
 from fpapi.analysis.report import build_report
@@ -151,3 +154,17 @@ def test_a_heatmap_slot_whose_posts_have_no_er_says_so_never_nan():
     assert hover[0][10] == "Mon 10:00 UTC<br>1 post · ER not available"
     assert hover[2][18] == "Wed 18:00 UTC<br>3 posts · mean ER 2.50%"
     assert hover[1][0] == "Tue 00:00 UTC<br>no posts"
+
+
+def test_every_figure_uses_only_traces_the_browser_bundle_draws():
+    """The browser loads plotly.js's cartesian bundle (components/plotly_view.py): a trace type
+    outside it would draw nothing at all."""
+    reports = {
+        account.name: build_report(Insights.from_raw(build_insights(account, posts=60, days=90)))
+        for account in instagram_pool()
+    }
+    figures = [f for report in reports.values() for f in report_figures(report).values()]
+    figures += comparison_figures(reports, raw=False) + comparison_figures(reports, raw=True)
+    used = {trace.type for figure in figures if figure is not None for trace in figure.data}
+    assert {"scatter", "bar", "heatmap"} <= used  # every kind the app draws was built here
+    assert used <= BUNDLED_TRACES, used - BUNDLED_TRACES

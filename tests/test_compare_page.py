@@ -106,7 +106,7 @@ def test_one_failing_creator_shows_its_error_in_its_own_column(app_env):
     assert table.at["Followers", "Gone Creator"] == "–"
     assert table.at["Followers", ACCOUNTS[0].name] != "–"
     assert "Gone Creator: insights could not be loaded" in " ".join(e.value for e in at.error)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(charts_of(at)) == 1
 
 
 def test_fees_add_cost_rows_with_the_formula(app_env):

@@ -138,7 +138,7 @@ def test_a_data_folder_that_turns_read_only_keeps_the_roster_and_says_so(app_env
     assert not connect.exception
     assert "could not save to its data folder" in page_text(connect)
     insights = open_page("insights", query={"creator": instagram_pool()[0].creator_id})
-    assert not insights.exception and insights.get("plotly_chart")  # shown, just not cached
+    assert not insights.exception and charts_of(insights)  # shown, just not cached
     monkeypatch.undo()
     assert len(Store(app_env / "store").creators()) == 3
 

@@ -114,7 +114,7 @@ def test_the_all_nulls_creator_says_what_is_not_available(app_env):
     account = next(a for a in instagram_pool() if a.kind == "all_nulls")
     add_to_roster(app_env, account)
     sections = every_section(account.creator_id)
-    assert not any(at.get("plotly_chart") for _, at in sections)
+    assert not any(charts_of(at) for _, at in sections)
     text = " ".join(page_text(at) for _, at in sections)
     at = sections[0][1]
     assert "No follower trend is available yet." in text
@@ -199,7 +199,7 @@ def test_stale_data_is_shown_with_its_age_when_the_api_fails(app_env, monkeypatc
         at = open_page("insights", query={"creator": account.creator_id})
     text = page_text(at)
     assert not at.exception and "could not be reached just now" in text and "HTTP 503" in text
-    assert at.get("plotly_chart")  # the cached charts still render
+    assert charts_of(at)  # the cached charts still render
 
 
 def test_no_cache_and_a_failing_api_is_a_sentence(app_env, monkeypatch):

@@ -39,11 +39,11 @@ def test_compare_three_creators_and_download_the_csv(app, page):
         wait_for_app(page, timeout_ms=60_000)
         if section == OVERLAP:
             page.get_by_text("Shared hashtags").wait_for()
-            assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+            assert page.locator("[data-testid='cisPlotlyChart']").count() == 0
         else:
             page.wait_for_function(
                 "shown => { const t = [...document.querySelectorAll("
-                "\"[data-testid='stPlotlyChart'] .gtitle\")].map(e => e.textContent);"
+                "\"[data-testid='cisPlotlyChart'] .gtitle\")].map(e => e.textContent);"
                 " return t.length === 1 && !shown.includes(t[0]); }",
                 arg=titles,
                 timeout=30_000,
@@ -54,7 +54,7 @@ def test_compare_three_creators_and_download_the_csv(app, page):
         screenshot(page, f"compare-three-{section.lower().replace(' ', '-')}")
 
     # Raw counts stay chosen while the analyst looks at another tab and comes back.
-    growth_title = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .gtitle")]
+    growth_title = """() => [...document.querySelectorAll("[data-testid='cisPlotlyChart'] .gtitle")]
         .map(e => e.textContent).join('|')"""
     page.get_by_role("tab", name="Growth", exact=True).click()
     wait_for_app(page, timeout_ms=60_000)

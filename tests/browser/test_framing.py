@@ -5,15 +5,38 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from components.plotly_view import PLOTLY_JS, PLOTLY_JS_ROUTE
+
 pytestmark = pytest.mark.browser
 
 
 def test_every_response_forbids_framing_and_referrers(app):
-    for path in ("/", "/creators", "/_stcore/health"):
+    for path in ("/", "/creators", "/_stcore/health", PLOTLY_JS_ROUTE):
         headers = httpx.get(f"{app.url}{path}", timeout=10).headers
         assert headers["x-frame-options"] == "DENY", path
         assert headers["content-security-policy"] == "frame-ancestors 'none'", path
         assert headers["referrer-policy"] == "no-referrer", path
+
+
+def test_the_chart_code_is_served_as_a_script_a_browser_keeps(app):
+    response = httpx.get(f"{app.url}{PLOTLY_JS_ROUTE}", timeout=10)
+    assert response.status_code == 200 and response.content == PLOTLY_JS.read_bytes()
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert "immutable" in response.headers["cache-control"]
+
+
+def test_only_the_chart_pages_load_plotly_from_their_html(app):
+    """insights and compare start loading plotly.js as soon as their own code is in; the home
+    page (and every other page) does not pay for it."""
+    for path, preloads in (
+        ("/insights", True),
+        ("/compare", True),
+        ("/", False),
+        ("/creators", False),
+    ):
+        html = httpx.get(f"{app.url}{path}", timeout=10).text
+        assert (PLOTLY_JS.name in html) is preloads, path
+        assert "</html>" in html.lower(), path  # the page itself intact
 
 
 def test_a_page_on_another_origin_cannot_frame_the_roster(app, page):

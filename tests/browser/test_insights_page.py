@@ -18,7 +18,7 @@ TALL_VIEWPORT = 7000
 
 
 ALL_DRAWN = """n => {
-  const charts = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+  const charts = [...document.querySelectorAll("[data-testid='cisPlotlyChart']")];
   return charts.length === n && charts.every(c => c.querySelector('.main-svg'));
 }"""
 CHARTS_BY_SECTION = {

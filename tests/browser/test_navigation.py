@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.plotly_view import PLOTLY_JS
 from tests.browser.conftest import screenshot, start_app, wait_for_app
 from tests.browser.servers import stop
 
@@ -81,10 +82,13 @@ def test_the_chart_code_loads_while_the_analyst_reads_the_roster(app, page):
     page.on("request", lambda request: chunks.append(request.url.rsplit("/", 1)[-1]))
     page.goto(f"{app.url}/creators")
     wait_for_app(page)
-    page.wait_for_function("() => window.__cisChartsWarm !== undefined", timeout=15_000)
-    page.evaluate("() => window.__cisChartsWarm")  # the import settles without an error
-    assert any(name.startswith("PlotlyChart.") for name in chunks)
-    assert page.locator("[data-testid='stPlotlyChart']").count() == 0  # nothing drawn for it
+    page.wait_for_function("() => window.__cisPlotly !== undefined", timeout=15_000)
+    assert page.evaluate("() => window.__cisPlotly.then(Plotly => typeof Plotly.react)") == (
+        "function"
+    )  # the bundle loaded, from the app's own address, without an error
+    assert PLOTLY_JS.name in chunks
+    assert not any(name.startswith("PlotlyChart.") for name in chunks)  # not Streamlit's too
+    assert page.locator("[data-testid='cisPlotlyChart']").count() == 0  # nothing drawn for it
 
 
 def test_the_callback_page_loads_no_chart_code(app, page):
@@ -93,4 +97,5 @@ def test_the_callback_page_loads_no_chart_code(app, page):
     page.goto(f"{app.url}/callback")
     wait_for_app(page)
     page.wait_for_timeout(1500)
+    assert PLOTLY_JS.name not in chunks
     assert not any(name.startswith("PlotlyChart.") for name in chunks)

@@ -1,0 +1,136 @@
+"""Charts in the browser: plotly.js's cartesian bundle, loaded once per tab, draws every figure.
+
+Streamlit's own ``st.plotly_chart`` loads the full plotly.js (4.7 MB, every trace type: maps,
+3D, ...), and evaluating it held the browser's main thread for 0.7 s on two cores, in every new
+tab. The app draws scatter, bar and heatmap traces only, which plotly's official cartesian
+bundle (1.5 MB, the same plotly.js version as the Python package) carries: it evaluates in
+less than half the time. ``serve.py`` serves it from ``components/static`` with a long cache
+lifetime, and it is loaded:
+
+- on a page that charts (insights, compare), by a script ``serve.py`` adds to the page's HTML
+  (``preload_tag``), as soon as the page's own code is in, and by the sidebar's component when
+  the page was reached inside the app;
+- on any other analyst page once that page is drawn and the browser is idle, so the next click
+  to a creator's charts does not wait for it;
+
+and draws each figure with ``Plotly.react`` (the figure's JSON as plotly's own encoder writes
+it, typed arrays included). The figures may use only the bundle's trace types
+(``BUNDLED_TRACES``; a test builds every figure and checks).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+PLOTLY_JS = Path(__file__).parent / "static" / "plotly-cartesian-4.1.1.min.js"
+PLOTLY_JS_ROUTE = f"/_cis/{PLOTLY_JS.name}"  # immutable: a new version gets a new name
+CHART_TEST_ID = "cisPlotlyChart"
+CHART_COMPONENT = "cis_plotly_chart"
+BUNDLED_TRACES = frozenset(
+    {"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
+     "image", "pie", "scatter", "scatterternary", "violin"}
+)  # fmt: skip  # the cartesian bundle's README
+
+# Resolved against Streamlit's own entry script, so the bundle is found behind a proxy too.
+_LOAD = """
+const plotlyUrl = (data) => {
+  const entry = document.querySelector("script[type=module][src*='/static/js/index.']");
+  return new URL(data.src, entry ? entry.src : window.location.href).href;
+};
+const loadPlotly = (data) => {
+  if (!window.__cisPlotly) {
+    window.__cisPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = plotlyUrl(data);
+      script.async = true;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { window.__cisPlotly = undefined; reject(new Error("plotly.js")); };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__cisPlotly;
+};
+"""
+
+
+def preload_tag() -> bytes:
+    """A script for the ``<head>`` of a chart page: once the page's own code is in (the
+    window's load event), load plotly.js, so it is ready when the server's first charts arrive
+    instead of starting when the sidebar's component mounts."""
+    return (
+        f"<script>{_LOAD}\naddEventListener('load', () =>"
+        f" loadPlotly({{ src: '{_relative_route()}' }}).catch(() => undefined));</script>"
+    ).encode()
+
+
+_WARM_UP_JS = (
+    _LOAD
+    + """
+export default function ({ data }) {
+  if (!data || window.__cisPlotly) return;
+  if (data.now) { loadPlotly(data).catch(() => {}); return; }
+  const app = () => document.querySelector("[data-testid='stApp']");
+  const whenDone = () => {
+    if (window.__cisPlotly) return;
+    if (app() && app().dataset.testScriptState === "notRunning") {
+      const load = () => loadPlotly(data).catch(() => {});
+      (window.requestIdleCallback || ((f) => setTimeout(f, 200)))(load, { timeout: 2000 });
+    } else {
+      setTimeout(whenDone, 100);
+    }
+  };
+  whenDone();
+}
+"""
+)
+
+_CHART_JS = (
+    _LOAD
+    + """
+export default function ({ data, parentElement }) {
+  let graph = parentElement.querySelector(".cis-plot");
+  if (!graph) {
+    graph = document.createElement("div");
+    graph.className = "cis-plot";
+    graph.dataset.testid = "__TEST_ID__";
+    parentElement.appendChild(graph);
+  }
+  const figure = JSON.parse(data.figure);
+  loadPlotly(data).then((Plotly) =>
+    Plotly.react(graph, figure.data || [], figure.layout || {}, data.config)
+  ).catch(() => {
+    graph.textContent = "This chart could not be drawn: reload the page to try again.";
+  });
+  return () => { if (window.Plotly) window.Plotly.purge(graph); };
+}
+""".replace("__TEST_ID__", CHART_TEST_ID)
+)
+
+_warm_up = st.components.v2.component("cis_chart_warmup", js=_WARM_UP_JS)
+_chart = st.components.v2.component(CHART_COMPONENT, js=_CHART_JS, isolate_styles=False)
+
+
+def warm_up_charts(*, now: bool) -> None:
+    """Start loading plotly.js in this browser tab: at once (``now``, a page that charts) or
+    when the page is drawn and the browser idle. Call once per run, in the sidebar."""
+    with st.sidebar:
+        _warm_up(key="cis-chart-warmup", data={"src": _relative_route(), "now": now}, height=0)
+
+
+def plotly_chart(fig: go.Figure, *, key: str, config: dict[str, Any]) -> None:
+    """Draw one figure, as wide as its container."""
+    data = {
+        "figure": fig.to_json(),
+        "config": {"responsive": True, **config},
+        "src": _relative_route(),
+    }
+    _chart(key=key, data=data, height="content")
+
+
+def _relative_route() -> str:
+    """The bundle's address relative to Streamlit's entry script (``<base>/static/js/``)."""
+    return f"../..{PLOTLY_JS_ROUTE}"
