@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ import plotly.io as pio
 
 from fpapi.analysis.benchmarks import TIERS, Benchmark, benchmark_for
 from fpapi.analysis.metrics import WEEKDAYS
+from fpapi.analysis.spikes import Spike
 
 # One look for every chart, set once: passing template= to each figure costs more than
 # building the figure itself (plotly deep-copies and validates the template every time).
@@ -83,6 +85,37 @@ def make_trend_figure(
         fig.update_xaxes(rangeselector={"buttons": RANGE_BUTTONS}, rangeslider={"visible": False})
     fig.update_xaxes(title_text="Date")
     return _layout(fig, title=title)
+
+
+SPIKE_COLOURS = {True: PALETTE[2], False: PALETTE[6]}  # explained: green; unexplained: red
+
+
+def mark_spikes(
+    fig: go.Figure | None, spikes: Sequence[Spike], trend: pd.DataFrame
+) -> go.Figure | None:
+    """The follower chart with each spike marked on its day: explained by a post or not."""
+    if fig is None or not spikes:
+        return fig
+    level = dict(zip(pd.to_datetime(trend["date"]).dt.date, trend["value"], strict=True))
+    for explained in (True, False):
+        shown = [s for s in spikes if s.explained is explained]
+        if not shown:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[pd.Timestamp(s.day) for s in shown],
+                y=[float(level[s.day]) for s in shown],
+                customdata=[[s.gain, s.share] for s in shown],
+                mode="markers",
+                marker={"size": 11, "color": SPIKE_COLOURS[explained], "symbol": "diamond",
+                        "line": {"width": 1, "color": "white"}},
+                name="Spike, explained by a post" if explained else "Spike, unexplained",
+                hovertemplate="%{x|%Y-%m-%d}: +%{customdata[0]:,.0f} followers "
+                "(+%{customdata[1]:.2f}%)<extra>%{fullData.name}</extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25})
+    return fig
 
 
 def make_engagement_split_figure(split: pd.DataFrame) -> go.Figure | None:

@@ -58,6 +58,7 @@ def render_trend(view: InsightsView) -> None:
         view.show("followers", "No follower trend is available yet.")
     with numbers:
         ui.render_growth(view.report)
+    ui.render_spikes(view.report)
 
 
 def render_engagement(view: InsightsView) -> None:

@@ -13,8 +13,16 @@ from components.plotly_view import plotly_chart
 from components.text import ago, day_label, md_escape, safe_http_url
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.frames import profile_url
-from fpapi.analysis.metrics import NOT_AVAILABLE, format_pct
+from fpapi.analysis.metrics import NOT_AVAILABLE, format_count, format_pct
 from fpapi.analysis.report import InsightsReport
+from fpapi.analysis.spikes import (
+    LOOKBACK_DAYS,
+    MIN_GAIN,
+    MIN_SHARE,
+    MIN_Z,
+    VIEWS_MULTIPLE,
+    WINDOW_DAYS,
+)
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.store import Creator
 
@@ -110,6 +118,45 @@ def render_growth(report: InsightsReport) -> None:
         else:
             st.metric(f"Followers, last {period}", "not available",
                       help="The trend does not cover this period yet.")  # fmt: skip
+
+
+def render_spikes(report: InsightsReport) -> None:
+    """Abnormal one-day follower gains as page text, each with what explains it, and how much
+    of the last year's growth came in unexplained ones (fpapi/analysis/spikes.py)."""
+    found = report.spikes
+    if not found.spikes:
+        st.markdown("**Follower spikes.** No abnormal one-day gain in the follower trend.")
+        return
+    share = found.unexplained_share
+    summary = (
+        f"{format_pct(share)} of the last year's growth came in unexplained spikes."
+        if share is not None
+        else "The creator did not grow over the last year, so no share of growth is given."
+    )
+    count = len(found.spikes)
+    gains = "one abnormal one-day gain" if count == 1 else f"{count} abnormal one-day gains"
+    st.markdown(f"**Follower spikes.** {gains.capitalize()}. {summary}")
+    lines = []
+    for spike in reversed(found.spikes):  # newest first
+        gain = f"**{spike.day.isoformat()}**: +{spike.gain:,.0f} followers ({format_pct(spike.share, signed=True)})"
+        if spike.explained:
+            post = f"[a post]({spike.post_url})" if spike.post_url else "a post"
+            lines.append(
+                f"- {gain}, explained by {post} published just before it: "
+                f"{format_count(spike.post_views)} views, {spike.views_multiple:.1f}x the median."
+            )
+        else:
+            lines.append(
+                f"- {gain}, unexplained: no post in the {LOOKBACK_DAYS} days before it drew "
+                f"{VIEWS_MULTIPLE:.0f}x the median views. Worth asking the creator before judging."
+            )
+    st.markdown("\n".join(lines))
+    st.caption(
+        f"A spike is a one-day gain at least {MIN_Z:.0f} robust standard deviations above the "
+        f"previous {WINDOW_DAYS} days' gains and at least {MIN_GAIN} followers or "
+        f"{MIN_SHARE * 100:.1f}% of followers. Ads rarely add more than 5K followers a day, and "
+        "a genuine spike usually follows a post that took off."
+    )
 
 
 def render_sponsored(report: InsightsReport) -> None:

@@ -11,8 +11,12 @@ from components import charts
 from fpapi.analysis.report import InsightsReport
 
 FIGURE_BUILDERS: dict[str, Callable[[InsightsReport], go.Figure | None]] = {
-    "followers": lambda report: charts.make_trend_figure(
-        report.follower_trend, title="Followers over time", y_title="Followers"
+    "followers": lambda report: charts.mark_spikes(
+        charts.make_trend_figure(
+            report.follower_trend, title="Followers over time", y_title="Followers"
+        ),
+        report.spikes.spikes,
+        report.follower_trend,
     ),
     "engagement": lambda report: charts.make_trend_figure(
         report.engagement_trend,

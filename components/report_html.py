@@ -41,6 +41,32 @@ def _e(value: object) -> str:
     return html.escape(redact_contacts("" if value is None else str(value)))
 
 
+def _spikes_html(report: InsightsReport) -> str:
+    """The follower spikes, as on the page: date, gain, and what explains each."""
+    found = report.spikes
+    if not found.spikes:
+        return "<p>Follower spikes: no abnormal one-day gain in the follower trend.</p>"
+    share = found.unexplained_share
+    items = []
+    for spike in reversed(found.spikes):
+        gain = f"{spike.day.isoformat()}: +{spike.gain:,.0f} followers ({format_pct(spike.share, signed=True)})"
+        if spike.explained:
+            post = f"<a href='{_e(spike.post_url)}'>a post</a>" if spike.post_url else "a post"
+            why = (
+                f"explained by {post} published just before it: "
+                f"{_e(format_count(spike.post_views))} views, {spike.views_multiple:.1f}x the median"
+            )
+        else:
+            why = "unexplained: no post just before it drew far more views than usual"
+        items.append(f"<li>{_e(gain)}, {why}</li>")
+    summary = (
+        f" {_e(format_pct(share))} of the last year's growth came in unexplained spikes."
+        if share is not None
+        else ""
+    )
+    return f"<p>Follower spikes:{summary}</p><ul>{''.join(items)}</ul>"
+
+
 def render_report_html(report: InsightsReport, *, title: str, fetched_at: float) -> str:
     """The whole report as one HTML document an analyst can send to a client."""
     insights = report.insights
@@ -77,6 +103,7 @@ def render_report_html(report: InsightsReport, *, title: str, fetched_at: float)
         f"{name}: {format_pct(value, signed=True)}" for name, value in report.growth.items()
     )
     parts.append(f"<p>Follower growth over the last {_e(growth)}</p>")
+    parts.append(_spikes_html(report))
     if report.benchmark:
         parts.append(
             f"<p>{_e(report.benchmark.note)} <span class='muted'>Source: {_e(BENCHMARK_SOURCE)}.</span></p>"

@@ -246,3 +246,38 @@ def test_cache_label_keeps_the_sandbox_cache_across_restarts(app_env, vendor_ins
     add_to_roster(app_env, account)
     at = open_page("insights", query={"creator": account.creator_id})
     assert "@from-the-cache" in page_text(at) and "from the app's cache" in page_text(at)
+
+
+def test_follower_spikes_are_listed_as_text_and_marked_on_the_chart(app_env):
+    account = instagram_pool()[1]  # a sandbox creator with one spike of each kind
+    spikes = build_report(Insights.from_raw(build_insights(account))).spikes
+    assert {s.explained for s in spikes.spikes} == {True, False}
+    add_to_roster(app_env, account)
+    at = open_insights(account.creator_id)
+    text, source = page_text(at), page_source(at, markdown_only=True)
+    assert "**Follower spikes.** 2 abnormal one-day gains." in text
+    assert f"{spikes.unexplained_share:.2f}% of the last year's growth came in unexplained" in text
+    for spike in spikes.spikes:
+        line = f"{spike.day.isoformat()}**: +{spike.gain:,.0f} followers (+{spike.share:.2f}%)"
+        assert line in text
+        if spike.explained:
+            assert f"[a post]({spike.post_url})" in source
+            assert f"{spike.views_multiple:.1f}x the median" in text
+    (followers,) = [
+        c for c in charts_of(at) if c["layout"]["title"]["text"] == "Followers over time"
+    ]
+    marked = {trace["name"]: trace["x"] for trace in followers["data"][1:]}
+    assert sorted(marked) == ["Spike, explained by a post", "Spike, unexplained"]
+    for spike in spikes.spikes:
+        name = "Spike, explained by a post" if spike.explained else "Spike, unexplained"
+        assert any(str(x).startswith(spike.day.isoformat()) for x in marked[name])
+
+
+def test_the_html_report_lists_the_follower_spikes():
+    report = build_report(Insights.from_raw(build_insights(instagram_pool()[1])))
+    page = render_report_html(report, title="Camila", fetched_at=time.time())
+    for spike in report.spikes.spikes:
+        assert f"{spike.day.isoformat()}: +{spike.gain:,.0f} followers" in page
+        if spike.explained:
+            assert f"<a href='{spike.post_url}'>a post</a>" in page
+    assert "of the last year's growth came in unexplained spikes" in page

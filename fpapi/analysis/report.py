@@ -13,6 +13,7 @@ import pandas as pd
 
 from fpapi.analysis import frames, metrics
 from fpapi.analysis.benchmarks import TIERS, Benchmark, Tier, benchmark_for, tier_for
+from fpapi.analysis.spikes import SpikeReport, find_spikes
 from fpapi.api.models import Insights
 
 __all__ = ["InsightsReport", "build_report"]
@@ -72,6 +73,10 @@ class InsightsReport:
             name: metrics.growth(self.follower_trend, days)
             for name, days in metrics.GROWTH_WINDOWS_DAYS.items()
         }
+
+    @cached_property
+    def spikes(self) -> SpikeReport:
+        return find_spikes(self.follower_trend, self.posts)
 
     @cached_property
     def tier(self) -> Tier | None:

@@ -75,7 +75,9 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
     for _ in range(n_days):
         level *= 1 + daily_rate + rng.gauss(0, 0.002)
         series.append(max(1, round(level)))
-    if series:
+    if series:  # scaled to end at today's followers (forcing the last day made a false jump)
+        scale = followers / series[-1]
+        series = [max(1, round(value * scale)) for value in series]
         series[-1] = followers
     trend_days = [start + timedelta(days=offset) for offset in range(n_days)]
 
@@ -91,6 +93,7 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
         sponsored_share,
         niche_tags,
     )
+    _add_spikes(account, trend_days, series, post_list)
     video = [p for p in post_list if p["video"]]
     non_video = [p for p in post_list if not p["video"]]
     paid = [p for p in post_list if p["sponsored"]]
@@ -233,6 +236,45 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
         "get_audience": {"status": "locked"} if account.index % 4 == 1 else None,
         "unrelated_data": {"status": "locked"},
     }
+
+
+def _add_spikes(
+    account: SandboxAccount,
+    trend_days: list[date],
+    series: list[int],
+    posts: list[dict[str, Any]],
+) -> None:
+    """One-day follower jumps, as real creators have them: about half the creators gain 1.5-4%
+    in a day after a post of theirs takes off (10-15x their median views, the day before), and
+    about a third jump by a round number with no such post. Their own random stream, so every
+    other number of the creator stays as it was; today's followers stay the same (the days
+    before a jump are lowered)."""
+    rng = seeded_rng("spikes", account.index)
+    viral, unexplained = rng.random() < 0.5, rng.random() < 0.35
+    if len(trend_days) < 90 or not posts:
+        return
+    days = rng.sample(range(len(trend_days) // 3, len(trend_days) - 5), 2)
+    if viral:
+        day = days[0]
+        views = sorted(float(p["views"]) for p in posts)
+        post = rng.choice(posts)
+        when = datetime.fromtimestamp(int(post["posted_at"]), UTC)
+        when = datetime.combine(trend_days[day - 1], when.timetz())
+        post["posted_at"] = int(when.timestamp())
+        post["posted_date"] = format_datetime(when, usegmt=True)
+        post["views"] = round(views[len(views) // 2] * rng.uniform(10, 15))
+        _lift_from(series, day, round(series[day - 1] * rng.uniform(0.015, 0.04)))
+    if unexplained:
+        day = days[1]
+        step = 1_000 if series[day - 1] >= 50_000 else 100
+        _lift_from(series, day, max(step, round(series[day - 1] * 0.03 / step) * step))
+    posts.sort(key=lambda p: int(p["posted_at"]), reverse=True)
+
+
+def _lift_from(series: list[int], day: int, gain: int) -> None:
+    """A one-day gain of ``gain`` on ``day``: every day before it is lowered by that much."""
+    for index in range(day):
+        series[index] = max(1, series[index] - gain)
 
 
 def _epoch(day: date) -> int:

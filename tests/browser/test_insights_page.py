@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from components.insights_sections import SECTIONS
@@ -111,3 +113,24 @@ def test_insights_for_a_hostile_creator_renders_markup_as_text(app, page):
     # 100 KB captions stay inside the layout: nothing wider than the window.
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "insights-hostile")
+
+
+def test_follower_spikes_are_listed_linked_and_marked(app, page):
+    account = instagram_pool()[1]  # one spike after a viral post, one unexplained
+    add_to_roster(app.data_dir, account)
+    open_insights(page, app, account)
+    main = page.locator("[data-testid='stMain']")
+    text = main.inner_text()
+    assert "Follower spikes. 2 abnormal one-day gains." in text
+    lines = [line for line in text.splitlines() if re.match(r"\d{4}-\d{2}-\d{2}: \+", line)]
+    assert len(lines) == 2 and sum("explained by a post" in line for line in lines) == 1
+    assert sum("unexplained" in line for line in lines) == 1
+    link = main.get_by_role("link", name="a post")
+    assert link.get_attribute("href").startswith("https://www.instagram.com/p/")
+    traces = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
+            .filter(el => el.layout.title.text === 'Followers over time')
+            .flatMap(el => el.data.map(trace => [trace.name, (trace.x || []).length]))"""
+    )
+    assert ["Spike, explained by a post", 1] in traces and ["Spike, unexplained", 1] in traces
+    screenshot(page, "insights-follower-spikes")
