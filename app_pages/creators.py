@@ -9,6 +9,7 @@ import streamlit as st
 from components import state
 from components.access import current_actor
 from components.activity import refresh_insights
+from components.loaders import latest_fetches
 from components.pages import compare_link, link
 from components.roster_ui import render_roster_row
 from components.text import md_escape
@@ -25,7 +26,9 @@ notice = state.pop_notice()
 if notice:
     st.toast(notice)
 
-rows = roster_rows(store.creators(), ws.cache.summary, now=time.time())
+rows = roster_rows(
+    store.creators(), ws.cache.summary, now=time.time(), history=latest_fetches(store)
+)
 if not rows:
     st.info("No creators yet. Send a creator a verification link to add them here.")
     link("connect", "Create a verification link")

@@ -9,11 +9,12 @@ from components import insights_sections as sections
 from components import insights_ui as ui
 from components import state
 from components.activity import refresh_insights
-from components.loaders import load_insights, report_of
+from components.loaders import fetch_history, load_insights, report_of
 from components.pages import link
 from components.text import md_escape
 from components.workspace import open_workspace
 from fpapi import FPAPIError
+from fpapi.workspace.history import previous_snapshot
 
 st.title("Insights")
 
@@ -76,7 +77,9 @@ ui.render_header(report, creator)
 if ui.render_freshness(loaded, report):
     state.request_refresh(chosen)
     st.rerun()
-ui.render_kpis(report)
+history = fetch_history(ws.store, chosen)
+ui.render_kpis(report, previous=previous_snapshot(history, loaded.fetched_at))
+ui.render_history(history)
 
 view = sections.InsightsView(ws.config, loaded, report, creator, roster, title)
 sections.render_trend(view)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ import plotly.io as pio
 from fpapi.analysis.benchmarks import TIERS, Benchmark, benchmark_for
 from fpapi.analysis.metrics import WEEKDAYS
 from fpapi.analysis.spikes import Spike
+from fpapi.storage.records import Snapshot
 
 # One look for every chart, set once: passing template= to each figure costs more than
 # building the figure itself (plotly deep-copies and validates the template every time).
@@ -116,6 +118,33 @@ def mark_spikes(
         )  # fmt: skip
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25})
     return fig
+
+
+def make_history_figure(snapshots: Sequence[Snapshot]) -> go.Figure | None:
+    """Followers (left axis) and engagement rate (right axis) at each fetch."""
+    shown = [s for s in snapshots if s.followers is not None or s.engagement_rate is not None]
+    if len(shown) < 2:
+        return None
+    when = [datetime.fromtimestamp(s.fetched_at, UTC) for s in shown]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(x=when, y=[s.followers for s in shown], name="Followers",
+                   mode="lines+markers", line={"color": PALETTE[0]},
+                   hovertemplate="%{x|%Y-%m-%d %H:%M}: %{y:,.0f} followers<extra></extra>")
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=when, y=[s.engagement_rate for s in shown], name="Engagement rate",
+                   mode="lines+markers", line={"color": PALETTE[1], "dash": "dot"}, yaxis="y2",
+                   hovertemplate="%{x|%Y-%m-%d %H:%M}: %{y:.2f}% ER<extra></extra>")
+    )  # fmt: skip
+    fig.update_layout(
+        yaxis={"title": {"text": "Followers"}},
+        yaxis2={"title": {"text": "Engagement rate"}, "overlaying": "y", "side": "right",
+                "ticksuffix": "%", "showgrid": False},
+        xaxis={"title": {"text": "Fetched (UTC)"}},
+        legend={"orientation": "h", "y": -0.3},
+    )  # fmt: skip
+    return _layout(fig, title="Followers and engagement rate at each fetch", height=300)
 
 
 def make_engagement_split_figure(split: pd.DataFrame) -> go.Figure | None:

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.charts import make_history_figure
 from components.pages import compare_link, link
 from components.plotly_view import plotly_chart
 from components.text import ago, day_label, md_escape, safe_http_url
@@ -24,7 +25,9 @@ from fpapi.analysis.spikes import (
     WINDOW_DAYS,
 )
 from fpapi.storage.cache import LoadedInsights
+from fpapi.storage.records import Snapshot
 from fpapi.storage.store import Creator
+from fpapi.workspace.history import HISTORY_METRICS, change, snapshot_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -95,10 +98,26 @@ def render_freshness(loaded: LoadedInsights, report: InsightsReport) -> bool:
     )
 
 
-def render_kpis(report: InsightsReport) -> None:
+def render_kpis(report: InsightsReport, previous: Snapshot | None = None) -> None:
+    """The KPI row; each with its change since the previous fetch, when there was one."""
     columns = st.columns(len(report.kpis))
-    for column, kpi in zip(columns, report.kpis, strict=True):
-        column.metric(kpi.label, kpi.display, help=kpi.help)
+    current = snapshot_of("", 0.0, report.insights) if previous else None
+    for column, kpi, metric in zip(columns, report.kpis, HISTORY_METRICS, strict=True):
+        moved = change(metric, previous, current)
+        column.metric(
+            kpi.label,
+            kpi.display,
+            delta=moved.delta_text() if moved else None,
+            help=kpi.help + (" The change is since the previous fetch." if moved else ""),
+        )
+
+
+def render_history(snapshots: list[Snapshot]) -> None:
+    """Followers and ER at each fetch, once there are two fetches or more."""
+    if len(snapshots) < 2:
+        return
+    with st.expander(f"History of {len(snapshots)} fetches", icon=":material/history:"):
+        show_figure(make_history_figure(snapshots), key="history", missing="No history yet.")
 
 
 def render_growth(report: InsightsReport) -> None:

@@ -6,6 +6,7 @@ their directory, and the client (which holds the API token) is built per use.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -29,10 +30,14 @@ from fpapi.errors import DataDirError, SettingsError, StoreError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.database import fingerprint
+from fpapi.storage.records import Snapshot
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
+from fpapi.workspace.history import record_fetch
 from fpapi.workspace.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
 
 SANDBOX_CACHE_LABEL = "sandbox://embedded"  # the embedded sandbox moves port every start
 PROGRESS_POLL_S = 0.1
@@ -241,7 +246,28 @@ def load_insights(config: Config, creator_id: str, *, refresh: bool = False) -> 
         with api_client(settings) as client:
             return client.get_instagram_insights(wanted)
 
-    return get_insight_cache(config).load(creator_id, fetch, refresh=refresh)
+    loaded = get_insight_cache(config).load(creator_id, fetch, refresh=refresh)
+    record_fetch(get_store(config), loaded)
+    return loaded
+
+
+def fetch_history(store: Store | SqlStore, creator_id: str) -> list[Snapshot]:
+    """A creator's fetch history, oldest first; empty (logged) when the store cannot be read,
+    so the page still shows the insights."""
+    try:
+        return store.snapshots(creator_id)
+    except StoreError as err:
+        log.warning("Could not read the fetch history: %s", err)
+        return []
+
+
+def latest_fetches(store: Store | SqlStore) -> dict[str, list[Snapshot]]:
+    """Every creator's last two fetches on record; empty (logged) when the store cannot say."""
+    try:
+        return store.latest_snapshots(per_creator=2)
+    except StoreError as err:
+        log.warning("Could not read the fetch history: %s", err)
+        return {}
 
 
 def load_many(
@@ -284,4 +310,8 @@ def load_many(
         raise failure[0]
     if "results" not in outcome:  # the worker died: say so for each creator, never hang
         return {cid: FPAPIError("The fetch did not finish.") for cid in creator_ids}
+    store = get_store(config)
+    for result in outcome["results"].values():
+        if isinstance(result, LoadedInsights):
+            record_fetch(store, result)
     return outcome["results"]

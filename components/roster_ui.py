@@ -11,6 +11,7 @@ from components import state
 from components.pages import link
 from components.text import day_label, md_escape, since
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
+from fpapi.workspace.history import HISTORY_METRICS, change
 from fpapi.workspace.roster import RosterRow
 
 
@@ -19,6 +20,20 @@ def added_text(actor: str, at: float) -> str:
     day = time.strftime("%Y-%m-%d", time.gmtime(at)) if at else None
     who = f"by {actor}" if actor else ""
     return " ".join(filter(None, ["Added", who, f"on {day}" if day else ""]))
+
+
+def changes_text(row: RosterRow) -> str:
+    """Followers and ER at the newest fetch, each with its change since the one before."""
+    parts = []
+    for metric in HISTORY_METRICS[:2]:  # followers, engagement rate
+        now_value = getattr(row.latest, metric.field)
+        text = f"{metric.label} {metric.show(now_value)}"
+        moved = change(metric, row.previous, row.latest)
+        if moved is not None:
+            text += f" ({moved.delta_text()})"
+        parts.append(text)
+    since_when = "since the previous fetch" if row.previous else "first fetch on record"
+    return md_escape(" · ".join(parts)) + f" · _{since_when}_"
 
 
 def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool, str | None]:
@@ -51,6 +66,8 @@ def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool
             else:
                 facts.append("this API has no insights for YouTube")
             st.caption(md_escape(" · ".join(facts)))
+            if row.latest is not None:
+                st.markdown(changes_text(row))
             if row.needs_reconnect:
                 st.caption(
                     f":orange[Verified over {RECONNECT_AFTER_DAYS} days ago: the creator's consent "

@@ -13,6 +13,7 @@ from fpapi.errors import (
     ShortlistError,
     UnknownLink,
 )
+from fpapi.storage.records import Snapshot
 from fpapi.storage.store import Creator, Store
 
 # Every test taking ``store`` or ``backend`` runs on the local folder, SQLite and PostgreSQL.
@@ -245,3 +246,24 @@ def test_a_store_opens_even_when_the_one_time_rewrite_cannot_write(tmp_path, mon
 
     monkeypatch.setattr(diskcache.Cache, "set", full)
     assert [c.name for c in Store(tmp_path / "store").creators()] == ["Ana"]
+
+
+def snap(creator_id: str, fetched_at: float, followers: float, er: float | None = 2.0) -> Snapshot:
+    return Snapshot(creator_id, fetched_at, processed_on="2026-11-20", followers=followers,
+                    engagement_rate=er, quality_score=61.0, quality_consistency=3.0)  # fmt: skip
+
+
+def test_snapshots_keep_every_fetch_in_order_and_a_fetch_once(store):
+    for at, followers in ((300.0, 1_300), (100.0, 1_000), (200.0, 1_200), (200.0, 1_200)):
+        store.add_snapshot(snap("c-1", at, followers))
+    store.add_snapshot(snap("c-2", 150.0, 9_000, er=None))
+    history = store.snapshots("c-1")
+    assert [(s.fetched_at, s.followers) for s in history] == [
+        (100.0, 1_000), (200.0, 1_200), (300.0, 1_300),
+    ]  # fmt: skip
+    assert history[-1] == snap("c-1", 300.0, 1_300)  # every number comes back as stored
+    assert [s.fetched_at for s in store.snapshots("c-1", limit=2)] == [200.0, 300.0]
+    assert store.snapshots("nobody") == []
+    latest = store.latest_snapshots()
+    assert [s.followers for s in latest["c-1"]] == [1_200, 1_300]
+    assert latest["c-2"] == [snap("c-2", 150.0, 9_000, er=None)]

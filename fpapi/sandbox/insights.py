@@ -465,3 +465,41 @@ def _make_quirky(data: dict[str, Any]) -> None:
         post["comments_count"] = str(post["comments_count"])
     data["get_audience"] = {"status": "locked"}
     data["brand_new_section"] = {"anything": [1, 2, 3]}
+
+
+def shifted(
+    body: dict[str, Any],
+    *,
+    followers_pct: float = 0.0,
+    engagement_pct: float = 0.0,
+    quality_points: float = 0.0,
+) -> dict[str, Any]:
+    """A creator's body as if their numbers had moved since the last fetch (the sandbox's
+    ``changes`` knob): followers (today's count and the trend's last day), engagement rates
+    (the overall figures) and the quality score, each where the vendor sends it."""
+    overview = body.get("profile_overview")
+    if isinstance(overview, dict):
+        if isinstance(overview.get("followers_count"), int | float):
+            overview["followers_count"] = round(
+                overview["followers_count"] * (1 + followers_pct / 100)
+            )
+        if isinstance(overview.get("engagement"), int | float):
+            overview["engagement"] = round(overview["engagement"] * (1 + engagement_pct / 100), 2)
+    reach = body.get("get_reach_and_engagement_details")
+    if isinstance(reach, dict) and isinstance(reach.get("overall_engagement"), int | float):
+        reach["overall_engagement"] = round(
+            reach["overall_engagement"] * (1 + engagement_pct / 100), 2
+        )
+    trends = body.get("get_growth_trends")
+    points = trends.get("cumulative_followers_trends") if isinstance(trends, dict) else None
+    if isinstance(points, list) and points and isinstance(points[-1], dict):
+        for value in points[-1].values():
+            if isinstance(value, dict) and isinstance(value.get("followers"), int | float):
+                value["followers"] = round(value["followers"] * (1 + followers_pct / 100))
+    details = body.get("profile_details")
+    quality = details.get("quality") if isinstance(details, dict) else None
+    if isinstance(quality, dict) and isinstance(quality.get("profile_quality_score"), int | float):
+        quality["profile_quality_score"] = max(
+            0, min(100, quality["profile_quality_score"] + quality_points)
+        )
+    return body

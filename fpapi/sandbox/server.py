@@ -26,7 +26,7 @@ from fpapi.api.client import DEFAULT_PATHS, ApiPaths
 from fpapi.redact import register_secret
 from fpapi.sandbox.accounts import SandboxAccount, instagram_pool, youtube_pool
 from fpapi.sandbox.http import error, page, read_body, read_raw, send, send_json, with_query
-from fpapi.sandbox.insights import build_insights
+from fpapi.sandbox.insights import build_insights, shifted
 
 __all__ = ["API_PREFIX", "Knobs", "Sandbox"]
 
@@ -57,6 +57,9 @@ class Knobs:
     failure_status: int = 503  # ...and this status
     burst_429: int = 0  # the next N API calls answer 429 with Retry-After
     garbage: str = ""  # insight calls answer 200 with: truncated, array, empty, html or huge
+    # A creator's numbers moved since the last fetch, by creator id: {"followers_pct": 8,
+    # "engagement_pct": -30, "quality_points": -12} (see insights.shifted), for tests and demos.
+    changes: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -368,10 +371,13 @@ class Sandbox:
             return
         with self._state.lock:
             body = self._state.insights_cache.get(creator_id)
+            moved = dict(self.knobs.changes.get(creator_id) or {})
         if body is None:
             body = json.dumps(build_insights(account), ensure_ascii=False).encode()
             with self._state.lock:
                 self._state.insights_cache[creator_id] = body
+        if moved:
+            body = json.dumps(shifted(json.loads(body), **moved), ensure_ascii=False).encode()
         send(request, 200, body, "application/json")
 
     def _set_knobs(self, request: BaseHTTPRequestHandler) -> None:
@@ -382,7 +388,9 @@ class Sandbox:
             send_json(request, 400, error("invalid_request", "Body must be a JSON object."))
             return
         with self._state.lock:
-            for name in ("latency_s", "failure_rate", "failure_status", "burst_429", "garbage"):
+            for name in (
+                "latency_s", "failure_rate", "failure_status", "burst_429", "garbage", "changes"
+            ):  # fmt: skip
                 if name in body:
                     setattr(self.knobs, name, type(getattr(self.knobs, name))(body[name]))
             current = dict(vars(self.knobs))

@@ -46,6 +46,7 @@ __all__ = [
     "new_engine",
     "open_database",
     "shortlists",
+    "snapshots",
     "upsert",
     "valid_database_url",
 ]
@@ -123,6 +124,24 @@ activity = sa.Table(
     sa.Column("action", sa.Text, nullable=False),
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
+)
+
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("creator_id", sa.Text, primary_key=True),
+    sa.Column("fetched_at", sa.Float, primary_key=True),
+    sa.Column("processed_on", sa.Text),
+    sa.Column("followers", sa.Float),
+    sa.Column("engagement_rate", sa.Float),
+    sa.Column("posts_per_week", sa.Float),
+    sa.Column("effective_follower_rate", sa.Float),
+    sa.Column("median_views", sa.Float),
+    sa.Column("quality_score", sa.Float),
+    sa.Column("quality_engagement_rate", sa.Float),
+    sa.Column("quality_effective_followers", sa.Float),
+    sa.Column("quality_consistency", sa.Float),
+    sa.Column("quality_authentic_audience", sa.Float),
 )
 
 insights = sa.Table(

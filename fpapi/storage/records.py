@@ -20,6 +20,7 @@ __all__ = [
     "Creator",
     "PendingLink",
     "Shortlist",
+    "Snapshot",
     "claim_refusal",
     "shortlist_name",
     "state_key",
@@ -49,6 +50,26 @@ def state_key(state: str) -> str:
     """What a link is stored and found by: a SHA-256 of its state, so the store never holds a
     state that could answer a callback."""
     return hashlib.sha256(state.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A creator's headline numbers as one fetch found them: kept for every successful fetch,
+    so the app can say what changed since the previous one."""
+
+    creator_id: str
+    fetched_at: float
+    processed_on: str | None = None  # the vendor's last_processed_at, ISO
+    followers: float | None = None
+    engagement_rate: float | None = None
+    posts_per_week: float | None = None
+    effective_follower_rate: float | None = None
+    median_views: float | None = None
+    quality_score: float | None = None
+    quality_engagement_rate: float | None = None  # the four 0-5 sub-scores
+    quality_effective_followers: float | None = None
+    quality_consistency: float | None = None
+    quality_authentic_audience: float | None = None
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from fpapi.storage.database import (
     links,
     open_database,
     shortlists,
+    snapshots,
     upsert,
 )
 from fpapi.storage.records import (
@@ -43,6 +44,7 @@ from fpapi.storage.records import (
     Creator,
     PendingLink,
     Shortlist,
+    Snapshot,
     claim_refusal,
     shortlist_name,
 )
@@ -273,6 +275,49 @@ class SqlStore:
             return False
         self.record(actor, "creator_removed", row.name or row.username or creator_id)
         return True
+
+    # --- fetch history -------------------------------------------------------------------
+
+    @guarded
+    def add_snapshot(self, snapshot: Snapshot) -> None:
+        """Keep one fetch's numbers; the same fetch stored twice (two replicas) is one row."""
+        with self._engine.begin() as connection:
+            statement = upsert(connection, snapshots).values(**asdict(snapshot))
+            connection.execute(statement.on_conflict_do_nothing())
+
+    @guarded
+    def snapshots(self, creator_id: str, *, limit: int | None = None) -> list[Snapshot]:
+        """One creator's snapshots, oldest first (the newest ``limit`` of them)."""
+        query = (
+            snapshots.select()
+            .where(snapshots.c.creator_id == creator_id)
+            .order_by(snapshots.c.fetched_at.desc())
+            .limit(limit)
+        )
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [_record(Snapshot, row) for row in reversed(rows)]
+
+    @guarded
+    def latest_snapshots(self, *, per_creator: int = 2) -> dict[str, list[Snapshot]]:
+        """For every creator with a history, their newest ``per_creator`` snapshots, oldest
+        first, in one query."""
+        rank = (
+            sa.func.row_number()
+            .over(partition_by=snapshots.c.creator_id, order_by=snapshots.c.fetched_at.desc())
+            .label("rank")
+        )
+        ranked = sa.select(snapshots, rank).subquery()
+        query = (
+            sa.select(ranked)
+            .where(ranked.c.rank <= per_creator)
+            .order_by(ranked.c.creator_id, ranked.c.fetched_at)
+        )
+        latest: dict[str, list[Snapshot]] = {}
+        with self._engine.connect() as connection:
+            for row in connection.execute(query):
+                latest.setdefault(row.creator_id, []).append(_record(Snapshot, row))
+        return latest
 
     # --- activity ------------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ from fpapi.storage.records import (
     Creator,
     PendingLink,
     Shortlist,
+    Snapshot,
     claim_refusal,
     shortlist_name,
     state_key,
@@ -69,6 +70,11 @@ PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
 SHORTLIST_PREFIX = "shortlist|"
 ACTIVITY_PREFIX = "activity|"
+SNAPSHOT_PREFIX = "snapshot|"  # + creator_id + "|" + fetched_at (zero-padded: sorts by time)
+
+
+def _snapshot_key(creator_id: str, fetched_at: float) -> str:
+    return f"{SNAPSHOT_PREFIX}{creator_id}|{fetched_at:020.6f}"
 
 
 def _reads(method: Callable[..., T]) -> Callable[..., T]:
@@ -396,6 +402,41 @@ class Store:
             for key in self._db.iterkeys()
             if isinstance(key, str) and key.startswith(ACTIVITY_PREFIX)
         ]
+
+    # --- fetch history -------------------------------------------------------------------
+
+    @_writes
+    def add_snapshot(self, snapshot: Snapshot) -> None:
+        """Keep one fetch's numbers; the same fetch stored twice is one snapshot."""
+        self._db.set(_snapshot_key(snapshot.creator_id, snapshot.fetched_at), asdict(snapshot))
+
+    @_reads
+    def snapshots(self, creator_id: str, *, limit: int | None = None) -> list[Snapshot]:
+        """One creator's snapshots, oldest first (the newest ``limit`` of them)."""
+        prefix = f"{SNAPSHOT_PREFIX}{creator_id}|"
+        keys = sorted(k for k in self._db.iterkeys() if isinstance(k, str) and k.startswith(prefix))
+        found = [
+            self._load(Snapshot, self._db.get(key), "snapshot") for key in keys[-(limit or 0) :]
+        ]
+        return [s for s in found if s is not None]
+
+    @_reads
+    def latest_snapshots(self, *, per_creator: int = 2) -> dict[str, list[Snapshot]]:
+        """For every creator with a history, their newest ``per_creator`` snapshots, oldest
+        first: what the roster needs to show each creator's change since the last fetch."""
+        by_creator: dict[str, list[str]] = {}
+        for key in self._db.iterkeys():
+            if isinstance(key, str) and key.startswith(SNAPSHOT_PREFIX):
+                creator_id = key[len(SNAPSHOT_PREFIX) :].rsplit("|", 1)[0]
+                by_creator.setdefault(creator_id, []).append(key)
+        latest = {}
+        for creator_id, keys in by_creator.items():
+            found = [
+                self._load(Snapshot, self._db.get(key), "snapshot")
+                for key in sorted(keys)[-per_creator:]
+            ]
+            latest[creator_id] = [s for s in found if s is not None]
+        return latest
 
     # --- shortlists ----------------------------------------------------------------------
 

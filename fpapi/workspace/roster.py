@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from fpapi.storage.cache import CacheSummary
+from fpapi.storage.records import Snapshot
 from fpapi.storage.store import Creator
 from fpapi.workspace.connect import needs_reconnect
 
@@ -19,6 +20,8 @@ class RosterRow:
     fetched_at: float | None
     last_processed_at: date | None
     needs_reconnect: bool
+    latest: Snapshot | None = None  # the newest fetch on record
+    previous: Snapshot | None = None  # the one before it
 
     @property
     def has_insights(self) -> bool:
@@ -35,17 +38,22 @@ def roster_rows(
     summary: Callable[[str], CacheSummary | None],
     *,
     now: float,
+    history: Mapping[str, list[Snapshot]] | None = None,
 ) -> list[RosterRow]:
-    """One row per creator, joined with what the insight cache knows about them."""
+    """One row per creator, joined with what the insight cache knows about them and their
+    last two fetches on record (``history``: newest two per creator, oldest first)."""
     rows = []
     for creator in creators:
         cached = summary(creator.creator_id) if creator.connector == "instagram" else None
+        fetches = (history or {}).get(creator.creator_id, [])
         rows.append(
             RosterRow(
                 creator=creator,
                 fetched_at=cached.fetched_at if cached else None,
                 last_processed_at=cached.last_processed_at if cached else None,
                 needs_reconnect=needs_reconnect(creator, now),
+                latest=fetches[-1] if fetches else None,
+                previous=fetches[-2] if len(fetches) > 1 else None,
             )
         )
     return rows

@@ -1,0 +1,139 @@
+"""Fetch history: each successful fetch kept as a snapshot of a creator's headline numbers, and
+what changed between two of them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from fpapi.analysis.metrics import format_count, format_pct, kpis
+from fpapi.api.models import Insights
+from fpapi.errors import StoreError
+from fpapi.storage.cache import LoadedInsights
+from fpapi.storage.records import Snapshot
+
+__all__ = [
+    "HISTORY_METRICS",
+    "Change",
+    "Metric",
+    "SnapshotStore",
+    "change",
+    "previous_snapshot",
+    "record_fetch",
+    "snapshot_of",
+]
+
+log = logging.getLogger(__name__)
+
+
+class SnapshotStore(Protocol):
+    def add_snapshot(self, snapshot: Snapshot) -> None: ...
+
+
+@dataclass(frozen=True)
+class Metric:
+    field: str
+    label: str  # the KPI's label on the insights page
+    percent: bool = False
+    count: bool = False
+
+    def show(self, value: float | None) -> str:
+        if self.percent:
+            return format_pct(value)
+        if self.count:
+            return format_count(value)
+        return "not available" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+# The numbers a snapshot keeps that the insights page shows as KPIs, in the KPI row's order.
+HISTORY_METRICS = (
+    Metric("followers", "Followers", count=True),
+    Metric("engagement_rate", "Engagement rate", percent=True),
+    Metric("posts_per_week", "Posts per week"),
+    Metric("effective_follower_rate", "Effective follower rate", percent=True),
+    Metric("median_views", "Median views", count=True),
+    Metric("quality_score", "Profile quality"),
+)
+
+
+def snapshot_of(creator_id: str, fetched_at: float, insights: Insights) -> Snapshot:
+    """The headline numbers of one fetched response, as the KPI row reads them."""
+    values = {
+        metric.field: kpi.value for metric, kpi in zip(HISTORY_METRICS, kpis(insights), strict=True)
+    }
+    details = insights.profile_details
+    quality = details.quality if details else None
+    processed = insights.last_processed_at
+    return Snapshot(
+        creator_id=creator_id,
+        fetched_at=fetched_at,
+        processed_on=processed.isoformat() if processed else None,
+        quality_engagement_rate=quality.engagement_rate if quality else None,
+        quality_effective_followers=quality.effective_followers if quality else None,
+        quality_consistency=quality.consistency if quality else None,
+        quality_authentic_audience=quality.authentic_audience if quality else None,
+        **values,
+    )
+
+
+def record_fetch(store: SnapshotStore, loaded: LoadedInsights) -> Snapshot | None:
+    """Keep a snapshot of a response that was just fetched (not one read from the cache). A
+    store that cannot write loses the snapshot, never the page: logged, not raised."""
+    if loaded.source != "api":
+        return None
+    snapshot = snapshot_of(loaded.creator_id, loaded.fetched_at, loaded.insights)
+    try:
+        store.add_snapshot(snapshot)
+    except StoreError as err:
+        log.warning("Could not keep the fetch history of a creator: %s", err)
+        return None
+    return snapshot
+
+
+def previous_snapshot(history: list[Snapshot], fetched_at: float) -> Snapshot | None:
+    """The newest snapshot taken before the fetch at ``fetched_at`` (history oldest first)."""
+    return next((s for s in reversed(history) if s.fetched_at < fetched_at), None)
+
+
+@dataclass(frozen=True)
+class Change:
+    metric: Metric
+    before: float
+    after: float
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+    @property
+    def relative(self) -> float | None:
+        """The change as a share of the value before, in percent (None from zero)."""
+        return self.delta / abs(self.before) * 100 if self.before else None
+
+    def delta_text(self) -> str:
+        """The change alone: ``+1,204 (+2.31%)`` for a count, ``-0.12 points`` for a rate."""
+        if self.metric.percent:
+            return f"{self.delta:+.2f} points"
+        amount = f"{self.delta:+,.0f}" if self.metric.count else f"{self.delta:+,.2f}"
+        relative = self.relative
+        return amount if relative is None else f"{amount} ({format_pct(relative, signed=True)})"
+
+    def describe(self) -> str:
+        """``1,234 → 1,300 (+5.35%)``: before → after, the relative change for counts."""
+        text = f"{self.metric.show(self.before)} → {self.metric.show(self.after)}"
+        if self.relative is not None and not self.metric.percent:
+            text += f" ({format_pct(self.relative, signed=True)})"
+        elif self.metric.percent:
+            text += f" ({self.delta:+.2f} points)"
+        return text
+
+
+def change(metric: Metric, previous: Snapshot | None, current: Snapshot | None) -> Change | None:
+    """How ``metric`` moved between two snapshots, None when either lacks it."""
+    if previous is None or current is None:
+        return None
+    before, after = getattr(previous, metric.field), getattr(current, metric.field)
+    if before is None or after is None:
+        return None
+    return Change(metric, float(before), float(after))

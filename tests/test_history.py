@@ -1,0 +1,82 @@
+"""Fetch history: every fetch kept, and what changed since the previous one shown where an
+analyst looks (the insights KPIs, the roster)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fpapi.sandbox import build_insights, embedded_sandbox, instagram_pool
+from fpapi.sandbox.insights import shifted
+from fpapi.storage.records import Snapshot
+from fpapi.workspace.history import HISTORY_METRICS, change, snapshot_of
+from tests.apptest import add_to_roster, app_store, open_page, page_text
+
+ACCOUNT = instagram_pool()[2]
+
+
+@pytest.fixture
+def moving_sandbox():
+    """The app's embedded sandbox, its numbers-moved knob cleared before and after."""
+    sandbox = embedded_sandbox()
+    sandbox.knobs.changes.clear()
+    yield sandbox
+    sandbox.knobs.changes.clear()
+
+
+def refresh(at):
+    next(b for b in at.button if b.label == "Refresh").click().run()
+    assert "just fetched from the API" in page_text(at)
+    return at
+
+
+def test_the_sandbox_knob_moves_the_numbers_it_names():
+    base = build_insights(ACCOUNT)
+    moved = shifted(
+        build_insights(ACCOUNT), followers_pct=10, engagement_pct=-30, quality_points=-12
+    )
+    assert moved["profile_overview"]["followers_count"] == round(
+        base["profile_overview"]["followers_count"] * 1.1
+    )
+    assert moved["profile_overview"]["engagement"] == round(
+        base["profile_overview"]["engagement"] * 0.7, 2
+    )
+    quality = moved["profile_details"]["quality"]["profile_quality_score"]
+    assert quality == max(0, base["profile_details"]["quality"]["profile_quality_score"] - 12)
+
+
+def test_each_fetch_is_kept_and_the_kpis_say_what_changed(app_env, moving_sandbox):
+    add_to_roster(app_env, ACCOUNT)
+    at = open_page("insights", query={"creator": ACCOUNT.creator_id})
+    assert not any(m.proto.delta for m in at.metric if m.label == "Followers")  # one fetch yet
+    moving_sandbox.knobs.changes[ACCOUNT.creator_id] = {"followers_pct": 10, "engagement_pct": -30}
+    at = refresh(at)
+    history = app_store(app_env).snapshots(ACCOUNT.creator_id)
+    assert len(history) == 2 and history[1].fetched_at > history[0].fetched_at
+    before, after = history
+    assert after.followers == pytest.approx(before.followers * 1.1, abs=1)
+    followers = next(m for m in at.metric if m.label == "Followers")
+    gained = after.followers - before.followers
+    assert followers.proto.delta == f"{gained:+,.0f} ({(gained / before.followers * 100):+.2f}%)"
+    er = next(m for m in at.metric if m.label == "Engagement rate")
+    assert er.proto.delta == f"{after.engagement_rate - before.engagement_rate:+.2f} points"
+    assert any(e.label == "History of 2 fetches" for e in at.expander)
+
+    roster = open_page("creators")
+    text = page_text(roster)
+    moved = change(HISTORY_METRICS[0], before, after)
+    assert f"Followers {HISTORY_METRICS[0].show(after.followers)} ({moved.delta_text()})" in text
+    assert "since the previous fetch" in text
+
+
+def test_a_snapshot_holds_the_kpi_row_and_the_sub_scores():
+    from fpapi import Insights
+    from fpapi.analysis.metrics import kpis
+
+    insights = Insights.from_raw(build_insights(ACCOUNT))
+    snapshot = snapshot_of(ACCOUNT.creator_id, 123.0, insights)
+    assert isinstance(snapshot, Snapshot) and snapshot.fetched_at == 123.0
+    for metric, kpi in zip(HISTORY_METRICS, kpis(insights), strict=True):
+        assert getattr(snapshot, metric.field) == kpi.value, metric.label
+    quality = insights.profile_details.quality
+    assert snapshot.quality_consistency == quality.consistency
+    assert snapshot.processed_on == insights.last_processed_at.isoformat()
