@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.loaders import recent_alerts
 from components.pages import link
+from components.roster_ui import render_what_changed
 from components.workspace import open_workspace
 
 st.title("Creator Insights Studio")
@@ -23,6 +25,8 @@ left, middle, right = st.columns(3)
 left.metric("Creators on the roster", len(creators))
 middle.metric("Links waiting for a creator", pending)
 right.metric("Links created", len(links))
+
+render_what_changed(recent_alerts(ws.store), {c.creator_id for c in creators})
 
 st.subheader("How it works")
 with st.container(border=True):

@@ -30,16 +30,15 @@ from fpapi.errors import DataDirError, SettingsError, StoreError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.database import fingerprint
-from fpapi.storage.records import Snapshot
+from fpapi.storage.records import Snapshot, StoredAlert
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from fpapi.workspace.history import record_fetch
-from fpapi.workspace.settings import Settings, load_settings
+from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings, load_settings
 
 log = logging.getLogger(__name__)
 
-SANDBOX_CACHE_LABEL = "sandbox://embedded"  # the embedded sandbox moves port every start
 PROGRESS_POLL_S = 0.1
 MAX_CONCURRENT_FETCHES = 12  # a whole comparison at once: bounded by the slowest fetch
 
@@ -258,6 +257,15 @@ def fetch_history(store: Store | SqlStore, creator_id: str) -> list[Snapshot]:
         return store.snapshots(creator_id)
     except StoreError as err:
         log.warning("Could not read the fetch history: %s", err)
+        return []
+
+
+def recent_alerts(store: Store | SqlStore, limit: int = 10) -> list[StoredAlert]:
+    """The newest alerts; empty (logged) when the store cannot say."""
+    try:
+        return store.alerts(limit=limit)
+    except StoreError as err:
+        log.warning("Could not read the alerts: %s", err)
         return []
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 from components import state
 from components.pages import link
 from components.text import day_label, md_escape, since
+from fpapi.storage.records import StoredAlert
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
 from fpapi.workspace.history import HISTORY_METRICS, change
 from fpapi.workspace.roster import RosterRow
@@ -20,6 +21,25 @@ def added_text(actor: str, at: float) -> str:
     day = time.strftime("%Y-%m-%d", time.gmtime(at)) if at else None
     who = f"by {actor}" if actor else ""
     return " ".join(filter(None, ["Added", who, f"on {day}" if day else ""]))
+
+
+def render_what_changed(alerts: list[StoredAlert], on_roster: set[str]) -> None:
+    """The home page's list of recent alerts (python -m fpapi.refresh finds them), newest
+    first, each linked to the creator's insights while they are on the roster."""
+    st.subheader("What changed", anchor=False)
+    if not alerts:
+        st.caption(
+            "No alerts yet. The scheduled refresh (`python -m fpapi.refresh`, see the README) "
+            "checks every creator and lists here what changed: ER or quality down, followers "
+            "up or down, an unexplained follower spike, consent about to lapse."
+        )
+        return
+    for alert in alerts:
+        text, action = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(f"{md_escape(alert.text)} · _{since(alert.at)}_")
+        if alert.creator_id in on_roster:
+            with action:
+                link("insights", "Insights", query_params={"creator": alert.creator_id})
 
 
 def changes_text(row: RosterRow) -> str:

@@ -3,11 +3,13 @@ analyst looks (the insights KPIs, the roster)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from fpapi.sandbox import build_insights, embedded_sandbox, instagram_pool
 from fpapi.sandbox.insights import shifted
-from fpapi.storage.records import Snapshot
+from fpapi.storage.records import Snapshot, StoredAlert
 from fpapi.workspace.history import HISTORY_METRICS, change, snapshot_of
 from tests.apptest import add_to_roster, app_store, open_page, page_text
 
@@ -80,3 +82,23 @@ def test_a_snapshot_holds_the_kpi_row_and_the_sub_scores():
     quality = insights.profile_details.quality
     assert snapshot.quality_consistency == quality.consistency
     assert snapshot.processed_on == insights.last_processed_at.isoformat()
+
+
+def test_the_home_page_lists_what_changed_newest_first(app_env):
+    add_to_roster(app_env, ACCOUNT)
+    store = app_store(app_env)
+    assert "No alerts yet" in page_text(open_page("home"))
+    older = StoredAlert("a|er_drop|1", ACCOUNT.creator_id, "er_drop",
+                        "@lucia: engagement rate 3.00% → 2.00% (-1.00 points)", at=time.time() - 7200)  # fmt: skip
+    newer = StoredAlert("b|spike|2026-11-20", "gone", "spike",
+                        "@gone: followers jumped by 5,000 (+3.00%) on 2026-11-20", at=time.time() - 60)  # fmt: skip
+    store.add_alert(older)
+    store.add_alert(newer)
+    at = open_page("home")
+    text = page_text(at)
+    assert "What changed" in text
+    assert text.index("@gone: followers jumped") < text.index(
+        "@lucia: engagement rate 3.00% → 2.00%"
+    )
+    to_insights = [e for e in at.get("page_link") if ACCOUNT.creator_id in str(e.proto)]
+    assert len(to_insights) == 1  # the creator on the roster; "gone" is not: no link

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from dataclasses import replace
 
 import diskcache
 import pytest
@@ -13,7 +14,7 @@ from fpapi.errors import (
     ShortlistError,
     UnknownLink,
 )
-from fpapi.storage.records import Snapshot
+from fpapi.storage.records import Snapshot, StoredAlert
 from fpapi.storage.store import Creator, Store
 
 # Every test taking ``store`` or ``backend`` runs on the local folder, SQLite and PostgreSQL.
@@ -267,3 +268,15 @@ def test_snapshots_keep_every_fetch_in_order_and_a_fetch_once(store):
     latest = store.latest_snapshots()
     assert [s.followers for s in latest["c-1"]] == [1_200, 1_300]
     assert latest["c-2"] == [snap("c-2", 150.0, 9_000, er=None)]
+
+
+def test_an_alert_is_kept_once_by_key_and_delivered_once(store):
+    alert = StoredAlert("c-1|er_drop|100.000000", "c-1", "er_drop", "@ana: ER 3% → 2%", at=200.0)
+    assert store.add_alert(alert) is True
+    assert store.add_alert(replace(alert, text="found again by another host")) is False
+    store.add_alert(replace(alert, key="c-2|consent|1", creator_id="c-2", rule="consent", at=300.0))
+    assert [a.key for a in store.alerts()] == ["c-2|consent|1", alert.key]  # newest first
+    assert store.alerts()[1] == alert
+    assert store.claim_alert(alert.key, 250.0) is True
+    assert store.claim_alert(alert.key, 260.0) is False
+    assert store.alerts()[1].delivered_at == 250.0

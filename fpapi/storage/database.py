@@ -32,6 +32,7 @@ from fpapi.errors import DatabaseUnavailable, SettingsError
 __all__ = [
     "UNREACHABLE",
     "activity",
+    "alerts",
     "as_unavailable",
     "close_database",
     "creators",
@@ -142,6 +143,17 @@ snapshots = sa.Table(
     sa.Column("quality_effective_followers", sa.Float),
     sa.Column("quality_consistency", sa.Float),
     sa.Column("quality_authentic_audience", sa.Float),
+)
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("creator_id", sa.Text, nullable=False),
+    sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("delivered_at", sa.Float),
 )
 
 insights = sa.Table(

@@ -21,6 +21,7 @@ __all__ = [
     "PendingLink",
     "Shortlist",
     "Snapshot",
+    "StoredAlert",
     "claim_refusal",
     "shortlist_name",
     "state_key",
@@ -70,6 +71,20 @@ class Snapshot:
     quality_effective_followers: float | None = None
     quality_consistency: float | None = None
     quality_authentic_audience: float | None = None
+
+
+@dataclass(frozen=True)
+class StoredAlert:
+    """Something that changed in a creator's numbers, worth an analyst's attention. ``key``
+    names the rule and the two fetches compared, so the same change found twice (two hosts
+    refreshing at once) is one alert."""
+
+    key: str
+    creator_id: str
+    rule: str
+    text: str  # names the creator's handle, the metric, and before → after; never a secret
+    at: float
+    delivered_at: float | None = None  # posted to the webhook (None: not yet, or no webhook)
 
 
 @dataclass(frozen=True)

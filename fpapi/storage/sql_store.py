@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from fpapi.errors import LinkRequestError, ShortlistError
 from fpapi.storage.database import (
     activity,
+    alerts,
     creators,
     guarded,
     links,
@@ -45,6 +46,7 @@ from fpapi.storage.records import (
     PendingLink,
     Shortlist,
     Snapshot,
+    StoredAlert,
     claim_refusal,
     shortlist_name,
 )
@@ -318,6 +320,36 @@ class SqlStore:
             for row in connection.execute(query):
                 latest.setdefault(row.creator_id, []).append(_record(Snapshot, row))
         return latest
+
+    # --- alerts ------------------------------------------------------------------------------
+
+    @guarded
+    def add_alert(self, alert: StoredAlert) -> bool:
+        """Keep an alert; False when one with its key exists (another replica found it)."""
+        with self._engine.begin() as connection:
+            statement = upsert(connection, alerts).values(**asdict(alert))
+            result = connection.execute(
+                statement.on_conflict_do_nothing().returning(alerts.c.key)
+            ).first()
+        return result is not None
+
+    @guarded
+    def alerts(self, *, limit: int = 50) -> list[StoredAlert]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(alerts.select().order_by(alerts.c.at.desc()).limit(limit))
+            return [_record(StoredAlert, row) for row in rows]
+
+    @guarded
+    def claim_alert(self, key: str, at: float) -> bool:
+        """Mark an alert as delivered, in one statement; False when it was already."""
+        with self._engine.begin() as connection:
+            row = connection.execute(
+                alerts.update()
+                .where(alerts.c.key == key, alerts.c.delivered_at.is_(None))
+                .values(delivered_at=at)
+                .returning(alerts.c.key)
+            ).first()
+        return row is not None
 
     # --- activity ------------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ from fpapi.storage.records import (
     PendingLink,
     Shortlist,
     Snapshot,
+    StoredAlert,
     claim_refusal,
     shortlist_name,
     state_key,
@@ -70,6 +71,8 @@ PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
 SHORTLIST_PREFIX = "shortlist|"
 ACTIVITY_PREFIX = "activity|"
+ALERT_PREFIX = "alert|"  # + the alert's key
+MAX_ALERTS = 2_000  # the oldest go first past this
 SNAPSHOT_PREFIX = "snapshot|"  # + creator_id + "|" + fetched_at (zero-padded: sorts by time)
 
 
@@ -437,6 +440,31 @@ class Store:
             ]
             latest[creator_id] = [s for s in found if s is not None]
         return latest
+
+    # --- alerts ------------------------------------------------------------------------------
+
+    @_writes
+    def add_alert(self, alert: StoredAlert) -> bool:
+        """Keep an alert; False when one with its key exists (the change was already found)."""
+        return bool(self._db.add(ALERT_PREFIX + alert.key, asdict(alert)))
+
+    @_reads
+    def alerts(self, *, limit: int = 50) -> list[StoredAlert]:
+        """The newest ``limit`` alerts, newest first."""
+        found = self._scan(ALERT_PREFIX, lambda key: self._load(
+            StoredAlert, self._db.get(ALERT_PREFIX + key), "alert"
+        ))  # fmt: skip
+        return sorted(found, key=lambda a: a.at, reverse=True)[:limit]
+
+    @_writes
+    def claim_alert(self, key: str, at: float) -> bool:
+        """Mark an alert as delivered; False when it was already."""
+        with self._db.transact():
+            alert = self._load(StoredAlert, self._db.get(ALERT_PREFIX + key), "alert")
+            if alert is None or alert.delivered_at is not None:
+                return False
+            self._db.set(ALERT_PREFIX + key, asdict(replace(alert, delivered_at=at)))
+        return True
 
     # --- shortlists ----------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from fpapi.storage.records import DEFAULT_LINK_KEEP_S, DEFAULT_PENDING_TTL_S
 
 __all__ = [
     "DEFAULT_PUBLIC_URL",
+    "SANDBOX_CACHE_LABEL",
     "SETTINGS_TABLE",
     "Settings",
     "load_settings",
@@ -30,6 +31,9 @@ __all__ = [
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 
 # name in the environment -> (key in the [fpapi] secrets table, what it is)
+# The embedded sandbox's cache label: it moves port every start, its creators stay the same.
+SANDBOX_CACHE_LABEL = "sandbox://embedded"
+
 SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_BASE_URL": ("base_url", "The vendor's API root, e.g. https://api.vendor.example/api/v1. Unset: the embedded sandbox."),
     "FPAPI_TOKEN": ("token", "The vendor's API token, sent as a Bearer token."),
@@ -45,6 +49,10 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_ALLOWED_REDIRECT_ORIGINS": ("allowed_redirect_origins", "Other sites a creator may be sent back to (origins such as https://brand.example, comma-separated). Default: only FPAPI_PUBLIC_URL's."),
     "FPAPI_LINK_KEEP_DAYS": ("link_keep_days", f"How long finished and expired links are kept before they are pruned, in days. Default {DEFAULT_LINK_KEEP_S // 86_400}."),
     "FPAPI_ALLOWED_EMAILS": ("allowed_emails", "Who may sign in: addresses and @domain entries, comma-separated, matched case-insensitively."),
+    "FPAPI_ALERT_WEBHOOK_URL": ("alert_webhook_url", "Where `python -m fpapi.refresh` posts each alert as JSON {\"text\": ...} (a Slack incoming webhook, say). Unset: alerts are only shown on the home page."),
+    "FPAPI_ALERT_ER_DROP_PCT": ("alert_er_drop_pct", "Alert when ER falls by at least this share since the previous fetch, in percent. Default 25."),
+    "FPAPI_ALERT_FOLLOWERS_PCT": ("alert_followers_pct", "Alert when followers rise or fall by at least this share since the previous fetch, in percent. Default 5."),
+    "FPAPI_ALERT_QUALITY_DROP": ("alert_quality_drop", "Alert when the 0-100 profile quality score falls by at least this many points. Default 10."),
     "FPAPI_ALLOW_ANONYMOUS": ("allow_anonymous", "true opens the app without sign-in at a non-loopback address: for a trusted network only."),
 }  # fmt: skip
 
@@ -62,6 +70,10 @@ class Settings:
     extra_redirect_origins: tuple[str, ...] = ()
     link_keep_s: float = DEFAULT_LINK_KEEP_S
     database_url: str | None = field(repr=False, default=None)  # holds the database password
+    alert_webhook_url: str | None = field(repr=False, default=None)  # a webhook URL is a secret
+    alert_er_drop_pct: float = 25.0
+    alert_followers_pct: float = 5.0
+    alert_quality_drop: float = 10.0
 
     @property
     def uses_sandbox(self) -> bool:
@@ -140,7 +152,24 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         unit="days",
     )
     database_url = value("FPAPI_DATABASE_URL")
+    webhook = value("FPAPI_ALERT_WEBHOOK_URL")
+    parts = urlsplit(webhook or "")
+    if webhook is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise SettingsError(  # the URL itself is a secret: never echoed
+            "FPAPI_ALERT_WEBHOOK_URL must be an absolute http(s) URL (a Slack incoming webhook's "
+            "address, say)."
+        )
     return Settings(
+        alert_webhook_url=webhook,
+        alert_er_drop_pct=_amount(
+            "FPAPI_ALERT_ER_DROP_PCT", value("FPAPI_ALERT_ER_DROP_PCT"), 25.0, unit="percent"
+        ),
+        alert_followers_pct=_amount(
+            "FPAPI_ALERT_FOLLOWERS_PCT", value("FPAPI_ALERT_FOLLOWERS_PCT"), 5.0, unit="percent"
+        ),
+        alert_quality_drop=_amount(
+            "FPAPI_ALERT_QUALITY_DROP", value("FPAPI_ALERT_QUALITY_DROP"), 10.0, unit="points"
+        ),
         database_url=valid_database_url(database_url) if database_url else None,
         base_url=base_url,
         token=token,

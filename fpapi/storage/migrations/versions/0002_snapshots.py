@@ -1,4 +1,4 @@
-"""Fetch history: one row of headline numbers per creator per successful fetch.
+"""Fetch history (one row of headline numbers per creator per successful fetch) and alerts.
 
 Revision ID: 0002
 Revises: 0001
@@ -31,6 +31,17 @@ def upgrade() -> None:
         sa.Column("quality_authentic_audience", sa.Float),
     )
 
+    op.create_table(
+        "alerts",
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("creator_id", sa.Text, nullable=False),
+        sa.Column("rule", sa.Text, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("at", sa.Float, nullable=False, index=True),
+        sa.Column("delivered_at", sa.Float),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("alerts")
     op.drop_table("snapshots")
