@@ -55,6 +55,17 @@ def make_link(connector: str, redirect_url: str, label: str) -> bool:
     return True
 
 
+reconnect = st.query_params.get("reconnect")
+if reconnect:  # "Prepare a fresh link" on the roster or a creator's insights: done at once
+    del st.query_params["reconnect"]  # a reload must not make another
+    lapsed = store.get_creator(reconnect)
+    if lapsed is None:
+        st.warning("That creator is no longer on the roster: create a link for them below.")
+    else:
+        name = lapsed.name or lapsed.username or lapsed.label or "the creator"
+        if make_link(lapsed.connector, settings.callback_url, f"{name} (reconnect)"):
+            st.success(f"A fresh verification link for {name} is ready below: send it to them.")
+
 st.subheader("1. Create a verification link")
 port_note = port_mismatch(settings.public_url, st.get_option("server.port"))
 if port_note:

@@ -14,6 +14,7 @@ from components.pages import link
 from components.text import md_escape
 from components.workspace import open_workspace
 from fpapi import FPAPIError
+from fpapi.errors import ConsentLapsed
 from fpapi.workspace.history import previous_snapshot
 
 st.title("Insights")
@@ -71,6 +72,8 @@ try:
         report = report_of(ws.config, loaded)
 except FPAPIError as err:
     st.error(f"Insights for {md_escape(title)} could not be loaded. {err}")
+    if isinstance(err, ConsentLapsed):
+        link("connect", "Prepare a fresh link", query_params={"reconnect": chosen})
     st.stop()
 
 ui.render_header(report, creator)

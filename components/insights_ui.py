@@ -24,6 +24,7 @@ from fpapi.analysis.spikes import (
     VIEWS_MULTIPLE,
     WINDOW_DAYS,
 )
+from fpapi.errors import ConsentLapsed
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Snapshot
 from fpapi.storage.store import Creator
@@ -87,7 +88,14 @@ def render_freshness(loaded: LoadedInsights, report: InsightsReport) -> bool:
         f"Vendor data processed {day_label(insights.last_processed_at)} · fetched {fetched} "
         f"({ago(loaded.age_s)}), {origin.get(loaded.source, loaded.source)}."
     )
-    if loaded.source == "stale":
+    if loaded.source == "stale" and isinstance(loaded.error, ConsentLapsed):
+        st.warning(
+            f"These insights are {ago(loaded.age_s)} old: the vendor no longer serves this "
+            f"creator's insights. {loaded.error}",
+            icon=":material/link_off:",
+        )
+        link("connect", "Prepare a fresh link", query_params={"reconnect": loaded.creator_id})
+    elif loaded.source == "stale":
         st.warning(
             f"These insights are {ago(loaded.age_s)} old: the API could not be reached just now, "
             f"so the last copy is shown. {loaded.error or ''}",

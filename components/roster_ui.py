@@ -50,7 +50,7 @@ def changes_text(row: RosterRow) -> str:
         text = f"{metric.label} {metric.show(now_value)}"
         moved = change(metric, row.previous, row.latest)
         if moved is not None:
-            text += f" ({moved.delta_text()})"
+            text += f", {moved.delta_text()}"
         parts.append(text)
     since_when = "since the previous fetch" if row.previous else "first fetch on record"
     return md_escape(" · ".join(parts)) + f" · _{since_when}_"
@@ -89,9 +89,14 @@ def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool
             if row.latest is not None:
                 st.markdown(changes_text(row))
             if row.needs_reconnect:
-                st.caption(
-                    f":orange[Verified over {RECONNECT_AFTER_DAYS} days ago: the creator's consent "
-                    "may have lapsed. Send a fresh link if insights stop loading.]"
+                st.markdown(
+                    f":orange[Consent may have expired: verified over {RECONNECT_AFTER_DAYS} days "
+                    "ago, and platform consent lasts about 60 days.]"
+                )
+                link(
+                    "connect",
+                    "Prepare a fresh link",
+                    query_params={"reconnect": creator.creator_id},
                 )
             link("insights", "Open insights", query_params={"creator": creator.creator_id})
         with actions:

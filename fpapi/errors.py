@@ -7,6 +7,7 @@
     └── APIStatusError              the API answered with an error status (``.status_code``)
         ├── BadRequest              400 and other 4xx not listed below
         ├── AuthError               401, 403: the API token is missing, wrong or revoked
+        │   └── ConsentLapsed       401, 403 naming the creator's consent: they must reconnect
         ├── NotFound                404: unknown creator_id
         ├── RateLimited             429 (``.retry_after`` in seconds, or None)
         └── ServerError             5xx: the vendor's fault
@@ -43,6 +44,7 @@ __all__ = [
     "APIStatusError",
     "AuthError",
     "BadRequest",
+    "ConsentLapsed",
     "DataDirError",
     "DatabaseUnavailable",
     "FPAPIError",
@@ -134,6 +136,19 @@ class AuthError(APIStatusError):
     """401 or 403: the API token is missing, wrong or revoked."""
 
 
+class ConsentLapsed(AuthError):
+    """401 or 403 whose error code names the creator's consent (expired or revoked), not the
+    API token: this creator must reconnect through a fresh verification link."""
+
+
+# The contract says only that 401/403 mean a bad API token. A vendor refusing one creator's
+# insights because their consent lapsed says so in the error code; these are the codes read
+# that way (a documented assumption, README "Where the contract is silent").
+CONSENT_CODES = frozenset(
+    {"consent_expired", "consent_revoked", "creator_unauthorized", "creator_token_expired"}
+)
+
+
 class NotFound(APIStatusError):
     """404: the API does not know this creator."""
 
@@ -168,6 +183,12 @@ def status_error(
         "code": code,
         "vendor_message": vendor_message,
     }
+    if status_code in (401, 403) and (code or "").lower() in CONSENT_CODES:
+        return ConsentLapsed(
+            f"The creator's consent has lapsed or was withdrawn (HTTP {status_code}).{said} "
+            "They must reconnect: send them a fresh verification link.",
+            **kwargs,
+        )
     if status_code in (401, 403):
         return AuthError(
             f"The First Party API refused the API token (HTTP {status_code}).{said} "

@@ -1,7 +1,7 @@
 """Move a team into the team database: ``python -m fpapi.migrate --from-data-dir DIR``.
 
 Copies what one analyst's app kept in its data folder (roster, verification links,
-shortlists, activity and cached insights) into the database named by ``FPAPI_DATABASE_URL``,
+shortlists, activity, fetch history, alerts and cached insights) into the database named by ``FPAPI_DATABASE_URL``,
 whose schema it creates or updates first. A row already in the database is left as it is, so
 running it twice changes nothing, and two folders can be merged one after the other. The
 folder is only read.
@@ -25,12 +25,14 @@ from fpapi.errors import StudioError
 from fpapi.storage.cache import DiskShelf
 from fpapi.storage.database import (
     activity,
+    alerts,
     creators,
     describe,
     insights,
     links,
     new_engine,
     shortlists,
+    snapshots,
     upsert,
 )
 from fpapi.storage.records import Activity
@@ -47,14 +49,14 @@ class Copied:
     links: int = 0
     shortlists: int = 0
     activity: int = 0
+    snapshots: int = 0
+    alerts: int = 0
     insights: int = 0
     skipped: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        counts = ", ".join(
-            f"{getattr(self, kind)} {kind}"
-            for kind in ("creators", "links", "shortlists", "activity", "insights")
-        )
+        kinds = ("creators", "links", "shortlists", "activity", "snapshots", "alerts", "insights")
+        counts = ", ".join(f"{getattr(self, kind)} {kind}" for kind in kinds)
         return f"Copied {counts} (rows already in the database were left as they are)."
 
 
@@ -94,6 +96,13 @@ def copy_data_dir(data_dir: Path, database_url: str) -> Copied:
                     {"entry_id": _activity_id(e), **asdict(e)}
                     for e in store.activity(limit=sys.maxsize)
                 ],
+            )
+            history = store.latest_snapshots(per_creator=sys.maxsize)
+            copied.snapshots = _add(
+                connection, snapshots, [asdict(s) for fetches in history.values() for s in fetches]
+            )
+            copied.alerts = _add(
+                connection, alerts, [asdict(a) for a in store.alerts(limit=sys.maxsize)]
             )
             skipped = []
             for shortlist in store.shortlists():

@@ -157,7 +157,7 @@ def _line(
         value = getattr(current, metric.field) if current else None
         text = f"{metric.label.lower()} {metric.show(value)}"
         moved = change(metric, previous, current)
-        parts.append(text + (f" ({moved.delta_text()})" if moved else ""))
+        parts.append(text + (f", {moved.delta_text()}" if moved else ""))
     if new:
         parts.append("changed: " + "; ".join(a.text.split(": ", 1)[-1] for a in new))
     else:

@@ -66,7 +66,7 @@ def test_each_fetch_is_kept_and_the_kpis_say_what_changed(app_env, moving_sandbo
     roster = open_page("creators")
     text = page_text(roster)
     moved = change(HISTORY_METRICS[0], before, after)
-    assert f"Followers {HISTORY_METRICS[0].show(after.followers)} ({moved.delta_text()})" in text
+    assert f"Followers {HISTORY_METRICS[0].show(after.followers)}, {moved.delta_text()}" in text
     assert "since the previous fetch" in text
 
 

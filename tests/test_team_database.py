@@ -19,7 +19,7 @@ from fpapi.migrate import copy_data_dir
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.database import UNREACHABLE, close_database, new_engine, open_database
-from fpapi.storage.records import Creator, state_key
+from fpapi.storage.records import Creator, Snapshot, StoredAlert, state_key
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from fpapi.workspace.settings import load_settings
@@ -50,13 +50,15 @@ def test_replicas_starting_at_once_migrate_once(postgres):
     assert failures == []
     assert (
         postgres.psql("SELECT version_num FROM alembic_version", database=url.rsplit("/", 1)[1])
-        == "0001\n"
+        == "0002\n"
     )
     tables = postgres.psql(
         "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'",
         database=url.rsplit("/", 1)[1],
     )
-    assert tables.strip() == "activity,alembic_version,creators,insights,links,shortlists"
+    assert tables.strip() == (
+        "activity,alembic_version,alerts,creators,insights,links,shortlists,snapshots"
+    )
 
 
 def test_migrating_again_keeps_every_row(postgres):
@@ -116,6 +118,9 @@ def test_moving_a_local_folder_in_copies_everything_once(postgres, tmp_path, ven
     local.add_creator(Creator("c1", "instagram", name="Ana", verified_at=5, added_by="a@x.io"))
     local.record("a@x.io", "creator_verified", "Ana")
     local.save_shortlist("Summer", ["c1"], notes={"c1": "first pick"})
+    local.add_snapshot(Snapshot("c1", 10.0, followers=1_000.0, engagement_rate=2.5))
+    local.add_snapshot(Snapshot("c1", 20.0, followers=1_100.0, engagement_rate=2.4))
+    local.add_alert(StoredAlert("c1|followers_up|10.0", "c1", "followers_up", "@ana: up", at=20.0))
     local.close()
     cache = InsightCache(tmp_path / "data" / "insights", api_base_url="sandbox://embedded")
     cache.put("c1", Insights.from_raw(vendor_insights))
@@ -123,21 +128,10 @@ def test_moving_a_local_folder_in_copies_everything_once(postgres, tmp_path, ven
     url = fresh_database(postgres)
 
     first = copy_data_dir(tmp_path / "data", url)
-    assert (first.creators, first.links, first.shortlists, first.activity, first.insights) == (
-        1,
-        1,
-        1,
-        1,
-        1,
-    )
+    kinds = ("creators", "links", "shortlists", "activity", "snapshots", "alerts", "insights")
+    assert [getattr(first, kind) for kind in kinds] == [1, 1, 1, 1, 2, 1, 1]
     second = copy_data_dir(tmp_path / "data", url)
-    assert (second.creators, second.links, second.shortlists, second.activity, second.insights) == (
-        0,
-        0,
-        0,
-        0,
-        0,
-    )
+    assert [getattr(second, kind) for kind in kinds] == [0] * len(kinds)
 
     engine = new_engine(url)
     team = SqlStore(engine)
@@ -145,6 +139,8 @@ def test_moving_a_local_folder_in_copies_everything_once(postgres, tmp_path, ven
     assert [link.label for link in team.links()] == ["Ana"]
     assert [(s.name, s.notes) for s in team.shortlists()] == [("Summer", {"c1": "first pick"})]
     assert [e.subject for e in team.activity()] == ["Ana"]
+    assert [s.followers for s in team.snapshots("c1")] == [1_000.0, 1_100.0]
+    assert [a.text for a in team.alerts()] == ["@ana: up"]
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM insights")).scalar() == 1
     engine.dispose()

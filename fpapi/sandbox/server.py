@@ -60,6 +60,8 @@ class Knobs:
     # A creator's numbers moved since the last fetch, by creator id: {"followers_pct": 8,
     # "engagement_pct": -30, "quality_points": -12} (see insights.shifted), for tests and demos.
     changes: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Creators whose consent lapsed: their insights answer 403 consent_revoked.
+    revoked: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -365,6 +367,11 @@ class Sandbox:
                 request, 404, error("creator_not_found", "No Instagram creator with this id.")
             )
             return
+        if creator_id in self.knobs.revoked:
+            send_json(
+                request, 403, error("consent_revoked", "The creator withdrew this app's access.")
+            )
+            return
         garbage = GARBAGE_BODIES.get(self.knobs.garbage)
         if garbage is not None:
             send(request, 200, garbage(), "application/json")
@@ -389,7 +396,8 @@ class Sandbox:
             return
         with self._state.lock:
             for name in (
-                "latency_s", "failure_rate", "failure_status", "burst_429", "garbage", "changes"
+                "latency_s", "failure_rate", "failure_status", "burst_429", "garbage", "changes",
+                "revoked",
             ):  # fmt: skip
                 if name in body:
                     setattr(self.knobs, name, type(getattr(self.knobs, name))(body[name]))
