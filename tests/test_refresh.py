@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 import threading
+import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,6 +17,8 @@ import pytest
 
 from fpapi.refresh import main
 from fpapi.sandbox import instagram_pool
+from fpapi.storage.records import Creator
+from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from tests.apptest import add_to_roster
 
@@ -153,3 +157,28 @@ def test_it_runs_as_a_module(env):
         timeout=60,
     )
     assert done.returncode == 0 and "Scheduled refresh" in done.stdout
+
+
+def test_two_hosts_on_the_team_database_post_each_alert_once(
+    postgres, tmp_path, capsys, clean_sandbox, receiver
+):
+    url = postgres.create_database(f"test_{uuid.uuid4().hex[:12]}")
+    team = SqlStore(url)
+    for account in ACCOUNTS:
+        team.add_creator(Creator(account.creator_id, "instagram", name=account.name,
+                                 username=account.username, verified_at=time.time()))  # fmt: skip
+    env = {
+        "FPAPI_BASE_URL": clean_sandbox.base_url,
+        "FPAPI_TOKEN": clean_sandbox.token,
+        "FPAPI_DATABASE_URL": url,
+        "FPAPI_DATA_DIR": str(tmp_path / "unused"),
+        "FPAPI_ALERT_WEBHOOK_URL": receiver.url,
+    }
+    assert main([], env) == 0
+    clean_sandbox.knobs.changes = {ACCOUNTS[0].creator_id: {"engagement_pct": -50}}
+    with ThreadPoolExecutor(2) as pool:
+        statuses = list(pool.map(lambda _: main(["--concurrency", "3"], env), range(2)))
+    assert statuses == [0, 0]
+    assert [body["text"].split(":")[0] for body in receiver.bodies] == [f"@{ACCOUNTS[0].username}"]
+    assert len(team.alerts()) == 1 and team.alerts()[0].delivered_at
+    assert len(team.snapshots(ACCOUNTS[0].creator_id)) == 3  # every fetch kept
