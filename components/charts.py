@@ -140,7 +140,7 @@ def make_history_figure(snapshots: Sequence[Snapshot]) -> go.Figure | None:
     fig.update_layout(
         yaxis={"title": {"text": "Followers"}},
         yaxis2={"title": {"text": "Engagement rate"}, "overlaying": "y", "side": "right",
-                "ticksuffix": "%", "showgrid": False},
+                "ticksuffix": "%", "tickformat": ".2f", "showgrid": False},
         xaxis={"title": {"text": "Fetched (UTC)"}},
         legend={"orientation": "h", "y": -0.3},
     )  # fmt: skip

@@ -112,11 +112,15 @@ def render_kpis(report: InsightsReport, previous: Snapshot | None = None) -> Non
     current = snapshot_of("", 0.0, report.insights) if previous else None
     for column, kpi, metric in zip(columns, report.kpis, HISTORY_METRICS, strict=True):
         moved = change(metric, previous, current)
+        if moved is not None and moved.delta == 0:
+            moved, note = None, " Unchanged since the previous fetch."
+        else:
+            note = " The change is since the previous fetch." if moved else ""
         column.metric(
             kpi.label,
             kpi.display,
             delta=moved.delta_text() if moved else None,
-            help=kpi.help + (" The change is since the previous fetch." if moved else ""),
+            help=kpi.help + note,
         )
 
 

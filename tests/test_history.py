@@ -62,6 +62,8 @@ def test_each_fetch_is_kept_and_the_kpis_say_what_changed(app_env, moving_sandbo
     er = next(m for m in at.metric if m.label == "Engagement rate")
     assert er.proto.delta == f"{after.engagement_rate - before.engagement_rate:+.2f} points"
     assert any(e.label == "History of 2 fetches" for e in at.expander)
+    unchanged = next(m for m in at.metric if m.label == "Posts per week")
+    assert not unchanged.proto.delta and "Unchanged since the previous fetch" in unchanged.help
 
     roster = open_page("creators")
     text = page_text(roster)

@@ -37,6 +37,7 @@ class Metric:
     label: str  # the KPI's label on the insights page
     percent: bool = False
     count: bool = False
+    points: bool = False  # a score: its change is in points, not a share of itself
 
     def show(self, value: float | None) -> str:
         if self.percent:
@@ -53,7 +54,7 @@ HISTORY_METRICS = (
     Metric("posts_per_week", "Posts per week"),
     Metric("effective_follower_rate", "Effective follower rate", percent=True),
     Metric("median_views", "Median views", count=True),
-    Metric("quality_score", "Profile quality"),
+    Metric("quality_score", "Profile quality", points=True),
 )
 
 
@@ -115,6 +116,8 @@ class Change:
         """The change alone: ``+1,204 (+2.31%)`` for a count, ``-0.12 points`` for a rate."""
         if self.metric.percent:
             return f"{self.delta:+.2f} points"
+        if self.metric.points:
+            return f"{self.delta:+,.0f} points"
         amount = f"{self.delta:+,.0f}" if self.metric.count else f"{self.delta:+,.2f}"
         relative = self.relative
         return amount if relative is None else f"{amount} ({format_pct(relative, signed=True)})"
@@ -122,10 +125,10 @@ class Change:
     def describe(self) -> str:
         """``1,234 → 1,300 (+5.35%)``: before → after, the relative change for counts."""
         text = f"{self.metric.show(self.before)} → {self.metric.show(self.after)}"
-        if self.relative is not None and not self.metric.percent:
+        if self.metric.percent or self.metric.points:
+            text += f" ({self.delta_text()})"
+        elif self.relative is not None:
             text += f" ({format_pct(self.relative, signed=True)})"
-        elif self.metric.percent:
-            text += f" ({self.delta:+.2f} points)"
         return text
 
 
