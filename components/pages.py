@@ -50,6 +50,9 @@ PAGES: dict[str, PageSpec] = {
             "compare",
             charts=True,
         ),
+        PageSpec(
+            "campaigns", "app_pages/campaigns.py", "Campaigns", ":material/campaign:", "campaigns"
+        ),
         PageSpec("activity", "app_pages/activity.py", "Activity", ":material/history:", "activity"),
         PageSpec(
             "callback",

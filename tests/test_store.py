@@ -14,7 +14,7 @@ from fpapi.errors import (
     ShortlistError,
     UnknownLink,
 )
-from fpapi.storage.records import Snapshot, StoredAlert
+from fpapi.storage.records import Campaign, Snapshot, StoredAlert
 from fpapi.storage.store import Creator, Store
 
 # Every test taking ``store`` or ``backend`` runs on the local folder, SQLite and PostgreSQL.
@@ -280,3 +280,23 @@ def test_an_alert_is_kept_once_by_key_and_delivered_once(store):
     assert store.claim_alert(alert.key, 250.0) is True
     assert store.claim_alert(alert.key, 260.0) is False
     assert store.alerts()[1].delivered_at == 250.0
+
+
+def test_campaigns_are_saved_listed_updated_and_deleted(store, clock):
+    summer = Campaign("camp-1", "Summer drop", ["c1", "c2"], ["summerdrop"], ["brand.co"],
+                      "2026-05-10", "2026-05-16", {"c1": {"amount": 300.0, "currency": "EUR"}},
+                      sponsored_only=True, notes="Two posts each", created_by="ana@agency.com")  # fmt: skip
+    saved = store.save_campaign(summer)
+    assert saved.created_by == "ana@agency.com" and saved.created_at == saved.updated_at > 0
+    clock.now += 60
+    store.save_campaign(Campaign("camp-2", "Autumn", ["c3"], ["fall"]))
+    assert [c.name for c in store.campaigns()] == ["Autumn", "Summer drop"]
+    clock.now += 60
+    edited = store.save_campaign(replace(summer, name="Summer drop v2", created_by="bo@agency.com"))
+    assert edited.created_by == "ana@agency.com" and edited.created_at == saved.created_at
+    got = store.get_campaign("camp-1")
+    assert got == edited and got.fees == {"c1": {"amount": 300.0, "currency": "EUR"}}
+    assert got.sponsored_only is True and got.start == "2026-05-10"
+    assert [c.name for c in store.campaigns()] == ["Summer drop v2", "Autumn"]
+    assert store.delete_campaign("camp-2") is True and store.delete_campaign("camp-2") is False
+    assert [c.campaign_id for c in store.campaigns()] == ["camp-1"]

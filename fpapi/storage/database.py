@@ -34,6 +34,7 @@ __all__ = [
     "activity",
     "alerts",
     "as_unavailable",
+    "campaigns",
     "close_database",
     "creators",
     "describe",
@@ -143,6 +144,24 @@ snapshots = sa.Table(
     sa.Column("quality_effective_followers", sa.Float),
     sa.Column("quality_consistency", sa.Float),
     sa.Column("quality_authentic_audience", sa.Float),
+)
+
+campaigns = sa.Table(
+    "campaigns",
+    metadata,
+    sa.Column("campaign_id", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("creator_ids", JSONB, nullable=False),
+    sa.Column("hashtags", JSONB, nullable=False),
+    sa.Column("mentions", JSONB, nullable=False),
+    sa.Column("start", sa.Text),
+    sa.Column("end", sa.Text),
+    sa.Column("fees", JSONB, nullable=False),
+    sa.Column("sponsored_only", sa.Boolean, nullable=False),
+    sa.Column("notes", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_by", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
 )
 
 alerts = sa.Table(

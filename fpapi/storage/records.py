@@ -17,6 +17,7 @@ __all__ = [
     "LINK_PRUNE_EVERY_S",
     "MAX_ACTIVITY_ENTRIES",
     "Activity",
+    "Campaign",
     "Creator",
     "PendingLink",
     "Shortlist",
@@ -51,6 +52,25 @@ def state_key(state: str) -> str:
     """What a link is stored and found by: a SHA-256 of its state, so the store never holds a
     state that could answer a callback."""
     return hashlib.sha256(state.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A campaign the agency ran: whose posts, matched how, over which days, at what fee."""
+
+    campaign_id: str
+    name: str
+    creator_ids: list[str] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)  # without "#", lower case
+    mentions: list[str] = field(default_factory=list)  # without "@", lower case
+    start: str | None = None  # ISO date, inclusive (UTC)
+    end: str | None = None
+    fees: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {amount, currency}
+    sponsored_only: bool = False
+    notes: str = ""
+    created_by: str = ""
+    created_at: float = 0.0
+    updated_at: float = 0.0
 
 
 @dataclass(frozen=True)

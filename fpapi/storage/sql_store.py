@@ -26,6 +26,7 @@ from fpapi.errors import LinkRequestError, ShortlistError
 from fpapi.storage.database import (
     activity,
     alerts,
+    campaigns,
     creators,
     guarded,
     links,
@@ -42,6 +43,7 @@ from fpapi.storage.records import (
     LINK_PRUNE_EVERY_S,
     MAX_ACTIVITY_ENTRIES,
     Activity,
+    Campaign,
     Creator,
     PendingLink,
     Shortlist,
@@ -320,6 +322,48 @@ class SqlStore:
             for row in connection.execute(query):
                 latest.setdefault(row.creator_id, []).append(_record(Snapshot, row))
         return latest
+
+    # --- campaigns ---------------------------------------------------------------------------
+
+    @guarded
+    def save_campaign(self, campaign: Campaign) -> Campaign:
+        """Save a new campaign or update one by id (keeping who made it and when)."""
+        now = self._clock()
+        values = {**asdict(campaign), "created_at": now, "updated_at": now}
+        kept = ("campaign_id", "created_by", "created_at")
+        with self._engine.begin() as connection:
+            insert = upsert(connection, campaigns).values(**values)
+            row = connection.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[campaigns.c.campaign_id],
+                    set_={k: insert.excluded[k] for k in values if k not in kept},
+                ).returning(*campaigns.c)
+            ).one()
+        return _record(Campaign, row)
+
+    @guarded
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                campaigns.select().where(campaigns.c.campaign_id == campaign_id)
+            ).first()
+        return None if row is None else _record(Campaign, row)
+
+    @guarded
+    def campaigns(self) -> list[Campaign]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(campaigns.select().order_by(campaigns.c.updated_at.desc()))
+            return [_record(Campaign, row) for row in rows]
+
+    @guarded
+    def delete_campaign(self, campaign_id: str) -> bool:
+        with self._engine.begin() as connection:
+            row = connection.execute(
+                campaigns.delete()
+                .where(campaigns.c.campaign_id == campaign_id)
+                .returning(campaigns.c.campaign_id)
+            ).first()
+        return row is not None
 
     # --- alerts ------------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from fpapi.storage.records import (
     LINK_PRUNE_EVERY_S,
     MAX_ACTIVITY_ENTRIES,
     Activity,
+    Campaign,
     Creator,
     PendingLink,
     Shortlist,
@@ -71,6 +72,7 @@ PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
 SHORTLIST_PREFIX = "shortlist|"
 ACTIVITY_PREFIX = "activity|"
+CAMPAIGN_PREFIX = "campaign|"  # + campaign_id
 ALERT_PREFIX = "alert|"  # + the alert's key
 MAX_ALERTS = 2_000  # the oldest go first past this
 SNAPSHOT_PREFIX = "snapshot|"  # + creator_id + "|" + fetched_at (zero-padded: sorts by time)
@@ -440,6 +442,37 @@ class Store:
             ]
             latest[creator_id] = [s for s in found if s is not None]
         return latest
+
+    # --- campaigns ---------------------------------------------------------------------------
+
+    @_writes
+    def save_campaign(self, campaign: Campaign) -> Campaign:
+        """Save a new campaign or update one by id (keeping who made it and when)."""
+        with self._db.transact():
+            old = self.get_campaign(campaign.campaign_id)
+            now = self._clock()
+            campaign = replace(
+                campaign,
+                created_by=old.created_by if old else campaign.created_by,
+                created_at=old.created_at if old else now,
+                updated_at=now,
+            )
+            self._db.set(CAMPAIGN_PREFIX + campaign.campaign_id, asdict(campaign))
+        return campaign
+
+    @_reads
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        return self._load(Campaign, self._db.get(CAMPAIGN_PREFIX + campaign_id), "campaign")
+
+    @_reads
+    def campaigns(self) -> list[Campaign]:
+        """Every campaign, the most recently saved first."""
+        found = self._scan(CAMPAIGN_PREFIX, self.get_campaign)
+        return sorted(found, key=lambda c: c.updated_at, reverse=True)
+
+    @_writes
+    def delete_campaign(self, campaign_id: str) -> bool:
+        return bool(self._db.delete(CAMPAIGN_PREFIX + campaign_id))
 
     # --- alerts ------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ environment and the secrets table, so this is tested without Streamlit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,8 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_ALERT_ER_DROP_PCT": ("alert_er_drop_pct", "Alert when ER falls by at least this share since the previous fetch, in percent. Default 25."),
     "FPAPI_ALERT_FOLLOWERS_PCT": ("alert_followers_pct", "Alert when followers rise or fall by at least this share since the previous fetch, in percent. Default 5."),
     "FPAPI_ALERT_QUALITY_DROP": ("alert_quality_drop", "Alert when the 0-100 profile quality score falls by at least this many points. Default 10."),
+    "FPAPI_REPORT_BRAND": ("report_brand", "The agency's name at the top of campaign reports (HTML). Default: none."),
+    "FPAPI_REPORT_COLOR": ("report_color", "The agency's colour in campaign reports, as #RRGGBB. Default #1f6feb."),
     "FPAPI_ALLOW_ANONYMOUS": ("allow_anonymous", "true opens the app without sign-in at a non-loopback address: for a trusted network only."),
 }  # fmt: skip
 
@@ -71,6 +74,8 @@ class Settings:
     link_keep_s: float = DEFAULT_LINK_KEEP_S
     database_url: str | None = field(repr=False, default=None)  # holds the database password
     alert_webhook_url: str | None = field(repr=False, default=None)  # a webhook URL is a secret
+    report_brand: str = ""
+    report_color: str = "#1f6feb"
     alert_er_drop_pct: float = 25.0
     alert_followers_pct: float = 5.0
     alert_quality_drop: float = 10.0
@@ -159,7 +164,12 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
             "FPAPI_ALERT_WEBHOOK_URL must be an absolute http(s) URL (a Slack incoming webhook's "
             "address, say)."
         )
+    color = value("FPAPI_REPORT_COLOR") or "#1f6feb"
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", color):
+        raise SettingsError(f"FPAPI_REPORT_COLOR must be a colour such as #1f6feb, not {color!r}.")
     return Settings(
+        report_brand=(value("FPAPI_REPORT_BRAND") or "")[:80],
+        report_color=color,
         alert_webhook_url=webhook,
         alert_er_drop_pct=_amount(
             "FPAPI_ALERT_ER_DROP_PCT", value("FPAPI_ALERT_ER_DROP_PCT"), 25.0, unit="percent"

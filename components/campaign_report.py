@@ -1,0 +1,209 @@
+"""A campaign's report as text, in one place for the page and its exports: each creator's
+totals and costs beside the predicted ones, the campaign's totals, and the evidence (when each
+creator consented, when the data was fetched, the vendor's processing date, the formulas)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from components.text import day_label
+from fpapi.analysis.campaigns import MATCH_RULE, CampaignReport, CreatorResult, Totals
+from fpapi.analysis.compare import PRICING_FORMULAS
+from fpapi.analysis.export import redact_contacts, to_safe_csv, to_xlsx
+from fpapi.analysis.metrics import NOT_AVAILABLE, format_count, format_pct
+from fpapi.storage.records import Creator
+
+ACTUAL_FORMULAS = (
+    "Actual CPE = fee / engagements (likes + comments of the matched posts). "
+    "Actual CPM = fee / views of the matched posts x 1,000. "
+    "ER of a creator or the campaign = the matched posts' ER weighted by their views. "
+    "Predicted = the compare page's cost of one typical post, divided by the number of posts "
+    "matched (the fee buys them all)."
+)
+
+
+def money(amount: float | None, currency: str) -> str:
+    return NOT_AVAILABLE if amount is None else f"{amount:,.2f} {currency}"
+
+
+def totals_text(totals: Totals) -> str:
+    er = format_pct(totals.weighted_er)
+    return (
+        f"{totals.posts} post{'s' if totals.posts != 1 else ''} · "
+        f"{format_count(totals.views)} views · {format_count(totals.engagements)} engagements · "
+        f"ER {er} (weighted by views)"
+    )
+
+
+def costs_text(result: CreatorResult) -> str | None:
+    """Actual CPE and CPM beside the predicted ones, or None without a fee."""
+    if result.fee is None:
+        return None
+    currency = result.fee.currency
+    return (
+        f"Fee {money(result.fee.amount, currency)} · "
+        f"CPE {money(result.actual_cpe, currency)} (predicted "
+        f"{money(result.predicted_cpe, currency)}) · "
+        f"CPM {money(result.actual_cpm, currency)} (predicted "
+        f"{money(result.predicted_cpm, currency)})"
+    )
+
+
+def source_text(result: CreatorResult) -> str:
+    fetched = datetime.fromtimestamp(result.fetched_at, UTC).strftime("%d %b %Y %H:%M UTC")
+    return (
+        f"First-party data from the creator's own account, fetched {fetched}, vendor data "
+        f"processed {day_label(result.processed_on)}."
+    )
+
+
+def campaign_costs_lines(report: CampaignReport) -> list[str]:
+    """One line per currency: never added across currencies."""
+    lines = []
+    for currency, (cpe, cpm) in report.actual_costs().items():
+        lines.append(
+            f"Spend {money(report.spend[currency], currency)} · CPE {money(cpe, currency)} · "
+            f"CPM {money(cpm, currency)}"
+        )
+    return lines
+
+
+def summary_frame(report: CampaignReport) -> pd.DataFrame:
+    """Per creator totals and costs, one row each, for the exports."""
+    rows = []
+    for result in report.creators:
+        currency = result.fee.currency if result.fee else ""
+        rows.append(
+            {
+                "creator": result.handle or result.label,
+                "posts": result.totals.posts,
+                "views": result.totals.views,
+                "engagements": result.totals.engagements,
+                "er_weighted": result.totals.weighted_er,
+                "fee": result.fee.amount if result.fee else None,
+                "currency": currency,
+                "actual_cpe": result.actual_cpe,
+                "predicted_cpe": result.predicted_cpe,
+                "actual_cpm": result.actual_cpm,
+                "predicted_cpm": result.predicted_cpm,
+                "fetched_utc": datetime.fromtimestamp(result.fetched_at, UTC).isoformat(),
+                "vendor_processed": result.processed_on.isoformat()
+                if result.processed_on
+                else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def to_csv(report: CampaignReport) -> bytes:
+    return to_safe_csv(report.rows())
+
+
+def to_workbook(report: CampaignReport) -> bytes:
+    return to_xlsx({"Posts": report.rows(), "Creators": summary_frame(report)})
+
+
+def to_html(
+    report: CampaignReport,
+    creators: Mapping[str, Creator],
+    *,
+    brand: str,
+    colour: str,
+    now: float,
+) -> str:
+    """A self-contained report for a client: the agency's name and colour, no mention of
+    this app, every vendor string escaped, links only to the Instagram posts the app built."""
+    spec = report.spec
+    title = spec.name or "Campaign report"
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{_e(title)}</title><style>{_style(colour)}</style></head><body>",
+    ]
+    if brand:
+        parts.append(f"<p class='brand'>{_e(brand)}</p>")
+    parts.append(f"<h1>{_e(title)}</h1>")
+    when = " to ".join(d.isoformat() for d in (spec.start, spec.end) if d) or "all dates"
+    terms = " ".join([*(f"#{t}" for t in spec.hashtags), *(f"@{m}" for m in spec.mentions)])
+    parts.append(
+        f"<p class='muted'>{_e(terms)} · {_e(when)}"
+        + (" · sponsored posts only" if spec.sponsored_only else "")
+        + "</p>"
+    )
+    parts.append(f"<h2>Totals</h2><p>{_e(totals_text(report.totals))}</p>")
+    parts.extend(f"<p>{_e(line)}</p>" for line in campaign_costs_lines(report))
+    for result in report.creators:
+        parts.append(f"<h2>{_e(result.label)} {_e(result.handle or '')}</h2>")
+        if result.posts.empty:
+            parts.append("<p>No post matches this campaign for this creator.</p>")
+        else:
+            parts.append(f"<p>{_e(totals_text(result.totals))}</p>")
+        costs = costs_text(result)
+        if costs:
+            parts.append(f"<p>{_e(costs)}</p>")
+        parts.append(f"<p class='muted'>{_e(source_text(result))}</p>")
+    rows = report.rows()
+    if not rows.empty:
+        parts.append("<h2>Posts</h2><table><tr><th>Date</th><th>Creator</th><th>Post</th>"
+                     "<th>Format</th><th class='num'>Views</th><th class='num'>Likes</th>"
+                     "<th class='num'>Comments</th><th class='num'>ER</th><th>Sponsored</th></tr>")  # fmt: skip
+        for row in rows.itertuples(index=False):
+            link = f"<a href='{_e(row.url)}'>post</a>" if isinstance(row.url, str) else ""
+            parts.append(
+                f"<tr><td>{_e(row.date)}</td><td>{_e(row.creator)}</td><td>{link}</td>"
+                f"<td>{_e(row.format)}</td><td class='num'>{_e(format_count(_num(row.views)))}</td>"
+                f"<td class='num'>{_e(format_count(_num(row.likes)))}</td>"
+                f"<td class='num'>{_e(format_count(_num(row.comments)))}</td>"
+                f"<td class='num'>{_e(format_pct(_num(row.er)))}</td>"
+                f"<td>{'yes' if row.sponsored is True else 'no'}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("<h2>Evidence</h2><table><tr><th>Creator</th><th>Consented</th>"
+                 "<th>Data fetched</th><th>Vendor processed</th></tr>")  # fmt: skip
+    for result in report.creators:
+        creator = creators.get(result.creator_id)
+        consented = (
+            datetime.fromtimestamp(creator.verified_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+            if creator and creator.verified_at
+            else NOT_AVAILABLE
+        )
+        fetched = datetime.fromtimestamp(result.fetched_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        parts.append(
+            f"<tr><td>{_e(result.handle or result.label)}</td><td>{_e(consented)}</td>"
+            f"<td>{_e(fetched)}</td><td>{_e(day_label(result.processed_on))}</td></tr>"
+        )
+    parts.append("</table>")
+    parts.append(
+        f"<p class='muted'>All figures are first-party: read from each creator's own account "
+        f"with their consent. {_e(MATCH_RULE)} {_e(ACTUAL_FORMULAS)} Predicted: "
+        f"{_e(PRICING_FORMULAS)}</p>"
+    )
+    made = datetime.fromtimestamp(now, UTC).strftime("%d %b %Y %H:%M UTC")
+    parts.append(f"<p class='muted'>Prepared {_e(made)}.</p></body></html>")
+    return "".join(parts)
+
+
+def _style(colour: str) -> str:
+    return (
+        "body{font-family:system-ui,-apple-system,sans-serif;color:#212529;max-width:1100px;"
+        "margin:2rem auto;padding:0 1rem}"
+        f"h1,h2{{color:{colour}}}.brand{{font-weight:700;color:{colour};letter-spacing:.05em}}"
+        ".muted{color:#6c757d}table{border-collapse:collapse;width:100%;font-size:.9rem}"
+        "th,td{border-bottom:1px solid #dee2e6;padding:.35rem .5rem;text-align:left}"
+        ".num{text-align:right}"
+    )
+
+
+def _e(value: object) -> str:
+    return html.escape(redact_contacts("" if value is None else str(value)))
+
+
+def _num(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number

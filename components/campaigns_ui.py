@@ -1,0 +1,193 @@
+"""The campaigns page's pieces: the saved list, the campaign's form, and its report as page
+text (the exports come from components/campaign_report.py)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from components import campaign_report as text
+from components.pages import link
+from components.text import md_escape
+from fpapi.analysis.campaigns import (
+    DEFAULT_CURRENCY,
+    CampaignReport,
+    CampaignSpec,
+    parse_terms,
+)
+from fpapi.analysis.compare import Fee, fee_problem
+from fpapi.analysis.metrics import format_count, format_pct
+from fpapi.storage.records import Campaign, Creator
+
+
+def creator_label(creator: Creator) -> str:
+    handle = f" · @{creator.username.lstrip('@')}" if creator.username else ""
+    return f"{creator.name or creator.label or creator.creator_id}{handle}"
+
+
+def render_saved(saved: Sequence[Campaign], opened: str | None) -> None:
+    """The saved campaigns, each a link that opens it."""
+    if not saved:
+        st.caption("No saved campaigns yet. Fill in the form below and save it.")
+        return
+    for campaign in saved:
+        mark = " (open)" if campaign.campaign_id == opened else ""
+        link(
+            "campaigns",
+            f"{campaign.name or 'Unnamed campaign'}{mark}",
+            query_params={"campaign": campaign.campaign_id},
+        )
+
+
+@dataclass(frozen=True)
+class FormResult:
+    spec: CampaignSpec
+    action: str | None  # "show", "save", "delete" or None
+    problems: tuple[str, ...] = ()
+
+
+def render_form(spec: CampaignSpec, roster: Sequence[Creator], *, editing: bool) -> FormResult:
+    """The campaign's fields, prefilled from ``spec``; the buttons say what to do with them."""
+    by_id = {c.creator_id: c for c in roster}
+    version = hashlib.sha256(repr(spec).encode()).hexdigest()[:10]  # new defaults: new widgets
+
+    def key(name: str) -> str:
+        return f"campaign-{name}-{version}"
+
+    name = st.text_input("Name", value=spec.name, max_chars=80, key=key("name"))
+    chosen = st.multiselect(
+        "Creators",
+        list(by_id),
+        default=[cid for cid in spec.creator_ids if cid in by_id],
+        format_func=lambda cid: creator_label(by_id[cid]),
+        key=key("creators"),
+        placeholder="Creators on the roster",
+    )
+    left, right = st.columns(2)
+    hashtags = left.text_input(
+        "Hashtags", value=" ".join(f"#{t}" for t in spec.hashtags), key=key("hashtags"),
+        placeholder="#summerdrop #ad", help="With or without #, separated by spaces or commas.",
+    )  # fmt: skip
+    mentions = right.text_input(
+        "Brand handles", value=" ".join(f"@{m}" for m in spec.mentions), key=key("mentions"),
+        placeholder="@brand", help="With or without @, separated by spaces or commas.",
+    )  # fmt: skip
+    start_col, end_col, currency_col, paid_col = st.columns([2, 2, 1, 2])
+    start = start_col.date_input("From (UTC)", value=spec.start, key=key("from"))
+    end = end_col.date_input("To (UTC, inclusive)", value=spec.end, key=key("to"))
+    currencies = {fee.currency for fee in spec.fees.values()} or {DEFAULT_CURRENCY}
+    currency = (
+        currency_col.text_input(
+            "Currency", value=sorted(currencies)[0], max_chars=3, key=key("currency")
+        )
+        .strip()
+        .upper()
+        or DEFAULT_CURRENCY
+    )
+    sponsored = paid_col.toggle(
+        "Sponsored posts only", value=spec.sponsored_only, key=key("sponsored"),
+        help="Also require the vendor's sponsored flag.",
+    )  # fmt: skip
+    fees: dict[str, Fee] = {}
+    problems = []
+    if chosen:
+        st.caption("Fee per creator (empty: no fee agreed)")
+        columns = st.columns(min(3, len(chosen)))
+        for index, creator_id in enumerate(chosen):
+            quoted = spec.fees.get(creator_id)
+            amount = columns[index % len(columns)].number_input(
+                f"{creator_label(by_id[creator_id])} ({currency})",
+                value=quoted.amount if quoted else None,
+                min_value=0.0,
+                step=50.0,
+                key=key(f"fee-{creator_id}"),
+            )
+            problem = fee_problem(amount)
+            if problem:
+                problems.append(f"{creator_label(by_id[creator_id])}: {problem}")
+            elif amount:
+                fees[creator_id] = Fee(float(amount), currency)
+    notes = st.text_area("Notes", value=spec.notes, max_chars=2000, key=key("notes"))
+    if len(currency) != 3 or not currency.isalpha():
+        problems.append("The currency must be a three-letter code such as EUR.")
+    first, end_date = _dates(start, end)
+    new = CampaignSpec(
+        name=name.strip(),
+        creator_ids=tuple(chosen),
+        hashtags=parse_terms(hashtags),
+        mentions=parse_terms(mentions),
+        start=first,
+        end=end_date,
+        fees=fees,
+        sponsored_only=sponsored,
+        notes=notes.strip(),
+    )
+    show, save, delete = st.columns([1, 1, 3])
+    action = None
+    if show.button("Show report", type="primary"):
+        action = "show"
+    if save.button("Save campaign"):
+        action = "save"
+    if editing:
+        with delete.popover("Delete"):
+            st.write("Delete this campaign? Its creators and their data stay.")
+            if st.button("Yes, delete", type="primary"):
+                action = "delete"
+    return FormResult(new, action, tuple(problems))
+
+
+def _dates(start: object, end: object) -> tuple[date | None, date | None]:
+    first = start if isinstance(start, date) else None
+    last = end if isinstance(end, date) else None
+    if first and last and first > last:
+        first, last = last, first
+    return first, last
+
+
+def render_report(report: CampaignReport) -> None:
+    """The report as page text: the campaign's totals and costs, each creator's, and one row
+    per matched post with its link."""
+    st.subheader("Results", anchor=False)
+    st.markdown(f"**Campaign.** {md_escape(text.totals_text(report.totals))}")
+    for line in text.campaign_costs_lines(report):
+        st.markdown(md_escape(line))
+    for result in report.creators:
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(result.label)}** {md_escape(result.handle or '')}")
+            if result.posts.empty:
+                st.markdown("No post matches this campaign for this creator.")
+            else:
+                st.markdown(md_escape(text.totals_text(result.totals)))
+            costs = text.costs_text(result)
+            if costs:
+                st.markdown(md_escape(costs))
+            st.caption(md_escape(text.source_text(result)))
+    rows = report.rows()
+    if rows.empty:
+        return
+    lines = [
+        "| Date | Creator | Post | Format | Views | Likes | Comments | ER | Sponsored |",
+        "|---|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    for row in rows.itertuples(index=False):
+        post = f"[post]({row.url})" if isinstance(row.url, str) else "no link"
+        lines.append(
+            f"| {row.date} | {md_escape(row.creator)} | {post} | {md_escape(row.format)} | "
+            f"{format_count(_num(row.views))} | {format_count(_num(row.likes))} | "
+            f"{format_count(_num(row.comments))} | {format_pct(_num(row.er))} | "
+            f"{'yes' if row.sponsored is True else 'no'} |"
+        )
+    st.markdown(f"**Matched posts ({len(rows)})**")
+    st.markdown("\n".join(lines))
+
+
+def _num(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
