@@ -9,12 +9,13 @@ import streamlit as st
 from components import state
 from components.access import current_actor
 from components.activity import refresh_insights
-from components.loaders import latest_fetches
+from components.loaders import all_relationships, latest_fetches
 from components.pages import compare_link, link
 from components.roster_ui import render_roster_row
 from components.text import md_escape
 from components.workspace import open_workspace
 from fpapi import FPAPIError
+from fpapi.storage.records import PIPELINE_STATUSES
 from fpapi.workspace.roster import matches, roster_rows
 
 st.title("Creators")
@@ -27,7 +28,11 @@ if notice:
     st.toast(notice)
 
 rows = roster_rows(
-    store.creators(), ws.cache.summary, now=time.time(), history=latest_fetches(store)
+    store.creators(),
+    ws.cache.summary,
+    now=time.time(),
+    history=latest_fetches(store),
+    relationships=all_relationships(store),
 )
 if not rows:
     st.info("No creators yet. Send a creator a verification link to add them here.")
@@ -35,8 +40,19 @@ if not rows:
     st.stop()
 
 st.write(f"{len(rows)} verified creator{'s' if len(rows) != 1 else ''}.")
-query = st.text_input("Search by name, handle or label", placeholder="e.g. ana or @ana.travel")
-shown = [row for row in rows if matches(row, query)]
+search, status_col, tags_col = st.columns([3, 1, 2])
+query = search.text_input(
+    "Search by name, handle, label or tag", placeholder="e.g. ana or @ana.travel"
+)
+status = status_col.selectbox("Status", ["any", *PIPELINE_STATUSES])
+wanted_tags = tags_col.multiselect(
+    "Tags", sorted({tag for row in rows for tag in row.tags}), placeholder="Any tag"
+)
+shown = [
+    row
+    for row in rows
+    if matches(row, query, status=None if status == "any" else status, tags=wanted_tags)
+]
 if not shown:
     st.caption("No creator matches that search.")
 

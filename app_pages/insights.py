@@ -8,9 +8,11 @@ import streamlit as st
 from components import insights_sections as sections
 from components import insights_ui as ui
 from components import state
+from components.access import current_actor
 from components.activity import refresh_insights
 from components.loaders import fetch_history, load_insights, report_of
 from components.pages import link
+from components.relationship_ui import render_relationship
 from components.text import md_escape
 from components.workspace import open_workspace
 from fpapi import FPAPIError
@@ -77,6 +79,7 @@ except FPAPIError as err:
     st.stop()
 
 ui.render_header(report, creator)
+render_relationship(ws.store, chosen, current_actor())
 if ui.render_freshness(loaded, report):
     state.request_refresh(chosen)
     st.rerun()

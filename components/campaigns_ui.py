@@ -95,22 +95,40 @@ def render_form(spec: CampaignSpec, roster: Sequence[Creator], *, editing: bool)
     fees: dict[str, Fee] = {}
     problems = []
     if chosen:
-        st.caption("Fee per creator (empty: no fee agreed)")
-        columns = st.columns(min(3, len(chosen)))
-        for index, creator_id in enumerate(chosen):
+        st.caption(
+            "Fee per creator (empty: no fee agreed), in the campaign's currency unless another "
+            "is given for that creator"
+        )
+        for creator_id in chosen:
             quoted = spec.fees.get(creator_id)
-            amount = columns[index % len(columns)].number_input(
-                f"{creator_label(by_id[creator_id])} ({currency})",
+            amount_col, own_col = st.columns([4, 1])
+            amount = amount_col.number_input(
+                f"Fee for {creator_label(by_id[creator_id])}",
                 value=quoted.amount if quoted else None,
                 min_value=0.0,
                 step=50.0,
                 key=key(f"fee-{creator_id}"),
             )
+            own = (
+                own_col.text_input(
+                    "Its currency",
+                    value=quoted.currency if quoted and quoted.currency != currency else "",
+                    max_chars=3,
+                    placeholder=currency,
+                    key=key(f"currency-{creator_id}"),
+                )
+                .strip()
+                .upper()
+            )
             problem = fee_problem(amount)
             if problem:
                 problems.append(f"{creator_label(by_id[creator_id])}: {problem}")
+            elif own and not (len(own) == 3 and own.isalpha()):
+                problems.append(
+                    f"{creator_label(by_id[creator_id])}: the currency must be a three-letter code."
+                )
             elif amount:
-                fees[creator_id] = Fee(float(amount), currency)
+                fees[creator_id] = Fee(float(amount), own or currency)
     notes = st.text_area("Notes", value=spec.notes, max_chars=2000, key=key("notes"))
     if len(currency) != 3 or not currency.isalpha():
         problems.append("The currency must be a three-letter code such as EUR.")

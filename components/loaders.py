@@ -30,7 +30,7 @@ from fpapi.errors import DataDirError, SettingsError, StoreError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.database import fingerprint
-from fpapi.storage.records import Snapshot, StoredAlert
+from fpapi.storage.records import Relationship, Snapshot, StoredAlert
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
@@ -267,6 +267,15 @@ def recent_alerts(store: Store | SqlStore, limit: int = 10) -> list[StoredAlert]
     except StoreError as err:
         log.warning("Could not read the alerts: %s", err)
         return []
+
+
+def all_relationships(store: Store | SqlStore) -> dict[str, Relationship]:
+    """Every creator's tags, status and notes; empty (logged) when the store cannot say."""
+    try:
+        return store.relationships()
+    except StoreError as err:
+        log.warning("Could not read tags and notes: %s", err)
+        return {}
 
 
 def latest_fetches(store: Store | SqlStore) -> dict[str, list[Snapshot]]:

@@ -9,8 +9,9 @@ import streamlit as st
 
 from components import state
 from components.pages import link
+from components.relationship_ui import summary
 from components.text import day_label, md_escape, since
-from fpapi.storage.records import StoredAlert
+from fpapi.storage.records import Relationship, StoredAlert
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
 from fpapi.workspace.history import HISTORY_METRICS, change
 from fpapi.workspace.roster import RosterRow
@@ -86,6 +87,7 @@ def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool
             else:
                 facts.append("this API has no insights for YouTube")
             st.caption(md_escape(" · ".join(facts)))
+            st.markdown(summary(row.relationship or Relationship(creator.creator_id)))
             if row.latest is not None:
                 st.markdown(changes_text(row))
             if row.needs_reconnect:

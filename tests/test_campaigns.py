@@ -130,3 +130,14 @@ def test_costs_in_different_currencies_are_never_added():
     assert costs["USD"] == (pytest.approx(0.25), pytest.approx(25.0))
     assert result.totals.posts == 2 and result.totals.views == 3000.0
     assert [r.creator_id for r in result.creators if r.posts.empty] == ["c"]
+
+
+def test_a_shared_address_round_trips_a_campaign_with_two_currencies():
+    from fpapi.analysis.campaigns import spec_from_params, spec_params
+
+    known = {"a": 1, "b": 1, "c": 1}
+    original = spec(creator_ids=("a", "b", "c"), sponsored_only=True,
+                    fees={"a": Fee(100.0, "EUR"), "b": Fee(50.5, "USD"), "c": Fee(70.0, "EUR")})  # fmt: skip
+    read, problems = spec_from_params(spec_params(original), known)
+    assert problems == []
+    assert read == original

@@ -82,7 +82,7 @@ def test_the_form_saves_edits_and_deletes_a_campaign(app_env):
     by_label(at.text_input, "Hashtags").input(f"#{top_tag(A)}")
     by_label(at.text_input, "Currency").input("gbp")
     at.run()
-    next(n for n in at.number_input if n.label.endswith("(GBP)")).set_value(250.0)
+    next(n for n in at.number_input if n.label.startswith("Fee for ")).set_value(250.0)
     next(b for b in at.button if b.label == "Save campaign").click().run()
     assert not at.exception
     (saved,) = app_store(app_env).campaigns()

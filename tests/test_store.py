@@ -14,7 +14,7 @@ from fpapi.errors import (
     ShortlistError,
     UnknownLink,
 )
-from fpapi.storage.records import Campaign, Snapshot, StoredAlert
+from fpapi.storage.records import Campaign, Relationship, Snapshot, StoredAlert
 from fpapi.storage.store import Creator, Store
 
 # Every test taking ``store`` or ``backend`` runs on the local folder, SQLite and PostgreSQL.
@@ -300,3 +300,39 @@ def test_campaigns_are_saved_listed_updated_and_deleted(store, clock):
     assert [c.name for c in store.campaigns()] == ["Summer drop v2", "Autumn"]
     assert store.delete_campaign("camp-2") is True and store.delete_campaign("camp-2") is False
     assert [c.campaign_id for c in store.campaigns()] == ["camp-1"]
+
+
+def test_tags_status_and_notes_are_kept_per_creator(store, clock):
+    assert store.relationship("c1") == Relationship("c1")  # nothing yet: new, no tags
+    store.set_relationship("c1", tags=["Travel", " #Q3 launch ", "travel", ""])
+    clock.now += 10
+    store.set_relationship("c1", status="shortlisted")
+    store.add_note("c1", "  Rate card asked for.  ", author="ana@agency.com")
+    clock.now += 10
+    store.add_note("c1", "Replied: 500 EUR a reel", author="local")
+    got = store.relationship("c1")
+    assert got.tags == ["travel", "q3 launch"] and got.status == "shortlisted"
+    assert [(n["author"], n["text"]) for n in got.notes] == [
+        ("ana@agency.com", "Rate card asked for."), ("local", "Replied: 500 EUR a reel"),
+    ]  # fmt: skip
+    assert got.notes[1]["at"] > got.notes[0]["at"]
+    store.set_relationship("c1", tags=[])
+    assert store.relationship("c1").notes == got.notes  # tags changed, notes kept
+    assert set(store.relationships()) == {"c1"}
+    with pytest.raises(ValueError, match="contracted"):
+        store.set_relationship("c1", status="hired")
+    with pytest.raises(ValueError, match="needs some text"):
+        store.add_note("c1", "   ", author="local")
+
+
+def test_two_analysts_adding_notes_at_once_keep_both(store):
+    def add(author: str) -> None:
+        for i in range(5):
+            store.add_note("c1", f"note {i} by {author}", author=author)
+
+    threads = [threading.Thread(target=add, args=(who,)) for who in ("ana", "bo")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(store.relationship("c1").notes) == 10

@@ -50,14 +50,15 @@ def test_replicas_starting_at_once_migrate_once(postgres):
     assert failures == []
     assert (
         postgres.psql("SELECT version_num FROM alembic_version", database=url.rsplit("/", 1)[1])
-        == "0003\n"
+        == "0004\n"
     )
     tables = postgres.psql(
         "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'",
         database=url.rsplit("/", 1)[1],
     )
     assert tables.strip() == (
-        "activity,alembic_version,alerts,campaigns,creators,insights,links,shortlists,snapshots"
+        "activity,alembic_version,alerts,campaigns,creators,insights,links,relationships,"
+        "shortlists,snapshots"
     )
 
 

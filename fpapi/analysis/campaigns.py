@@ -312,17 +312,21 @@ def spec_from_params(
     for part in (params.get("fees") or "").split(","):
         if not part.strip():
             continue
-        creator_id, _, amount = part.partition(":")
+        creator_id, _, rest = part.partition(":")
+        amount, _, own = rest.partition(":")  # creator_id:amount, or creator_id:amount:USD
         try:
             value = float(amount)
         except ValueError:
             value = -1.0
-        if creator_id.strip() not in ids or not (0 < value <= 1e9):
+        own = own.strip().upper()
+        usable = 0 < value <= 1e9 and (not own or CURRENCY.fullmatch(own))
+        if creator_id.strip() not in ids or not usable:
             problems.append(
-                "A fee in the address could not be read (creator_id:amount); it was left out."
+                "A fee in the address could not be read (creator_id:amount, or "
+                "creator_id:amount:USD); it was left out."
             )
             continue
-        fees[creator_id.strip()] = Fee(value, currency)
+        fees[creator_id.strip()] = Fee(value, own or currency)
     spec = CampaignSpec(
         name=(params.get("name") or "").strip()[:80],
         creator_ids=ids,
@@ -338,6 +342,8 @@ def spec_from_params(
 
 def spec_params(spec: CampaignSpec) -> dict[str, str]:
     """The address of a campaign's report: what ``spec_from_params`` reads back."""
+    currencies = [fee.currency for fee in spec.fees.values()]
+    currency = max(sorted(set(currencies)), key=currencies.count) if currencies else ""
     params = {
         "name": spec.name,
         "creators": ",".join(spec.creator_ids),
@@ -345,8 +351,11 @@ def spec_params(spec: CampaignSpec) -> dict[str, str]:
         "mentions": ",".join(spec.mentions),
         "from": spec.start.isoformat() if spec.start else "",
         "to": spec.end.isoformat() if spec.end else "",
-        "fees": ",".join(f"{cid}:{fee.amount:g}" for cid, fee in spec.fees.items()),
-        "currency": next(iter(spec.fees.values())).currency if spec.fees else "",
+        "fees": ",".join(
+            f"{cid}:{fee.amount:g}" + ("" if fee.currency == currency else f":{fee.currency}")
+            for cid, fee in spec.fees.items()
+        ),
+        "currency": currency if spec.fees else "",
         "sponsored": "1" if spec.sponsored_only else "",
     }
     return {key: value for key, value in params.items() if value}

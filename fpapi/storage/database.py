@@ -47,6 +47,7 @@ __all__ = [
     "metadata",
     "new_engine",
     "open_database",
+    "relationships",
     "shortlists",
     "snapshots",
     "upsert",
@@ -144,6 +145,16 @@ snapshots = sa.Table(
     sa.Column("quality_effective_followers", sa.Float),
     sa.Column("quality_consistency", sa.Float),
     sa.Column("quality_authentic_audience", sa.Float),
+)
+
+relationships = sa.Table(
+    "relationships",
+    metadata,
+    sa.Column("creator_id", sa.Text, primary_key=True),
+    sa.Column("tags", JSONB, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("notes", JSONB, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
 )
 
 campaigns = sa.Table(

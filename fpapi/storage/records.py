@@ -16,14 +16,19 @@ __all__ = [
     "FINISHED_STATUSES",
     "LINK_PRUNE_EVERY_S",
     "MAX_ACTIVITY_ENTRIES",
+    "PIPELINE_STATUSES",
     "Activity",
     "Campaign",
     "Creator",
     "PendingLink",
+    "Relationship",
     "Shortlist",
     "Snapshot",
     "StoredAlert",
     "claim_refusal",
+    "clean_tags",
+    "new_note",
+    "pipeline_status",
     "shortlist_name",
     "state_key",
 ]
@@ -52,6 +57,51 @@ def state_key(state: str) -> str:
     """What a link is stored and found by: a SHA-256 of its state, so the store never holds a
     state that could answer a callback."""
     return hashlib.sha256(state.encode()).hexdigest()
+
+
+PIPELINE_STATUSES = ("new", "shortlisted", "contacted", "contracted", "declined")
+MAX_TAGS = 20
+MAX_NOTE_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """What the agency keeps about a creator beyond their data: free-text tags, where they
+    stand in the pipeline, and dated notes, each with its author."""
+
+    creator_id: str
+    tags: list[str] = field(default_factory=list)  # lower case, without "#"
+    status: str = "new"  # one of PIPELINE_STATUSES
+    notes: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # {"at", "author", "text"}, oldest first
+    updated_at: float = 0.0
+
+
+def clean_tags(text: str | list[str]) -> list[str]:
+    """Tags as typed (``travel, #Q3 launch``): each trimmed, without "#", lower case, once."""
+    parts = text.split(",") if isinstance(text, str) else text
+    tags: dict[str, None] = {}
+    for part in parts:
+        tag = " ".join(str(part).strip().lstrip("#").lower().split())[:40]
+        if tag:
+            tags[tag] = None
+    return list(tags)[:MAX_TAGS]
+
+
+def pipeline_status(status: str) -> str:
+    """A pipeline status; ValueError naming the allowed ones for anything else."""
+    if status not in PIPELINE_STATUSES:
+        raise ValueError(f"A status is one of {', '.join(PIPELINE_STATUSES)}, not {status!r}.")
+    return status
+
+
+def new_note(text: str, author: str, at: float) -> dict[str, Any]:
+    """A note as kept: trimmed, at most MAX_NOTE_CHARS; ValueError when it is empty."""
+    body = text.strip()[:MAX_NOTE_CHARS]
+    if not body:
+        raise ValueError("A note needs some text.")
+    return {"at": at, "author": author or "local", "text": body}
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from fpapi.storage.database import (
     guarded,
     links,
     open_database,
+    relationships,
     shortlists,
     snapshots,
     upsert,
@@ -46,10 +47,14 @@ from fpapi.storage.records import (
     Campaign,
     Creator,
     PendingLink,
+    Relationship,
     Shortlist,
     Snapshot,
     StoredAlert,
     claim_refusal,
+    clean_tags,
+    new_note,
+    pipeline_status,
     shortlist_name,
 )
 
@@ -322,6 +327,63 @@ class SqlStore:
             for row in connection.execute(query):
                 latest.setdefault(row.creator_id, []).append(_record(Snapshot, row))
         return latest
+
+    # --- tags, pipeline status and notes ---------------------------------------------------
+
+    @guarded
+    def relationship(self, creator_id: str) -> Relationship:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                relationships.select().where(relationships.c.creator_id == creator_id)
+            ).first()
+        return Relationship(creator_id) if row is None else _record(Relationship, row)
+
+    @guarded
+    def relationships(self) -> dict[str, Relationship]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(relationships.select())
+            return {row.creator_id: _record(Relationship, row) for row in rows}
+
+    @guarded
+    def set_relationship(
+        self, creator_id: str, *, tags: list[str] | None = None, status: str | None = None
+    ) -> Relationship:
+        changes: dict[str, Any] = {"updated_at": self._clock()}
+        if tags is not None:
+            changes["tags"] = clean_tags(tags)
+        if status is not None:
+            changes["status"] = pipeline_status(status)
+        return self._change_relationship(creator_id, changes)
+
+    @guarded
+    def add_note(self, creator_id: str, text: str, *, author: str) -> Relationship:
+        note = new_note(text, author, self._clock())
+        return self._change_relationship(creator_id, {"updated_at": note["at"]}, note=note)
+
+    def _change_relationship(
+        self, creator_id: str, changes: dict[str, Any], *, note: dict[str, Any] | None = None
+    ) -> Relationship:
+        """One transaction, the row locked: two analysts' notes at once both stay."""
+        with self._engine.begin() as connection:
+            connection.execute(
+                upsert(connection, relationships)
+                .values(creator_id=creator_id, tags=[], status="new", notes=[], updated_at=0.0)
+                .on_conflict_do_nothing()
+            )
+            row = connection.execute(
+                relationships.select()
+                .where(relationships.c.creator_id == creator_id)
+                .with_for_update()
+            ).one()
+            if note is not None:
+                changes = {**changes, "notes": [*row.notes, note]}
+            row = connection.execute(
+                relationships.update()
+                .where(relationships.c.creator_id == creator_id)
+                .values(**changes)
+                .returning(*relationships.c)
+            ).one()
+        return _record(Relationship, row)
 
     # --- campaigns ---------------------------------------------------------------------------
 

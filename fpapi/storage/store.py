@@ -42,10 +42,14 @@ from fpapi.storage.records import (
     Campaign,
     Creator,
     PendingLink,
+    Relationship,
     Shortlist,
     Snapshot,
     StoredAlert,
     claim_refusal,
+    clean_tags,
+    new_note,
+    pipeline_status,
     shortlist_name,
     state_key,
 )
@@ -72,6 +76,7 @@ PENDING_PREFIX = "link|"
 CREATOR_PREFIX = "creator|"
 SHORTLIST_PREFIX = "shortlist|"
 ACTIVITY_PREFIX = "activity|"
+RELATIONSHIP_PREFIX = "relationship|"  # + creator_id
 CAMPAIGN_PREFIX = "campaign|"  # + campaign_id
 ALERT_PREFIX = "alert|"  # + the alert's key
 MAX_ALERTS = 2_000  # the oldest go first past this
@@ -442,6 +447,47 @@ class Store:
             ]
             latest[creator_id] = [s for s in found if s is not None]
         return latest
+
+    # --- tags, pipeline status and notes ---------------------------------------------------
+
+    @_reads
+    def relationship(self, creator_id: str) -> Relationship:
+        """A creator's tags, status and notes (a new one: no tags, status "new", no notes)."""
+        found = self._load(
+            Relationship, self._db.get(RELATIONSHIP_PREFIX + creator_id), "relationship"
+        )
+        return found or Relationship(creator_id)
+
+    @_reads
+    def relationships(self) -> dict[str, Relationship]:
+        found = self._scan(RELATIONSHIP_PREFIX, self.relationship)
+        return {r.creator_id: r for r in found}
+
+    @_writes
+    def set_relationship(
+        self, creator_id: str, *, tags: list[str] | None = None, status: str | None = None
+    ) -> Relationship:
+        """Change a creator's tags or status (their notes stay)."""
+        with self._db.transact():
+            current = self.relationship(creator_id)
+            changed = replace(
+                current,
+                tags=current.tags if tags is None else clean_tags(tags),
+                status=current.status if status is None else pipeline_status(status),
+                updated_at=self._clock(),
+            )
+            self._db.set(RELATIONSHIP_PREFIX + creator_id, asdict(changed))
+        return changed
+
+    @_writes
+    def add_note(self, creator_id: str, text: str, *, author: str) -> Relationship:
+        """Add a dated note by ``author`` (the analyst, or "local")."""
+        note = new_note(text, author, self._clock())
+        with self._db.transact():
+            current = self.relationship(creator_id)
+            changed = replace(current, notes=[*current.notes, note], updated_at=note["at"])
+            self._db.set(RELATIONSHIP_PREFIX + creator_id, asdict(changed))
+        return changed
 
     # --- campaigns ---------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fpapi.storage.cache import CacheSummary
-from fpapi.storage.records import Snapshot
+from fpapi.storage.records import Relationship, Snapshot
 from fpapi.storage.store import Creator
 from fpapi.workspace.connect import needs_reconnect
 
@@ -22,6 +22,15 @@ class RosterRow:
     needs_reconnect: bool
     latest: Snapshot | None = None  # the newest fetch on record
     previous: Snapshot | None = None  # the one before it
+    relationship: Relationship | None = None  # tags, pipeline status, notes
+
+    @property
+    def status(self) -> str:
+        return self.relationship.status if self.relationship else "new"
+
+    @property
+    def tags(self) -> list[str]:
+        return self.relationship.tags if self.relationship else []
 
     @property
     def has_insights(self) -> bool:
@@ -39,6 +48,7 @@ def roster_rows(
     *,
     now: float,
     history: Mapping[str, list[Snapshot]] | None = None,
+    relationships: Mapping[str, Relationship] | None = None,
 ) -> list[RosterRow]:
     """One row per creator, joined with what the insight cache knows about them and their
     last two fetches on record (``history``: newest two per creator, oldest first)."""
@@ -54,16 +64,24 @@ def roster_rows(
                 needs_reconnect=needs_reconnect(creator, now),
                 latest=fetches[-1] if fetches else None,
                 previous=fetches[-2] if len(fetches) > 1 else None,
+                relationship=(relationships or {}).get(creator.creator_id),
             )
         )
     return rows
 
 
-def matches(row: RosterRow, query: str) -> bool:
-    """Whether a search by name, handle or label finds this row."""
-    needle = query.strip().lower().lstrip("@")
+def matches(
+    row: RosterRow, query: str, *, status: str | None = None, tags: Iterable[str] = ()
+) -> bool:
+    """Whether a search by name, handle, label or tag finds this row, with this pipeline
+    status (None: any) and every one of these tags."""
+    if status is not None and row.status != status:
+        return False
+    if not set(tags) <= set(row.tags):
+        return False
+    needle = query.strip().lower().lstrip("@#")
     if not needle:
         return True
     creator = row.creator
-    haystack = " ".join(filter(None, [creator.name, creator.username, creator.label])).lower()
-    return needle in haystack
+    words = [creator.name, creator.username, creator.label, *row.tags]
+    return needle in " ".join(filter(None, words)).lower()

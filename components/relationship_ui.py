@@ -1,0 +1,57 @@
+"""A creator's tags, pipeline status and notes on their insights page: shown, and edited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from components import state
+from components.text import md_escape
+from fpapi.errors import StoreError
+from fpapi.storage.records import PIPELINE_STATUSES, Relationship, clean_tags
+from fpapi.storage.sql_store import SqlStore
+from fpapi.storage.store import Store
+
+
+def render_relationship(store: Store | SqlStore, creator_id: str, actor: str) -> None:
+    """The status, tags and notes as text, and an editor for them under it."""
+    try:
+        current = store.relationship(creator_id)
+    except StoreError as err:
+        st.caption(f"Tags and notes cannot be read right now: {err}")
+        return
+    st.markdown(summary(current))
+    with st.expander("Edit status, tags and notes", icon=":material/edit_note:"):
+        key = state.private_key(creator_id)
+        with st.form(f"relationship-{key}"):
+            status_col, tags_col = st.columns([1, 3])
+            status = status_col.selectbox(
+                "Status", PIPELINE_STATUSES, index=PIPELINE_STATUSES.index(current.status)
+            )
+            tags = tags_col.text_input(
+                "Tags", value=", ".join(current.tags), placeholder="travel, q3 launch",
+                help="Separated by commas.",
+            )  # fmt: skip
+            note = st.text_area("Add a note", max_chars=2000, placeholder="Rate card asked for…")
+            if st.form_submit_button("Save", type="primary"):
+                try:
+                    store.set_relationship(creator_id, tags=clean_tags(tags), status=status)
+                    if note.strip():
+                        store.add_note(creator_id, note, author=actor)
+                except StoreError as err:
+                    st.error(f"Not saved: {err}")
+                else:
+                    st.rerun()
+        for entry in reversed(current.notes):  # newest first
+            when = datetime.fromtimestamp(float(entry.get("at", 0)), UTC).strftime("%Y-%m-%d")
+            st.markdown(
+                f"**{when}** · {md_escape(str(entry.get('author', 'local')))}: "
+                f"{md_escape(str(entry.get('text', '')))}"
+            )
+
+
+def summary(relationship: Relationship) -> str:
+    tags = ", ".join(f"#{md_escape(tag)}" for tag in relationship.tags) or "no tags"
+    notes = len(relationship.notes)
+    return f"Status: **{relationship.status}** · {tags} · {notes} note{'s' if notes != 1 else ''}"
