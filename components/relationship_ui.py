@@ -45,10 +45,8 @@ def render_relationship(store: Store | SqlStore, creator_id: str, actor: str) ->
                     st.rerun()
         for entry in reversed(current.notes):  # newest first
             when = datetime.fromtimestamp(float(entry.get("at", 0)), UTC).strftime("%Y-%m-%d")
-            st.markdown(
-                f"**{when}** · {md_escape(str(entry.get('author', 'local')))}: "
-                f"{md_escape(str(entry.get('text', '')))}"
-            )
+            author, body = str(entry.get("author", "local")), str(entry.get("text", ""))
+            st.text(f"{when} · {author}: {body}")  # plain text: an address is not a link
 
 
 def summary(relationship: Relationship) -> str:
