@@ -18,6 +18,9 @@ from fpapi import FPAPIError
 from fpapi.storage.records import PIPELINE_STATUSES
 from fpapi.workspace.roster import matches, roster_rows
 
+PAGE_SIZE = 50
+PAGE_KEY = "page"
+
 st.title("Creators")
 
 ws = open_workspace()
@@ -40,21 +43,50 @@ if not rows:
     st.stop()
 
 st.write(f"{len(rows)} verified creator{'s' if len(rows) != 1 else ''}.")
+
+
+def first_page() -> None:
+    st.session_state[PAGE_KEY] = 1  # a new search starts on its first page
+
+
+# Every filter and the page live in the address (?q=...&status=...&tag=...&page=2), so a
+# filtered roster can be shared.
 search, status_col, tags_col = st.columns([3, 1, 2])
 query = search.text_input(
-    "Search by name, handle, label or tag", placeholder="e.g. ana or @ana.travel"
+    "Search by name, handle, label or tag", placeholder="e.g. ana or @ana.travel",
+    key="q", bind="query-params", on_change=first_page,
+)  # fmt: skip
+status = status_col.selectbox(
+    "Status", ["any", *PIPELINE_STATUSES], key="status", bind="query-params", on_change=first_page
 )
-status = status_col.selectbox("Status", ["any", *PIPELINE_STATUSES])
 wanted_tags = tags_col.multiselect(
-    "Tags", sorted({tag for row in rows for tag in row.tags}), placeholder="Any tag"
-)
-shown = [
+    "Tags", sorted({tag for row in rows for tag in row.tags}), placeholder="Any tag",
+    key="tag", bind="query-params", on_change=first_page,
+)  # fmt: skip
+found = [
     row
     for row in rows
     if matches(row, query, status=None if status == "any" else status, tags=wanted_tags)
 ]
-if not shown:
+if not found:
     st.caption("No creator matches that search.")
+pages = max(1, -(-len(found) // PAGE_SIZE))
+if st.session_state.get(PAGE_KEY, 1) > pages:
+    st.session_state[PAGE_KEY] = pages
+page = 1
+if pages > 1:
+    page = int(
+        st.number_input(
+            f"Page (of {pages}, {PAGE_SIZE} creators a page)", min_value=1, max_value=pages,
+            step=1, key=PAGE_KEY, bind="query-params",
+        )
+    )  # fmt: skip
+shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+if found:
+    st.caption(
+        f"Showing {len(shown)} of {len(found)} matching creators"
+        + (f", page {page} of {pages}." if pages > 1 else ".")
+    )
 
 picked: list[str] = []
 for row in shown:

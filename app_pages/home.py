@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.demo_ui import render_demo_offer
 from components.loaders import recent_alerts
 from components.pages import link
 from components.roster_ui import render_what_changed
@@ -18,6 +19,8 @@ st.write(
 )
 
 ws = open_workspace()
+if ws.config.sandbox:
+    render_demo_offer(ws)  # before the counts, so they include what it added
 creators, links = ws.store.creators(), ws.store.links()
 
 pending = sum(1 for link in links if link.status == "pending")

@@ -1,0 +1,41 @@
+"""The home page's offer, in sandbox mode, to put demo creators on the roster."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.access import current_actor
+from components.loaders import api_client
+from components.workspace import Workspace
+from fpapi.errors import FPAPIError, StoreError
+from fpapi.sandbox import embedded_sandbox
+from fpapi.workspace.demo import DEMO_CREATORS, add_demo_creators
+
+
+def render_demo_offer(ws: Workspace) -> None:
+    """The offer and its button."""
+    st.info(
+        "Sandbox mode: try the app at once with synthetic creators. Each goes through the real "
+        "verification link, consent and Verify Creator, as a creator would.",
+        icon=":material/science:",
+    )
+    if not st.button(f"Add {DEMO_CREATORS} demo creators", icon=":material/group_add:"):
+        return
+    sandbox = embedded_sandbox()
+    usernames = [a.username for a in sandbox.accounts("instagram") if a.kind == "normal"]
+    try:
+        with st.spinner("Verifying demo creators…"), api_client(ws.settings) as client:
+            added = add_demo_creators(
+                client, ws.store, sandbox, usernames, callback_url=ws.settings.callback_url,
+                allowed_origins=ws.settings.allowed_redirect_origins, actor=current_actor(),
+            )  # fmt: skip
+    except (FPAPIError, StoreError) as err:
+        st.error(f"The demo creators could not all be added. {err}")
+        return
+    if added:
+        st.success(
+            f"Added {len(added)} demo creators: chart them on Insights, or put them side by "
+            "side on Compare."
+        )
+    else:
+        st.success("Every demo creator is on the roster already.")

@@ -1,0 +1,63 @@
+"""The roster at size: pages of 50, and every filter and the page held in the address."""
+
+from __future__ import annotations
+
+import time
+
+from fpapi.storage.records import Creator
+from tests.apptest import app_store, by_label, open_page, page_text
+
+
+def fill_roster(data_dir, count: int) -> None:
+    store = app_store(data_dir)
+    now = time.time()
+    for i in range(count):
+        store.add_creator(Creator(f"demo-{i:04d}", "instagram", name=f"Demo Creator {i:04d}",
+                                  username=f"demo.{i:04d}", verified_at=now - i))  # fmt: skip
+    store.set_relationship("demo-0007", tags=["travel"], status="shortlisted")
+    store.close()
+
+
+def names(at) -> list[str]:
+    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**Demo Creator")]
+
+
+def test_a_large_roster_is_paged_with_the_page_in_the_address(app_env):
+    fill_roster(app_env, 120)
+    at = open_page("creators")
+    assert "Showing 50 of 120 matching creators, page 1 of 3." in page_text(at)
+    assert names(at)[0] == "Demo Creator 0000" and len(names(at)) == 50
+    by_label(at.number_input, "Page (of 3, 50 creators a page)").set_value(3).run()
+    assert len(names(at)) == 20 and names(at)[-1] == "Demo Creator 0119"
+    shared = open_page("creators", query={"page": "3"})  # the address opens that page
+    assert names(shared) == names(at)
+
+
+def test_filters_come_from_a_shared_address_and_a_new_search_starts_on_page_one(app_env):
+    fill_roster(app_env, 120)
+    at = open_page("creators", query={"q": "Creator 00", "page": "2"})
+    assert "Showing 50 of 100 matching creators, page 2 of 2." in page_text(at)
+    assert names(at)[0] == "Demo Creator 0050"
+    by_label(at.text_input, "Search by name, handle, label or tag").input("demo").run()
+    assert "Showing 50 of 120 matching creators, page 1 of 3." in page_text(at)  # back to page 1
+    by_label(at.text_input, "Search by name, handle, label or tag").input("#travel").run()
+    assert names(at) == ["Demo Creator 0007"] and not at.number_input  # one page: no pager
+    at = open_page("creators", query={"status": "shortlisted"})
+    assert names(at) == ["Demo Creator 0007"]
+
+
+def test_a_newcomer_adds_12_demo_creators_through_the_real_flow(app_env):
+    at = open_page("home")
+    next(b for b in at.button if b.label == "Add 12 demo creators").click().run()
+    assert not at.exception
+    assert "Added 12 demo creators" in page_text(at)
+    assert next(m for m in at.metric if m.label == "Creators on the roster").value == "12"
+    store = app_store(app_env)
+    creators = store.creators()
+    assert len(creators) == 12 and all(c.connector == "instagram" for c in creators)
+    links = store.links()
+    assert len(links) == 12 and {link.status for link in links} == {"verified"}  # the real flow
+    next(b for b in at.button if b.label == "Add 12 demo creators").click().run()
+    assert len(app_store(app_env).creators()) == 24  # the next twelve, none twice
+    compare = open_page("compare", query={"creators": ",".join(c.creator_id for c in creators[:4])})
+    assert not compare.exception and len(compare.table[0].value.columns) == 4
