@@ -10,8 +10,8 @@ from components import state
 from components.access import current_actor
 from components.activity import refresh_insights
 from components.loaders import all_relationships, latest_fetches
-from components.pages import compare_link, link
-from components.roster_ui import render_roster_row
+from components.pages import link
+from components.roster_ui import render_bulk_actions, render_roster_row
 from components.text import md_escape
 from components.workspace import open_workspace
 from fpapi import FPAPIError
@@ -30,13 +30,11 @@ notice = state.pop_notice()
 if notice:
     st.toast(notice)
 
-rows = roster_rows(
-    store.creators(),
-    ws.cache.summary,
-    now=time.time(),
-    history=latest_fetches(store),
-    relationships=all_relationships(store),
-)
+now = time.time()
+relationships = all_relationships(store)
+# Filtering needs only the roster and the tags; what the cache and the history know is read
+# for the page shown, not for every creator.
+rows = roster_rows(store.creators(), lambda _: None, now=now, relationships=relationships)
 if not rows:
     st.info("No creators yet. Send a creator a verification link to add them here.")
     link("connect", "Create a verification link")
@@ -81,7 +79,13 @@ if pages > 1:
             step=1, key=PAGE_KEY, bind="query-params",
         )
     )  # fmt: skip
-shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+shown = roster_rows(
+    [row.creator for row in found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]],
+    ws.cache.summary,
+    now=now,
+    history=latest_fetches(store),
+    relationships=relationships,
+)
 if found:
     st.caption(
         f"Showing {len(shown)} of {len(found)} matching creators"
@@ -125,8 +129,28 @@ for shortlist in shortlists:
     )
 
 with st.sidebar:
-    st.subheader("Compare")
-    if len(picked) >= 2:
-        compare_link(picked, f"Compare {len(picked)} creators")
-    else:
-        st.caption("Tick Compare on two or more creators to put them side by side.")
+    bulk = render_bulk_actions(picked)
+if bulk is not None:
+    actor = current_actor()
+    by_id = {row.creator.creator_id: row for row in shown}
+    if bulk.action == "remove":
+        for creator_id in picked:
+            store.remove_creator(creator_id, actor=actor)
+        state.set_notice(f"Removed {len(picked)} creators from the roster.")
+    elif bulk.action == "tag":
+        for creator_id in picked:
+            store.set_relationship(creator_id, tags=[*by_id[creator_id].tags, bulk.tag])
+        state.set_notice(f"Tagged {len(picked)} creators #{bulk.tag}.")
+    elif bulk.action == "refresh":
+        failed = []
+        for creator_id in [cid for cid in picked if by_id[cid].has_insights]:
+            try:
+                refresh_insights(ws, creator_id, subject=by_id[creator_id].display_name)
+            except FPAPIError:
+                failed.append(by_id[creator_id].display_name)
+        refreshed = sum(by_id[cid].has_insights for cid in picked) - len(failed)
+        state.set_notice(
+            f"Refreshed {refreshed} creators."
+            + (f" Could not refresh: {', '.join(failed)}." if failed else "")
+        )
+    st.rerun()

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
 
 from components import state
-from components.pages import link
+from components.pages import compare_link, link
 from components.relationship_ui import summary
 from components.text import day_label, md_escape, since
-from fpapi.storage.records import Relationship, StoredAlert
+from fpapi.analysis.compare import MAX_COMPARE
+from fpapi.storage.records import Relationship, StoredAlert, clean_tags
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
 from fpapi.workspace.history import HISTORY_METRICS, change
 from fpapi.workspace.roster import RosterRow
@@ -22,6 +24,37 @@ def added_text(actor: str, at: float) -> str:
     day = time.strftime("%Y-%m-%d", time.gmtime(at)) if at else None
     who = f"by {actor}" if actor else ""
     return " ".join(filter(None, ["Added", who, f"on {day}" if day else ""]))
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    action: str  # "refresh", "tag" or "remove"
+    tag: str = ""
+
+
+def render_bulk_actions(picked: list[str]) -> BulkAction | None:
+    """What to do with the creators selected on this page: compare them, refresh them, tag
+    them, or remove them (after one confirmation naming how many)."""
+    st.subheader("Selected", anchor=False)
+    if not picked:
+        st.caption("Select creators on the roster to compare, refresh, tag or remove them.")
+        return None
+    st.caption(f"{len(picked)} creator{'s' if len(picked) != 1 else ''} selected.")
+    if 2 <= len(picked) <= MAX_COMPARE:
+        compare_link(picked, f"Compare {len(picked)} creators")
+    elif len(picked) > MAX_COMPARE:
+        st.caption(f"Compare takes at most {MAX_COMPARE} creators.")
+    if st.button("Refresh selected", icon=":material/refresh:"):
+        return BulkAction("refresh")
+    tag = st.text_input("Tag to add", placeholder="q3 launch", key="bulk-tag")
+    if st.button("Add tag to selected", icon=":material/sell:", disabled=not clean_tags(tag)):
+        return BulkAction("tag", clean_tags(tag)[0])
+    with st.popover("Remove selected"):
+        st.write(f"Remove {len(picked)} creators from the roster?")
+        st.caption("Their cached insights are kept; verifying them again brings them back.")
+        if st.button(f"Yes, remove {len(picked)}", type="primary"):
+            return BulkAction("remove")
+    return None
 
 
 def render_what_changed(alerts: list[StoredAlert], on_roster: set[str]) -> None:
@@ -102,7 +135,7 @@ def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool
                 )
             link("insights", "Open insights", query_params={"creator": creator.creator_id})
         with actions:
-            picked = st.checkbox("Compare", key=f"pick-{key}", disabled=not row.has_insights)
+            picked = st.checkbox("Select", key=f"pick-{key}")
             if row.has_insights and st.button("Refresh insights", key=f"refresh-{key}"):
                 action = "refresh"
             with st.popover("Remove"):

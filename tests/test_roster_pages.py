@@ -61,3 +61,28 @@ def test_a_newcomer_adds_12_demo_creators_through_the_real_flow(app_env):
     assert len(app_store(app_env).creators()) == 24  # the next twelve, none twice
     compare = open_page("compare", query={"creators": ",".join(c.creator_id for c in creators[:4])})
     assert not compare.exception and len(compare.table[0].value.columns) == 4
+
+
+def test_bulk_actions_tag_refresh_and_remove_the_selected_creators(app_env):
+    fill_roster(app_env, 5)
+    at = open_page("creators")
+    boxes = [b for b in at.checkbox if b.label == "Select"]
+    for box in boxes[:3]:
+        box.check()
+    at.run()
+    assert "3 creators selected." in page_text(at)
+    assert any("Compare 3 creators" in str(e.proto) for e in at.get("page_link"))
+    by_label(at.text_input, "Tag to add").input("Q3 launch").run()
+    next(b for b in at.button if b.label == "Add tag to selected").click().run()
+    store = app_store(app_env)
+    tagged = {cid for cid, r in store.relationships().items() if "q3 launch" in r.tags}
+    assert tagged == {"demo-0000", "demo-0001", "demo-0002"}
+    assert "Tagged 3 creators #q3 launch." in [t.value for t in at.toast]
+
+    at = open_page("creators")
+    for box in [b for b in at.checkbox if b.label == "Select"][:2]:
+        box.check()
+    at.run()
+    next(b for b in at.button if b.label == "Yes, remove 2").click().run()
+    assert len(app_store(app_env).creators()) == 3
+    assert "Removed 2 creators from the roster." in [t.value for t in at.toast]
