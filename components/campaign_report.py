@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -70,6 +71,36 @@ def campaign_costs_lines(report: CampaignReport) -> list[str]:
             f"CPM {money(cpm, currency)}"
         )
     return lines
+
+
+# The matched posts' table, on the page and in the HTML report: the link column is drawn by
+# each (a markdown or an HTML link), the other cells come from post_cells.
+POST_HEADERS = (
+    "Date",
+    "Creator",
+    "Post",
+    "Format",
+    "Views",
+    "Likes",
+    "Comments",
+    "ER",
+    "Sponsored",
+)
+NUMERIC_HEADERS = frozenset({"Views", "Likes", "Comments", "ER"})
+
+
+def post_cells(row: Any) -> dict[str, str]:
+    """One matched post's cells as text, by header (all but "Post")."""
+    return {
+        "Date": str(row.date),
+        "Creator": str(row.creator),
+        "Format": str(row.format),
+        "Views": format_count(_num(row.views)),
+        "Likes": format_count(_num(row.likes)),
+        "Comments": format_count(_num(row.comments)),
+        "ER": format_pct(_num(row.er)),
+        "Sponsored": "yes" if row.sponsored is True else "no",
+    }
 
 
 def summary_frame(report: CampaignReport) -> pd.DataFrame:
@@ -147,19 +178,25 @@ def to_html(
         parts.append(f"<p class='muted'>{_e(source_text(result))}</p>")
     rows = report.rows()
     if not rows.empty:
-        parts.append("<h2>Posts</h2><table><tr><th>Date</th><th>Creator</th><th>Post</th>"
-                     "<th>Format</th><th class='num'>Views</th><th class='num'>Likes</th>"
-                     "<th class='num'>Comments</th><th class='num'>ER</th><th>Sponsored</th></tr>")  # fmt: skip
+        head = "".join(
+            f"<th class='num'>{h}</th>" if h in NUMERIC_HEADERS else f"<th>{h}</th>"
+            for h in POST_HEADERS
+        )
+        parts.append(f"<h2>Posts</h2><table><tr>{head}</tr>")
         for row in rows.itertuples(index=False):
-            link = f"<a href='{_e(row.url)}'>post</a>" if isinstance(row.url, str) else ""
+            cells = {
+                **post_cells(row),
+                "Post": f"<a href='{_e(row.url)}'>post</a>" if isinstance(row.url, str) else "",
+            }
             parts.append(
-                f"<tr><td>{_e(row.date)}</td><td>{_e(row.creator)}</td><td>{link}</td>"
-                f"<td>{_e(row.format)}</td><td class='num'>{_e(format_count(_num(row.views)))}</td>"
-                f"<td class='num'>{_e(format_count(_num(row.likes)))}</td>"
-                f"<td class='num'>{_e(format_count(_num(row.comments)))}</td>"
-                f"<td class='num'>{_e(format_pct(_num(row.er)))}</td>"
-                f"<td>{'yes' if row.sponsored is True else 'no'}</td></tr>"
-            )
+                "<tr>"
+                + "".join(
+                    f"<td class='num'>{_e(cells[h])}</td>" if h in NUMERIC_HEADERS
+                    else f"<td>{cells[h] if h == 'Post' else _e(cells[h])}</td>"
+                    for h in POST_HEADERS
+                )
+                + "</tr>"
+            )  # fmt: skip
         parts.append("</table>")
     parts.append("<h2>Evidence</h2><table><tr><th>Creator</th><th>Consented</th>"
                  "<th>Data fetched</th><th>Vendor processed</th></tr>")  # fmt: skip

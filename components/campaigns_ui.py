@@ -20,7 +20,6 @@ from fpapi.analysis.campaigns import (
     parse_terms,
 )
 from fpapi.analysis.compare import Fee, fee_problem
-from fpapi.analysis.metrics import format_count, format_pct
 from fpapi.storage.records import Campaign, Creator
 
 
@@ -188,24 +187,13 @@ def render_report(report: CampaignReport) -> None:
     if rows.empty:
         return
     lines = [
-        "| Date | Creator | Post | Format | Views | Likes | Comments | ER | Sponsored |",
-        "|---|---|---|---|---:|---:|---:|---:|---|",
-    ]
+        "| " + " | ".join(text.POST_HEADERS) + " |",
+        "|" + "|".join("---:" if h in text.NUMERIC_HEADERS else "---" for h in text.POST_HEADERS)
+        + "|",
+    ]  # fmt: skip
     for row in rows.itertuples(index=False):
-        post = f"[post]({row.url})" if isinstance(row.url, str) else "no link"
-        lines.append(
-            f"| {row.date} | {md_escape(row.creator)} | {post} | {md_escape(row.format)} | "
-            f"{format_count(_num(row.views))} | {format_count(_num(row.likes))} | "
-            f"{format_count(_num(row.comments))} | {format_pct(_num(row.er))} | "
-            f"{'yes' if row.sponsored is True else 'no'} |"
-        )
+        cells = {key: md_escape(value) for key, value in text.post_cells(row).items()}
+        cells["Post"] = f"[post]({row.url})" if isinstance(row.url, str) else "no link"
+        lines.append("| " + " | ".join(cells[h] for h in text.POST_HEADERS) + " |")
     st.markdown(f"**Matched posts ({len(rows)})**")
     st.markdown("\n".join(lines))
-
-
-def _num(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number
