@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import diskcache
 import httpx
@@ -38,6 +38,7 @@ from fpapi.workspace.history import record_fetch
 from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings, load_settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PROGRESS_POLL_S = 0.1
 MAX_CONCURRENT_FETCHES = 12  # a whole comparison at once: bounded by the slowest fetch
@@ -250,41 +251,34 @@ def load_insights(config: Config, creator_id: str, *, refresh: bool = False) -> 
     return loaded
 
 
-def fetch_history(store: Store | SqlStore, creator_id: str) -> list[Snapshot]:
-    """A creator's fetch history, oldest first; empty (logged) when the store cannot be read,
-    so the page still shows the insights."""
+def _or_empty(read: Callable[[], T], empty: T, what: str) -> T:
+    """What the store says, or ``empty`` (logged) when it cannot be read: these extras of a
+    page (history, alerts, tags) never stop the page itself."""
     try:
-        return store.snapshots(creator_id)
+        return read()
     except StoreError as err:
-        log.warning("Could not read the fetch history: %s", err)
-        return []
+        log.warning("Could not read %s: %s", what, err)
+        return empty
+
+
+def fetch_history(store: Store | SqlStore, creator_id: str) -> list[Snapshot]:
+    """A creator's fetch history, oldest first."""
+    return _or_empty(lambda: store.snapshots(creator_id), [], "the fetch history")
 
 
 def recent_alerts(store: Store | SqlStore, limit: int = 10) -> list[StoredAlert]:
-    """The newest alerts; empty (logged) when the store cannot say."""
-    try:
-        return store.alerts(limit=limit)
-    except StoreError as err:
-        log.warning("Could not read the alerts: %s", err)
-        return []
+    """The newest alerts."""
+    return _or_empty(lambda: store.alerts(limit=limit), [], "the alerts")
 
 
 def all_relationships(store: Store | SqlStore) -> dict[str, Relationship]:
-    """Every creator's tags, status and notes; empty (logged) when the store cannot say."""
-    try:
-        return store.relationships()
-    except StoreError as err:
-        log.warning("Could not read tags and notes: %s", err)
-        return {}
+    """Every creator's tags, status and notes."""
+    return _or_empty(store.relationships, {}, "tags and notes")
 
 
 def latest_fetches(store: Store | SqlStore) -> dict[str, list[Snapshot]]:
-    """Every creator's last two fetches on record; empty (logged) when the store cannot say."""
-    try:
-        return store.latest_snapshots(per_creator=2)
-    except StoreError as err:
-        log.warning("Could not read the fetch history: %s", err)
-        return {}
+    """Every creator's last two fetches on record."""
+    return _or_empty(lambda: store.latest_snapshots(per_creator=2), {}, "the fetch history")
 
 
 def load_many(
