@@ -186,10 +186,7 @@ class CampaignReport:
 
     @property
     def totals(self) -> Totals:
-        total = NO_POSTS
-        for result in self.creators:
-            total = total + result.totals
-        return total
+        return sum((result.totals for result in self.creators), NO_POSTS)
 
     @property
     def spend(self) -> dict[str, float]:
@@ -205,10 +202,8 @@ class CampaignReport:
         """Per currency: (CPE, CPM) over the creators paid in it."""
         costs = {}
         for currency, fee in self.spend.items():
-            paid = [r.totals for r in self.creators if r.fee and r.fee.currency == currency]
-            total = NO_POSTS
-            for totals in paid:
-                total = total + totals
+            paid = (r.totals for r in self.creators if r.fee and r.fee.currency == currency)
+            total = sum(paid, NO_POSTS)
             costs[currency] = (
                 fee / total.engagements if total.engagements else None,
                 fee / total.views * 1000 if total.views else None,
