@@ -482,9 +482,5 @@ def _usage(post_frame: pd.DataFrame, column: str) -> dict[str, tuple[int, float 
     }
 
 
-def _tag(raw: str) -> str:
-    return raw.strip().lstrip("#").lower()
-
-
 def _handle(raw: str | None) -> str:
     return (raw or "").strip().lstrip("@").lower()
