@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from fpapi.errors import LinkAlreadyUsed, LinkExpired, LinkProblem, ShortlistError, UnknownLink
@@ -27,6 +28,7 @@ __all__ = [
     "StoredAlert",
     "claim_refusal",
     "clean_tags",
+    "iso_day",
     "new_note",
     "pipeline_status",
     "shortlist_name",
@@ -51,6 +53,15 @@ ACTIVITY_ACTIONS = {
     "insights_refreshed": "refreshed the insights of",
     "exported": "exported",
 }
+
+
+def iso_day(text: str | None) -> date | None:
+    """A day a record keeps as ISO text (a snapshot's processing date, a campaign's range),
+    or None when it is missing or unreadable."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def state_key(state: str) -> str:

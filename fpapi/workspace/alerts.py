@@ -19,13 +19,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date
 
 import httpx
 
 from fpapi.analysis.spikes import SpikeReport
 from fpapi.redact import register_secret
-from fpapi.storage.records import Creator, Snapshot, StoredAlert
+from fpapi.storage.records import Creator, Snapshot, StoredAlert, iso_day
 from fpapi.workspace.connect import RECONNECT_AFTER_DAYS
 from fpapi.workspace.history import HISTORY_METRICS, change
 from fpapi.workspace.settings import Settings
@@ -79,7 +78,7 @@ def evaluate(
     quality = change(_QUALITY, previous, current)
     if quality is not None and -quality.delta >= rules.quality_drop:
         found.append(("quality_drop", since, f"{who}: profile quality {quality.describe()}"))
-    seen_until = _day(previous.processed_on)
+    seen_until = iso_day(previous.processed_on)
     for spike in spikes.spikes:
         if not spike.explained and seen_until is not None and spike.day > seen_until:
             found.append((
@@ -129,10 +128,3 @@ def handle_of(creator: Creator) -> str:
     if creator.username:
         return "@" + creator.username.lstrip("@")
     return creator.name or creator.creator_id
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None

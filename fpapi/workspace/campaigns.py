@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from fpapi.analysis.campaigns import CampaignSpec
 from fpapi.analysis.compare import Fee
-from fpapi.storage.records import Campaign
+from fpapi.storage.records import Campaign, iso_day
 
 __all__ = ["campaign_of", "new_campaign_id", "spec_of"]
 
@@ -28,8 +27,8 @@ def spec_of(campaign: Campaign) -> CampaignSpec:
         creator_ids=tuple(campaign.creator_ids),
         hashtags=tuple(campaign.hashtags),
         mentions=tuple(campaign.mentions),
-        start=_day(campaign.start),
-        end=_day(campaign.end),
+        start=iso_day(campaign.start),
+        end=iso_day(campaign.end),
         fees=fees,
         sponsored_only=campaign.sponsored_only,
         notes=campaign.notes,
@@ -50,10 +49,3 @@ def campaign_of(spec: CampaignSpec, campaign_id: str, *, actor: str) -> Campaign
         notes=spec.notes,
         created_by=actor,
     )
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
