@@ -15,7 +15,7 @@ from components.text import day_label, md_escape, since
 from fpapi.analysis.compare import MAX_COMPARE
 from fpapi.storage.records import Relationship, StoredAlert, clean_tags
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
-from fpapi.workspace.history import HISTORY_METRICS, change
+from fpapi.workspace.history import headline
 from fpapi.workspace.roster import RosterRow
 
 
@@ -78,14 +78,7 @@ def render_what_changed(alerts: list[StoredAlert], on_roster: set[str]) -> None:
 
 def changes_text(row: RosterRow) -> str:
     """Followers and ER at the newest fetch, each with its change since the one before."""
-    parts = []
-    for metric in HISTORY_METRICS[:2]:  # followers, engagement rate
-        now_value = getattr(row.latest, metric.field)
-        text = f"{metric.label} {metric.show(now_value)}"
-        moved = change(metric, row.previous, row.latest)
-        if moved is not None:
-            text += f", {moved.delta_text()}"
-        parts.append(text)
+    parts = [f"{label} {text}" for label, text in headline(row.previous, row.latest)]
     since_when = "since the previous fetch" if row.previous else "first fetch on record"
     return md_escape(" · ".join(parts)) + f" · _{since_when}_"
 

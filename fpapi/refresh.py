@@ -19,7 +19,7 @@ import time
 import tomllib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +28,12 @@ from fpapi.api.client import FirstPartyClient
 from fpapi.errors import FPAPIError, SettingsError, StoreError
 from fpapi.sandbox import Sandbox
 from fpapi.storage.cache import InsightCache, LoadedInsights
-from fpapi.storage.records import Creator, StoredAlert
+from fpapi.storage.records import Creator, Snapshot, StoredAlert
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from fpapi.workspace.alerts import AlertRules, deliver, evaluate, handle_of
-from fpapi.workspace.history import HISTORY_METRICS, change, previous_snapshot, record_fetch
+from fpapi.workspace.history import headline, previous_snapshot, record_fetch, snapshot_of
 from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings, load_settings
 
 __all__ = ["main"]
@@ -116,9 +116,9 @@ def _refresh(
                 failed += 1
                 print(f"{handle_of(creator)}  error: {outcome}")
                 continue
-            new = _watch(store, rules, creator, outcome)
-            print(_line(store, creator, outcome, new))
-            for alert in new:
+            watched = _watch(store, rules, creator, outcome)
+            print(_line(creator, watched))
+            for alert in watched.alerts:
                 if settings.alert_webhook_url and deliver(settings.alert_webhook_url, alert):
                     store.claim_alert(alert.key, time.time())
     return FAILED if failed else OK
@@ -134,34 +134,35 @@ def _fetch(
     return loaded.error if loaded.error is not None else loaded  # stale: the fetch failed
 
 
+@dataclass(frozen=True)
+class Watched:
+    current: Snapshot  # this fetch's numbers
+    previous: Snapshot | None  # the fetch before it, if any
+    alerts: list[StoredAlert]  # the alerts this process stored (and so posts)
+
+
 def _watch(
     store: Store | SqlStore, rules: AlertRules, creator: Creator, loaded: LoadedInsights
-) -> list[StoredAlert]:
-    """Keep the snapshot, evaluate the rules, store the alerts: those this process stored."""
-    current = record_fetch(store, loaded)
-    if current is None:
-        return []
+) -> Watched:
+    """Keep the snapshot, evaluate the rules, store the alerts."""
+    current = record_fetch(store, loaded) or snapshot_of(
+        loaded.creator_id, loaded.fetched_at, loaded.insights
+    )  # not kept (the store failed, logged): still reported
     previous = previous_snapshot(store.snapshots(creator.creator_id, limit=5), current.fetched_at)
     spikes = build_report(loaded.insights).spikes
-    return [a for a in evaluate(rules, creator, previous, current, spikes) if store.add_alert(a)]
+    found = evaluate(rules, creator, previous, current, spikes)
+    return Watched(current, previous, [a for a in found if store.add_alert(a)])
 
 
-def _line(
-    store: Store | SqlStore, creator: Creator, loaded: LoadedInsights, new: list[StoredAlert]
-) -> str:
-    history = store.snapshots(creator.creator_id, limit=2)
-    current = history[-1] if history else None
-    previous = history[-2] if len(history) > 1 else None
+def _line(creator: Creator, watched: Watched) -> str:
     parts = [handle_of(creator)]
-    for metric in HISTORY_METRICS[:2]:
-        value = getattr(current, metric.field) if current else None
-        text = f"{metric.label.lower()} {metric.show(value)}"
-        moved = change(metric, previous, current)
-        parts.append(text + (f", {moved.delta_text()}" if moved else ""))
-    if new:
-        parts.append("changed: " + "; ".join(a.text.split(": ", 1)[-1] for a in new))
+    parts += [
+        f"{label.lower()} {text}" for label, text in headline(watched.previous, watched.current)
+    ]
+    if watched.alerts:
+        parts.append("changed: " + "; ".join(a.text.split(": ", 1)[-1] for a in watched.alerts))
     else:
-        parts.append("no change worth an alert" if previous else "first fetch on record")
+        parts.append("no change worth an alert" if watched.previous else "first fetch on record")
     return "  ".join(parts)
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "Metric",
     "SnapshotStore",
     "change",
+    "headline",
     "previous_snapshot",
     "record_fetch",
     "snapshot_of",
@@ -95,6 +96,17 @@ def record_fetch(store: SnapshotStore, loaded: LoadedInsights) -> Snapshot | Non
 def previous_snapshot(history: list[Snapshot], fetched_at: float) -> Snapshot | None:
     """The newest snapshot taken before the fetch at ``fetched_at`` (history oldest first)."""
     return next((s for s in reversed(history) if s.fetched_at < fetched_at), None)
+
+
+def headline(previous: Snapshot | None, current: Snapshot | None) -> list[tuple[str, str]]:
+    """Followers and ER at ``current``, each with its change since ``previous``: (the KPI's
+    label, ``43.0K, +3,000 (+7.50%)``), for the roster and the refresh's report."""
+    parts = []
+    for metric in HISTORY_METRICS[:2]:  # followers, engagement rate
+        text = metric.show(getattr(current, metric.field) if current else None)
+        moved = change(metric, previous, current)
+        parts.append((metric.label, text + (f", {moved.delta_text()}" if moved else "")))
+    return parts
 
 
 @dataclass(frozen=True)
