@@ -21,8 +21,9 @@ from fpapi import Insights  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
 from fpapi.sandbox.accounts import _creator_id  # noqa: E402
 from fpapi.storage.cache import InsightCache  # noqa: E402
+from fpapi.storage.records import Creator  # noqa: E402
 from fpapi.storage.sql_store import SqlStore  # noqa: E402
-from fpapi.storage.store import Creator, Store  # noqa: E402
+from fpapi.storage.store import Store  # noqa: E402
 from tests.browser.conftest import CHROMIUM_FLAGS, RunningApp, start_app  # noqa: E402
 from tests.browser.servers import free_port  # noqa: E402
 

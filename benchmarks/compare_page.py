@@ -25,7 +25,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from components.pages import PAGES  # noqa: E402
 from fpapi import FirstPartyClient  # noqa: E402
 from fpapi.sandbox import instagram_pool  # noqa: E402
-from fpapi.storage.store import Creator, Store  # noqa: E402
+from fpapi.storage.records import Creator  # noqa: E402
+from fpapi.storage.store import Store  # noqa: E402
 
 LATENCY_S = 0.3
 CREATORS = 12

@@ -31,7 +31,8 @@ from fpapi import Insights  # noqa: E402
 from fpapi.analysis.report import build_report  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
 from fpapi.storage.cache import InsightCache  # noqa: E402
-from fpapi.storage.store import Creator, Store  # noqa: E402
+from fpapi.storage.records import Creator  # noqa: E402
+from fpapi.storage.store import Store  # noqa: E402
 from tests.helpers import charts_of  # noqa: E402
 
 POSTS, DAYS, RUNS = 1000, 730, 5

@@ -15,7 +15,7 @@ from components.loaders import load_insights
 from components.workspace import Workspace, open_workspace
 from fpapi.errors import StoreError
 from fpapi.storage.cache import LoadedInsights
-from fpapi.storage.store import Activity
+from fpapi.storage.records import Activity
 
 log = logging.getLogger(__name__)
 

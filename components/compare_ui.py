@@ -27,8 +27,9 @@ from fpapi.analysis.compare import (
 from fpapi.analysis.metrics import format_count
 from fpapi.errors import ShortlistError
 from fpapi.storage.cache import LoadedInsights
+from fpapi.storage.records import Shortlist
 from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Shortlist, Store
+from fpapi.storage.store import Store
 
 CURRENCIES = [
     "USD",

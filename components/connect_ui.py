@@ -10,7 +10,7 @@ import segno
 import streamlit as st
 
 from components.text import ago, clock_label, duration, md_escape
-from fpapi.storage.store import PendingLink
+from fpapi.storage.records import PendingLink
 from fpapi.workspace.connect import CONNECTORS, VerificationOutcome
 
 STATUS_LABELS = {

@@ -23,7 +23,7 @@ from fpapi.analysis.export import to_safe_csv
 from fpapi.analysis.metrics import filter_posts
 from fpapi.analysis.report import InsightsReport
 from fpapi.storage.cache import LoadedInsights
-from fpapi.storage.store import Creator
+from fpapi.storage.records import Creator
 
 SECTION_KEY = "section"
 

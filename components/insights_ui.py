@@ -26,8 +26,7 @@ from fpapi.analysis.spikes import (
 )
 from fpapi.errors import ConsentLapsed
 from fpapi.storage.cache import LoadedInsights
-from fpapi.storage.records import Snapshot
-from fpapi.storage.store import Creator
+from fpapi.storage.records import Creator, Snapshot
 from fpapi.workspace.history import HISTORY_METRICS, change, snapshot_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}

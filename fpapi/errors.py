@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from fpapi.redact import redact
 
 if TYPE_CHECKING:
-    from fpapi.storage.store import PendingLink
+    from fpapi.storage.records import PendingLink
 
 __all__ = [
     "APIStatusError",

@@ -1,8 +1,8 @@
 """Move a team into the team database: ``python -m fpapi.migrate --from-data-dir DIR``.
 
 Copies what one analyst's app kept in its data folder (roster, verification links,
-shortlists, activity, fetch history, alerts and cached insights) into the database named by ``FPAPI_DATABASE_URL``,
-whose schema it creates or updates first. A row already in the database is left as it is, so
+shortlists, activity, fetch history, alerts, tags and notes, campaigns and cached insights)
+into the database named by ``FPAPI_DATABASE_URL``, whose schema it creates or updates first. A row already in the database is left as it is, so
 running it twice changes nothing, and two folders can be merged one after the other. The
 folder is only read.
 """
@@ -10,13 +10,10 @@ folder is only read.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -26,19 +23,24 @@ from fpapi.storage.cache import DiskShelf
 from fpapi.storage.database import (
     activity,
     alerts,
+    campaigns,
     creators,
     describe,
+    insert_missing,
     insights,
     links,
     new_engine,
+    relationships,
     shortlists,
     snapshots,
-    upsert,
 )
-from fpapi.storage.records import Activity
 from fpapi.storage.store import Store
 
 __all__ = ["Copied", "copy_data_dir", "main"]
+
+
+KINDS = ("creators", "links", "shortlists", "activity", "snapshots", "alerts", "relationships",
+         "campaigns", "insights")  # fmt: skip
 
 
 @dataclass
@@ -51,28 +53,14 @@ class Copied:
     activity: int = 0
     snapshots: int = 0
     alerts: int = 0
+    relationships: int = 0
+    campaigns: int = 0
     insights: int = 0
     skipped: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        kinds = ("creators", "links", "shortlists", "activity", "snapshots", "alerts", "insights")
-        counts = ", ".join(f"{getattr(self, kind)} {kind}" for kind in kinds)
+        counts = ", ".join(f"{getattr(self, kind)} {kind}" for kind in KINDS)
         return f"Copied {counts} (rows already in the database were left as they are)."
-
-
-def _activity_id(entry: Activity) -> str:
-    """The same id for the same entry on every run, so a second run adds nothing."""
-    digest = hashlib.sha256(json.dumps(asdict(entry), sort_keys=True).encode()).hexdigest()
-    return f"{entry.at:017.6f}|{digest[:8]}"
-
-
-def _add(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> int:
-    added = 0
-    for row in rows:
-        statement = upsert(connection, table).values(**row).on_conflict_do_nothing()
-        # A row comes back only when it was inserted (rowcount is not reliable here).
-        added += connection.execute(statement.returning(sa.literal(1))).first() is not None
-    return added
 
 
 def copy_data_dir(data_dir: Path, database_url: str) -> Copied:
@@ -86,36 +74,21 @@ def copy_data_dir(data_dir: Path, database_url: str) -> Copied:
     engine = new_engine(database_url)
     copied = Copied()
     try:
-        with engine.begin() as connection:
-            copied.creators = _add(connection, creators, [asdict(c) for c in store.creators()])
-            copied.links = _add(connection, links, [asdict(link) for link in store.links()])
-            copied.activity = _add(
-                connection,
-                activity,
-                [
-                    {"entry_id": _activity_id(e), **asdict(e)}
-                    for e in store.activity(limit=sys.maxsize)
-                ],
-            )
-            history = store.latest_snapshots(per_creator=sys.maxsize)
-            copied.snapshots = _add(
-                connection, snapshots, [asdict(s) for fetches in history.values() for s in fetches]
-            )
-            copied.alerts = _add(
-                connection, alerts, [asdict(a) for a in store.alerts(limit=sys.maxsize)]
-            )
+        with store.engine.connect() as source, engine.begin() as connection:
+            for table in (creators, links, activity, snapshots, alerts, relationships, campaigns):
+                rows = [dict(row) for row in source.execute(table.select()).mappings()]
+                setattr(copied, table.name, insert_missing(connection, table, rows))
             skipped = []
-            for shortlist in store.shortlists():
-                row = {**asdict(shortlist), "name_key": shortlist.name.casefold()}
+            for row in source.execute(shortlists.select()).mappings():
                 taken = connection.execute(
                     sa.select(shortlists.c.shortlist_id).where(
                         shortlists.c.name_key == row["name_key"]
                     )
                 ).scalar()
-                if taken is not None and taken != shortlist.shortlist_id:
-                    skipped.append(f"shortlist “{shortlist.name}”: the database has one so named")
+                if taken is not None and taken != row["shortlist_id"]:
+                    skipped.append(f"shortlist “{row['name']}”: the database has one so named")
                     continue
-                copied.shortlists += _add(connection, shortlists, [row])
+                copied.shortlists += insert_missing(connection, shortlists, [dict(row)])
             copied.insights = _copy_insights(connection, data_dir / "insights")
             copied.skipped = tuple(skipped)
     finally:
@@ -148,7 +121,7 @@ def _copy_insights(connection: Connection, folder: Path) -> int:
             )
     finally:
         shelf.close()
-    return _add(connection, insights, rows)
+    return insert_missing(connection, insights, rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,8 @@ from components.insights_sections import SECTIONS as INSIGHTS_SECTIONS
 from components.pages import PAGES as PAGE_SPECS
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Sandbox, embedded_sandbox
-from fpapi.storage.store import Creator, Store
+from fpapi.storage.records import Creator
+from fpapi.storage.store import Store
 from fpapi.workspace.connect import NewLink, create_link
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

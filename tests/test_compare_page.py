@@ -7,7 +7,8 @@ import time
 
 from components.compare_ui import CHART_SECTIONS, OVERLAP
 from fpapi.sandbox import build_insights, instagram_pool
-from fpapi.storage.store import Creator, Store
+from fpapi.storage.records import Creator
+from fpapi.storage.store import Store
 from tests.apptest import add_to_roster, by_label, open_page, page_text
 from tests.helpers import charts_of, plotly_values
 

@@ -7,7 +7,8 @@ import threading
 import pytest
 
 from fpapi.errors import LinkRequestError
-from fpapi.storage.store import Creator, Store, state_key
+from fpapi.storage.records import Creator, state_key
+from fpapi.storage.store import Store
 from fpapi.workspace.connect import finish_verification, needs_reconnect
 from fpapi.workspace.returns import parse_pasted_return, validate_redirect_url
 from tests.apptest import CALLBACK, make_link

@@ -8,11 +8,14 @@ import threading
 
 import diskcache
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Knobs, Sandbox, instagram_pool
 from fpapi.storage.cache import InsightCache
-from fpapi.storage.store import Store, state_key
+from fpapi.storage.records import state_key
+from fpapi.storage.store import ROSTER_DB, Store
 from fpapi.workspace.connect import finish_verification
 from tests.apptest import add_to_roster, make_link, open_page, page_text
 from tests.helpers import charts_of
@@ -114,8 +117,20 @@ def test_compare_shows_stale_copies_when_the_vendor_fails(vendor, app_env, monke
     assert "the API failed" in page_text(at)
 
 
+class Refusal:
+    """While ``message`` is set, SQLite refuses every write the store tries, saying it."""
+
+    message: str | None = None
+
+
+@sa.event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+    if Refusal.message and statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+        raise sqlite3.OperationalError(Refusal.message)
+
+
 def make_read_only(monkeypatch) -> None:
-    """Every SQLite connection diskcache opens from now on refuses writes, as on a read-only
+    """Every SQLite database of the data folder refuses writes from now on, as on a read-only
     folder. (Permission bits cannot do this here: the tests run as root, who writes anyway.)"""
     original = diskcache.Cache._con
 
@@ -125,6 +140,7 @@ def make_read_only(monkeypatch) -> None:
         return con
 
     monkeypatch.setattr(diskcache.Cache, "_con", property(read_only))
+    monkeypatch.setattr(Refusal, "message", "attempt to write a readonly database")
 
 
 def test_a_data_folder_that_turns_read_only_keeps_the_roster_and_says_so(app_env, monkeypatch):
@@ -158,7 +174,8 @@ def test_a_data_folder_read_only_from_the_start_is_a_sentence_and_nothing_moves(
         assert not at.exception
         assert "cannot be used" in page_text(at) and "FPAPI_DATA_DIR" in page_text(at)
     monkeypatch.undo()
-    assert sorted(p.name for p in data_dir.iterdir()) == before  # nothing moved aside
+    after = sorted(p.name for p in data_dir.iterdir())
+    assert set(before) <= set(after) and not [n for n in after if "corrupt" in n]  # nothing moved
     assert len(Store(data_dir / "store").creators()) == 1
 
 
@@ -170,6 +187,7 @@ def test_a_full_disk_is_a_sentence(app_env, monkeypatch):
 
     monkeypatch.setattr(diskcache.Cache, "add", full)
     monkeypatch.setattr(diskcache.Cache, "set", full)
+    monkeypatch.setattr(Refusal, "message", "database or disk is full")
     at = open_page("connect")
     at.button(key="FormSubmitter:create-link-Create verification link").click().run()
     assert not at.exception and "the disk is full" in page_text(at)
@@ -179,13 +197,13 @@ def test_a_full_disk_is_a_sentence(app_env, monkeypatch):
 
 def test_a_corrupt_roster_database_is_moved_aside_loudly(app_env):
     add_to_roster(app_env, instagram_pool()[0])
-    (app_env / "store" / "cache.db").write_bytes(b"not a database" * 64)
+    (app_env / "store" / ROSTER_DB).write_bytes(b"not a database" * 64)
     at = open_page("home")
     assert not at.exception
     warning = " ".join(w.value for w in at.warning)
     assert "roster database could not be read" in warning and "store.corrupt-" in warning
     aside = [p for p in app_env.iterdir() if p.name.startswith("store.corrupt-")]
-    assert len(aside) == 1 and (aside[0] / "cache.db").read_bytes().startswith(b"not a database")
+    assert len(aside) == 1 and (aside[0] / ROSTER_DB).read_bytes().startswith(b"not a database")
 
 
 def test_a_corrupt_insight_cache_is_rebuilt(app_env):

@@ -11,7 +11,8 @@ import pytest
 
 from fpapi.errors import LinkRequestError
 from fpapi.sandbox import embedded_sandbox
-from fpapi.storage.store import Creator, Store, state_key
+from fpapi.storage.records import Creator, state_key
+from fpapi.storage.store import ROSTER_DB, Store
 from fpapi.workspace.connect import finish_verification
 from fpapi.workspace.returns import (
     parse_pasted_return,
@@ -155,7 +156,8 @@ def test_a_store_damaged_while_the_app_runs_is_moved_aside_and_said_so(app_env):
     verify(app_env, "kenji.travel0")
     at = open_page("creators")
     assert "Kenji" in page_text(at)
-    (app_env / "store" / "cache.db").write_bytes(b"not a database " * 500)
+    for file in (app_env / "store").glob(f"{ROSTER_DB}*"):  # the file and its journal
+        file.write_bytes(b"not a database " * 500)
     at.run()
     text = page_text(at)
     assert not at.exception

@@ -14,8 +14,9 @@ from fpapi.errors import (
     ShortlistError,
     UnknownLink,
 )
-from fpapi.storage.records import Campaign, Relationship, Snapshot, StoredAlert
-from fpapi.storage.store import Creator, Store
+from fpapi.storage.disk_store import DiskStore
+from fpapi.storage.records import Campaign, Creator, Relationship, Snapshot, StoredAlert
+from fpapi.storage.store import ROSTER_DB, Store
 
 # Every test taking ``store`` or ``backend`` runs on the local folder, SQLite and PostgreSQL.
 
@@ -218,7 +219,8 @@ def test_shortlists_save_update_rename_and_delete(store, clock):
 def test_sessions_that_find_the_store_damaged_at_once_move_it_aside_once(tmp_path):
     store = Store(tmp_path / "store")
     store.add_creator(Creator("c1", "instagram", name="Ana"))
-    (tmp_path / "store" / "cache.db").write_bytes(b"not a database " * 500)
+    for file in (tmp_path / "store").glob(f"{ROSTER_DB}*"):  # the file and its journal
+        file.write_bytes(b"not a database " * 500)
     barrier = threading.Barrier(6)
     results: list[object] = []
 
@@ -237,8 +239,10 @@ def test_sessions_that_find_the_store_damaged_at_once_move_it_aside_once(tmp_pat
     assert [c.creator_id for c in Store(tmp_path / "store").creators()] == ["c2"]
 
 
-def test_a_store_opens_even_when_the_one_time_rewrite_cannot_write(tmp_path, monkeypatch):
-    Store(tmp_path / "store").add_creator(Creator("c1", "instagram", name="Ana"))
+def test_an_older_versions_folder_opens_even_when_its_one_time_rewrite_cannot_write(
+    tmp_path, monkeypatch
+):
+    DiskStore(tmp_path / "store").add_creator(Creator("c1", "instagram", name="Ana"))
     with diskcache.Cache(str(tmp_path / "store"), disk=diskcache.JSONDisk) as raw:
         raw.delete("meta|secrets-forgotten")  # as a store written by an older version
 
@@ -246,7 +250,38 @@ def test_a_store_opens_even_when_the_one_time_rewrite_cannot_write(tmp_path, mon
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(diskcache.Cache, "set", full)
-    assert [c.name for c in Store(tmp_path / "store").creators()] == ["Ana"]
+    assert [c.name for c in DiskStore(tmp_path / "store").creators()] == ["Ana"]
+
+
+def test_a_folder_an_older_version_wrote_is_copied_in_once_and_kept(tmp_path, clock):
+    older = DiskStore(tmp_path / "store", clock=clock)
+    older.add_pending(key="k" * 64, connector="instagram", redirect_url="http://x/cb", label="Bo")
+    older.add_creator(Creator("c1", "instagram", name="Ana", verified_at=5, added_by="a@x.io"))
+    older.record("a@x.io", "creator_verified", "Ana")
+    older.save_shortlist("Summer", ["c1"], notes={"c1": "first pick"})
+    older.add_snapshot(Snapshot("c1", 10.0, followers=1_000.0, engagement_rate=2.5))
+    older.add_alert(StoredAlert("c1|followers_up|10.0", "c1", "followers_up", "up", at=20.0))
+    older.set_relationship("c1", tags=["travel"], status="shortlisted")
+    older.add_note("c1", "Met at the fair", author="a@x.io")
+    older.save_campaign(Campaign("camp-1", "Summer drop", ["c1"], ["summerdrop"]))
+    older.close()
+
+    store = Store(tmp_path / "store")
+    assert [(c.name, c.added_by) for c in store.creators()] == [("Ana", "a@x.io")]
+    assert store.get_link("k" * 64).label == "Bo"
+    assert [a.action for a in store.activity()] == ["creator_verified"]
+    assert store.shortlists()[0].notes == {"c1": "first pick"}
+    assert [s.followers for s in store.snapshots("c1")] == [1_000.0]
+    assert [a.text for a in store.alerts()] == ["up"]
+    kept = store.relationship("c1")
+    assert (kept.tags, kept.status, [n["text"] for n in kept.notes]) == (
+        ["travel"], "shortlisted", ["Met at the fair"],
+    )  # fmt: skip
+    assert store.get_campaign("camp-1").hashtags == ["summerdrop"]
+    store.remove_creator("c1", actor="a@x.io")
+    store.close()
+    assert (tmp_path / "store" / "before-roster-db" / "cache.db").exists()  # kept, not deleted
+    assert Store(tmp_path / "store").creators() == []  # copied once: the removal holds
 
 
 def snap(creator_id: str, fetched_at: float, followers: float, er: float | None = 2.0) -> Snapshot:

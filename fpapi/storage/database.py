@@ -11,11 +11,13 @@ The URL carries the database password: it is never logged or shown, only
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,6 +42,7 @@ __all__ = [
     "describe",
     "fingerprint",
     "guarded",
+    "insert_missing",
     "insights",
     "is_postgres",
     "links",
@@ -301,16 +304,31 @@ def _create_engine(url: URL) -> Engine:
     return engine
 
 
+_migrating = threading.Lock()  # Alembic's environment is one per process
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to date (idempotent). On PostgreSQL one replica at a time: the
-    others wait on the advisory lock, then find nothing left to do."""
+    """Bring the schema up to date (idempotent), one migration at a time: one thread of this
+    process, and one process or replica, at a time (an advisory lock on PostgreSQL, a lock
+    file beside an SQLite database); the others wait, then find nothing left to do."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
+    with _migrating, _file_lock(engine), engine.begin() as connection:
         if is_postgres(connection):
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextlib.contextmanager
+def _file_lock(engine: Engine) -> Iterator[None]:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrating", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 # --- working with it -------------------------------------------------------------------------
@@ -360,3 +378,14 @@ def upsert(connection: Connection, table: sa.Table) -> Any:
     """``INSERT`` with ``ON CONFLICT`` for this connection's dialect (PostgreSQL or SQLite)."""
     dialect = postgresql if is_postgres(connection) else sqlite
     return dialect.insert(table)
+
+
+def insert_missing(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> int:
+    """Insert the rows whose key is not in ``table`` yet, leaving the others as they are;
+    how many were new."""
+    added = 0
+    for row in rows:
+        statement = upsert(connection, table).values(**row).on_conflict_do_nothing()
+        # A row comes back only when it was inserted (rowcount is not reliable here).
+        added += connection.execute(statement.returning(sa.literal(1))).first() is not None
+    return added

@@ -90,6 +90,11 @@ class SqlStore:
         self._activity_writes = 0
         self._last_prune = -math.inf
 
+    @property
+    def engine(self) -> Engine:
+        """The database, for a command that copies it whole (``python -m fpapi.migrate``)."""
+        return self._engine
+
     def close(self) -> None:
         """Nothing to do: the engine (and its pool) belongs to the process."""
 
@@ -97,7 +102,7 @@ class SqlStore:
     def check(self) -> None:
         """Reach the database once, so an outage is told before a page draws."""
         with self._engine.connect() as connection:
-            connection.execute(sa.select(1))
+            connection.execute(sa.select(creators.c.creator_id).limit(1))  # reads the file too
 
     # --- verification links --------------------------------------------------------------
 
@@ -170,6 +175,10 @@ class SqlStore:
         )
         expired = (links.c.status == "pending") & (links.c.created_at + self.pending_ttl_s < cutoff)
         with self._engine.begin() as connection:
+            # Look before deleting: a page that calls this must not take the write lock (or
+            # fail on a read-only folder) when there is nothing to prune.
+            if connection.execute(sa.select(links.c.key).where(finished | expired)).first() is None:
+                return 0
             return connection.execute(links.delete().where(finished | expired)).rowcount or 0
 
     @guarded

@@ -17,8 +17,9 @@ from typing import Literal
 from fpapi.api.client import FirstPartyClient
 from fpapi.api.models import VerifiedCreator
 from fpapi.errors import FPAPIError, LinkProblem, LinkRequestError, VerificationFailed
+from fpapi.storage.records import Creator, PendingLink, state_key
 from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Creator, PendingLink, Store, state_key
+from fpapi.storage.store import Store
 from fpapi.workspace.returns import (
     platform_error_code,
     platform_error_sentence,

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fpapi.storage.cache import CacheSummary
-from fpapi.storage.records import Relationship, Snapshot
-from fpapi.storage.store import Creator
+from fpapi.storage.records import Creator, Relationship, Snapshot
 from fpapi.workspace.connect import needs_reconnect
 
 __all__ = ["RosterRow", "matches", "roster_rows"]

@@ -12,7 +12,8 @@ import time
 import pytest
 
 from components.pages import PAGES
-from fpapi.storage.store import Creator, Store
+from fpapi.storage.records import Creator
+from fpapi.storage.store import Store
 from tests.browser.conftest import (
     consent,
     create_link,
