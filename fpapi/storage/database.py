@@ -90,7 +90,18 @@ creators = sa.Table(
     sa.Column("extra", JSONB, nullable=False),
     sa.Column("added_by", sa.Text, nullable=False, server_default=""),
     sa.Column("added_at", sa.Float, nullable=False),
+    # What the roster is searched and sorted by, kept by the store (migration 0005).
+    sa.Column("search_text", sa.Text, nullable=False, server_default=""),
+    sa.Column("sort_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("followers", sa.Float),  # of the newest fetch on record
+    sa.Column("engagement_rate", sa.Float),
+    sa.Column("last_fetched_at", sa.Float),
 )
+ROSTER_SORT_COLUMNS = (
+    "added_at", "verified_at", "sort_name", "followers", "engagement_rate", "last_fetched_at"
+)  # fmt: skip
+for _column in ROSTER_SORT_COLUMNS:  # each sort, ties by id, read in index order
+    sa.Index(f"ix_creators_{_column}", creators.c[_column], creators.c.creator_id)
 
 links = sa.Table(
     "links",
@@ -155,9 +166,10 @@ relationships = sa.Table(
     metadata,
     sa.Column("creator_id", sa.Text, primary_key=True),
     sa.Column("tags", JSONB, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, index=True),
     sa.Column("notes", JSONB, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("tags_text", sa.Text, nullable=False, server_default=""),  # "#tag#tag#"
 )
 
 campaigns = sa.Table(

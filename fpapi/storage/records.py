@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -18,11 +19,15 @@ __all__ = [
     "LINK_PRUNE_EVERY_S",
     "MAX_ACTIVITY_ENTRIES",
     "PIPELINE_STATUSES",
+    "ROSTER_SORTS",
     "Activity",
     "Campaign",
     "Creator",
     "PendingLink",
     "Relationship",
+    "RosterCounts",
+    "RosterPage",
+    "RosterQuery",
     "Shortlist",
     "Snapshot",
     "StoredAlert",
@@ -31,8 +36,12 @@ __all__ = [
     "iso_day",
     "new_note",
     "pipeline_status",
+    "search_needle",
+    "search_text",
     "shortlist_name",
+    "sort_name",
     "state_key",
+    "tags_text",
 ]
 
 FINISHED_STATUSES = frozenset({"verified", "refused", "failed", "expired", "cancelled"})
@@ -90,11 +99,12 @@ class Relationship:
 
 
 def clean_tags(text: str | list[str]) -> list[str]:
-    """Tags as typed (``travel, #Q3 launch``): each trimmed, without "#", lower case, once."""
+    """Tags as typed (``travel, #Q3 launch``): each trimmed, without "#" (the store's tag
+    search keeps them between "#"), lower case, once."""
     parts = text.split(",") if isinstance(text, str) else text
     tags: dict[str, None] = {}
     for part in parts:
-        tag = " ".join(str(part).strip().lstrip("#").lower().split())[:40]
+        tag = " ".join(str(part).replace("#", " ").lower().split())[:40]
         if tag:
             tags[tag] = None
     return list(tags)[:MAX_TAGS]
@@ -273,3 +283,69 @@ def _used_sentence(link: PendingLink) -> str:
         "failed": "Verification with this link failed. Ask the analyst for a new link.",
         "cancelled": "The analyst cancelled this verification link. Ask them for a new one.",
     }.get(link.status, "This verification link can no longer be used. Ask for a new one.")
+
+
+# --- the roster, a page at a time --------------------------------------------------------------
+
+# How a page of the roster can be sorted: each one indexed column, ties by creator id. Date
+# added and last fetched newest first, name A to Z, followers and ER highest first.
+ROSTER_SORTS = ("date added", "name", "followers", "engagement rate", "last fetched")
+
+
+@dataclass(frozen=True)
+class RosterQuery:
+    """Which creators a page of the roster shows: every filter is optional."""
+
+    text: str = ""  # in the name, handle, label or a tag; "@" and "#" are ignored
+    status: str | None = None  # a pipeline status ("new" also matches no relationship yet)
+    tags: tuple[str, ...] = ()  # every one of these
+    connector: str | None = None
+    verified_before: float | None = None  # consent this old or older (epoch seconds)
+    verified_since: float | None = None  # consent newer than this
+    sort: str = "date added"  # one of ROSTER_SORTS
+    page: int = 1  # from 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    creators: list[Creator]
+    relationships: dict[str, Relationship]  # of the creators shown, when they have one
+    matched: int  # creators matching the query, on every page
+    page: int  # the page shown: the one asked for, or the last there is
+    pages: int
+
+
+@dataclass(frozen=True)
+class RosterCounts:
+    total: int
+    by_status: dict[str, int]  # every creator counted once; "new" includes no relationship
+    by_connector: dict[str, int]
+    tags: list[str]  # every tag a creator on the roster has, sorted
+
+
+def search_text(creator: Creator) -> str:
+    """What a roster search looks in: the name, handle and label, case-folded, and again
+    without accents when they have any (so "lucia" finds Lucía, and "lucía" too)."""
+    text = "\n".join(w for w in (creator.name, creator.username, creator.label) if w).casefold()
+    plain = unaccented(text)
+    return text if plain == text else f"{text}\n{plain}"
+
+
+def sort_name(creator: Creator) -> str:
+    """What the roster sorts by name: case-folded, without accents (Åsa among the A's)."""
+    return unaccented((creator.name or creator.username or creator.label or "").casefold())
+
+
+def unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def tags_text(tags: list[str]) -> str:
+    """Tags as the store searches them: ``#travel#q3 launch#`` ("" for none)."""
+    return "#" + "#".join(tags) + "#" if tags else ""
+
+
+def search_needle(text: str) -> str:
+    """A search as typed, as the store compares it: trimmed, case-folded, no "@" or "#"."""
+    return text.strip().casefold().lstrip("@#").strip()

@@ -48,6 +48,9 @@ from fpapi.storage.records import (
     Creator,
     PendingLink,
     Relationship,
+    RosterCounts,
+    RosterPage,
+    RosterQuery,
     Shortlist,
     Snapshot,
     StoredAlert,
@@ -55,7 +58,11 @@ from fpapi.storage.records import (
     clean_tags,
     new_note,
     pipeline_status,
+    search_needle,
+    search_text,
     shortlist_name,
+    sort_name,
+    tags_text,
 )
 
 __all__ = ["SqlStore"]
@@ -256,6 +263,7 @@ class SqlStore:
         them and when."""
         values = asdict(creator)
         values["added_at"] = creator.added_at or creator.verified_at or self._clock()
+        values.update(search_text=search_text(creator), sort_name=sort_name(creator))
         kept = ("creator_id", "added_by", "added_at")
         with self._engine.begin() as connection:
             insert = upsert(connection, creators).values(**values)
@@ -264,7 +272,28 @@ class SqlStore:
                 set_={k: insert.excluded[k] for k in values if k not in kept},
             ).returning(*creators.c)
             row = connection.execute(statement).one()
+            self._keep_latest_fetch(connection, creator.creator_id)
         return _record(Creator, row)
+
+    @staticmethod
+    def _keep_latest_fetch(connection: sa.Connection, creator_id: str) -> None:
+        """Copy the creator's newest fetch's numbers onto their row, for the roster's sorts."""
+        latest = connection.execute(
+            sa.select(snapshots.c.fetched_at, snapshots.c.followers, snapshots.c.engagement_rate)
+            .where(snapshots.c.creator_id == creator_id)
+            .order_by(snapshots.c.fetched_at.desc())
+            .limit(1)
+        ).first()
+        if latest is not None:
+            connection.execute(
+                creators.update()
+                .where(creators.c.creator_id == creator_id)
+                .values(
+                    followers=latest.followers,
+                    engagement_rate=latest.engagement_rate,
+                    last_fetched_at=latest.fetched_at,
+                )
+            )
 
     @guarded
     def get_creator(self, creator_id: str) -> Creator | None:
@@ -280,6 +309,117 @@ class SqlStore:
         with self._engine.connect() as connection:
             rows = connection.execute(creators.select().order_by(creators.c.verified_at.desc()))
             return [_record(Creator, row) for row in rows]
+
+    @guarded
+    def roster_page(self, query: RosterQuery) -> RosterPage:
+        """One page of the roster as ``query`` asks: filtered, counted and sorted in the
+        database, and only the page's rows read (with their relationships)."""
+        conditions = _roster_conditions(query)
+        matching = (
+            creators.outerjoin(relationships, relationships.c.creator_id == creators.c.creator_id)
+            if _needs_relationships(query)
+            else creators
+        )
+        order = _ROSTER_ORDER.get(query.sort, _ROSTER_ORDER["date added"])
+        per_page = max(1, query.per_page)
+        with self._engine.connect() as connection:
+            matched = connection.execute(
+                sa.select(sa.func.count()).select_from(matching).where(*conditions)
+            ).scalar_one()
+            pages = max(1, -(-matched // per_page))
+            page = min(max(1, query.page), pages)
+            ids = (
+                connection.execute(
+                    sa.select(creators.c.creator_id)
+                    .select_from(matching)
+                    .where(*conditions)
+                    .order_by(*order, creators.c.creator_id)
+                    .limit(per_page)
+                    .offset((page - 1) * per_page)
+                )
+                .scalars()
+                .all()
+            )
+            shown = {
+                row.creator_id: _record(Creator, row)
+                for row in connection.execute(
+                    creators.select().where(creators.c.creator_id.in_(ids))
+                )
+            }
+            related = {
+                row.creator_id: _record(Relationship, row)
+                for row in connection.execute(
+                    relationships.select().where(relationships.c.creator_id.in_(ids))
+                )
+            }
+        return RosterPage([shown[i] for i in ids if i in shown], related, matched, page, pages)
+
+    @guarded
+    def roster_counts(self) -> RosterCounts:
+        """How many creators the roster holds, by pipeline status and connector, and their
+        tags: counted in the database."""
+        status = sa.func.coalesce(relationships.c.status, "new")
+        joined = creators.outerjoin(
+            relationships, relationships.c.creator_id == creators.c.creator_id
+        )
+        with self._engine.connect() as connection:
+            by_status: dict[str, int] = dict(
+                connection.execute(
+                    sa.select(status, sa.func.count()).select_from(joined).group_by(status)
+                ).all()
+            )
+            by_connector: dict[str, int] = dict(
+                connection.execute(
+                    sa.select(creators.c.connector, sa.func.count()).group_by(creators.c.connector)
+                ).all()
+            )
+            tagged = connection.execute(  # each distinct set of tags once, as "#a#b#"
+                sa.select(relationships.c.tags_text)
+                .join(creators, creators.c.creator_id == relationships.c.creator_id)
+                .where(relationships.c.tags_text != "")
+                .distinct()
+            ).scalars()
+            tags = sorted({tag for text in tagged for tag in text.strip("#").split("#")})
+        return RosterCounts(sum(by_status.values()), by_status, by_connector, tags)
+
+    @guarded
+    def find_creators(
+        self, text: str, *, connector: str | None = None, limit: int = 20
+    ) -> list[Creator]:
+        """Creators whose name, handle or label holds ``text``, by name: what a picker offers
+        as the analyst types."""
+        query = sa.select(creators)
+        needle = search_needle(text)
+        if needle:
+            query = query.where(creators.c.search_text.contains(needle, autoescape=True))
+        if connector is not None:
+            query = query.where(creators.c.connector == connector)
+        query = query.order_by(creators.c.sort_name, creators.c.creator_id).limit(limit)
+        with self._engine.connect() as connection:
+            return [_record(Creator, row) for row in connection.execute(query)]
+
+    @guarded
+    def creators_with_handles(self, handles: list[str]) -> list[Creator]:
+        """Creators on the roster with one of these handles (any case, "@" or not)."""
+        wanted = {handle.lstrip("@").lower() for handle in handles if handle}
+        if not wanted:
+            return []
+        handle = sa.func.lower(sa.func.ltrim(creators.c.username, "@"))
+        with self._engine.connect() as connection:
+            rows = connection.execute(creators.select().where(handle.in_(wanted)))
+            return [_record(Creator, row) for row in rows]
+
+    @guarded
+    def get_creators(self, creator_ids: list[str]) -> list[Creator]:
+        """These creators, in this order, leaving out any not on the roster."""
+        if not creator_ids:
+            return []
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                creators.select().where(creators.c.creator_id.in_(creator_ids))
+            ).all()
+        found = {row.creator_id: _record(Creator, row) for row in rows}
+        return [found[c] for c in dict.fromkeys(creator_ids) if c in found]
 
     @guarded
     def remove_creator(self, creator_id: str, *, actor: str) -> bool:
@@ -302,6 +442,7 @@ class SqlStore:
         with self._engine.begin() as connection:
             statement = upsert(connection, snapshots).values(**asdict(snapshot))
             connection.execute(statement.on_conflict_do_nothing())
+            self._keep_latest_fetch(connection, snapshot.creator_id)
 
     @guarded
     def snapshots(self, creator_id: str, *, limit: int | None = None) -> list[Snapshot]:
@@ -317,15 +458,20 @@ class SqlStore:
         return [_record(Snapshot, row) for row in reversed(rows)]
 
     @guarded
-    def latest_snapshots(self, *, per_creator: int = 2) -> dict[str, list[Snapshot]]:
-        """For every creator with a history, their newest ``per_creator`` snapshots, oldest
-        first, in one query."""
+    def latest_snapshots(
+        self, *, per_creator: int = 2, creator_ids: list[str] | None = None
+    ) -> dict[str, list[Snapshot]]:
+        """For every creator with a history (or these), their newest ``per_creator``
+        snapshots, oldest first, in one query."""
         rank = (
             sa.func.row_number()
             .over(partition_by=snapshots.c.creator_id, order_by=snapshots.c.fetched_at.desc())
             .label("rank")
         )
-        ranked = sa.select(snapshots, rank).subquery()
+        ranked_rows = sa.select(snapshots, rank)
+        if creator_ids is not None:
+            ranked_rows = ranked_rows.where(snapshots.c.creator_id.in_(creator_ids))
+        ranked = ranked_rows.subquery()
         query = (
             sa.select(ranked)
             .where(ranked.c.rank <= per_creator)
@@ -360,6 +506,7 @@ class SqlStore:
         changes: dict[str, Any] = {"updated_at": self._clock()}
         if tags is not None:
             changes["tags"] = clean_tags(tags)
+            changes["tags_text"] = tags_text(changes["tags"])
         if status is not None:
             changes["status"] = pipeline_status(status)
         return self._change_relationship(creator_id, changes)
@@ -569,3 +716,41 @@ class SqlStore:
                 shortlists.delete().where(shortlists.c.shortlist_id == shortlist_id)
             )
             return bool(deleted.rowcount)
+
+
+_ROSTER_ORDER = {
+    "date added": (creators.c.added_at.desc(),),
+    "name": (creators.c.sort_name,),
+    "followers": (creators.c.followers.desc().nulls_last(),),
+    "engagement rate": (creators.c.engagement_rate.desc().nulls_last(),),
+    "last fetched": (creators.c.last_fetched_at.desc().nulls_last(),),
+}
+
+
+def _needs_relationships(query: RosterQuery) -> bool:
+    return bool(search_needle(query.text) or query.status or query.tags)
+
+
+def _roster_conditions(query: RosterQuery) -> list[Any]:
+    conditions: list[Any] = []
+    needle = search_needle(query.text)
+    if needle:
+        conditions.append(
+            creators.c.search_text.contains(needle, autoescape=True)
+            | relationships.c.tags_text.contains(needle, autoescape=True)
+        )
+    if query.status == "new":
+        conditions.append(sa.func.coalesce(relationships.c.status, "new") == "new")
+    elif query.status:
+        conditions.append(relationships.c.status == query.status)
+    for tag in query.tags:
+        conditions.append(
+            relationships.c.tags_text.contains(f"#{tag.casefold()}#", autoescape=True)
+        )
+    if query.connector:
+        conditions.append(creators.c.connector == query.connector)
+    if query.verified_before is not None:
+        conditions.append(creators.c.verified_at <= query.verified_before)
+    if query.verified_since is not None:
+        conditions.append(creators.c.verified_at > query.verified_since)
+    return conditions
