@@ -10,6 +10,7 @@ import streamlit as st
 from components import campaign_report, campaigns_ui, state
 from components.access import current_actor
 from components.activity import export_button
+from components.creator_picker import creator_label, roster_choices
 from components.loaders import load_many, report_of
 from components.text import md_escape
 from components.workspace import open_workspace
@@ -31,10 +32,14 @@ notice = state.pop_notice()
 if notice:
     st.toast(notice)
 
-roster = [c for c in store.creators() if c.connector == "instagram"]
-by_id = {c.creator_id: c for c in roster}
 opened = store.get_campaign(st.query_params.get("campaign") or "")
 params = {k: v for k, v in st.query_params.to_dict().items() if k != "campaign"}
+asked = [*(opened.creator_ids if opened else []), *(params.get("creators") or "").split(",")]
+by_id = (
+    roster_choices(store, [c.strip() for c in asked if c.strip()], key="find-campaign-creators",
+                   connector="instagram")
+    or {}
+)  # fmt: skip
 if opened is not None and not params:  # a saved campaign, as saved
     spec, problems = spec_of(opened), []
 else:  # a shared address, or a saved one shown with changes (its notes kept)
@@ -47,10 +52,10 @@ for problem in problems:
 st.subheader("Saved campaigns", anchor=False)
 campaigns_ui.render_saved(store.campaigns(), opened.campaign_id if opened else None)
 st.subheader(f"Editing: {md_escape(opened.name)}" if opened else "New campaign", anchor=False)
-if not roster:
+if not by_id:
     st.info("No Instagram creators on the roster yet: connect a creator first.")
     st.stop()
-form = campaigns_ui.render_form(spec, roster, editing=opened is not None)
+form = campaigns_ui.render_form(spec, list(by_id.values()), editing=opened is not None)
 for problem in form.problems:
     st.error(problem)
 if form.action and not form.problems:
@@ -87,7 +92,7 @@ progress.empty()
 loaded = {cid: r for cid, r in results.items() if isinstance(r, LoadedInsights)}
 for creator_id, result in results.items():
     if not isinstance(result, LoadedInsights):
-        name = campaigns_ui.creator_label(by_id[creator_id])
+        name = creator_label(by_id[creator_id])
         st.error(f"{md_escape(name)}: insights could not be loaded. {result}")
 report = build_campaign_report(
     spec,

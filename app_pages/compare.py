@@ -10,6 +10,7 @@ from components import state
 from components.activity import export_button
 from components.compare_charts import comparison_figures
 from components.compare_html import render_compare_html
+from components.creator_picker import creator_label, roster_choices
 from components.insights_ui import show_figure
 from components.loaders import compare_figure, load_many, report_of
 from components.pages import link
@@ -33,10 +34,6 @@ from fpapi.storage.cache import LoadedInsights
 st.title("Compare creators")
 
 ws = open_workspace()
-roster = [c for c in ws.store.creators() if c.connector == "instagram"]
-
-by_id = {c.creator_id: c for c in roster}
-names = unique_labels({cid: (c.name, c.username) for cid, c in by_id.items()})
 
 shortlist_id = st.query_params.get("shortlist")
 if shortlist_id:
@@ -49,11 +46,13 @@ if shortlist_id:
         st.query_params["creators"] = ",".join(shortlist.creator_ids)
         state.set_shortlist_name(shortlist.name)
 
-parsed = parse_creator_ids(st.query_params.get("creators"), by_id)
+asked = [cid.strip() for cid in st.query_params.get("creators", "").split(",") if cid.strip()]
+choices = roster_choices(ws.store, asked, key="find-creators", connector="instagram") or {}
+parsed = parse_creator_ids(st.query_params.get("creators"), choices)
 for note in parsed.notes:
     st.warning(note)
 
-if len(roster) < MIN_COMPARE:
+if len(choices) < MIN_COMPARE:
     st.info(
         "Comparing needs at least two Instagram creators on the roster. Verify more creators first."
     )
@@ -62,14 +61,13 @@ if len(roster) < MIN_COMPARE:
 
 chosen = st.multiselect(
     f"Creators to compare ({MIN_COMPARE} to {MAX_COMPARE}; type to search by name or handle)",
-    list(by_id),
+    list(choices),
     default=parsed.ids,
     max_selections=MAX_COMPARE,
-    format_func=lambda cid: " · ".join(
-        filter(None, [by_id[cid].name, f"@{by_id[cid].username}" if by_id[cid].username else None])
-    ),
+    format_func=lambda cid: creator_label(choices[cid]),
     placeholder="Choose creators",
 )
+names = unique_labels({cid: (choices[cid].name, choices[cid].username) for cid in chosen})
 if ",".join(chosen) != st.query_params.get("creators", ""):
     st.query_params["creators"] = ",".join(chosen)  # the comparison stays a shareable link
 if len(chosen) < MIN_COMPARE:

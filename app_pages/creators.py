@@ -9,17 +9,20 @@ import streamlit as st
 from components import state
 from components.access import current_actor
 from components.activity import refresh_insights
-from components.loaders import all_relationships, latest_fetches
+from components.loaders import latest_fetches
 from components.pages import link
-from components.roster_ui import render_bulk_actions, render_roster_row
+from components.roster_ui import (
+    render_bulk_actions,
+    render_pager,
+    render_roster_filters,
+    render_roster_row,
+)
 from components.text import md_escape
 from components.workspace import open_workspace
 from fpapi import FPAPIError
-from fpapi.storage.records import PIPELINE_STATUSES
-from fpapi.workspace.roster import matches, roster_rows
+from fpapi.workspace.roster import roster_rows
 
 PAGE_SIZE = 50
-PAGE_KEY = "page"
 
 st.title("Creators")
 
@@ -30,66 +33,31 @@ notice = state.pop_notice()
 if notice:
     st.toast(notice)
 
-now = time.time()
-relationships = all_relationships(store)
-# Filtering needs only the roster and the tags; what the cache and the history know is read
-# for the page shown, not for every creator.
-rows = roster_rows(store.creators(), lambda _: None, now=now, relationships=relationships)
-if not rows:
+counts = store.roster_counts()  # counted in the database, never by reading every row
+if not counts.total:
     st.info("No creators yet. Send a creator a verification link to add them here.")
     link("connect", "Create a verification link")
     st.stop()
 
-st.write(f"{len(rows)} verified creator{'s' if len(rows) != 1 else ''}.")
-
-
-def first_page() -> None:
-    st.session_state[PAGE_KEY] = 1  # a new search starts on its first page
-
-
-# Every filter and the page live in the address (?q=...&status=...&tag=...&page=2), so a
-# filtered roster can be shared.
-search, status_col, tags_col = st.columns([3, 1, 2])
-query = search.text_input(
-    "Search by name, handle, label or tag", placeholder="e.g. ana or @ana.travel",
-    key="q", bind="query-params", on_change=first_page,
-)  # fmt: skip
-status = status_col.selectbox(
-    "Status", ["any", *PIPELINE_STATUSES], key="status", bind="query-params", on_change=first_page
-)
-wanted_tags = tags_col.multiselect(
-    "Tags", sorted({tag for row in rows for tag in row.tags}), placeholder="Any tag",
-    key="tag", bind="query-params", on_change=first_page,
-)  # fmt: skip
-found = [
-    row
-    for row in rows
-    if matches(row, query, status=None if status == "any" else status, tags=wanted_tags)
-]
-if not found:
+st.write(f"{counts.total:,} verified creator{'s' if counts.total != 1 else ''}.")
+now = time.time()
+query = render_roster_filters(counts, now=now, per_page=PAGE_SIZE)
+found = store.roster_page(query)  # one page, searched, filtered and sorted in the database
+if not found.matched:
     st.caption("No creator matches that search.")
-pages = max(1, -(-len(found) // PAGE_SIZE))
-if st.session_state.get(PAGE_KEY, 1) > pages:
-    st.session_state[PAGE_KEY] = pages
-page = 1
-if pages > 1:
-    page = int(
-        st.number_input(
-            f"Page (of {pages}, {PAGE_SIZE} creators a page)", min_value=1, max_value=pages,
-            step=1, key=PAGE_KEY, bind="query-params",
-        )
-    )  # fmt: skip
+render_pager(found.page, found.pages, PAGE_SIZE)
+ids = [c.creator_id for c in found.creators]
 shown = roster_rows(
-    [row.creator for row in found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]],
+    found.creators,
     ws.cache.summary,
     now=now,
-    history=latest_fetches(store),
-    relationships=relationships,
+    history=latest_fetches(store, ids),
+    relationships=found.relationships,
 )
-if found:
+if found.matched:
     st.caption(
-        f"Showing {len(shown)} of {len(found)} matching creators"
-        + (f", page {page} of {pages}." if pages > 1 else ".")
+        f"Showing {len(shown)} of {found.matched:,} matching creators"
+        + (f", page {found.page} of {found.pages:,}." if found.pages > 1 else ".")
     )
 
 picked: list[str] = []

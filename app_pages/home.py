@@ -21,15 +21,17 @@ st.write(
 ws = open_workspace()
 if ws.config.sandbox:
     render_demo_offer(ws)  # before the counts, so they include what it added
-creators, links = ws.store.creators(), ws.store.links()
+counts, links = ws.store.roster_counts(), ws.store.links()
 
 pending = sum(1 for link in links if link.status == "pending")
 left, middle, right = st.columns(3)
-left.metric("Creators on the roster", len(creators))
+left.metric("Creators on the roster", counts.total)
 middle.metric("Links waiting for a creator", pending)
 right.metric("Links created", len(links))
 
-render_what_changed(recent_alerts(ws.store), {c.creator_id for c in creators})
+alerts = recent_alerts(ws.store)
+on_roster = ws.store.get_creators([alert.creator_id for alert in alerts])
+render_what_changed(alerts, {c.creator_id for c in on_roster})
 
 st.subheader("How it works")
 with st.container(border=True):

@@ -10,6 +10,7 @@ from components import insights_ui as ui
 from components import state
 from components.access import current_actor
 from components.activity import refresh_insights
+from components.creator_picker import creator_label, roster_choices
 from components.loaders import fetch_history, load_insights, report_of
 from components.pages import link
 from components.relationship_ui import render_relationship
@@ -22,39 +23,30 @@ from fpapi.workspace.history import previous_snapshot
 st.title("Insights")
 
 ws = open_workspace()
-roster = ws.store.creators()
-
-if not roster:
+wanted = st.query_params.get("creator")
+choices = roster_choices(ws.store, [wanted] if wanted else [], key="find-creator")
+if choices is None:
     st.info("No creators yet. Verify a creator first; their insights appear here.")
     link("connect", "Create a verification link")
     st.stop()
 
-by_id = {c.creator_id: c for c in roster}
-wanted = st.query_params.get("creator")
-if wanted and wanted not in by_id:
+if wanted and wanted not in choices:
     st.warning(
         "The creator in this link is not on the roster (removed, or a mistyped link). Pick one below."
     )
-ids = list(by_id)
+ids = list(choices)
 chosen = st.selectbox(
     "Creator",
     ids,
-    index=ids.index(wanted) if wanted in by_id else None,
-    format_func=lambda cid: (
-        " · ".join(
-            filter(
-                None, [by_id[cid].name, f"@{by_id[cid].username}" if by_id[cid].username else None]
-            )
-        )
-        or cid
-    ),
+    index=ids.index(wanted) if wanted in choices else None,
+    format_func=lambda cid: creator_label(choices[cid]),
     placeholder="Choose a creator from the roster",
 )
 if chosen is None:
     st.stop()
 if chosen != wanted:
     st.query_params["creator"] = chosen  # the view stays a shareable link
-creator = by_id[chosen]
+creator = choices[chosen]
 title = creator.name or creator.username or "Creator"
 
 if creator.connector != "instagram":
@@ -87,7 +79,7 @@ history = fetch_history(ws.store, chosen)
 ui.render_kpis(report, previous=previous_snapshot(history, loaded.fetched_at))
 ui.render_history(history)
 
-view = sections.InsightsView(ws.config, loaded, report, creator, roster, title)
+view = sections.InsightsView(ws.config, loaded, report, creator, ws.store, title)
 sections.render_trend(view)
 sections.render_sections(view)
 sections.render_share(view)

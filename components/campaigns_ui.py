@@ -11,6 +11,7 @@ from datetime import date
 import streamlit as st
 
 from components import campaign_report as text
+from components.creator_picker import creator_label
 from components.pages import link
 from components.text import md_escape
 from fpapi.analysis.campaigns import (
@@ -21,11 +22,6 @@ from fpapi.analysis.campaigns import (
 )
 from fpapi.analysis.compare import Fee, fee_problem
 from fpapi.storage.records import Campaign, Creator
-
-
-def creator_label(creator: Creator) -> str:
-    handle = f" · @{creator.username.lstrip('@')}" if creator.username else ""
-    return f"{creator.name or creator.label or creator.creator_id}{handle}"
 
 
 def render_saved(saved: Sequence[Campaign], opened: str | None) -> None:

@@ -24,6 +24,8 @@ from fpapi.analysis.metrics import filter_posts
 from fpapi.analysis.report import InsightsReport
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Creator
+from fpapi.storage.sql_store import SqlStore
+from fpapi.storage.store import Store
 
 SECTION_KEY = "section"
 
@@ -36,7 +38,7 @@ class InsightsView:
     loaded: LoadedInsights
     report: InsightsReport
     creator: Creator
-    roster: list[Creator]
+    store: Store | SqlStore  # which look-alikes are on the roster
     title: str
 
     def figure(self, name: str) -> go.Figure | None:
@@ -132,7 +134,7 @@ def render_hashtags(view: InsightsView) -> None:
 
 
 def render_look_alikes(view: InsightsView) -> None:
-    ui.render_look_alikes(view.report, view.creator, view.roster)
+    ui.render_look_alikes(view.report, view.creator, view.store)
 
 
 def render_audience(view: InsightsView) -> None:

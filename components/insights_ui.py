@@ -27,6 +27,8 @@ from fpapi.analysis.spikes import (
 from fpapi.errors import ConsentLapsed
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Creator, Snapshot
+from fpapi.storage.sql_store import SqlStore
+from fpapi.storage.store import Store
 from fpapi.workspace.history import HISTORY_METRICS, change, snapshot_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -303,7 +305,7 @@ def render_audience(report: InsightsReport) -> None:
         )
 
 
-def render_look_alikes(report: InsightsReport, creator: Creator, roster: list[Creator]) -> None:
+def render_look_alikes(report: InsightsReport, creator: Creator, store: Store | SqlStore) -> None:
     """Look-alike creators with their profiles; those on the roster open their own insights,
     and any of them can go to the compare page together with this creator."""
     looks = report.look_alikes
@@ -312,7 +314,7 @@ def render_look_alikes(report: InsightsReport, creator: Creator, roster: list[Cr
         return
     on_roster = {
         (c.username or "").lstrip("@").lower(): c
-        for c in roster
+        for c in store.creators_with_handles([str(u) for u in looks["username"]])
         if c.connector == "instagram" and c.creator_id != creator.creator_id
     }
     for row in looks.itertuples():

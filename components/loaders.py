@@ -30,7 +30,7 @@ from fpapi.errors import DataDirError, SettingsError, StoreError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.database import fingerprint
-from fpapi.storage.records import Relationship, Snapshot, StoredAlert
+from fpapi.storage.records import Snapshot, StoredAlert
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
@@ -271,14 +271,13 @@ def recent_alerts(store: Store | SqlStore, limit: int = 10) -> list[StoredAlert]
     return _or_empty(lambda: store.alerts(limit=limit), [], "the alerts")
 
 
-def all_relationships(store: Store | SqlStore) -> dict[str, Relationship]:
-    """Every creator's tags, status and notes."""
-    return _or_empty(store.relationships, {}, "tags and notes")
-
-
-def latest_fetches(store: Store | SqlStore) -> dict[str, list[Snapshot]]:
-    """Every creator's last two fetches on record."""
-    return _or_empty(lambda: store.latest_snapshots(per_creator=2), {}, "the fetch history")
+def latest_fetches(store: Store | SqlStore, creator_ids: list[str]) -> dict[str, list[Snapshot]]:
+    """These creators' last two fetches on record."""
+    return _or_empty(
+        lambda: store.latest_snapshots(per_creator=2, creator_ids=creator_ids),
+        {},
+        "the fetch history",
+    )
 
 
 def load_many(

@@ -13,10 +13,93 @@ from components.pages import compare_link, link
 from components.relationship_ui import summary
 from components.text import day_label, md_escape, since
 from fpapi.analysis.compare import MAX_COMPARE
-from fpapi.storage.records import Relationship, StoredAlert, clean_tags
+from fpapi.storage.records import (
+    PIPELINE_STATUSES,
+    ROSTER_SORTS,
+    Relationship,
+    RosterCounts,
+    RosterQuery,
+    StoredAlert,
+    clean_tags,
+)
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
 from fpapi.workspace.history import headline
-from fpapi.workspace.roster import RosterRow
+from fpapi.workspace.roster import CONSENT_FILTERS, RosterRow, consent_window
+
+PAGE_KEY = "page"
+
+
+def _first_page() -> None:
+    st.session_state[PAGE_KEY] = 1  # a new search starts on its first page
+
+
+def render_roster_filters(counts: RosterCounts, *, now: float, per_page: int) -> RosterQuery:
+    """The search, filters and sort, each bound to the address (``?q=ana&status=...&sort=
+    followers&page=2``) so that a filtered roster can be shared; the page asked for comes
+    from the address too (``render_pager`` draws it once the number of pages is known)."""
+    search, status_col, tags_col = st.columns([3, 1, 2])
+    text = search.text_input(
+        "Search by name, handle, label or tag", placeholder="e.g. ana or @ana.travel",
+        key="q", bind="query-params", on_change=_first_page,
+    )  # fmt: skip
+    status = status_col.selectbox(
+        "Status", ["any", *PIPELINE_STATUSES], key="status", bind="query-params",
+        on_change=_first_page,
+    )  # fmt: skip
+    tags = tags_col.multiselect(
+        "Tags", counts.tags, placeholder="Any tag", key="tag", bind="query-params",
+        on_change=_first_page,
+    )  # fmt: skip
+    consent_col, connector_col, sort_col = st.columns([2, 1, 2])
+    consent = consent_col.selectbox(
+        "Consent age", CONSENT_FILTERS, key="consent", bind="query-params", on_change=_first_page
+    )
+    connector = connector_col.selectbox(
+        "Platform", ["any", *sorted(counts.by_connector)], key="platform", bind="query-params",
+        on_change=_first_page,
+    )  # fmt: skip
+    sort = sort_col.selectbox(
+        "Sort by", ROSTER_SORTS, key="sort", bind="query-params", on_change=_first_page
+    )
+    st.caption(
+        "By status: "
+        + " · ".join(
+            f"{s} {counts.by_status[s]}" for s in PIPELINE_STATUSES if s in counts.by_status
+        )
+    )
+    before, since_ = consent_window(consent or "any", now)
+    return RosterQuery(
+        text=text,
+        status=None if status in (None, "any") else status,
+        tags=tuple(tags),
+        connector=None if connector in (None, "any") else connector,
+        verified_before=before,
+        verified_since=since_,
+        sort=sort or ROSTER_SORTS[0],
+        page=_asked_page(),
+        per_page=per_page,
+    )
+
+
+def _asked_page() -> int:
+    """The page the pager holds, or on a first run the one in the address."""
+    asked = st.session_state.get(PAGE_KEY, st.query_params.get(PAGE_KEY, 1))
+    try:
+        return max(1, int(asked))
+    except (TypeError, ValueError):
+        return 1  # ?page=abc: the first page
+
+
+def render_pager(page: int, pages: int, per_page: int) -> None:
+    """The page number, bound to the address, when there is more than one page."""
+    if pages <= 1:
+        return
+    if st.session_state.get(PAGE_KEY) != page:
+        st.session_state[PAGE_KEY] = page  # past the end: the last page is shown
+    st.number_input(
+        f"Page (of {pages}, {per_page} creators a page)", min_value=1, max_value=pages, step=1,
+        key=PAGE_KEY, bind="query-params",
+    )  # fmt: skip
 
 
 def added_text(actor: str, at: float) -> str:

@@ -86,3 +86,37 @@ def test_bulk_actions_tag_refresh_and_remove_the_selected_creators(app_env):
     next(b for b in at.button if b.label == "Yes, remove 2").click().run()
     assert len(app_store(app_env).creators()) == 3
     assert "Removed 2 creators from the roster." in [t.value for t in at.toast]
+
+
+def test_sort_consent_and_platform_come_from_the_address(app_env):
+    store = app_store(app_env)
+    now = time.time()
+    for cid, name, connector, days in (("b", "Bea", "instagram", 70), ("a", "Ana", "youtube", 1),
+                                       ("c", "Cy", "instagram", 3)):  # fmt: skip
+        store.add_creator(Creator(cid, connector, name=name, verified_at=now - days * 86_400))
+    store.close()
+
+    def shown(at) -> list[str]:
+        return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**")]
+
+    assert shown(open_page("creators")) == ["Ana", "Cy", "Bea"]  # date added, newest first
+    assert shown(open_page("creators", query={"sort": "name"})) == ["Ana", "Bea", "Cy"]
+    lapsing = open_page("creators", query={"consent": "60+ days"})
+    assert shown(lapsing) == ["Bea"] and "Consent may have expired" in page_text(lapsing)
+    assert shown(open_page("creators", query={"platform": "youtube"})) == ["Ana"]
+    at = open_page("creators", query={"sort": "no such sort", "page": "abc"})
+    assert not at.exception and shown(at) == ["Ana", "Cy", "Bea"]  # a bad address: defaults
+
+
+def test_a_large_rosters_pickers_search_as_the_analyst_types(app_env):
+    fill_roster(app_env, 120)
+    at = open_page("insights")
+    assert "The menu lists the first 50 by name" in page_text(at)
+    assert len(at.selectbox[0].options) == 50
+    by_label(at.text_input, "Find a creator").input("creator 0117").run()
+    assert at.selectbox[0].options == ["Demo Creator 0117 · @demo.0117"]
+    compare = open_page("compare", query={"creators": "demo-0119,demo-0003"})
+    by_label(compare.text_input, "Find a creator").input("0042").run()
+    options = compare.multiselect[0].options
+    assert options[:2] == ["Demo Creator 0119 · @demo.0119", "Demo Creator 0003 · @demo.0003"]
+    assert "Demo Creator 0042 · @demo.0042" in options  # the picked stay, the match is added

@@ -8,9 +8,12 @@ from datetime import date
 
 from fpapi.storage.cache import CacheSummary
 from fpapi.storage.records import Creator, Relationship, Snapshot
-from fpapi.workspace.connect import needs_reconnect
+from fpapi.workspace.connect import RECONNECT_AFTER_DAYS, needs_reconnect
 
-__all__ = ["RosterRow", "matches", "roster_rows"]
+__all__ = ["CONSENT_FILTERS", "RosterRow", "consent_window", "roster_rows"]
+
+# The roster's consent-age filter: any, still fresh, or old enough to need a fresh link.
+CONSENT_FILTERS = ("any", f"under {RECONNECT_AFTER_DAYS} days", f"{RECONNECT_AFTER_DAYS}+ days")
 
 
 @dataclass(frozen=True)
@@ -69,18 +72,12 @@ def roster_rows(
     return rows
 
 
-def matches(
-    row: RosterRow, query: str, *, status: str | None = None, tags: Iterable[str] = ()
-) -> bool:
-    """Whether a search by name, handle, label or tag finds this row, with this pipeline
-    status (None: any) and every one of these tags."""
-    if status is not None and row.status != status:
-        return False
-    if not set(tags) <= set(row.tags):
-        return False
-    needle = query.strip().lower().lstrip("@#")
-    if not needle:
-        return True
-    creator = row.creator
-    words = [creator.name, creator.username, creator.label, *row.tags]
-    return needle in " ".join(filter(None, words)).lower()
+def consent_window(choice: str, now: float) -> tuple[float | None, float | None]:
+    """The roster query's (verified_before, verified_since) for one of CONSENT_FILTERS: a
+    creator needs a fresh link from RECONNECT_AFTER_DAYS after their verification."""
+    cutoff = now - RECONNECT_AFTER_DAYS * 86_400
+    if choice == CONSENT_FILTERS[2]:
+        return cutoff, None
+    if choice == CONSENT_FILTERS[1]:
+        return None, cutoff
+    return None, None
