@@ -16,11 +16,9 @@ import logging
 import os
 import sys
 import time
-import tomllib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from fpapi.analysis.report import build_report
@@ -34,7 +32,13 @@ from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from fpapi.workspace.alerts import AlertRules, deliver, evaluate, handle_of
 from fpapi.workspace.history import headline, previous_snapshot, record_fetch, snapshot_of
-from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings, load_settings
+from fpapi.workspace.settings import (
+    SANDBOX_CACHE_LABEL,
+    Settings,
+    load_settings,
+    open_store,
+    secrets_files,
+)
 
 __all__ = ["main"]
 
@@ -53,7 +57,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        settings = load_settings(os.environ if environ is None else environ, _secrets())
+        settings = load_settings(os.environ if environ is None else environ, secrets_files())
         settings, store, cache, sandbox = _open(settings)
     except (SettingsError, StoreError, OSError) as err:
         print(f"Configuration error: {err}", file=sys.stderr)
@@ -63,21 +67,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     finally:
         if sandbox is not None:
             sandbox.stop()
-
-
-def _secrets() -> dict[str, Any]:
-    """The ``[fpapi]`` table of secrets.toml, the project's over the home folder's."""
-    table: dict[str, Any] = {}
-    for path in (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit/secrets.toml")):
-        if not path.is_file():
-            continue
-        try:
-            found = tomllib.loads(path.read_text(encoding="utf-8")).get("fpapi", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise SettingsError(f"{path} is not valid TOML.") from err  # contents never shown
-        if isinstance(found, dict):
-            table.update(found)
-    return table
 
 
 def _open(
@@ -90,12 +79,10 @@ def _open(
     if settings.uses_sandbox:
         sandbox = Sandbox().start()
         settings = replace(settings, base_url=sandbox.base_url, token=sandbox.token)
-    if settings.database_url:
-        store: Store | SqlStore = SqlStore(settings.database_url, pending_ttl_s=settings.link_ttl_s)
-        shelf: Any = SqlShelf(settings.database_url)
-    else:
-        store = Store(settings.data_dir / "store", pending_ttl_s=settings.link_ttl_s)
-        shelf = settings.data_dir / "insights"
+    store = open_store(settings)
+    shelf: Any = (
+        SqlShelf(settings.database_url) if settings.database_url else settings.data_dir / "insights"
+    )
     cache = InsightCache(shelf, api_base_url=label, ttl_s=settings.cache_ttl_s)
     return settings, store, cache, sandbox
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -14,7 +15,15 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-__all__ = ["POOL_SEED", "TIERS", "SandboxAccount", "instagram_pool", "youtube_pool"]
+__all__ = [
+    "POOL_SEED",
+    "TIERS",
+    "SandboxAccount",
+    "account_for",
+    "generated_account",
+    "instagram_pool",
+    "youtube_pool",
+]
 
 POOL_SEED = 20260101
 NORMAL_CREATORS = 30
@@ -196,10 +205,11 @@ def _account(
     *,
     kind: str = "normal",
     mailbox: str | None = None,
+    creator_id: str | None = None,
 ) -> SandboxAccount:
     return SandboxAccount(
         index=index,
-        creator_id=_creator_id(connector, index),
+        creator_id=creator_id or _creator_id(connector, index),
         connector=connector,
         name=name,
         username=handle,
@@ -236,3 +246,37 @@ def youtube_pool() -> tuple[SandboxAccount, ...]:
         username = f"@{handle.replace('.', '')}"
         accounts.append(_account("youtube", index, name, username, channel_id, mailbox=handle))
     return tuple(accounts)
+
+
+# Generated creators, as many as a demo roster wants (python -m fpapi.sandbox.seed): the id
+# carries the creator's number, so the sandbox knows any of them from the id alone.
+GENERATED_PREFIX = "5eed0000-0000-4000-8000-"
+GENERATED_FIRST_INDEX = 1_000  # their identities and insights start past the pools'
+MAX_GENERATED = 16**12
+
+
+def generated_account(number: int) -> SandboxAccount:
+    """The generated Instagram creator ``number`` (0, 1, ...): the same one every time."""
+    if not 0 <= number < MAX_GENERATED:
+        raise ValueError(f"A generated creator's number is from 0 to {MAX_GENERATED - 1}.")
+    index = GENERATED_FIRST_INDEX + number
+    name, handle = identity(index)
+    user_id = str(17_841_500_000_000_000 + number * 7919)
+    return _account("instagram", index, name, handle, user_id,
+                    creator_id=f"{GENERATED_PREFIX}{number:012x}")  # fmt: skip
+
+
+def account_for(creator_id: str) -> SandboxAccount | None:
+    """The account behind a creator id: one of the pools', or a generated one."""
+    known = _pool_by_id().get(creator_id)
+    if known is not None:
+        return known
+    number = creator_id.removeprefix(GENERATED_PREFIX)
+    if creator_id.startswith(GENERATED_PREFIX) and re.fullmatch("[0-9a-f]{12}", number):
+        return generated_account(int(number, 16))
+    return None
+
+
+@cache
+def _pool_by_id() -> dict[str, SandboxAccount]:
+    return {a.creator_id: a for a in (*instagram_pool(), *youtube_pool())}

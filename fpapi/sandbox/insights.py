@@ -26,7 +26,7 @@ from fpapi.sandbox.accounts import (
     seeded_rng,
 )
 
-__all__ = ["build_insights"]
+__all__ = ["build_insights", "size_of"]
 
 
 def _vendor_date(day: date) -> str:
@@ -54,10 +54,20 @@ def build_insights(
     return data
 
 
+def size_of(account: SandboxAccount) -> tuple[str, int]:
+    """The creator's tier and followers, as their insights give them, without building them."""
+    return _size(seeded_rng("insights", account.index))
+
+
+def _size(rng: random.Random) -> tuple[str, int]:
+    """The first draws of a creator's insights: the tier, then today's followers."""
+    low, high, tier, _ = rng.choices(TIERS, weights=[t[3] for t in TIERS])[0]
+    return tier, int(math.exp(rng.uniform(math.log(low), math.log(high))))
+
+
 def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> dict[str, Any]:
     rng = seeded_rng("insights", account.index)
-    low, high, tier, _ = rng.choices(TIERS, weights=[t[3] for t in TIERS])[0]
-    followers = int(math.exp(rng.uniform(math.log(low), math.log(high))))
+    tier, followers = _size(rng)
     niche_label, _, niche_tags = NICHES[account.index % len(NICHES)]
     city, country = CITIES[account.index % len(CITIES)]
     n_days = days if days is not None else rng.randint(6, 24) * 30

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from fpapi.api.client import DEFAULT_PATHS, ApiPaths
 from fpapi.redact import register_secret
-from fpapi.sandbox.accounts import SandboxAccount, instagram_pool, youtube_pool
+from fpapi.sandbox.accounts import SandboxAccount, account_for, instagram_pool, youtube_pool
 from fpapi.sandbox.http import error, page, read_body, read_raw, send, send_json, with_query
 from fpapi.sandbox.insights import build_insights, shifted
 
@@ -103,7 +103,6 @@ class Sandbox:
         # Answered calls by endpoint ("create_link", "verify", "insights:<creator_id>"), for
         # tests that count what reached the vendor; faults injected by the knobs not included.
         self.calls: Counter[str] = Counter()
-        self._accounts = {a.creator_id: a for a in (*instagram_pool(), *youtube_pool())}
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -361,7 +360,7 @@ class Sandbox:
         )
 
     def _insights(self, request: BaseHTTPRequestHandler, creator_id: str) -> None:
-        account = self._accounts.get(creator_id)
+        account = account_for(creator_id)
         if account is None or account.connector != "instagram":
             send_json(
                 request, 404, error("creator_not_found", "No Instagram creator with this id.")

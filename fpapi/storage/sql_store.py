@@ -296,6 +296,26 @@ class SqlStore:
             )
 
     @guarded
+    def add_new_creators(self, found: list[tuple[Creator, Relationship | None]]) -> int:
+        """Add many creators (with their tags and status) in one transaction, leaving any
+        already on the roster as they are; how many were new. For a seeded demo roster."""
+        creator_rows = [
+            {**asdict(c), "search_text": search_text(c), "sort_name": sort_name(c)}
+            for c, _ in found
+        ]
+        relationship_rows = [
+            {**asdict(r), "tags_text": tags_text(r.tags)} for _, r in found if r is not None
+        ]
+        with self._engine.begin() as connection:
+            before = connection.execute(sa.select(sa.func.count()).select_from(creators))
+            counted = before.scalar_one()
+            for table, rows in ((creators, creator_rows), (relationships, relationship_rows)):
+                if rows:
+                    connection.execute(upsert(connection, table).on_conflict_do_nothing(), rows)
+            after = connection.execute(sa.select(sa.func.count()).select_from(creators))
+            return int(after.scalar_one() - counted)
+
+    @guarded
     def get_creator(self, creator_id: str) -> Creator | None:
         with self._engine.connect() as connection:
             row = connection.execute(

@@ -7,6 +7,7 @@ environment and the secrets table, so this is tested without Streamlit.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from fpapi.storage.cache import DEFAULT_TTL_S
 from fpapi.storage.database import valid_database_url
 from fpapi.storage.datadir import default_data_dir
 from fpapi.storage.records import DEFAULT_LINK_KEEP_S, DEFAULT_PENDING_TTL_S
+from fpapi.storage.sql_store import SqlStore
+from fpapi.storage.store import Store
 
 __all__ = [
     "DEFAULT_PUBLIC_URL",
@@ -26,6 +29,8 @@ __all__ = [
     "SETTINGS_TABLE",
     "Settings",
     "load_settings",
+    "open_store",
+    "secrets_files",
     "setting_value",
 ]
 
@@ -213,3 +218,26 @@ def _require_http_url(name: str, url: str) -> None:
         raise SettingsError(
             f"{name} must be an absolute http(s) URL such as https://example.com, not {url!r}."
         )
+
+
+def open_store(settings: Settings) -> Store | SqlStore:
+    """The roster these settings name: the team database, or the data folder's."""
+    if settings.database_url:
+        return SqlStore(settings.database_url, pending_ttl_s=settings.link_ttl_s)
+    return Store(settings.data_dir / "store", pending_ttl_s=settings.link_ttl_s)
+
+
+def secrets_files() -> dict[str, Any]:
+    """The ``[fpapi]`` table of secrets.toml, the project's over the home folder's: what a
+    command (not the app: Streamlit reads them for it) passes to ``load_settings``."""
+    table: dict[str, Any] = {}
+    for path in (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit/secrets.toml")):
+        if not path.is_file():
+            continue
+        try:
+            found = tomllib.loads(path.read_text(encoding="utf-8")).get("fpapi", {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise SettingsError(f"{path} is not valid TOML.") from err  # contents never shown
+        if isinstance(found, dict):
+            table.update(found)
+    return table
