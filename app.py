@@ -55,7 +55,7 @@ if not access.may_enter:
     st.stop()
 
 render_menu()
-warm_up_charts(now=spec.charts or spec.leads_to_charts)
+warm_up_charts(now=spec.charts)
 render_account(access)
 config = get_config()
 render_api_status(config)

@@ -47,18 +47,14 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-CHART_PAGES = {
-    f"/{spec.url_path}"
-    for spec in PAGES.values()
-    if (spec.charts or spec.leads_to_charts) and spec.url_path
-}
+CHART_PAGES = {f"/{spec.url_path}" for spec in PAGES.values() if spec.charts and spec.url_path}
 
 
 class ChartPreload:
-    """Pure ASGI middleware: the HTML of a page that charts (insights, compare) or whose links
-    open charts (the roster) gets a script that loads plotly.js as soon as the page's own code
-    is in, so that its evaluation (0.3 s of main thread) overlaps the server's run instead of
-    following it, or following a click. Other pages are untouched."""
+    """Pure ASGI middleware: the HTML of a page that charts (insights, compare) gets a script
+    that loads plotly.js as soon as the page's own code is in, so that its evaluation (0.3 s
+    of main thread) overlaps the server's run instead of following it. Other pages are
+    untouched: on the roster, its evaluation held back the page's own drawing by as much."""
 
     def __init__(self, app: Any) -> None:
         self.app = app

@@ -24,7 +24,6 @@ class PageSpec:
     public: bool = False  # reachable without sign-in
     in_menu: bool = True
     charts: bool = False  # draws plotly charts as soon as it opens
-    leads_to_charts: bool = False  # its links open charts: plotly.js loads with the page
 
 
 PAGES: dict[str, PageSpec] = {
@@ -34,14 +33,7 @@ PAGES: dict[str, PageSpec] = {
         PageSpec(
             "connect", "app_pages/connect.py", "Connect a creator", ":material/link:", "connect"
         ),
-        PageSpec(
-            "creators",
-            "app_pages/creators.py",
-            "Creators",
-            ":material/group:",
-            "creators",
-            leads_to_charts=True,
-        ),
+        PageSpec("creators", "app_pages/creators.py", "Creators", ":material/group:", "creators"),
         PageSpec(
             "insights",
             "app_pages/insights.py",
