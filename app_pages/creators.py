@@ -8,7 +8,6 @@ import streamlit as st
 
 from components import state
 from components.access import current_actor
-from components.activity import refresh_insights
 from components.loaders import latest_fetches
 from components.pages import link
 from components.roster_ui import (
@@ -16,10 +15,10 @@ from components.roster_ui import (
     render_pager,
     render_roster_filters,
     render_roster_row,
+    run_bulk_action,
 )
 from components.text import md_escape
 from components.workspace import open_workspace
-from fpapi import FPAPIError
 from fpapi.workspace.roster import roster_rows
 
 PAGE_SIZE = 50
@@ -60,29 +59,7 @@ if found.matched:
         + (f", page {found.page} of {found.pages:,}." if found.pages > 1 else ".")
     )
 
-picked: list[str] = []
-for row in shown:
-    selected, action = render_roster_row(row)
-    if selected:
-        picked.append(row.creator.creator_id)
-    if action == "remove":
-        store.remove_creator(row.creator.creator_id, actor=current_actor())
-        state.set_notice(f"Removed {row.display_name} from the roster.")
-        st.rerun()
-    if action == "refresh":
-        try:
-            result = refresh_insights(ws, row.creator.creator_id, subject=row.display_name)
-        except FPAPIError as err:
-            st.error(f"Insights for {md_escape(row.display_name)} could not be refreshed. {err}")
-        else:
-            if result.stale:
-                st.warning(
-                    f"Insights for {md_escape(row.display_name)} could not be refreshed, so the "
-                    f"copy from before is kept. {result.error}"
-                )
-            else:
-                state.set_notice(f"Refreshed insights for {row.display_name}.")
-                st.rerun()
+picked = [row for row in shown if render_roster_row(row, now=now)]
 
 st.subheader("Saved shortlists", anchor=False)
 shortlists = store.shortlists()
@@ -97,28 +74,7 @@ for shortlist in shortlists:
     )
 
 with st.sidebar:
-    bulk = render_bulk_actions(picked)
+    bulk = render_bulk_actions([row.creator.creator_id for row in picked])
 if bulk is not None:
-    actor = current_actor()
-    by_id = {row.creator.creator_id: row for row in shown}
-    if bulk.action == "remove":
-        for creator_id in picked:
-            store.remove_creator(creator_id, actor=actor)
-        state.set_notice(f"Removed {len(picked)} creators from the roster.")
-    elif bulk.action == "tag":
-        for creator_id in picked:
-            store.set_relationship(creator_id, tags=[*by_id[creator_id].tags, bulk.tag])
-        state.set_notice(f"Tagged {len(picked)} creators #{bulk.tag}.")
-    elif bulk.action == "refresh":
-        failed = []
-        for creator_id in [cid for cid in picked if by_id[cid].has_insights]:
-            try:
-                refresh_insights(ws, creator_id, subject=by_id[creator_id].display_name)
-            except FPAPIError:
-                failed.append(by_id[creator_id].display_name)
-        refreshed = sum(by_id[cid].has_insights for cid in picked) - len(failed)
-        state.set_notice(
-            f"Refreshed {refreshed} creators."
-            + (f" Could not refresh: {', '.join(failed)}." if failed else "")
-        )
+    state.set_notice(run_bulk_action(ws, bulk, picked, current_actor()))
     st.rerun()

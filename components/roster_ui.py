@@ -9,9 +9,12 @@ from datetime import date
 import streamlit as st
 
 from components import state
+from components.activity import refresh_insights
 from components.pages import compare_link, link
 from components.relationship_ui import summary
 from components.text import day_label, md_escape, since
+from components.workspace import Workspace
+from fpapi import FPAPIError
 from fpapi.analysis.compare import MAX_COMPARE
 from fpapi.storage.records import (
     PIPELINE_STATUSES,
@@ -140,6 +143,35 @@ def render_bulk_actions(picked: list[str]) -> BulkAction | None:
     return None
 
 
+def run_bulk_action(ws: Workspace, bulk: BulkAction, picked: list[RosterRow], actor: str) -> str:
+    """Do ``bulk`` to the selected creators; the sentence saying what was done."""
+    names = [row.display_name for row in picked]
+    who = names[0] if len(names) == 1 else f"{len(names)} creators"
+    if bulk.action == "remove":
+        for row in picked:
+            ws.store.remove_creator(row.creator.creator_id, actor=actor)
+        return f"Removed {who} from the roster."
+    if bulk.action == "tag":
+        for row in picked:
+            ws.store.set_relationship(row.creator.creator_id, tags=[*row.tags, bulk.tag])
+        return f"Tagged {who} #{bulk.tag}."
+    refreshed: list[str] = []
+    failed: list[str] = []
+    for row in [row for row in picked if row.has_insights]:
+        try:
+            loaded = refresh_insights(ws, row.creator.creator_id, subject=row.display_name)
+        except FPAPIError:
+            failed.append(row.display_name)
+            continue
+        (failed if loaded.stale else refreshed).append(row.display_name)
+    done = f"Refreshed {len(refreshed)} creator{'s' if len(refreshed) != 1 else ''}."
+    if failed:
+        done += f" Could not refresh (the API failed; their copies from before are kept): {', '.join(failed)}."
+    if len(refreshed) + len(failed) < len(picked):
+        done += " YouTube channels have no insights in this API."
+    return done
+
+
 def render_what_changed(alerts: list[StoredAlert], on_roster: set[str]) -> None:
     """The home page's list of recent alerts (python -m fpapi.refresh finds them), newest
     first, each linked to the creator's insights while they are on the roster."""
@@ -166,57 +198,50 @@ def changes_text(row: RosterRow) -> str:
     return md_escape(" · ".join(parts)) + f" · _{since_when}_"
 
 
-def render_roster_row(row: RosterRow, *, now: float | None = None) -> tuple[bool, str | None]:
-    """One creator. Returns (picked for comparison, an action: "refresh" or "remove")."""
+def render_roster_row(row: RosterRow, *, now: float | None = None) -> bool:
+    """One creator, as page text: a checkbox naming them (to compare, refresh, tag or remove
+    the selected ones from the sidebar), what the app knows about them, and their links.
+    Returns whether they are selected. Kept to four elements: a page of 50 rows is drawn
+    by the browser element by element, and per-row buttons and columns doubled its time."""
     now = time.time() if now is None else now
     creator = row.creator
     key = state.private_key(creator.creator_id)
-    action = None
     with st.container(border=True, key=f"creator-{key}"):
-        text, actions = st.columns([5, 2], vertical_alignment="center")
-        with text:
-            handle = f" · @{md_escape(creator.username.lstrip('@'))}" if creator.username else ""
-            platform = CONNECTORS.get(creator.connector, creator.connector)
-            label = (
-                f" · {md_escape(creator.label)}"
-                if creator.label and creator.label != creator.name
-                else ""
+        handle = f" · @{md_escape(creator.username.lstrip('@'))}" if creator.username else ""
+        platform = CONNECTORS.get(creator.connector, creator.connector)
+        label = (
+            f" · {md_escape(creator.label)}"
+            if creator.label and creator.label != creator.name
+            else ""
+        )
+        picked = st.checkbox(
+            f"**{md_escape(row.display_name)}**{handle} · {platform}{label}", key=f"pick-{key}"
+        )
+        facts = [f"Verified {since(creator.verified_at, now=now)}"]
+        if creator.added_by or creator.added_at:
+            facts.insert(0, added_text(creator.added_by, creator.added_at))
+        if row.has_insights:
+            facts.append(f"insights fetched {since(row.fetched_at, now=now)}")
+            if row.fetched_at:
+                facts.append(f"vendor data from {day_label(row.last_processed_at)}")
+                if row.last_processed_at:
+                    age_days = (date.fromtimestamp(now) - row.last_processed_at).days
+                    facts[-1] += f" ({age_days} day{'s' if age_days != 1 else ''} old)"
+        else:
+            facts.append("this API has no insights for YouTube")
+        lines = [
+            f":small[:gray[{md_escape(' · '.join(facts))}]]",
+            f":small[{summary(row.relationship or Relationship(creator.creator_id))}]",
+        ]
+        if row.latest is not None:
+            lines.append(f":small[{changes_text(row)}]")
+        if row.needs_reconnect:
+            lines.append(
+                f":small[:orange[Consent may have expired: verified over {RECONNECT_AFTER_DAYS} "
+                "days ago, and platform consent lasts about 60 days.]]"
             )
-            st.markdown(f"**{md_escape(row.display_name)}**{handle} · {platform}{label}")
-            facts = [f"Verified {since(creator.verified_at, now=now)}"]
-            if creator.added_by or creator.added_at:
-                facts.insert(0, added_text(creator.added_by, creator.added_at))
-            if row.has_insights:
-                facts.append(f"insights fetched {since(row.fetched_at, now=now)}")
-                if row.fetched_at:
-                    facts.append(f"vendor data from {day_label(row.last_processed_at)}")
-                    if row.last_processed_at:
-                        age_days = (date.fromtimestamp(now) - row.last_processed_at).days
-                        facts[-1] += f" ({age_days} day{'s' if age_days != 1 else ''} old)"
-            else:
-                facts.append("this API has no insights for YouTube")
-            st.caption(md_escape(" · ".join(facts)))
-            st.markdown(summary(row.relationship or Relationship(creator.creator_id)))
-            if row.latest is not None:
-                st.markdown(changes_text(row))
-            if row.needs_reconnect:
-                st.markdown(
-                    f":orange[Consent may have expired: verified over {RECONNECT_AFTER_DAYS} days "
-                    "ago, and platform consent lasts about 60 days.]"
-                )
-                link(
-                    "connect",
-                    "Prepare a fresh link",
-                    query_params={"reconnect": creator.creator_id},
-                )
-            link("insights", "Open insights", query_params={"creator": creator.creator_id})
-        with actions:
-            picked = st.checkbox("Select", key=f"pick-{key}")
-            if row.has_insights and st.button("Refresh insights", key=f"refresh-{key}"):
-                action = "refresh"
-            with st.popover("Remove"):
-                st.write(f"Remove {md_escape(row.display_name)} from the roster?")
-                st.caption("Their cached insights are kept; verifying them again brings them back.")
-                if st.button("Yes, remove", key=f"remove-{key}", type="primary"):
-                    action = "remove"
-    return picked, action
+        st.markdown("  \n".join(lines))
+        if row.needs_reconnect:
+            link("connect", "Prepare a fresh link", query_params={"reconnect": creator.creator_id})
+        link("insights", "Open insights", query_params={"creator": creator.creator_id})
+    return picked

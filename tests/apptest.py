@@ -95,6 +95,7 @@ def page_source(at: AppTest, *, markdown_only: bool = False) -> str:
             parts.append(str(getattr(element, "value", "")))
             if kind == "metric":
                 parts.append(str(element.label))
+    parts += [str(box.label) for box in at.checkbox]  # a checkbox's label is markdown too
     return "\n".join(parts)
 
 

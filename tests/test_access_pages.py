@@ -142,8 +142,8 @@ def test_who_did_what_is_recorded_with_the_analyst_address(team):
     assert creator.added_by == "local"  # the link was made by a test helper without sign-in
     at = visit("creators", ANALYST)
     assert "Added by local on " in page_text(at)
-    remove = next(b for b in at.button if b.key and b.key.startswith("remove-"))
-    remove.click().run()
+    next(b for b in at.checkbox if b.key.startswith("pick-")).check().run()
+    next(b for b in at.button if b.label == "Yes, remove 1").click().run()
     assert store.creators() == []
     log = visit("activity", ANALYST)
     table = log.table[0].value

@@ -217,10 +217,10 @@ def test_creators_page_refresh_and_compare_link(app_env):
     first = verify(app_env, "kenji.travel0")
     second = verify(app_env, "camila.food1")
     at = open_page("creators")
-    at.button(
-        key=next(b.key for b in at.button if b.key and b.key.startswith("refresh-"))
-    ).click().run()
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == "Refresh selected").click().run()
     assert not at.exception
+    assert "Refreshed 1 creator." in [t.value for t in at.toast]
     assert "vendor data from 20 Nov 2026 (" in page_text(at)
     for box in at.checkbox:
         box.check()
@@ -237,10 +237,12 @@ def test_creators_page_refresh_and_compare_link(app_env):
 def test_removing_a_creator_asks_first(app_env):
     verify(app_env, "kenji.travel0")
     at = open_page("creators")
-    remove = next(b for b in at.button if b.key and b.key.startswith("remove-"))
-    assert remove.label == "Yes, remove"  # inside the Remove popover: a second, explicit step
+    at.checkbox[0].check().run()
+    remove = next(b for b in at.button if b.label == "Yes, remove 1")
+    assert remove.proto.type == "primary"  # inside the "Remove selected" popover: a second step
     remove.click().run()
     assert app_store(app_env).creators() == []
+    assert "Removed Kenji Iyer from the roster." in [t.value for t in at.toast]
     assert "No creators yet" in page_text(at)
 
 

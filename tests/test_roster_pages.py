@@ -19,7 +19,8 @@ def fill_roster(data_dir, count: int) -> None:
 
 
 def names(at) -> list[str]:
-    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**Demo Creator")]
+    """The creators shown, in order: each row's checkbox names them."""
+    return [box.label.split("**")[1] for box in at.checkbox if box.key.startswith("pick-")]
 
 
 def test_a_large_roster_is_paged_with_the_page_in_the_address(app_env):
@@ -66,7 +67,7 @@ def test_a_newcomer_adds_12_demo_creators_through_the_real_flow(app_env):
 def test_bulk_actions_tag_refresh_and_remove_the_selected_creators(app_env):
     fill_roster(app_env, 5)
     at = open_page("creators")
-    boxes = [b for b in at.checkbox if b.label == "Select"]
+    boxes = [b for b in at.checkbox if b.key.startswith("pick-")]
     for box in boxes[:3]:
         box.check()
     at.run()
@@ -75,12 +76,14 @@ def test_bulk_actions_tag_refresh_and_remove_the_selected_creators(app_env):
     by_label(at.text_input, "Tag to add").input("Q3 launch").run()
     next(b for b in at.button if b.label == "Add tag to selected").click().run()
     store = app_store(app_env)
-    tagged = {cid for cid, r in store.relationships().items() if "q3 launch" in r.tags}
+    tagged = {
+        f"demo-{i:04d}" for i in range(5) if "q3 launch" in store.relationship(f"demo-{i:04d}").tags
+    }
     assert tagged == {"demo-0000", "demo-0001", "demo-0002"}
     assert "Tagged 3 creators #q3 launch." in [t.value for t in at.toast]
 
     at = open_page("creators")
-    for box in [b for b in at.checkbox if b.label == "Select"][:2]:
+    for box in [b for b in at.checkbox if b.key.startswith("pick-")][:2]:
         box.check()
     at.run()
     next(b for b in at.button if b.label == "Yes, remove 2").click().run()
@@ -96,9 +99,7 @@ def test_sort_consent_and_platform_come_from_the_address(app_env):
         store.add_creator(Creator(cid, connector, name=name, verified_at=now - days * 86_400))
     store.close()
 
-    def shown(at) -> list[str]:
-        return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**")]
-
+    shown = names
     assert shown(open_page("creators")) == ["Ana", "Cy", "Bea"]  # date added, newest first
     assert shown(open_page("creators", query={"sort": "name"})) == ["Ana", "Bea", "Cy"]
     lapsing = open_page("creators", query={"consent": "60+ days"})

@@ -514,12 +514,6 @@ class SqlStore:
         return Relationship(creator_id) if row is None else _record(Relationship, row)
 
     @guarded
-    def relationships(self) -> dict[str, Relationship]:
-        with self._engine.connect() as connection:
-            rows = connection.execute(relationships.select())
-            return {row.creator_id: _record(Relationship, row) for row in rows}
-
-    @guarded
     def set_relationship(
         self, creator_id: str, *, tags: list[str] | None = None, status: str | None = None
     ) -> Relationship:
