@@ -67,6 +67,8 @@ async def open_page(base_url: str, page: str, query: str = "") -> PageRun:
                 run.exception |= name == "exception"
                 if name in TEXT_ELEMENTS:
                     run.texts.append(getattr(element, name).body)
+                if name == "checkbox":  # its label is page text too (the roster's names)
+                    run.texts.append(element.checkbox.label)
             if kind == "script_finished":
                 return run
 
