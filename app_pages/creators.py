@@ -59,7 +59,11 @@ if found.matched:
         + (f", page {found.page} of {found.pages:,}." if found.pages > 1 else ".")
     )
 
-picked = [row for row in shown if render_roster_row(row, now=now)]
+selecting = st.toggle(
+    "Select creators", key="selecting",
+    help="Tick creators to compare, refresh, tag or remove several at once (in the sidebar).",
+)  # fmt: skip
+picked = [row for row in shown if render_roster_row(row, selecting=selecting, now=now)]
 
 st.subheader("Saved shortlists", anchor=False)
 shortlists = store.shortlists()
@@ -73,8 +77,10 @@ for shortlist in shortlists:
         query_params={"shortlist": shortlist.shortlist_id},
     )
 
-with st.sidebar:
-    bulk = render_bulk_actions([row.creator.creator_id for row in picked])
+bulk = None
+if selecting:
+    with st.sidebar:
+        bulk = render_bulk_actions([row.creator.creator_id for row in picked])
 if bulk is not None:
     state.set_notice(run_bulk_action(ws, bulk, picked, current_actor()))
     st.rerun()

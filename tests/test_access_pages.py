@@ -142,6 +142,7 @@ def test_who_did_what_is_recorded_with_the_analyst_address(team):
     assert creator.added_by == "local"  # the link was made by a test helper without sign-in
     at = visit("creators", ANALYST)
     assert "Added by local on " in page_text(at)
+    next(t for t in at.toggle if t.label == "Select creators").set_value(True).run()
     next(b for b in at.checkbox if b.key.startswith("pick-")).check().run()
     next(b for b in at.button if b.label == "Yes, remove 1").click().run()
     assert store.creators() == []

@@ -217,6 +217,7 @@ def test_creators_page_refresh_and_compare_link(app_env):
     first = verify(app_env, "kenji.travel0")
     second = verify(app_env, "camila.food1")
     at = open_page("creators")
+    at.toggle[0].set_value(True).run()
     at.checkbox[0].check().run()
     next(b for b in at.button if b.label == "Refresh selected").click().run()
     assert not at.exception
@@ -237,6 +238,7 @@ def test_creators_page_refresh_and_compare_link(app_env):
 def test_removing_a_creator_asks_first(app_env):
     verify(app_env, "kenji.travel0")
     at = open_page("creators")
+    at.toggle[0].set_value(True).run()
     at.checkbox[0].check().run()
     remove = next(b for b in at.button if b.label == "Yes, remove 1")
     assert remove.proto.type == "primary"  # inside the "Remove selected" popover: a second step

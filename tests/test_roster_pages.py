@@ -19,8 +19,15 @@ def fill_roster(data_dir, count: int) -> None:
 
 
 def names(at) -> list[str]:
-    """The creators shown, in order: each row's checkbox names them."""
-    return [box.label.split("**")[1] for box in at.checkbox if box.key.startswith("pick-")]
+    """The creators shown, in order: each row's first line (its checkbox while selecting)."""
+    lines = [box.label for box in at.checkbox if box.key.startswith("pick-")] or [
+        m.value for m in at.markdown if m.value.startswith("**")
+    ]
+    return [line.split("**")[1] for line in lines]
+
+
+def start_selecting(at) -> None:
+    next(t for t in at.toggle if t.label == "Select creators").set_value(True).run()
 
 
 def test_a_large_roster_is_paged_with_the_page_in_the_address(app_env):
@@ -67,6 +74,9 @@ def test_a_newcomer_adds_12_demo_creators_through_the_real_flow(app_env):
 def test_bulk_actions_tag_refresh_and_remove_the_selected_creators(app_env):
     fill_roster(app_env, 5)
     at = open_page("creators")
+    assert not at.checkbox  # no checkboxes until the analyst starts selecting
+    start_selecting(at)
+    assert names(at) == [f"Demo Creator {i:04d}" for i in range(5)]
     boxes = [b for b in at.checkbox if b.key.startswith("pick-")]
     for box in boxes[:3]:
         box.check()
@@ -83,6 +93,7 @@ def test_bulk_actions_tag_refresh_and_remove_the_selected_creators(app_env):
     assert "Tagged 3 creators #q3 launch." in [t.value for t in at.toast]
 
     at = open_page("creators")
+    start_selecting(at)
     for box in [b for b in at.checkbox if b.key.startswith("pick-")][:2]:
         box.check()
     at.run()

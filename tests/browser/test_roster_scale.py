@@ -72,6 +72,8 @@ def test_a_thousand_creators_are_searched_paged_selected_and_compared(seeded_app
     links = page.get_by_role("link", name="Open insights").all()[:2]
     picks = [account_for(link.get_attribute("href").split("creator=")[1]).name for link in links]
 
+    page.get_by_text("Select creators", exact=True).click()
+    wait_for_app(page)
     for name in picks:  # each row's checkbox is named after its creator
         page.locator("[data-testid='stMain'] [data-testid='stCheckbox']").filter(
             has_text=name
