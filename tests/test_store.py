@@ -284,6 +284,16 @@ def test_a_folder_an_older_version_wrote_is_copied_in_once_and_kept(tmp_path, cl
     assert Store(tmp_path / "store").creators() == []  # copied once: the removal holds
 
 
+def test_an_unreadable_folder_from_an_older_version_is_kept_and_the_store_opens(tmp_path):
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "cache.db").write_bytes(b"not a database " * 500)
+    store = Store(tmp_path / "store")
+    store.add_creator(Creator("c1", "instagram", name="Ana"))
+    assert [c.name for c in Store(tmp_path / "store").creators()] == ["Ana"]
+    kept = tmp_path / "store" / "before-roster-db" / "cache.db"
+    assert kept.read_bytes().startswith(b"not a database")  # kept as it was, never deleted
+
+
 def snap(creator_id: str, fetched_at: float, followers: float, er: float | None = 2.0) -> Snapshot:
     return Snapshot(creator_id, fetched_at, processed_on="2026-11-20", followers=followers,
                     engagement_rate=er, quality_score=61.0, quality_consistency=3.0)  # fmt: skip

@@ -19,8 +19,10 @@ What is the data folder's own:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -79,23 +81,29 @@ class Store(SqlStore):
             self._engine, _ = _open(self.directory)
 
     def _copy_older_folder(self) -> None:
-        if not (self.directory / CACHE_DB_NAME).exists():
+        older_db = self.directory / CACHE_DB_NAME
+        if not older_db.exists():
             return
-        older = DiskStore(self.directory)
-        try:
-            with self._engine.begin() as connection:
-                copied = {
-                    table.name: insert_missing(connection, table, rows)
-                    for table, rows in table_rows(older)
-                }
-        finally:
-            older.close()
+        copied: dict[str, int] | str = "nothing: it could not be read"
+        if _readable(older_db):  # else DiskStore would move the whole folder aside
+            older = DiskStore(self.directory)
+            try:
+                with self._engine.begin() as connection:
+                    copied = {
+                        table.name: insert_missing(connection, table, rows)
+                        for table, rows in table_rows(older)
+                    }
+            finally:
+                older.close()
         kept = self.directory / OLDER_FOLDER
         kept.mkdir(mode=0o700, exist_ok=True)
         for entry in list(self.directory.iterdir()):
             if entry != kept and not entry.name.startswith(ROSTER_DB):
                 entry.rename(kept / entry.name)
-        log.info("Copied the data folder an older version wrote into %s: %s", ROSTER_DB, copied)
+        log.warning(
+            "Copied the data folder an older version wrote into %s (%s); it is kept in %s",
+            ROSTER_DB, copied, kept,
+        )  # fmt: skip
 
 
 def _open(directory: Path) -> tuple[Engine, Path | None]:
@@ -109,6 +117,15 @@ def _open(directory: Path) -> tuple[Engine, Path | None]:
             raise
         aside = move_aside(directory, err)
         return _engine(directory), aside
+
+
+def _readable(path: Path) -> bool:
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return True
 
 
 def _engine(directory: Path) -> Engine:
