@@ -74,12 +74,13 @@ def test_a_thousand_creators_are_searched_paged_selected_and_compared(seeded_app
 
     page.get_by_text("Select creators", exact=True).click()
     wait_for_app(page)
-    for name in picks:  # each row's checkbox is named after its creator
+    sidebar = page.locator("[data-testid='stSidebar']")
+    for count, name in enumerate(picks, start=1):  # each row's checkbox names its creator
         page.locator("[data-testid='stMain'] [data-testid='stCheckbox']").filter(
             has_text=name
         ).first.click()
-        wait_for_app(page)
-    sidebar = page.locator("[data-testid='stSidebar']")
+        selected = f"{count} creator{'s' if count > 1 else ''} selected."
+        sidebar.get_by_text(selected).wait_for()  # the rerun the click started is drawn
     assert "2 creators selected." in sidebar.inner_text()
     screenshot(page, "roster-1000-selected")
     sidebar.get_by_role("link", name="Compare 2 creators").click()

@@ -50,6 +50,6 @@ def test_the_roster_and_home_say_what_changed(app, page):
     assert f"@{WATCHED.username}: engagement rate 3.20% → 2.20% (-1.00 points)" in main.inner_text()
     screenshot(page, "home-what-changed")
     main.get_by_role("link", name="Insights").first.click()
-    wait_for_app(page, timeout_ms=60_000)
-    assert f"creator={WATCHED.creator_id}" in page.url
+    page.wait_for_url(f"**/insights?creator={WATCHED.creator_id}*")  # the click may wait on
+    wait_for_app(page, timeout_ms=60_000)  # plotly.js, loading while the home page is idle
     assert WATCHED.name in page.locator("[data-testid='stMain']").inner_text()
