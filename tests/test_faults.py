@@ -263,3 +263,14 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
     assert all(
         Store(directory).get_link(state_key(link.state)).status == "verified" for link in links
     )
+
+
+def test_a_roster_file_sqlite_cannot_open_is_a_sentence_about_the_data_folder(app_env):
+    (app_env / "store" / ROSTER_DB).mkdir(parents=True)  # a folder where the file should be
+    for page in ("home", "creators"):
+        at = open_page(page)
+        assert not at.exception
+        text = page_text(at)
+        assert "cannot be used" in text and "FPAPI_DATA_DIR" in text
+        assert "team database" not in text
+    assert (app_env / "store" / ROSTER_DB).is_dir()  # nothing moved or deleted

@@ -130,7 +130,15 @@ def _readable(path: Path) -> bool:
 
 def _engine(directory: Path) -> Engine:
     path = directory / ROSTER_DB
-    engine = new_engine(f"sqlite:///{path}")
+    try:
+        engine = new_engine(f"sqlite:///{path}")
+    except DatabaseUnavailable as err:  # SQLite could not open or write the file: say that,
+        found = getattr(err.__cause__, "orig", None)  # not "the team database is unreachable"
+        raise (
+            found
+            if isinstance(found, sqlite3.Error)
+            else sqlite3.OperationalError("the database file cannot be opened")
+        ) from None
     for file in directory.glob(f"{ROSTER_DB}*"):
         file.chmod(PRIVATE_FILE_MODE)
     return engine
