@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
+import diskcache
 import numpy as np
 
 from components.plotly_view import CHART_COMPONENT
@@ -45,3 +47,11 @@ def plotly_values(array: Any) -> list[float]:
     if isinstance(array, dict):
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
     return list(array)
+
+
+def write_older_store(folder: Path, records: dict[str, Any]) -> None:
+    """Records as an older version's store kept them: a JSON diskcache, each under its key
+    (``creator|<id>``, ``link|<key>``, ...)."""
+    with diskcache.Cache(str(folder), disk=diskcache.JSONDisk) as raw:
+        for key, value in records.items():
+            raw.set(key, value)

@@ -6,7 +6,6 @@ import time
 import tomllib
 from pathlib import Path
 
-import diskcache
 import pytest
 
 from fpapi.errors import LinkRequestError
@@ -33,6 +32,7 @@ from tests.apptest import (
     stored_text,
     verify,
 )
+from tests.helpers import write_older_store
 
 ROOT = Path(__file__).resolve().parent.parent
 PHISHING = "Call +1-555-0100 or visit instagram-verify.help within 24 hours"
@@ -135,8 +135,7 @@ def test_the_app_listens_on_loopback_by_default():
 
 
 def put_raw(data_dir: Path, key: str, value: dict) -> None:
-    with diskcache.Cache(str(data_dir / "store"), disk=diskcache.JSONDisk) as raw:
-        raw.set(key, value)
+    write_older_store(data_dir / "store", {key: value})
 
 
 @pytest.mark.parametrize("page", ["home", "creators", "insights", "compare"])

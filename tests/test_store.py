@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import diskcache
 import pytest
@@ -14,9 +14,19 @@ from fpapi.errors import (
     ShortlistError,
     UnknownLink,
 )
-from fpapi.storage.disk_store import DiskStore
-from fpapi.storage.records import Campaign, Creator, Relationship, Snapshot, StoredAlert
+from fpapi.storage.records import (
+    Activity,
+    Campaign,
+    Creator,
+    PendingLink,
+    Relationship,
+    Shortlist,
+    Snapshot,
+    StoredAlert,
+    new_note,
+)
 from fpapi.storage.store import ROSTER_DB, Store
+from tests.helpers import write_older_store
 
 # Every test taking ``store`` or ``backend`` runs on the local folder, SQLite and PostgreSQL.
 
@@ -242,29 +252,35 @@ def test_sessions_that_find_the_store_damaged_at_once_move_it_aside_once(tmp_pat
 def test_an_older_versions_folder_opens_even_when_its_one_time_rewrite_cannot_write(
     tmp_path, monkeypatch
 ):
-    DiskStore(tmp_path / "store").add_creator(Creator("c1", "instagram", name="Ana"))
-    with diskcache.Cache(str(tmp_path / "store"), disk=diskcache.JSONDisk) as raw:
-        raw.delete("meta|secrets-forgotten")  # as a store written by an older version
+    write_older_store(tmp_path / "store", {"creator|c1": asdict(Creator("c1", "instagram",
+                                                                        name="Ana"))})  # fmt: skip
 
     def full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(diskcache.Cache, "set", full)
-    assert [c.name for c in DiskStore(tmp_path / "store").creators()] == ["Ana"]
+    assert [c.name for c in Store(tmp_path / "store").creators()] == ["Ana"]
 
 
 def test_a_folder_an_older_version_wrote_is_copied_in_once_and_kept(tmp_path, clock):
-    older = DiskStore(tmp_path / "store", clock=clock)
-    older.add_pending(key="k" * 64, connector="instagram", redirect_url="http://x/cb", label="Bo")
-    older.add_creator(Creator("c1", "instagram", name="Ana", verified_at=5, added_by="a@x.io"))
-    older.record("a@x.io", "creator_verified", "Ana")
-    older.save_shortlist("Summer", ["c1"], notes={"c1": "first pick"})
-    older.add_snapshot(Snapshot("c1", 10.0, followers=1_000.0, engagement_rate=2.5))
-    older.add_alert(StoredAlert("c1|followers_up|10.0", "c1", "followers_up", "up", at=20.0))
-    older.set_relationship("c1", tags=["travel"], status="shortlisted")
-    older.add_note("c1", "Met at the fair", author="a@x.io")
-    older.save_campaign(Campaign("camp-1", "Summer drop", ["c1"], ["summerdrop"]))
-    older.close()
+    link = PendingLink("k" * 64, "instagram", "http://x/cb", created_at=clock.now, label="Bo")
+    alert = StoredAlert("c1|followers_up|10.0", "c1", "followers_up", "up", at=20.0)
+    note = new_note("Met at the fair", "a@x.io", clock.now)
+    write_older_store(tmp_path / "store", {
+        f"link|{link.key}": asdict(link),
+        "creator|c1": asdict(Creator("c1", "instagram", name="Ana", verified_at=5,
+                                     added_by="a@x.io", added_at=5)),
+        f"activity|{clock.now:017.6f}|0a1b2c3d": asdict(
+            Activity(clock.now, "a@x.io", "creator_verified", "Ana")
+        ),
+        "shortlist|s1": asdict(Shortlist("s1", "Summer", ["c1"], notes={"c1": "first pick"})),
+        f"snapshot|c1|{10.0:020.6f}": asdict(
+            Snapshot("c1", 10.0, followers=1_000.0, engagement_rate=2.5)
+        ),
+        f"alert|{alert.key}": asdict(alert),
+        "relationship|c1": asdict(Relationship("c1", ["travel"], "shortlisted", [note])),
+        "campaign|camp-1": asdict(Campaign("camp-1", "Summer drop", ["c1"], ["summerdrop"])),
+    })  # fmt: skip
 
     store = Store(tmp_path / "store")
     assert [(c.name, c.added_by) for c in store.creators()] == [("Ana", "a@x.io")]

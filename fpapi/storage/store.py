@@ -35,7 +35,7 @@ from sqlalchemy.engine import Engine
 from fpapi.errors import DatabaseUnavailable, StoreError
 from fpapi.storage.database import insert_missing, new_engine
 from fpapi.storage.datadir import ensure_private_dir
-from fpapi.storage.disk_store import DiskStore, table_rows
+from fpapi.storage.disk_store import older_rows
 from fpapi.storage.jsondisk import CACHE_DB_NAME, PRIVATE_FILE_MODE, move_aside
 from fpapi.storage.records import DEFAULT_PENDING_TTL_S
 from fpapi.storage.sql_store import SqlStore
@@ -85,16 +85,12 @@ class Store(SqlStore):
         if not older_db.exists():
             return
         copied: dict[str, int] | str = "nothing: it could not be read"
-        if _readable(older_db):  # else DiskStore would move the whole folder aside
-            older = DiskStore(self.directory)
-            try:
-                with self._engine.begin() as connection:
-                    copied = {
-                        table.name: insert_missing(connection, table, rows)
-                        for table, rows in table_rows(older)
-                    }
-            finally:
-                older.close()
+        if _readable(older_db):  # else opening it would move the whole folder aside
+            found = older_rows(self.directory)
+            with self._engine.begin() as connection:
+                copied = {
+                    table.name: insert_missing(connection, table, rows) for table, rows in found
+                }
         kept = self.directory / OLDER_FOLDER
         kept.mkdir(mode=0o700, exist_ok=True)
         for entry in list(self.directory.iterdir()):
