@@ -20,6 +20,7 @@ from fpapi.analysis.campaigns import (
     spec_from_params,
     spec_params,
 )
+from fpapi.analysis.compare import listed_ids
 from fpapi.storage.cache import LoadedInsights
 from fpapi.workspace.campaigns import campaign_of, new_campaign_id, spec_of
 
@@ -34,12 +35,8 @@ if notice:
 
 opened = store.get_campaign(st.query_params.get("campaign") or "")
 params = {k: v for k, v in st.query_params.to_dict().items() if k != "campaign"}
-asked = [*(opened.creator_ids if opened else []), *(params.get("creators") or "").split(",")]
-by_id = (
-    roster_choices(store, [c.strip() for c in asked if c.strip()], key="find-campaign-creators",
-                   connector="instagram")
-    or {}
-)  # fmt: skip
+asked = [*(opened.creator_ids if opened else []), *listed_ids(params.get("creators"))]
+by_id = roster_choices(store, asked, key="find-campaign-creators", connector="instagram") or {}
 if opened is not None and not params:  # a saved campaign, as saved
     spec, problems = spec_of(opened), []
 else:  # a shared address, or a saved one shown with changes (its notes kept)

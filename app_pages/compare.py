@@ -23,6 +23,7 @@ from fpapi.analysis.compare import (
     ROW_LABELS,
     build_comparison,
     export_sheets,
+    listed_ids,
     overlap,
     parse_creator_ids,
     unique_labels,
@@ -46,7 +47,7 @@ if shortlist_id:
         st.query_params["creators"] = ",".join(shortlist.creator_ids)
         state.set_shortlist_name(shortlist.name)
 
-asked = [cid.strip() for cid in st.query_params.get("creators", "").split(",") if cid.strip()]
+asked = listed_ids(st.query_params.get("creators"))
 choices = roster_choices(ws.store, asked, key="find-creators", connector="instagram") or {}
 parsed = parse_creator_ids(st.query_params.get("creators"), choices)
 for note in parsed.notes:

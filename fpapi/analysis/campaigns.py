@@ -22,7 +22,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from fpapi.analysis.compare import Fee, Pricing, pricing
+from fpapi.analysis.compare import Fee, Pricing, listed_ids, pricing
 from fpapi.analysis.report import InsightsReport
 
 __all__ = [
@@ -289,7 +289,7 @@ def spec_from_params(
     ``to``, ``fees`` as ``creator_id:amount,...``, ``currency``, ``name``, ``sponsored``), and a
     sentence for each part that could not be used (the rest is still used)."""
     problems: list[str] = []
-    wanted = [p.strip() for p in (params.get("creators") or "").split(",") if p.strip()]
+    wanted = listed_ids(params.get("creators"))
     ids = tuple(dict.fromkeys(cid for cid in wanted if cid in known))[:MAX_CAMPAIGN_CREATORS]
     if len(ids) < len(dict.fromkeys(wanted)):
         problems.append("Some creators in the address are not on the roster and were left out.")

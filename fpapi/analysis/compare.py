@@ -29,6 +29,7 @@ __all__ = [
     "export_sheets",
     "fee_problem",
     "indexed_growth",
+    "listed_ids",
     "overlap",
     "parse_creator_ids",
     "pricing",
@@ -101,9 +102,14 @@ class ParsedIds:
     notes: list[str]
 
 
+def listed_ids(param: str | None) -> list[str]:
+    """The creator ids an address lists (``?creators=a,b``), as written: trimmed, none empty."""
+    return [part.strip() for part in (param or "").split(",") if part.strip()]
+
+
 def parse_creator_ids(param: str | None, known: Mapping[str, object]) -> ParsedIds:
     """The ``?creators=`` list made safe: known ids only, no duplicates, at most 12."""
-    raw = [part.strip() for part in (param or "").split(",") if part.strip()]
+    raw = listed_ids(param)
     notes = []
     unique = list(dict.fromkeys(raw))
     if len(unique) < len(raw):
