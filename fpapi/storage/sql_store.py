@@ -335,11 +335,7 @@ class SqlStore:
         """One page of the roster as ``query`` asks: filtered, counted and sorted in the
         database, and only the page's rows read (with their relationships)."""
         conditions = _roster_conditions(query)
-        matching = (
-            creators.outerjoin(relationships, relationships.c.creator_id == creators.c.creator_id)
-            if _needs_relationships(query)
-            else creators
-        )
+        matching = _WITH_RELATIONSHIPS if _needs_relationships(query) else creators
         order = _ROSTER_ORDER.get(query.sort, _ROSTER_ORDER["date added"])
         per_page = max(1, query.per_page)
         with self._engine.connect() as connection:
@@ -348,44 +344,37 @@ class SqlStore:
             ).scalar_one()
             pages = max(1, -(-matched // per_page))
             page = min(max(1, query.page), pages)
-            ids = (
-                connection.execute(
-                    sa.select(creators.c.creator_id)
+            shown = [
+                _record(Creator, row)
+                for row in connection.execute(
+                    sa.select(creators)
                     .select_from(matching)
                     .where(*conditions)
                     .order_by(*order, creators.c.creator_id)
                     .limit(per_page)
                     .offset((page - 1) * per_page)
                 )
-                .scalars()
-                .all()
-            )
-            shown = {
-                row.creator_id: _record(Creator, row)
-                for row in connection.execute(
-                    creators.select().where(creators.c.creator_id.in_(ids))
-                )
-            }
+            ]
+            ids = [creator.creator_id for creator in shown]
             related = {
                 row.creator_id: _record(Relationship, row)
                 for row in connection.execute(
                     relationships.select().where(relationships.c.creator_id.in_(ids))
                 )
             }
-        return RosterPage([shown[i] for i in ids if i in shown], related, matched, page, pages)
+        return RosterPage(shown, related, matched, page, pages)
 
     @guarded
     def roster_counts(self) -> RosterCounts:
         """How many creators the roster holds, by pipeline status and connector, and their
         tags: counted in the database."""
         status = sa.func.coalesce(relationships.c.status, "new")
-        joined = creators.outerjoin(
-            relationships, relationships.c.creator_id == creators.c.creator_id
-        )
         with self._engine.connect() as connection:
             by_status: dict[str, int] = dict(
                 connection.execute(
-                    sa.select(status, sa.func.count()).select_from(joined).group_by(status)
+                    sa.select(status, sa.func.count())
+                    .select_from(_WITH_RELATIONSHIPS)
+                    .group_by(status)
                 ).all()
             )
             by_connector: dict[str, int] = dict(
@@ -732,6 +721,9 @@ class SqlStore:
             return bool(deleted.rowcount)
 
 
+_WITH_RELATIONSHIPS = creators.outerjoin(
+    relationships, relationships.c.creator_id == creators.c.creator_id
+)
 _ROSTER_ORDER = {
     "date added": (creators.c.added_at.desc(),),
     "name": (creators.c.sort_name,),

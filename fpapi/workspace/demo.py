@@ -34,7 +34,7 @@ def add_demo_creators(
     actor: str,
 ) -> list[str]:
     """Verify each of ``usernames`` not yet on the roster (at most DEMO_CREATORS); their names."""
-    on_roster = {c.username for c in store.creators()}
+    on_roster = {c.username for c in store.creators_with_handles(list(usernames))}
     added = []
     for username in [u for u in usernames if u not in on_roster][:DEMO_CREATORS]:
         new = create_link(
