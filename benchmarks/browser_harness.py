@@ -113,4 +113,26 @@ DRAWN = """n => {
   const charts = [...document.querySelectorAll("[data-testid='cisPlotlyChart']")];
   return charts.length >= n && charts.every(c => c.querySelector('.main-svg'));
 }"""
-__all__ = ["CHROMIUM_FLAGS", "DRAWN"]
+__all__ = ["CHROMIUM_FLAGS", "DRAWN", "fresh_load", "new_tab"]
+
+
+def new_tab(context, url: str, charts: int) -> float:
+    """``url`` in a new tab of ``context``, until drawn with ``charts`` charts."""
+    page = context.new_page()
+    try:
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(DRAWN, arg=charts, timeout=120_000, polling="raf")
+        return time.perf_counter() - start
+    finally:
+        page.close()
+
+
+def fresh_load(browser, url: str, charts: int = 0) -> float:
+    """A page in a brand-new browser context (nothing cached, as on a first visit), until
+    drawn with ``charts`` charts: the reference every browser benchmark divides by."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        return new_tab(context, url, charts)
+    finally:
+        context.close()

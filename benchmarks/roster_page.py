@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from browser_harness import CHROMIUM_FLAGS, DRAWN, chromium_path
+from browser_harness import CHROMIUM_FLAGS, DRAWN, chromium_path, fresh_load
 from playwright.sync_api import sync_playwright
 
 from fpapi.sandbox.accounts import generated_account
@@ -61,18 +61,6 @@ def store_ms(store: Store | SqlStore, count: int) -> dict[str, float]:
             samples.append(time.perf_counter() - start)
         timings[name] = statistics.median(samples) * 1000
     return timings
-
-
-def fresh(browser, url: str) -> float:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
-        start = time.perf_counter()
-        page.goto(url)
-        page.wait_for_function(DRAWN, arg=0, timeout=120_000)
-        return time.perf_counter() - start
-    finally:
-        context.close()
 
 
 def keystroke(browser, url: str, handle: str) -> float:
@@ -126,12 +114,12 @@ def main() -> None:
         for count in SIZES:
             app = start_app(base / f"data-{count}", base / f"streamlit-{count}.log")
             try:
-                fresh(browser, app.url)  # the server warms up
-                fresh(browser, f"{app.url}/creators")
+                fresh_load(browser, app.url)  # the server warms up
+                fresh_load(browser, f"{app.url}/creators")
                 home, roster, search = [], [], []
                 for _ in range(RUNS):  # interleaved: each ratio's parts share the machine's mood
-                    home.append(fresh(browser, app.url))
-                    roster.append(fresh(browser, f"{app.url}/creators"))
+                    home.append(fresh_load(browser, app.url))
+                    roster.append(fresh_load(browser, f"{app.url}/creators"))
                     search.append(keystroke(browser, f"{app.url}/creators", handle))
             finally:
                 app.process.terminate()

@@ -27,7 +27,7 @@ import secrets
 import statistics
 import time
 
-from browser_harness import CHROMIUM_FLAGS, DRAWN, chromium_path, start_sandbox
+from browser_harness import CHROMIUM_FLAGS, DRAWN, chromium_path, fresh_load, new_tab, start_sandbox
 from browser_harness import seed as seed_roster
 from playwright.sync_api import sync_playwright
 
@@ -53,26 +53,6 @@ def seed(data_dir, base_url: str) -> tuple[str, list[str], list[str]]:
     cache.close()
     store.close()
     return big[0], big + others, uncached
-
-
-def new_tab(context, url: str, charts: int) -> float:
-    page = context.new_page()
-    try:
-        start = time.perf_counter()
-        page.goto(url)
-        page.wait_for_function(DRAWN, arg=charts, timeout=120_000, polling="raf")
-        return time.perf_counter() - start
-    finally:
-        page.close()
-
-
-def fresh_home(browser, url: str) -> float:
-    """The home page in a brand-new browser context: nothing cached, as on a first visit."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        return new_tab(context, url, 0)
-    finally:
-        context.close()
 
 
 def in_app(context, app_url: str, creator_id: str, charts: int, *, reading_s: float) -> float:
@@ -138,7 +118,7 @@ def main() -> None:
                 new_tab(context, url, 0)
             home, warm_home, nav, at_once, tab, comp, first = [], [], [], [], [], [], []
             for creator_id in uncached:  # interleaved: each ratio's parts share the machine's mood
-                home.append(fresh_home(browser, app.url))
+                home.append(fresh_load(browser, app.url))
                 warm_home.append(new_tab(context, app.url, 0))
                 nav.append(in_app(context, app.url, big, on_insights, reading_s=READING_S))
                 at_once.append(in_app(context, app.url, big, on_insights, reading_s=0))
