@@ -47,21 +47,43 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+PAGE_PATHS = {f"/{spec.url_path}" for spec in PAGES.values() if spec.url_path}
 CHART_PAGES = {f"/{spec.url_path}" for spec in PAGES.values() if spec.charts and spec.url_path}
 
+# Streamlit's page finds its server by asking ``<address>/_stcore/health`` and, when that
+# fails, the address one folder up: on /insights the first question always failed, and the
+# second waited 100 ms more (Streamlit 1.67's retry delay). The app's root is the page's
+# address without its last part, also behind a proxy that serves the app under a prefix.
+CONNECT_TO_ROOT = (
+    b"<script>if (!(window.__streamlit && window.__streamlit.BACKEND_BASE_URL)) {"
+    rb" const path = location.pathname.replace(/\/+$/, '');"
+    b" window.__streamlit = Object.assign({}, window.__streamlit, {BACKEND_BASE_URL:"
+    b" location.origin + path.slice(0, path.lastIndexOf('/') + 1)}); }</script>"
+)
 
-class ChartPreload:
-    """Pure ASGI middleware: the HTML of a page that charts (insights, compare) gets a script
-    that loads plotly.js as soon as the page's own code is in, so that its evaluation (0.3 s
-    of main thread) overlaps the server's run instead of following it. Other pages are
-    untouched: on the roster, its evaluation held back the page's own drawing by as much."""
+
+def head_for(path: str) -> bytes:
+    """What a page's HTML gets before ``</head>``: on every page but the root, where to connect;
+    on a page that charts (insights, compare), a script that loads plotly.js as soon as the
+    page's own code is in, so that its evaluation overlaps the server's run instead of
+    following it (not on other pages: on the roster, it held back the page's own drawing)."""
+    path = path.rstrip("/")
+    if not any(path.endswith(page) for page in PAGE_PATHS):
+        return b""
+    return CONNECT_TO_ROOT + (
+        preload_tag() if any(path.endswith(page) for page in CHART_PAGES) else b""
+    )
+
+
+class PageHead:
+    """Pure ASGI middleware: adds ``head_for(path)`` to the HTML of the app's pages."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or not any(path.endswith(page) for page in CHART_PAGES):
+        extra = head_for(scope.get("path", "")) if scope["type"] == "http" else b""
+        if not extra:
             await self.app(scope, receive, send)
             return
         headers = [(k, v) for k, v in scope.get("headers", []) if k != b"accept-encoding"]
@@ -69,7 +91,7 @@ class ChartPreload:
         start: dict[str, Any] = {}
         body: list[bytes] = []
 
-        async def send_with_preload(message: dict[str, Any]) -> None:
+        async def send_with_head(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 kinds = [v for k, v in message.get("headers", []) if k.lower() == b"content-type"]
                 if not kinds or not kinds[0].startswith(b"text/html"):
@@ -83,13 +105,13 @@ class ChartPreload:
             body.append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            html = b"".join(body).replace(b"</head>", preload_tag() + b"</head>", 1)
+            html = b"".join(body).replace(b"</head>", extra + b"</head>", 1)
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(html)).encode()))
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": html})
 
-        await self.app(scope, receive, send_with_preload)
+        await self.app(scope, receive, send_with_head)
 
 
 async def plotly_js(request: Request) -> FileResponse:
@@ -104,6 +126,11 @@ async def plotly_js(request: Request) -> FileResponse:
 
 app = st.App(
     str(Path(__file__).with_name("app.py")),
-    routes=[Route(PLOTLY_JS_ROUTE, plotly_js)],
-    middleware=[Middleware(SecurityHeaders), Middleware(ChartPreload)],
+    # At the root, and under the prefix of ``server.baseUrlPath`` (Streamlit leaves an app's
+    # own routes unprefixed; the charts ask for the bundle next to Streamlit's own code).
+    routes=[
+        Route(PLOTLY_JS_ROUTE, plotly_js),
+        Route("/{prefix:path}" + PLOTLY_JS_ROUTE, plotly_js),
+    ],
+    middleware=[Middleware(SecurityHeaders), Middleware(PageHead)],
 )
