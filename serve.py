@@ -1,6 +1,8 @@
 """The server entrypoint: app.py wrapped in Streamlit's ASGI App, so every HTTP response carries
 headers that keep other sites from framing the app (clickjacking) and links from leaking the
-page's address, plus the one static file the app serves itself (plotly.js for its charts). ``streamlit run serve.py`` serves it like ``streamlit run app.py``.
+page's address; each page's HTML says where the app's root is (and on a chart page, starts
+loading plotly.js); and the one static file the app serves itself (plotly.js for its charts)
+is served. ``streamlit run serve.py`` serves it like ``streamlit run app.py``.
 """
 
 from __future__ import annotations
