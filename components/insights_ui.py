@@ -144,12 +144,13 @@ def render_growth(report: InsightsReport) -> None:
         if value is not None:
             st.metric(f"Followers, last {period}", format_pct(value, signed=True),
                       help=f"Change in followers over the last {period}, from the follower trend.")  # fmt: skip
-        elif vendor[period] is not None:
+        elif vendor[period]:  # the vendor says 0 also when its history is too short for it
             st.metric(f"Followers, last {period}", format_pct(vendor[period], signed=True),
                       help="The trend does not cover this period; this is the vendor's own figure.")  # fmt: skip
         else:
             st.metric(f"Followers, last {period}", "not available",
-                      help="The trend does not cover this period yet.")  # fmt: skip
+                      help="The trend does not cover this period yet (the vendor's figure for "
+                      "it is 0, as the vendor reports when its history is too short).")  # fmt: skip
 
 
 def render_spikes(report: InsightsReport) -> None:

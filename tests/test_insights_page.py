@@ -99,6 +99,19 @@ def test_a_normal_creator_shows_kpis_trends_and_the_benchmark(app_env):
     assert "Download these posts as CSV" in labels
 
 
+def test_a_period_the_trend_does_not_cover_is_not_shown_as_no_growth(app_env):
+    """The vendor reports 0 for a growth period its history is too short for: with a trend of
+    300 days, last year's growth is "not available", not "+0.00%"."""
+    account = next(a for a in instagram_pool() if a.name == "Ravi Dubois")
+    raw = build_insights(account)
+    assert raw["get_growth_trends"]["yearly_followers"] == 0
+    assert len(raw["get_growth_trends"]["cumulative_followers_trends"]) < 365
+    add_to_roster(app_env, account)
+    metrics = {m.label: m.value for m in open_insights(account.creator_id).metric}
+    assert metrics["Followers, last year"] == "not available"
+    assert metrics["Followers, last quarter"].startswith("+")
+
+
 def test_filters_narrow_the_posts(app_env):
     account = instagram_pool()[0]
     add_to_roster(app_env, account)
