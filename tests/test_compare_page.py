@@ -6,7 +6,7 @@ import re
 import time
 
 from components.compare_ui import CHART_SECTIONS, OVERLAP
-from fpapi.sandbox import build_insights, instagram_pool
+from fpapi.sandbox import build_insights, embedded_sandbox, instagram_pool
 from fpapi.storage.records import Creator
 from fpapi.storage.store import Store
 from tests.apptest import add_to_roster, by_label, open_page, page_text
@@ -67,6 +67,23 @@ def test_compare_twelve_creators(app_env):
     assert (
         len(scatter["data"]) == 12 and len(scatter["layout"]["shapes"]) == 5
     )  # benchmark bands behind
+
+
+def test_twelve_creators_not_cached_are_fetched_all_at_once(app_env):
+    """Twelve fetches on a cold compare page overlap in full: the sandbox, 300 ms late on
+    every call, answers all twelve at the same time (nothing between the page and the vendor
+    queues them: connection limits, worker counts, a single-threaded server)."""
+    sandbox = embedded_sandbox()
+    add_to_roster(app_env, *ACCOUNTS[:12])
+    sandbox.knobs.latency_s = 0.3
+    sandbox.reset_peak()
+    try:
+        at = open_page("compare", query={"creators": ids(ACCOUNTS[:12])})
+    finally:
+        sandbox.knobs.latency_s = 0.0
+    assert not at.exception
+    assert all(str(v).startswith("Fetched") for v in table_of(at).loc["Data"])
+    assert sandbox.peak_calls_at_once == 12
 
 
 def test_bad_ids_in_the_link_are_notes_not_errors(app_env):

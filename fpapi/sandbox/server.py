@@ -103,6 +103,10 @@ class Sandbox:
         # Answered calls by endpoint ("create_link", "verify", "insights:<creator_id>"), for
         # tests that count what reached the vendor; faults injected by the knobs not included.
         self.calls: Counter[str] = Counter()
+        # The most API calls answered at one time since reset_peak(), for tests that check
+        # calls really overlap (a client or server that queued them would show 1).
+        self.peak_calls_at_once = 0
+        self._calls_now = 0
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -227,10 +231,24 @@ class Sandbox:
         send_json(request, 401, error("unauthorized", "Missing or invalid API token."))
         return False
 
+    def reset_peak(self) -> None:
+        with self._state.lock:
+            self.peak_calls_at_once = self._calls_now
+
     def _api(self, request: BaseHTTPRequestHandler, method: str, path: str) -> None:
         body = read_body(request)
         if not self._authorised(request):
             return
+        with self._state.lock:
+            self._calls_now += 1
+            self.peak_calls_at_once = max(self.peak_calls_at_once, self._calls_now)
+        try:
+            self._answer(request, method, path, body)
+        finally:
+            with self._state.lock:
+                self._calls_now -= 1
+
+    def _answer(self, request: BaseHTTPRequestHandler, method: str, path: str, body: Any) -> None:
         knobs = self.knobs
         if knobs.latency_s > 0:
             time.sleep(knobs.latency_s)
