@@ -11,7 +11,7 @@ import streamlit as st
 from components.charts import make_history_figure
 from components.pages import compare_link, link
 from components.plotly_view import plotly_chart
-from components.text import ago, day_label, md_escape, safe_http_url
+from components.text import ago, day_label, md_escape, safe_http_url, unexplained_growth
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.frames import profile_url
 from fpapi.analysis.metrics import NOT_AVAILABLE, format_count, format_pct
@@ -160,15 +160,9 @@ def render_spikes(report: InsightsReport) -> None:
     if not found.spikes:
         st.markdown("**Follower spikes.** No abnormal one-day gain in the follower trend.")
         return
-    share = found.unexplained_share
-    summary = (
-        f"{format_pct(share)} of the last year's growth came in unexplained spikes."
-        if share is not None
-        else "The creator did not grow over the last year, so no share of growth is given."
-    )
     count = len(found.spikes)
     gains = "one abnormal one-day gain" if count == 1 else f"{count} abnormal one-day gains"
-    st.markdown(f"**Follower spikes.** {gains.capitalize()}. {summary}")
+    st.markdown(f"**Follower spikes.** {gains.capitalize()}. {unexplained_growth(found)}")
     lines = []
     for spike in reversed(found.spikes):  # newest first
         gain = f"**{spike.day.isoformat()}**: +{spike.gain:,.0f} followers ({format_pct(spike.share, signed=True)})"

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.io as pio
 
 from components.report_figures import report_figures
-from components.text import day_label
+from components.text import day_label, unexplained_growth
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.export import redact_contacts
 from fpapi.analysis.frames import profile_url
@@ -46,7 +46,6 @@ def _spikes_html(report: InsightsReport) -> str:
     found = report.spikes
     if not found.spikes:
         return "<p>Follower spikes: no abnormal one-day gain in the follower trend.</p>"
-    share = found.unexplained_share
     items = []
     for spike in reversed(found.spikes):
         gain = f"{spike.day.isoformat()}: +{spike.gain:,.0f} followers ({format_pct(spike.share, signed=True)})"
@@ -59,12 +58,7 @@ def _spikes_html(report: InsightsReport) -> str:
         else:
             why = "unexplained: no post just before it drew far more views than usual"
         items.append(f"<li>{_e(gain)}, {why}</li>")
-    summary = (
-        f" {_e(format_pct(share))} of the last year's growth came in unexplained spikes."
-        if share is not None
-        else ""
-    )
-    return f"<p>Follower spikes:{summary}</p><ul>{''.join(items)}</ul>"
+    return f"<p>Follower spikes: {unexplained_growth(found)}</p><ul>{''.join(items)}</ul>"
 
 
 def render_report_html(report: InsightsReport, *, title: str, fetched_at: float) -> str:

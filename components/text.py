@@ -6,6 +6,9 @@ import re
 import time
 from datetime import UTC, date, datetime
 
+from fpapi.analysis.metrics import format_pct
+from fpapi.analysis.spikes import SpikeReport
+
 # Everything Streamlit's markdown gives a meaning to: markdown itself, HTML, LaTeX ($),
 # colour and icon directives (:red[...], :material/x:), emoji shortcodes, and the @ and :// that
 # would turn an e-mail address or URL into a link.
@@ -60,3 +63,14 @@ def safe_http_url(url: object) -> str | None:
     if not re.fullmatch(r"https?://[^\s\"'<>()\\]+", text):
         return None
     return text
+
+
+def unexplained_growth(found: SpikeReport) -> str:
+    """How much of the last year's growth came in unexplained spikes, as one plain sentence
+    (the insights page and the HTML report)."""
+    share = found.unexplained_share
+    if share is None:
+        return "The creator did not grow over the last year, so no share of growth is given."
+    if share == 0:
+        return "None of the last year's growth came in unexplained spikes."
+    return f"{format_pct(share)} of the last year's growth came in unexplained spikes."

@@ -294,3 +294,19 @@ def test_the_html_report_lists_the_follower_spikes():
         if spike.explained:
             assert f"<a href='{spike.post_url}'>a post</a>" in page
     assert "of the last year's growth came in unexplained spikes" in page
+
+
+def test_spikes_that_are_all_explained_are_said_plainly_on_the_page_and_in_the_report(app_env):
+    """A creator whose only spike follows a post that took off: no "0.00% of the growth"."""
+    account = instagram_pool()[0]
+    spikes = build_report(Insights.from_raw(build_insights(account))).spikes
+    assert [s.explained for s in spikes.spikes] == [True] and spikes.unexplained_share == 0
+    add_to_roster(app_env, account)
+    text = page_text(open_insights(account.creator_id))
+    sentence = "None of the last year's growth came in unexplained spikes."
+    assert f"**Follower spikes.** One abnormal one-day gain. {sentence}" in text
+    assert "0.00% of the last year's growth" not in text
+    report = render_report_html(
+        build_report(Insights.from_raw(build_insights(account))), title="K", fetched_at=0
+    )
+    assert f"Follower spikes: {sentence}" in report
