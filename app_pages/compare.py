@@ -119,7 +119,10 @@ shown_rows = st.multiselect(
 statuses = {columns[cid]: ui.status_text(results[cid]) for cid in chosen}
 shown = ui.shown_table(comparison, shown_rows, statuses)
 st.table(ui.styled(shown))  # real text: read by screen readers, found by search
-st.caption("Highlighted: the best value in each row. “–”: the vendor has no value for it.")
+st.caption(
+    "Highlighted: the best value in each row. “–”: no value (the vendor has none, or the "
+    "creator's trend is too short for the period)."
+)
 
 st.subheader("Charts and overlap", anchor=False)
 for tab, section in ui.compare_tabs():  # only the open tab's chart is sent
