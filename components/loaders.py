@@ -34,7 +34,7 @@ from fpapi.storage.records import Snapshot, StoredAlert
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
-from fpapi.workspace.history import record_fetch
+from fpapi.workspace.history import record_fetch, record_fetches
 from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -320,8 +320,6 @@ def load_many(
         raise failure[0]
     if "results" not in outcome:  # the worker died: say so for each creator, never hang
         return {cid: FPAPIError("The fetch did not finish.") for cid in creator_ids}
-    store = get_store(config)
-    for result in outcome["results"].values():
-        if isinstance(result, LoadedInsights):
-            record_fetch(store, result)
+    fetched = [item for item in outcome["results"].values() if isinstance(item, LoadedInsights)]
+    record_fetches(get_store(config), fetched)
     return outcome["results"]

@@ -96,6 +96,22 @@ def test_the_newest_fetch_sorts_the_roster_and_survives_a_re_verification(store,
     assert ids(store.roster_page(RosterQuery(sort="last fetched")))[0] == "c3"
 
 
+def test_a_comparisons_fetches_are_kept_together_each_creator_sorted_by_its_newest(store):
+    """Several fetches in one write (a compare page's twelve): each creator's row takes its
+    own newest numbers, an older one among them changes nothing, and a repeat is one row."""
+    store.add_snapshots([
+        Snapshot("c3", NOW, followers=80_000, engagement_rate=9.9),
+        Snapshot("c2", NOW + 1, followers=90_000, engagement_rate=0.5),
+        Snapshot("c2", NOW - 5 * DAY, followers=1, engagement_rate=0.1),  # older: ignored
+        Snapshot("c3", NOW, followers=80_000, engagement_rate=9.9),  # the same fetch again
+    ])  # fmt: skip
+    assert ids(store.roster_page(RosterQuery(sort="followers")))[:2] == ["c2", "c3"]
+    assert ids(store.roster_page(RosterQuery(sort="engagement rate")))[0] == "c3"
+    assert [s.fetched_at for s in store.snapshots("c3")] == [NOW]
+    assert len(store.snapshots("c2")) == 3  # the fixture's, the older one, the newest
+    store.add_snapshots([])  # nothing to keep: no write, no error
+
+
 def test_counts_by_status_and_connector_and_every_tag(store):
     counts = store.roster_counts()
     assert counts.total == 5

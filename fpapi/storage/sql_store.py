@@ -445,13 +445,22 @@ class SqlStore:
 
     # --- fetch history -------------------------------------------------------------------
 
-    @guarded
     def add_snapshot(self, snapshot: Snapshot) -> None:
         """Keep one fetch's numbers; the same fetch stored twice (two replicas) is one row."""
+        self.add_snapshots([snapshot])
+
+    @guarded
+    def add_snapshots(self, found: list[Snapshot]) -> None:
+        """Keep several fetches' numbers in one transaction (a comparison fetches up to
+        twelve creators at once: one commit each took 7 ms on the data folder)."""
+        if not found:
+            return
         with self._engine.begin() as connection:
-            statement = upsert(connection, snapshots).values(**asdict(snapshot))
-            connection.execute(statement.on_conflict_do_nothing())
-            self._keep_latest_fetch(connection, snapshot.creator_id)
+            for snapshot in found:
+                statement = upsert(connection, snapshots).values(**asdict(snapshot))
+                connection.execute(statement.on_conflict_do_nothing())
+            for creator_id in dict.fromkeys(snapshot.creator_id for snapshot in found):
+                self._keep_latest_fetch(connection, creator_id)
 
     @guarded
     def snapshots(self, creator_id: str, *, limit: int | None = None) -> list[Snapshot]:

@@ -22,6 +22,7 @@ __all__ = [
     "headline",
     "previous_snapshot",
     "record_fetch",
+    "record_fetches",
     "snapshot_of",
 ]
 
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 class SnapshotStore(Protocol):
-    def add_snapshot(self, snapshot: Snapshot) -> None: ...
+    def add_snapshots(self, found: list[Snapshot]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,22 @@ def snapshot_of(creator_id: str, fetched_at: float, insights: Insights) -> Snaps
 def record_fetch(store: SnapshotStore, loaded: LoadedInsights) -> Snapshot | None:
     """Keep a snapshot of a response that was just fetched (not one read from the cache). A
     store that cannot write loses the snapshot, never the page: logged, not raised."""
-    if loaded.source != "api":
-        return None
-    snapshot = snapshot_of(loaded.creator_id, loaded.fetched_at, loaded.insights)
+    return record_fetches(store, [loaded]).get(loaded.creator_id)
+
+
+def record_fetches(store: SnapshotStore, loaded: list[LoadedInsights]) -> dict[str, Snapshot]:
+    """``record_fetch`` for several responses, in one write; the snapshots kept, by creator."""
+    kept = {
+        item.creator_id: snapshot_of(item.creator_id, item.fetched_at, item.insights)
+        for item in loaded
+        if item.source == "api"
+    }
     try:
-        store.add_snapshot(snapshot)
+        store.add_snapshots(list(kept.values()))
     except StoreError as err:
-        log.warning("Could not keep the fetch history of a creator: %s", err)
-        return None
-    return snapshot
+        log.warning("Could not keep the fetch history of %d creators: %s", len(kept), err)
+        return {}
+    return kept
 
 
 def previous_snapshot(history: list[Snapshot], fetched_at: float) -> Snapshot | None:
