@@ -157,7 +157,7 @@ def test_a_heatmap_slot_whose_posts_have_no_er_says_so_never_nan():
 
 
 def test_every_figure_uses_only_traces_the_browser_bundle_draws():
-    """The browser loads plotly.js's cartesian bundle (components/plotly_view.py): a trace type
+    """The browser loads a plotly.js of three trace types (components/plotly_view.py): a trace type
     outside it would draw nothing at all."""
     reports = {
         account.name: build_report(Insights.from_raw(build_insights(account, posts=60, days=90)))
