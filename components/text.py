@@ -1,4 +1,5 @@
-"""Text helpers for pages: safe rendering of vendor text, and human times. No Streamlit here."""
+"""Text helpers for pages: safe rendering of vendor text, human times, and the sentences the
+page and the HTML report share. No Streamlit here."""
 
 from __future__ import annotations
 
