@@ -14,7 +14,7 @@ from components.plotly_view import plotly_chart
 from components.text import ago, day_label, md_escape, safe_http_url, unexplained_growth
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.frames import profile_url
-from fpapi.analysis.metrics import NOT_AVAILABLE, format_count, format_pct
+from fpapi.analysis.metrics import NOT_AVAILABLE, format_count, format_pct, trend_span_days
 from fpapi.analysis.report import InsightsReport
 from fpapi.analysis.spikes import (
     LOOKBACK_DAYS,
@@ -147,10 +147,14 @@ def render_growth(report: InsightsReport) -> None:
         elif vendor[period]:  # the vendor says 0 also when its history is too short for it
             st.metric(f"Followers, last {period}", format_pct(vendor[period], signed=True),
                       help="The trend does not cover this period; this is the vendor's own figure.")  # fmt: skip
-        else:
-            st.metric(f"Followers, last {period}", "not available",
-                      help="The trend does not cover this period yet (the vendor's figure for "
-                      "it is 0, as the vendor reports when its history is too short).")  # fmt: skip
+        else:  # a dash: "not available" does not fit this narrow column
+            st.metric(f"Followers, last {period}", "–",
+                      help="Not available: the trend does not cover this period yet (the "
+                      "vendor's figure for it is 0, as the vendor reports when its history is "
+                      "too short).")  # fmt: skip
+            span = trend_span_days(report.follower_trend)
+            st.caption(f"Not available: the trend covers {span} days." if span
+                       else "Not available: there is no follower trend.")  # fmt: skip
 
 
 def render_spikes(report: InsightsReport) -> None:

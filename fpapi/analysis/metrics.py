@@ -98,6 +98,14 @@ def trend_points(trend: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return pd.to_datetime(trend["date"]).to_numpy()[present], values[present]
 
 
+def trend_span_days(trend: pd.DataFrame) -> int:
+    """How many days a trend covers, from its first value to its last (0 for one or none)."""
+    dates, _ = trend_points(trend)
+    if len(dates) < 2:
+        return 0
+    return int((dates[-1] - dates[0]) // np.timedelta64(1, "D"))
+
+
 def growth(trend: pd.DataFrame, days: int) -> float | None:
     """Percentage change of a trend over the last ``days`` days, if the trend covers them:
     from the last value on or before the last day minus ``days`` to the last value."""
