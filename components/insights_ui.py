@@ -119,10 +119,13 @@ def render_kpis(report: InsightsReport, previous: Snapshot | None = None) -> Non
             note = " The change is since the previous fetch." if moved else ""
         column.metric(
             kpi.label,
-            kpi.display,
+            "–" if kpi.value is None else kpi.display,  # "not available" does not fit a column
             delta=moved.delta_text() if moved else None,
             help=kpi.help + note,
         )
+    missing = [kpi.label for kpi in report.kpis if kpi.value is None]
+    if missing:
+        st.caption(f"Not available from the vendor's data: {', '.join(missing)}.")
 
 
 def render_history(snapshots: list[Snapshot]) -> None:
@@ -134,12 +137,19 @@ def render_history(snapshots: list[Snapshot]) -> None:
 
 
 def render_growth(report: InsightsReport) -> None:
+    """Follower growth over a month, quarter and year: from the trend, else the vendor's own
+    figure; when neither has any, one sentence saying why instead of three dashes."""
     trends = report.insights.growth
     vendor = {
         "month": trends.monthly_followers if trends else None,
         "quarter": trends.quarterly_followers if trends else None,
         "year": trends.yearly_followers if trends else None,
     }
+    span = trend_span_days(report.follower_trend)
+    why = f"the trend covers {span} days" if span else "there is no follower trend"
+    if all(value is None for value in report.growth.values()) and not any(vendor.values()):
+        st.caption(f"Follower growth over a month, quarter and year: not available, {why}.")
+        return
     for period, value in report.growth.items():
         if value is not None:
             st.metric(f"Followers, last {period}", format_pct(value, signed=True),
@@ -152,9 +162,7 @@ def render_growth(report: InsightsReport) -> None:
                       help="Not available: the trend does not cover this period yet (the "
                       "vendor's figure for it is 0, as the vendor reports when its history is "
                       "too short).")  # fmt: skip
-            span = trend_span_days(report.follower_trend)
-            st.caption(f"Not available: the trend covers {span} days." if span
-                       else "Not available: there is no follower trend.")  # fmt: skip
+            st.caption(f"Not available: {why}.")
 
 
 def render_spikes(report: InsightsReport) -> None:
@@ -162,7 +170,16 @@ def render_spikes(report: InsightsReport) -> None:
     of the last year's growth came in unexplained ones (fpapi/analysis/spikes.py)."""
     found = report.spikes
     if not found.spikes:
-        st.markdown("**Follower spikes.** No abnormal one-day gain in the follower trend.")
+        span = trend_span_days(report.follower_trend)
+        if report.follower_trend.empty:
+            st.markdown("**Follower spikes.** There is no follower trend to look for them in.")
+        elif span <= WINDOW_DAYS:
+            st.markdown(
+                f"**Follower spikes.** The follower trend covers {span} days, too short to look "
+                f"for them in (each day is measured against the {WINDOW_DAYS} days before it)."
+            )
+        else:
+            st.markdown("**Follower spikes.** No abnormal one-day gain in the follower trend.")
         return
     count = len(found.spikes)
     gains = "one abnormal one-day gain" if count == 1 else f"{count} abnormal one-day gains"

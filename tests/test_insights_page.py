@@ -135,9 +135,11 @@ def test_the_all_nulls_creator_says_what_is_not_available(app_env):
     assert "No follower trend is available yet." in text
     assert "The vendor sent no posts for this creator." in text
     assert "The vendor sent no audience data for this creator." in text
-    assert {m.value for m in at.metric if m.label in ("Followers", "Median views")} == {
-        "not available"
-    }
+    assert {m.value for m in at.metric if m.label in ("Followers", "Median views")} == {"–"}
+    assert "Not available from the vendor's data: Followers, Engagement rate" in page_text(at)
+    assert "Follower growth over a month, quarter and year: not available, there is no " in text
+    assert not [m for m in at.metric if m.label.startswith("Followers, last")]  # no dashes
+    assert "**Follower spikes.** There is no follower trend to look for them in." in text
 
 
 def test_one_trend_point_and_no_posts(app_env):
@@ -149,6 +151,7 @@ def test_one_trend_point_and_no_posts(app_env):
     )
     assert followers["data"][0]["mode"] == "markers"
     assert "Only one data point" in followers["layout"]["annotations"][0]["text"]
+    assert "The follower trend covers 0 days, too short to look for them in" in page_text(at)
 
 
 def test_a_locked_audience_is_said_plainly(app_env):
