@@ -145,8 +145,7 @@ def render_growth(report: InsightsReport) -> None:
         "quarter": trends.quarterly_followers if trends else None,
         "year": trends.yearly_followers if trends else None,
     }
-    span = trend_span_days(report.follower_trend)
-    why = f"the trend covers {span} days" if span else "there is no follower trend"
+    why = _trend_extent(report.follower_trend)
     if all(value is None for value in report.growth.values()) and not any(vendor.values()):
         st.caption(f"Follower growth over a month, quarter and year: not available, {why}.")
         return
@@ -165,18 +164,26 @@ def render_growth(report: InsightsReport) -> None:
             st.caption(f"Not available: {why}.")
 
 
+def _trend_extent(trend: pd.DataFrame) -> str:
+    """How much follower trend there is, for the sentences that say why something is missing."""
+    if trend.empty:
+        return "there is no follower trend"
+    span = trend_span_days(trend)
+    return f"the trend covers {span} days" if span else "the trend has a single day"
+
+
 def render_spikes(report: InsightsReport) -> None:
     """Abnormal one-day follower gains as page text, each with what explains it, and how much
     of the last year's growth came in unexplained ones (fpapi/analysis/spikes.py)."""
     found = report.spikes
     if not found.spikes:
-        span = trend_span_days(report.follower_trend)
         if report.follower_trend.empty:
             st.markdown("**Follower spikes.** There is no follower trend to look for them in.")
-        elif span <= WINDOW_DAYS:
+        elif trend_span_days(report.follower_trend) <= WINDOW_DAYS:
             st.markdown(
-                f"**Follower spikes.** The follower trend covers {span} days, too short to look "
-                f"for them in (each day is measured against the {WINDOW_DAYS} days before it)."
+                f"**Follower spikes.** {_trend_extent(report.follower_trend).capitalize()}, too "
+                f"short to look for them in (each day is measured against the {WINDOW_DAYS} days "
+                "before it)."
             )
         else:
             st.markdown("**Follower spikes.** No abnormal one-day gain in the follower trend.")

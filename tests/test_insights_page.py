@@ -151,7 +151,9 @@ def test_one_trend_point_and_no_posts(app_env):
     )
     assert followers["data"][0]["mode"] == "markers"
     assert "Only one data point" in followers["layout"]["annotations"][0]["text"]
-    assert "The follower trend covers 0 days, too short to look for them in" in page_text(at)
+    text = page_text(at)
+    assert "**Follower spikes.** The trend has a single day, too short to look for them" in text
+    assert "Follower growth over a month, quarter and year: not available, the trend has a " in text
 
 
 def test_a_locked_audience_is_said_plainly(app_env):
