@@ -98,6 +98,13 @@ def make_trend_figure(
             text="Only one data point so far: the trend appears as the vendor collects more.",
             xref="paper", yref="paper", x=0.5, y=1.05, showarrow=False,
         )  # fmt: skip
+        # A week around the point, in days, and a tenth either side of its value: plotly's own
+        # ranges for one point are a millisecond and a unit wide ("23:59:59.9995", "25.0655k").
+        day, value = pd.Timestamp(series["date"].iloc[0]), float(series["value"].iloc[0])
+        fig.update_xaxes(range=[day - pd.Timedelta(days=3), day + pd.Timedelta(days=3)],
+                         tickformat="%d %b %Y", dtick=86_400_000)  # fmt: skip
+        if value > 0:
+            fig.update_yaxes(range=[value * 0.9, value * 1.1])
     else:
         fig.update_xaxes(rangeselector={"buttons": RANGE_BUTTONS}, rangeslider={"visible": False})
     fig.update_xaxes(title_text="Date")

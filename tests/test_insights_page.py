@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+import pandas as pd
 import pytest
 
 from components.insights_sections import SECTIONS
@@ -22,7 +23,7 @@ from tests.apptest import (
     page_source,
     page_text,
 )
-from tests.helpers import KPI_LABELS, charts_of
+from tests.helpers import KPI_LABELS, charts_of, plotly_values
 
 
 def one_per_tier():
@@ -150,6 +151,11 @@ def test_one_trend_point_and_no_posts(app_env):
         c for c in charts_of(at) if c["layout"]["title"]["text"] == "Followers over time"
     )
     assert followers["data"][0]["mode"] == "markers"
+    low, high = (pd.Timestamp(x) for x in followers["layout"]["xaxis"]["range"])
+    assert high - low == pd.Timedelta(days=6)  # a week around the point, not a millisecond
+    assert followers["layout"]["xaxis"]["tickformat"] == "%d %b %Y"
+    (value,) = plotly_values(followers["data"][0]["y"])
+    assert followers["layout"]["yaxis"]["range"] == pytest.approx([value * 0.9, value * 1.1])
     assert "Only one data point" in followers["layout"]["annotations"][0]["text"]
     text = page_text(at)
     assert "**Follower spikes.** The trend has a single day, too short to look for them" in text
