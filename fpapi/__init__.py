@@ -12,13 +12,12 @@ Nothing in this package imports Streamlit: it could be published on its own. Its
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 # The public API is exactly the public names of these three modules.
 from fpapi import errors
 from fpapi.api import client, models
 from fpapi.api.client import *  # noqa: F403
 from fpapi.api.models import *  # noqa: F403
 from fpapi.errors import *  # noqa: F403
+from fpapi.version import __version__
 
 __all__ = [*client.__all__, *models.__all__, *errors.__all__, "__version__"]

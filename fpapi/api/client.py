@@ -29,7 +29,6 @@ import httpx
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from fpapi import __version__
 from fpapi.api.models import Insights, VerificationLink, VerifiedCreator
 from fpapi.errors import (
     FPAPIError,
@@ -39,6 +38,7 @@ from fpapi.errors import (
     status_error,
 )
 from fpapi.redact import install_log_filter, register_secret
+from fpapi.version import __version__
 
 __all__ = ["DEFAULT_PATHS", "ApiPaths", "FirstPartyClient"]
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-import math
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -29,7 +27,18 @@ from pydantic import (
     Field,
     PrivateAttr,
     SkipValidation,
-    ValidationInfo,
+)
+
+from fpapi.api import fields as read
+from fpapi.api.fields import (
+    MAX_PLAUSIBLE,
+    Count,
+    Flag,
+    Number,
+    Text,
+    TextList,
+    Timestamp,
+    VendorDate,
 )
 
 __all__ = [
@@ -58,158 +67,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# --- lenient scalar readers -------------------------------------------------------------
-
-
-# No count or amount the vendor sends is anywhere near this; beyond it a value is a fault
-# (10^20 followers), and pandas cannot even hold it as an integer.
-MAX_PLAUSIBLE = 10**15
-
-
-def _number(value: Any, info: ValidationInfo | None = None) -> float | None:
-    """A finite float from a number or numeric string ("15,200", " 4.5 "), else None; a value
-    beyond any plausible magnitude is None too, logged with the field's name."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        if value != value:  # NaN: no value, not an implausible one
-            return None
-        result = float(value) if abs(value) <= MAX_PLAUSIBLE else math.inf
-    elif isinstance(value, str):
-        try:
-            result = float(value.strip().replace(",", "").replace("_", ""))
-        except ValueError:
-            return None
-    else:
-        return None
-    if math.isinf(result) or abs(result) > MAX_PLAUSIBLE:
-        _implausible(value, info)
-        return None
-    return None if math.isnan(result) else result
-
-
-def _count(value: Any, info: ValidationInfo | None = None) -> int | None:
-    """A whole, non-negative count; anything else (a negative count) is None, logged."""
-    number = _number(value, info)
-    if number is not None and number < 0:
-        _implausible(value, info)
-        return None
-    return None if number is None else round(number)
-
-
-def _number_field(value: Any, info: ValidationInfo) -> float | None:
-    return _number(value, info)
-
-
-def _count_field(value: Any, info: ValidationInfo) -> int | None:
-    return _count(value, info)
-
-
-def _implausible(value: Any, info: ValidationInfo | None) -> None:
-    title = (info.config or {}).get("title") if info else None
-    name = info.field_name if info else None
-    field = f"{title}.{name}" if title and name else (name or "trend value")
-    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
-    log.warning(
-        "The vendor's %s is %s, outside any plausible range: shown as not available", field, shown
-    )
-
-
-def _text(value: Any) -> str | None:
-    """Text as sent; a number is its digits (an id sent as a number), but NaN or Infinity
-    where text belongs is no text at all."""
-    if value is None or isinstance(value, dict | list):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return str(value)
-
-
-def _flag(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return bool(value)
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in {"true", "yes", "1"}:
-            return True
-        if lowered in {"false", "no", "0"}:
-            return False
-    return None
-
-
-# The two date spellings the vendor uses, read by hand: strptime costs about 5 us a call, and a
-# two-year trend has 1,460 of them (a third of the whole parse).
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
-
-
-def _vendor_date(value: Any) -> date | None:
-    """``DD/MM/YYYY`` as the vendor sends it; ISO ``YYYY-MM-DD`` is accepted too."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        if found := _YMD.fullmatch(text):
-            return date(int(found[1]), int(found[2]), int(found[3]))
-        if found := _DMY.fullmatch(text):
-            return date(int(found[3]), int(found[2]), int(found[1]))
-    except ValueError:  # 31/02/2024
-        return None
-    return None
-
-
-def _epoch(value: Any) -> datetime | None:
-    """Epoch seconds (number or numeric string) as an aware UTC datetime."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    seconds = _number(value)
-    if seconds is None:
-        return None
-    try:
-        return datetime.fromtimestamp(seconds, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def _text_list(value: Any) -> list[str]:
-    """A list of strings; null becomes [], a lone string becomes [string], junk is dropped."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value else []
-    if not isinstance(value, list | tuple):
-        return []
-    return [str(item) for item in value if item is not None and not isinstance(item, dict | list)]
-
-
-def _object_list(value: Any) -> list[Any]:
-    """A list of objects; null or a non-list becomes [], non-object items are dropped."""
-    if not isinstance(value, list | tuple):
-        return []
-    return [item for item in value if isinstance(item, dict)]
-
-
-def _section(value: Any) -> Any:
-    """A section that is not an object (a stray string or list) counts as missing."""
-    return value if isinstance(value, dict) else None
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-Number = Annotated[float | None, BeforeValidator(_number_field)]
-Count = Annotated[int | None, BeforeValidator(_count_field)]
-Text = Annotated[str | None, BeforeValidator(_text)]
-Flag = Annotated[bool | None, BeforeValidator(_flag)]
-VendorDate = Annotated[date | None, BeforeValidator(_vendor_date)]
-Timestamp = Annotated[datetime | None, BeforeValidator(_epoch)]
-TextList = Annotated[list[str], BeforeValidator(_text_list)]
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=True)
@@ -227,7 +84,7 @@ class Account(_Model):
     handle_link: Text = None
 
 
-Accounts = Annotated[list[Account], BeforeValidator(_object_list)]
+Accounts = Annotated[list[Account], BeforeValidator(read.object_list)]
 
 
 class TrendPoint(_Model):
@@ -252,14 +109,14 @@ def trend_entries(entries: Iterable[dict[str, Any]], metric: str) -> tuple[list[
 
 def read_trend_days(keys: Iterable[Any]) -> list[date | None]:
     """Each key read as a trend day (``DD/MM/YYYY`` or ``YYYY-MM-DD``), None if it is not one."""
-    return [_vendor_date(key) for key in keys]
+    return [read.vendor_date(key) for key in keys]
 
 
 def read_trend_values(field: str, values: Iterable[Any]) -> list[float | None]:
     """Each value read as ``GrowthTrends.<field>`` reads it: numeric strings, nulls, values out
     of range logged by name."""
     where = _Where({"title": "GrowthTrends"}, field)
-    return [_number(value, where) for value in values]  # type: ignore[arg-type]
+    return [read.number(value, where) for value in values]  # type: ignore[arg-type]
 
 
 def read_trend(entries: Iterable[dict[str, Any]], metric: str, field: str) -> list[TrendPoint]:
@@ -289,26 +146,28 @@ class VerifiedCreator(_Model):
     status: Text = None
     connector: Text = None
     creator_id: Text = None
-    user_info: Annotated[dict[str, Any], BeforeValidator(_mapping)] = Field(default_factory=dict)
-    error_info: Annotated[dict[str, Any] | None, BeforeValidator(_section)] = None
+    user_info: Annotated[dict[str, Any], BeforeValidator(read.mapping)] = Field(
+        default_factory=dict
+    )
+    error_info: Annotated[dict[str, Any] | None, BeforeValidator(read.section)] = None
 
     @property
     def name(self) -> str | None:
-        return _text(self.user_info.get("name"))
+        return read.text(self.user_info.get("name"))
 
     @property
     def email(self) -> str | None:
-        return _text(self.user_info.get("email")) or None
+        return read.text(self.user_info.get("email")) or None
 
     @property
     def username(self) -> str | None:
         info = self.user_info
-        return _text(info.get("ig_username") or info.get("yt_handle") or info.get("username"))
+        return read.text(info.get("ig_username") or info.get("yt_handle") or info.get("username"))
 
     @property
     def platform_user_id(self) -> str | None:
         info = self.user_info
-        return _text(info.get("ig_user_id") or info.get("yt_channel_id"))
+        return read.text(info.get("ig_user_id") or info.get("yt_channel_id"))
 
 
 # --- Insights sections ------------------------------------------------------------------
@@ -354,7 +213,7 @@ class ProfileDetails(_Model):
     look_alike_creators: Accounts = Field(default_factory=list)
     ig_user_id: Text = None
     ig_category: Text = None
-    quality: Annotated[Quality | None, BeforeValidator(_section)] = None
+    quality: Annotated[Quality | None, BeforeValidator(read.section)] = None
     languages: TextList = Field(default_factory=list)
     email: Text = None
     handle: Text = None
@@ -463,7 +322,7 @@ _POST_READERS = {name: _field_reader(Post, name) for name in Post.model_fields}
 
 # A list of the vendor's objects kept as sent (non-objects dropped): pydantic's own check of
 # every key and value of a thousand posts and two years of days took most of the parse.
-RawObjects = Annotated[list[dict[str, Any]], SkipValidation, BeforeValidator(_object_list)]
+RawObjects = Annotated[list[dict[str, Any]], SkipValidation, BeforeValidator(read.object_list)]
 
 
 class Posts(_Model):
@@ -525,7 +384,7 @@ class Audience(LockableSection):
 
 
 def _optional_section(value: Any) -> Any:
-    return _section(value)
+    return read.section(value)
 
 
 Section = BeforeValidator(_optional_section)
