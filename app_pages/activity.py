@@ -15,7 +15,7 @@ st.write(
     "verified and removed, insights refreshed, reports exported."
 )
 
-entries = open_workspace().store.activity(limit=ENTRIES_SHOWN)
+entries = open_workspace().activity(limit=ENTRIES_SHOWN)
 
 if not entries:
     st.info("Nothing has happened yet. Create a verification link to get started.")

@@ -13,12 +13,11 @@ import streamlit as st
 from components import state
 from components.access import current_access
 from components.connect_ui import render_outcome
-from components.loaders import api_client
 from components.pages import link
 from components.text import md_escape
 from components.url_scrub import scrub_query_string
 from components.workspace import open_workspace
-from fpapi.workspace.connect import CONNECTORS, VerificationOutcome, finish_verification
+from fpapi.workspace.connect import CONNECTORS, VerificationOutcome
 
 # What a creator reads when the app cannot finish: no setting names or folders.
 UNAVAILABLE = (
@@ -44,14 +43,13 @@ if has_params:
             )
         else:
             ws = open_workspace(failure=UNAVAILABLE)
-            with st.spinner("Confirming your account…"), api_client(ws.settings) as client:
-                outcome = finish_verification(
-                    client,
-                    ws.store,
+            with st.spinner("Confirming your account…"):
+                outcome = ws.finish_verification(
                     state=(params["state"] or [None])[0],
                     token=(params["token"] or [None])[0],
                     error=(params["error"] or [None])[0],
                     via="callback",
+                    credit_link_creator=True,  # a creator's browser: signed out
                 )
         state.remember_callback_outcome(fingerprint, outcome)
     scrub_query_string(key="scrub-callback")

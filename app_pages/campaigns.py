@@ -8,7 +8,6 @@ from dataclasses import replace
 import streamlit as st
 
 from components import campaign_report, campaigns_ui, state
-from components.access import current_actor
 from components.activity import export_button
 from components.creator_picker import creator_label, roster_choices
 from components.loaders import load_many, report_of
@@ -28,15 +27,14 @@ st.title("Campaigns")
 st.caption(f"{MATCH_RULE} Every figure is first-party: read from the creator's own account.")
 
 ws = open_workspace()
-store = ws.store
 notice = state.pop_notice()
 if notice:
     st.toast(notice)
 
-opened = store.get_campaign(st.query_params.get("campaign") or "")
+opened = ws.campaign(st.query_params.get("campaign") or "")
 params = {k: v for k, v in st.query_params.to_dict().items() if k != "campaign"}
 asked = [*(opened.creator_ids if opened else []), *listed_ids(params.get("creators"))]
-by_id = roster_choices(store, asked, key="find-campaign-creators", connector="instagram") or {}
+by_id = roster_choices(ws, asked, key="find-campaign-creators", connector="instagram") or {}
 if opened is not None and not params:  # a saved campaign, as saved
     spec, problems = spec_of(opened), []
 else:  # a shared address, or a saved one shown with changes (its notes kept)
@@ -47,7 +45,7 @@ for problem in problems:
     st.warning(problem)
 
 st.subheader("Saved campaigns", anchor=False)
-campaigns_ui.render_saved(store.campaigns(), opened.campaign_id if opened else None)
+campaigns_ui.render_saved(ws.campaigns(), opened.campaign_id if opened else None)
 st.subheader(f"Editing: {md_escape(opened.name)}" if opened else "New campaign", anchor=False)
 if not by_id:
     st.info("No Instagram creators on the roster yet: connect a creator first.")
@@ -58,7 +56,7 @@ for problem in form.problems:
 if form.action and not form.problems:
     kept = {"campaign": opened.campaign_id} if opened else {}
     if form.action == "delete" and opened is not None:
-        store.delete_campaign(opened.campaign_id)
+        ws.delete_campaign(opened.campaign_id)
         st.query_params.clear()
         state.set_notice(f"Deleted the campaign {opened.name or ''}.")
         st.rerun()
@@ -67,7 +65,7 @@ if form.action and not form.problems:
             st.error("Give the campaign a name to save it.")
             st.stop()
         campaign_id = opened.campaign_id if opened else new_campaign_id()
-        store.save_campaign(campaign_of(form.spec, campaign_id, actor=current_actor()))
+        ws.save_campaign(campaign_of(form.spec, campaign_id, actor=ws.actor.name))
         kept = {"campaign": campaign_id}
         state.set_notice(f"Saved the campaign {form.spec.name}.")
     st.query_params.from_dict({**kept, **spec_params(form.spec)})
@@ -79,7 +77,7 @@ if not spec.creator_ids or not (spec.hashtags or spec.mentions):
 
 progress = st.progress(0.0, text=f"Loading insights: 0 of {len(spec.creator_ids)} creators")
 results = load_many(
-    ws.config,
+    ws,
     list(spec.creator_ids),
     on_progress=lambda done, total: progress.progress(
         done / total, text=f"Loading insights: {done} of {total} creators"
@@ -93,7 +91,7 @@ for creator_id, result in results.items():
         st.error(f"{md_escape(name)}: insights could not be loaded. {result}")
 report = build_campaign_report(
     spec,
-    {cid: report_of(ws.config, item) for cid, item in loaded.items()},
+    {cid: report_of(ws, item) for cid, item in loaded.items()},
     {
         cid: (by_id[cid].name or cid, f"@{by_id[cid].username}" if by_id[cid].username else None)
         for cid in spec.creator_ids

@@ -38,7 +38,7 @@ ws = open_workspace()
 
 shortlist_id = st.query_params.get("shortlist")
 if shortlist_id:
-    shortlist = ws.store.get_shortlist(shortlist_id)
+    shortlist = ws.shortlist(shortlist_id)
     del st.query_params["shortlist"]
     if shortlist is None:
         st.warning("That shortlist no longer exists.")
@@ -48,7 +48,7 @@ if shortlist_id:
         state.set_shortlist_name(shortlist.name)
 
 asked = listed_ids(st.query_params.get("creators"))
-choices = roster_choices(ws.store, asked, key="find-creators", connector="instagram") or {}
+choices = roster_choices(ws, asked, key="find-creators", connector="instagram") or {}
 parsed = parse_creator_ids(st.query_params.get("creators"), choices)
 for note in parsed.notes:
     st.warning(note)
@@ -77,7 +77,7 @@ if len(chosen) < MIN_COMPARE:
 
 progress = st.progress(0.0, text=f"Loading insights: 0 of {len(chosen)} creators")
 results = load_many(
-    ws.config,
+    ws,
     chosen,
     on_progress=lambda done, total: progress.progress(
         done / total, text=f"Loading insights: {done} of {total} creators"
@@ -96,7 +96,7 @@ for cid, result in results.items():
             f"{md_escape(names[cid])}: showing a copy from {ago(result.age_s)} ago, the API failed. {result.error}"
         )
 
-reports = {cid: report_of(ws.config, item) for cid, item in loaded.items()}
+reports = {cid: report_of(ws, item) for cid, item in loaded.items()}
 loaded_chosen = {cid: loaded[cid] for cid in chosen if cid in loaded}
 columns = {cid: names[cid] for cid in chosen}
 
@@ -133,9 +133,7 @@ for tab, section in ui.compare_tabs():  # only the open tab's chart is sent
         if section == ui.GROWTH:
             ui.render_raw_toggle()
         index = ui.CHART_SECTIONS.index(section)
-        figure = compare_figure(
-            ws.config, loaded_chosen, columns, index, raw=state.raw_follower_counts()
-        )
+        figure = compare_figure(ws, loaded_chosen, columns, index, raw=state.raw_follower_counts())
         show_figure(figure, key=f"compare-{index}", missing=cc.MISSING_NOTES[index])
 
 st.subheader("Save and export", anchor=False)
@@ -149,7 +147,7 @@ name = name_col.text_input(
 if save_col.button("Save shortlist", type="primary"):
     try:
         fee_data = {cid: {"amount": f.amount, "currency": f.currency} for cid, f in fees.items()}
-        saved = ws.store.save_shortlist(name, chosen, fees=fee_data, notes=notes)
+        saved = ws.save_shortlist(name, chosen, fees=fee_data, notes=notes)
     except ShortlistError as err:
         st.error(str(err))
     else:
@@ -193,4 +191,4 @@ export_button(
 )
 
 with st.expander("Saved shortlists"):
-    ui.render_shortlists(ws.store)
+    ui.render_shortlists(ws)

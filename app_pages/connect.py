@@ -5,19 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.access import current_actor
 from components.connect_ui import (
     link_title,
     render_link_card,
     render_links_list,
     render_outcome,
 )
-from components.loaders import api_client
 from components.pages import link as page_link
 from components.workspace import open_workspace
 from fpapi import FPAPIError
 from fpapi.errors import LinkRequestError
-from fpapi.workspace.connect import CONNECTORS, create_link, finish_verification
+from fpapi.workspace.connect import CONNECTORS
 from fpapi.workspace.returns import parse_pasted_return, port_mismatch
 
 st.title("Connect a creator")
@@ -28,23 +26,14 @@ st.write(
 )
 
 ws = open_workspace()
-settings, store = ws.settings, ws.store
-store.prune_links(keep_s=settings.link_keep_s)
+settings = ws.settings
+ws.prune_links()
 
 
 def make_link(connector: str, redirect_url: str, label: str) -> bool:
     """Create a link and show it as this analyst's latest; say plainly if that failed."""
     try:
-        with api_client(settings) as client:
-            new = create_link(
-                client,
-                store,
-                connector=connector,
-                redirect_url=redirect_url,
-                allowed_origins=settings.allowed_redirect_origins,
-                label=label,
-                actor=current_actor(),
-            )
+        new = ws.create_link(connector=connector, redirect_url=redirect_url, label=label)
     except LinkRequestError as err:
         st.error(str(err))
         return False
@@ -58,7 +47,7 @@ def make_link(connector: str, redirect_url: str, label: str) -> bool:
 reconnect = st.query_params.get("reconnect")
 if reconnect:  # "Prepare a fresh link" on the roster or a creator's insights: done at once
     del st.query_params["reconnect"]  # a reload must not make another
-    lapsed = store.get_creator(reconnect)
+    lapsed = ws.creator(reconnect)
     if lapsed is None:
         st.warning("That creator is no longer on the roster: create a link for them below.")
     else:
@@ -89,16 +78,16 @@ with st.form("create-link"):
     if st.form_submit_button("Create verification link", type="primary"):
         make_link(connector, redirect_url, label)
 
-last = store.get_link(state.last_link_key() or "")
+last = ws.link(state.last_link_key() or "")
 if last is not None and last.url:
-    render_link_card(last, ttl_s=store.pending_ttl_s)
+    render_link_card(last, ttl_s=settings.link_ttl_s)
 
 st.subheader("2. Bring the token back")
 st.caption(
     "Only needed when the creator landed somewhere other than this app. Paste the whole "
     "address they landed on (it names its link), or just the token and pick its link."
 )
-open_links = store.links(include_finished=False)
+open_links = ws.links(include_finished=False)
 ours = [link for link in open_links if link.status == "pending" and state.link_state(link.key)]
 with st.form("paste-token", clear_on_submit=True):
     pasted = st.text_input(
@@ -130,16 +119,12 @@ with st.form("paste-token", clear_on_submit=True):
                 "session. Paste the whole address the creator landed on instead."
             )
         else:
-            with api_client(settings) as client:
-                outcome = finish_verification(
-                    client,
-                    store,
-                    state=link_state,
-                    token=paste.token,
-                    error=paste.error,
-                    via="pasted_url" if paste.state else "pasted_token",
-                    actor=current_actor(),
-                )
+            outcome = ws.finish_verification(
+                state=link_state,
+                token=paste.token,
+                error=paste.error,
+                via="pasted_url" if paste.state else "pasted_token",
+            )
             state.set_paste_outcome(outcome)
 outcome = state.paste_outcome()
 if outcome is not None:
@@ -153,15 +138,15 @@ show_finished = st.toggle(
     help=f"They are deleted {settings.link_keep_s / 86_400:.0f} days after they end "
     "(FPAPI_LINK_KEEP_DAYS).",
 )
-links = store.links(include_finished=show_finished)
+links = ws.links(include_finished=show_finished)
 if not links:
     st.caption("No links waiting for a creator. Create one in step 1.")
-action = render_links_list(links, ttl_s=store.pending_ttl_s)
+action = render_links_list(links, ttl_s=settings.link_ttl_s)
 if action:
     verb, key = action
-    old = store.get_link(key)
+    old = ws.link(key)
     if verb == "cancel":
-        store.cancel_link(key, actor=current_actor())
+        ws.cancel_link(key)
         st.rerun()
     elif old is not None and make_link(old.connector, old.redirect_url, old.label):
         st.rerun()

@@ -7,7 +7,6 @@ import time
 import streamlit as st
 
 from components import state
-from components.access import current_actor
 from components.loaders import latest_fetches
 from components.pages import link
 from components.roster_ui import (
@@ -26,13 +25,12 @@ PAGE_SIZE = 50
 st.title("Creators")
 
 ws = open_workspace()
-store = ws.store
 
 notice = state.pop_notice()
 if notice:
     st.toast(notice)
 
-counts = store.roster_counts()  # counted in the database, never by reading every row
+counts = ws.roster_counts()  # counted in the database, never by reading every row
 if not counts.total:
     st.info("No creators yet. Send a creator a verification link to add them here.")
     link("connect", "Create a verification link")
@@ -41,7 +39,7 @@ if not counts.total:
 st.write(f"{counts.total:,} verified creator{'s' if counts.total != 1 else ''}.")
 now = time.time()
 query = render_roster_filters(counts, now=now, per_page=PAGE_SIZE)
-found = store.roster_page(query)  # one page, searched, filtered and sorted in the database
+found = ws.roster_page(query)  # one page, searched, filtered and sorted in the database
 if not found.matched:
     st.caption("No creator matches that search.")
 render_pager(found.page, found.pages, PAGE_SIZE)
@@ -50,7 +48,7 @@ shown = roster_rows(
     found.creators,
     ws.cache.summary,
     now=now,
-    history=latest_fetches(store, ids),
+    history=latest_fetches(ws, ids),
     relationships=found.relationships,
 )
 if found.matched:
@@ -66,7 +64,7 @@ selecting = st.toggle(
 picked = [row for row in shown if render_roster_row(row, selecting=selecting, now=now)]
 
 st.subheader("Saved shortlists", anchor=False)
-shortlists = store.shortlists()
+shortlists = ws.shortlists()
 if not shortlists:
     st.caption("No saved shortlists yet. Save one from the compare page.")
 for shortlist in shortlists:
@@ -82,5 +80,5 @@ if selecting:
     with st.sidebar:
         bulk = render_bulk_actions([row.creator.creator_id for row in picked])
 if bulk is not None:
-    state.set_notice(run_bulk_action(ws, bulk, picked, current_actor()))
+    state.set_notice(run_bulk_action(ws, bulk, picked))
     st.rerun()

@@ -19,9 +19,9 @@ st.write(
 )
 
 ws = open_workspace()
-if ws.config.sandbox:
+if ws.on_sandbox:
     render_demo_offer(ws)  # before the counts, so they include what it added
-counts, links = ws.store.roster_counts(), ws.store.links()
+counts, links = ws.roster_counts(), ws.links()
 
 pending = sum(1 for link in links if link.status == "pending")
 left, middle, right = st.columns(3)
@@ -29,8 +29,8 @@ left.metric("Creators on the roster", counts.total)
 middle.metric("Links waiting for a creator", pending)
 right.metric("Links created", len(links))
 
-alerts = recent_alerts(ws.store)
-on_roster = ws.store.get_creators([alert.creator_id for alert in alerts])
+alerts = recent_alerts(ws)
+on_roster = ws.creators([alert.creator_id for alert in alerts])
 render_what_changed(alerts, {c.creator_id for c in on_roster})
 
 st.subheader("How it works")

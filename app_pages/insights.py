@@ -8,10 +8,8 @@ import streamlit as st
 from components import insights_sections as sections
 from components import insights_ui as ui
 from components import state
-from components.access import current_actor
-from components.activity import refresh_insights
 from components.creator_picker import creator_label, roster_choices
-from components.loaders import fetch_history, load_insights, report_of
+from components.loaders import fetch_history, report_of
 from components.pages import link
 from components.relationship_ui import render_relationship
 from components.text import md_escape
@@ -24,7 +22,7 @@ st.title("Insights")
 
 ws = open_workspace()
 wanted = st.query_params.get("creator")
-choices = roster_choices(ws.store, [wanted] if wanted else [], key="find-creator")
+choices = roster_choices(ws, [wanted] if wanted else [], key="find-creator")
 if choices is None:
     st.info("No creators yet. Verify a creator first; their insights appear here.")
     link("connect", "Create a verification link")
@@ -59,11 +57,11 @@ if creator.connector != "instagram":
 try:
     with st.spinner("Loading insights…"):
         loaded = (
-            refresh_insights(ws, chosen, subject=title)
+            ws.load_insights(chosen, refresh=True, subject=title)
             if state.pop_refresh(chosen)
-            else load_insights(ws.config, chosen)
+            else ws.load_insights(chosen)
         )
-        report = report_of(ws.config, loaded)
+        report = report_of(ws, loaded)
 except FPAPIError as err:
     st.error(f"Insights for {md_escape(title)} could not be loaded. {err}")
     if isinstance(err, ConsentLapsed):
@@ -71,15 +69,15 @@ except FPAPIError as err:
     st.stop()
 
 ui.render_header(report, creator)
-render_relationship(ws.store, chosen, current_actor())
+render_relationship(ws, chosen)
 if ui.render_freshness(loaded, report):
     state.request_refresh(chosen)
     st.rerun()
-history = fetch_history(ws.store, chosen)
+history = fetch_history(ws, chosen)
 ui.render_kpis(report, previous=previous_snapshot(history, loaded.fetched_at))
 ui.render_history(history)
 
-view = sections.InsightsView(ws.config, loaded, report, creator, ws.store, title)
+view = sections.InsightsView(ws, loaded, report, creator, title)
 sections.render_trend(view)
 sections.render_sections(view)
 sections.render_share(view)

@@ -21,8 +21,8 @@ from fpapi import Insights  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
 from fpapi.sandbox.accounts import _creator_id  # noqa: E402
 from fpapi.storage.cache import InsightCache  # noqa: E402
+from fpapi.storage.data_folder import DataFolderStore  # noqa: E402
 from fpapi.storage.records import Creator  # noqa: E402
-from fpapi.storage.sql_store import SqlStore  # noqa: E402
 from fpapi.storage.store import Store  # noqa: E402
 from tests.browser.conftest import CHROMIUM_FLAGS, RunningApp, start_app  # noqa: E402
 from tests.browser.servers import free_port  # noqa: E402
@@ -31,7 +31,7 @@ CHARTS_ON_INSIGHTS = 3  # the follower trend and the first section (Engagement)
 CHARTS_ON_COMPARE = 1  # the growth chart; the others are tabs of their own
 
 
-def seed(store: Store | SqlStore, cache: InsightCache, creators: int, *, posts: int | None = None,
+def seed(store: Store, cache: InsightCache, creators: int, *, posts: int | None = None,
          days: int | None = None, first: int = 0, cached: bool = True) -> list[str]:  # fmt: skip
     """Put ``creators`` creators on the roster, numbered from ``first``, their insights cached
     unless ``cached`` is False (beyond the sandbox's own pool, more normal creators are made
@@ -57,7 +57,7 @@ def seeded_app(
     base = Path(tempfile.mkdtemp(prefix="cis-bench-"))
     data_dir = base / "data"
     cache = InsightCache(data_dir / "insights", api_base_url=SANDBOX_CACHE_LABEL)
-    store = Store(data_dir / "store")
+    store = DataFolderStore(data_dir / "store")
     ids = seed(store, cache, creators, posts=posts, days=days)
     cache.close()
     store.close()

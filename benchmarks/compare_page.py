@@ -25,8 +25,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from components.pages import PAGES  # noqa: E402
 from fpapi import FirstPartyClient  # noqa: E402
 from fpapi.sandbox import instagram_pool  # noqa: E402
+from fpapi.storage.data_folder import DataFolderStore  # noqa: E402
 from fpapi.storage.records import Creator  # noqa: E402
-from fpapi.storage.store import Store  # noqa: E402
 
 LATENCY_S = 0.3
 CREATORS = 12
@@ -54,7 +54,7 @@ def run_compare(ids: list[str]) -> float:
 def fresh_data_dir(accounts) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="cis-bench-"))
     os.environ["FPAPI_DATA_DIR"] = str(data_dir)
-    store = Store(data_dir / "store")
+    store = DataFolderStore(data_dir / "store")
     for a in accounts:
         store.add_creator(Creator(creator_id=a.creator_id, connector="instagram", name=a.name,
                                   username=a.username, verified_at=time.time()))  # fmt: skip

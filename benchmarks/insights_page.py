@@ -31,8 +31,8 @@ from fpapi import Insights  # noqa: E402
 from fpapi.analysis.report import build_report  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
 from fpapi.storage.cache import InsightCache  # noqa: E402
+from fpapi.storage.data_folder import DataFolderStore  # noqa: E402
 from fpapi.storage.records import Creator  # noqa: E402
-from fpapi.storage.store import Store  # noqa: E402
 from tests.helpers import charts_of  # noqa: E402
 
 POSTS, DAYS, RUNS = 1000, 730, 5
@@ -63,7 +63,7 @@ def main() -> None:
     InsightCache(data_dir / "insights", api_base_url=SANDBOX_CACHE_LABEL).put(
         account.creator_id, insights
     )
-    Store(data_dir / "store").add_creator(
+    DataFolderStore(data_dir / "store").add_creator(
         Creator(creator_id=account.creator_id, connector="instagram", name=account.name,
                 username=account.username, verified_at=time.time())
     )  # fmt: skip

@@ -35,10 +35,10 @@ from browser_harness import (
 
 from components.loaders import SANDBOX_CACHE_LABEL
 from fpapi.storage.cache import InsightCache
+from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.database import new_engine
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
 from tests.browser.conftest import RunningApp, start_app
 from tests.browser.servers import free_port, start_nginx, stop, stop_all
 from tests.postgres import Postgres
@@ -100,14 +100,14 @@ async def drive(base_url: str, ids: list[str], analysts: int, seconds: float) ->
 
 def local(analysts: int, seconds: float) -> None:
     app, ids = seeded_app(CREATORS)
-    before = {c.creator_id for c in Store(app.data_dir / "store").creators()}
+    before = {c.creator_id for c in DataFolderStore(app.data_dir / "store").creators()}
     try:
         load = asyncio.run(drive(app.url, ids, analysts, seconds))
         peak, _ = peak_rss_mib(app.process.pid)
         tracebacks = app.log().count("Traceback")
     finally:
         stop(app.process)
-    after = {c.creator_id for c in Store(app.data_dir / "store").creators()}
+    after = {c.creator_id for c in DataFolderStore(app.data_dir / "store").creators()}
     load.report(f"{analysts} analysts, one process on its data folder")
     print(f"  tracebacks in the app log: {tracebacks}   peak memory: {peak:.0f} MiB")
     print(f"  roster: {len(before)} before, {len(after)} after, lost: {len(before - after)}")

@@ -25,8 +25,9 @@ from pathlib import Path
 from browser_harness import CHROMIUM_FLAGS, DRAWN, chromium_path, fresh_load
 from playwright.sync_api import sync_playwright
 
+from fpapi.commands.seed import seeded_creators
 from fpapi.sandbox.accounts import generated_account
-from fpapi.sandbox.seed import seeded_creators
+from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import RosterQuery
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
@@ -37,12 +38,12 @@ RUNS = 5
 SIZES = (1_000, 10_000)
 
 
-def seed(store: Store | SqlStore, count: int) -> Store | SqlStore:
+def seed(store: Store, count: int) -> Store:
     store.add_new_creators(seeded_creators(count, now=time.time()))
     return store
 
 
-def store_ms(store: Store | SqlStore, count: int) -> dict[str, float]:
+def store_ms(store: Store, count: int) -> dict[str, float]:
     calls: dict[str, Callable[[], object]] = {
         "first page": lambda: store.roster_page(RosterQuery()),
         "last page": lambda: store.roster_page(RosterQuery(page=count // 50, sort="name")),
@@ -99,7 +100,7 @@ def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="cis-roster-"))
     timings = {}
     for count in SIZES:
-        store = seed(Store(base / f"data-{count}" / "store"), count)
+        store = seed(DataFolderStore(base / f"data-{count}" / "store"), count)
         timings[("data folder", count)] = store_ms(store, count)
         store.close()
     for count in SIZES:

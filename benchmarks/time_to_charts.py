@@ -34,7 +34,7 @@ from playwright.sync_api import sync_playwright
 
 from fpapi import FirstPartyClient
 from fpapi.storage.cache import InsightCache
-from fpapi.storage.store import Store
+from fpapi.storage.data_folder import DataFolderStore
 from tests.browser.conftest import start_app
 
 LATENCY_MS = 300
@@ -47,7 +47,7 @@ def seed(data_dir, base_url: str) -> tuple[str, list[str], list[str]]:
     """The large creator, three more cached for the compare page, and two never fetched for
     each run (one opened from the roster, one in a new tab)."""
     cache = InsightCache(data_dir / "insights", api_base_url=base_url)
-    store = Store(data_dir / "store")
+    store = DataFolderStore(data_dir / "store")
     big = seed_roster(store, cache, 1, posts=POSTS, days=DAYS)
     others = seed_roster(store, cache, 3, first=1)
     uncached = seed_roster(store, cache, 2 * RUNS, first=4, cached=False)

@@ -1,4 +1,4 @@
-"""The activity list's Streamlit side: record what this analyst did, and show what everyone did."""
+"""The activity list's Streamlit side: exports that record themselves, and the list as a table."""
 
 from __future__ import annotations
 
@@ -10,36 +10,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.access import current_actor
-from components.loaders import load_insights
-from components.workspace import Workspace, open_workspace
-from fpapi.errors import StoreError
-from fpapi.storage.cache import LoadedInsights
+from components.workspace import open_workspace
 from fpapi.storage.records import Activity
 
 log = logging.getLogger(__name__)
-
-
-def record(action: str, subject: str, detail: str = "") -> None:
-    """Add an entry credited to this session's analyst. An export or refresh that already
-    happened is never undone by a failure to note it: that failure is logged instead."""
-    _record_in(open_workspace().store, current_actor(), action, subject, detail)
-
-
-def _record_in(store: Any, actor: str, action: str, subject: str, detail: str) -> None:
-    try:
-        store.record(actor, action, subject, detail=detail)
-    except StoreError:
-        log.warning("Could not record %s of %s in the activity list", action, subject)
-
-
-def refresh_insights(ws: Workspace, creator_id: str, *, subject: str) -> LoadedInsights:
-    """Fetch a creator's insights again, through the same fetch policy as every load; a
-    successful refresh is recorded. Raises FPAPIError only when nothing is cached at all."""
-    loaded = load_insights(ws.config, creator_id, refresh=True)
-    if loaded.source == "api":
-        record("insights_refreshed", subject)
-    return loaded
 
 
 def export_button(
@@ -57,14 +31,14 @@ def export_button(
 
     The button does not rerun the page (``on_click="ignore"``): a rerun that finishes before
     the browser asks for the file drops the file's maker, and the download fails (Streamlit
-    warns of this race); the record is written by the maker itself instead, with the
-    analyst and the store of the run that drew the button.
+    warns of this race); the record is written by the maker itself instead, through the
+    workspace (and so for the analyst) of the run that drew the button.
     """
-    store, actor = open_workspace().store, current_actor()
+    ws = open_workspace()
 
     def make() -> bytes | str:
         content = data()
-        _record_in(store, actor, "exported", subject, file_name)
+        ws.record("exported", subject, file_name)
         return content
 
     container.download_button(

@@ -28,8 +28,7 @@ from fpapi.analysis.metrics import format_count
 from fpapi.errors import ShortlistError
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Shortlist
-from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
+from fpapi.workspace.core import Workspace
 
 CURRENCIES = [
     "USD",
@@ -173,9 +172,9 @@ def load_pricing_into_session(shortlist: Shortlist) -> None:
             state.set_pricing(creator_id, field, value)
 
 
-def render_shortlists(store: Store | SqlStore) -> None:
+def render_shortlists(ws: Workspace) -> None:
     """Saved shortlists: open, rename, delete."""
-    shortlists = store.shortlists()
+    shortlists = ws.shortlists()
     if not shortlists:
         st.caption("No saved shortlists yet.")
         return
@@ -198,7 +197,7 @@ def render_shortlists(store: Store | SqlStore) -> None:
             )
             if st.button("Rename", key=f"do-rename-{key}"):
                 try:
-                    store.rename_shortlist(shortlist.shortlist_id, new_name)
+                    ws.rename_shortlist(shortlist.shortlist_id, new_name)
                 except ShortlistError as err:
                     st.error(str(err))
                 else:
@@ -208,7 +207,7 @@ def render_shortlists(store: Store | SqlStore) -> None:
                 f"Delete the shortlist {md_escape(shortlist.name)}? The creators stay on the roster."
             )
             if st.button("Yes, delete", key=f"delete-{key}", type="primary"):
-                store.delete_shortlist(shortlist.shortlist_id)
+                ws.delete_shortlist(shortlist.shortlist_id)
                 st.rerun()
 
 

@@ -10,18 +10,9 @@ import segno
 import streamlit as st
 
 from components.text import ago, clock_label, duration, md_escape
-from fpapi.storage.records import PendingLink
+from fpapi.links import PendingLink
 from fpapi.workspace.connect import CONNECTORS, VerificationOutcome
 
-STATUS_LABELS = {
-    "pending": "Waiting for the creator",
-    "claimed": "Being verified",
-    "verified": "Verified",
-    "refused": "Declined by the creator",
-    "failed": "Failed",
-    "expired": "Expired",
-    "cancelled": "Cancelled",
-}
 QR_SCALE = 5
 
 
@@ -65,7 +56,7 @@ def render_link_card(link: PendingLink, *, ttl_s: float, now: float | None = Non
                     "The creator opens it, connects their account, and comes back here."
                 )
             else:
-                st.caption(f"Status: {STATUS_LABELS.get(link.status, link.status)}.")
+                st.caption(f"Status: {link.status.label}.")
         with right:
             st.image(qr_png(link.url), caption="Scan to open on a phone", width=180)
 
@@ -106,7 +97,7 @@ def render_links_list(
         key = link.key[:16]
         with st.container(border=True):
             text, buttons = st.columns([4, 2], vertical_alignment="center")
-            status = STATUS_LABELS.get(link.status, link.status)
+            status = link.status.label
             by = f" by {link.created_by}" if link.created_by else ""
             details = f"Created {ago(now - link.created_at)}{by} · {status}"
             if link.status == "pending":

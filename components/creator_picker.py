@@ -11,8 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from fpapi.storage.records import Creator
-from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
+from fpapi.workspace.core import Workspace
 
 PICKER_LIMIT = 50
 
@@ -23,11 +22,11 @@ def creator_label(creator: Creator) -> str:
 
 
 def roster_choices(
-    store: Store | SqlStore, picked: list[str], *, key: str, connector: str | None = None
+    ws: Workspace, picked: list[str], *, key: str, connector: str | None = None
 ) -> dict[str, Creator] | None:
     """What a picker offers, by id: the picked creators still on the roster first, then the
     roster (or, on a large one, the search box's matches). None: nobody on the roster."""
-    first = store.find_creators("", connector=connector, limit=PICKER_LIMIT + 1)
+    first = ws.find_creators("", connector=connector, limit=PICKER_LIMIT + 1)
     if not first:
         return None
     matches = first
@@ -36,7 +35,7 @@ def roster_choices(
             "Find a creator", key=key, placeholder="Type part of a name, handle or label"
         )
         if text.strip():
-            matches = store.find_creators(text, connector=connector, limit=PICKER_LIMIT + 1)
+            matches = ws.find_creators(text, connector=connector, limit=PICKER_LIMIT + 1)
         if not matches:
             st.caption("No creator on the roster matches that: try part of a name or handle.")
         elif len(matches) > PICKER_LIMIT:
@@ -46,7 +45,7 @@ def roster_choices(
     matches = matches[:PICKER_LIMIT]
     choices = {
         c.creator_id: c
-        for c in store.get_creators(picked)
+        for c in ws.creators(picked)
         if connector is None or c.connector == connector
     }
     choices.update((c.creator_id, c) for c in matches)

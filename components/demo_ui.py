@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.access import current_actor
-from components.loaders import api_client
 from components.workspace import Workspace
 from fpapi.errors import FPAPIError, StoreError
 from fpapi.sandbox import embedded_sandbox
-from fpapi.workspace.demo import DEMO_CREATORS, add_demo_creators
+from fpapi.workspace.demo import DEMO_CREATORS
 
 
 def render_demo_offer(ws: Workspace) -> None:
@@ -24,11 +22,8 @@ def render_demo_offer(ws: Workspace) -> None:
     sandbox = embedded_sandbox()
     usernames = [a.username for a in sandbox.accounts("instagram") if a.kind == "normal"]
     try:
-        with st.spinner("Verifying demo creators…"), api_client(ws.settings) as client:
-            added = add_demo_creators(
-                client, ws.store, sandbox, usernames, callback_url=ws.settings.callback_url,
-                allowed_origins=ws.settings.allowed_redirect_origins, actor=current_actor(),
-            )  # fmt: skip
+        with st.spinner("Verifying demo creators…"):
+            added = ws.add_demo_creators(sandbox, usernames)
     except (FPAPIError, StoreError) as err:
         st.error(f"The demo creators could not all be added. {err}")
         return

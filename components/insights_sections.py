@@ -17,15 +17,14 @@ import streamlit as st
 from components import insights_ui as ui
 from components.activity import export_button
 from components.charts import make_posts_scatter
-from components.loaders import Config, insights_figure
+from components.loaders import insights_figure
 from components.report_html import render_report_html
 from fpapi.analysis.export import to_safe_csv
 from fpapi.analysis.metrics import filter_posts
 from fpapi.analysis.report import InsightsReport
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Creator
-from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
+from fpapi.workspace.core import Workspace
 
 SECTION_KEY = "section"
 
@@ -34,15 +33,14 @@ SECTION_KEY = "section"
 class InsightsView:
     """What every section of one creator's insights draws from."""
 
-    config: Config
+    ws: Workspace
     loaded: LoadedInsights
     report: InsightsReport
     creator: Creator
-    store: Store | SqlStore  # which look-alikes are on the roster
     title: str
 
     def figure(self, name: str) -> go.Figure | None:
-        return insights_figure(self.config, self.loaded, name)
+        return insights_figure(self.ws, self.loaded, name)
 
     def show(self, name: str, missing: str) -> None:
         ui.show_figure(self.figure(name), key=name, missing=missing)
@@ -134,7 +132,7 @@ def render_hashtags(view: InsightsView) -> None:
 
 
 def render_look_alikes(view: InsightsView) -> None:
-    ui.render_look_alikes(view.report, view.creator, view.store)
+    ui.render_look_alikes(view.report, view.creator, view.ws)
 
 
 def render_audience(view: InsightsView) -> None:

@@ -27,8 +27,7 @@ from fpapi.analysis.spikes import (
 from fpapi.errors import ConsentLapsed
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Creator, Snapshot
-from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
+from fpapi.workspace.core import Workspace
 from fpapi.workspace.history import HISTORY_METRICS, change, snapshot_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -328,7 +327,7 @@ def render_audience(report: InsightsReport) -> None:
         )
 
 
-def render_look_alikes(report: InsightsReport, creator: Creator, store: Store | SqlStore) -> None:
+def render_look_alikes(report: InsightsReport, creator: Creator, ws: Workspace) -> None:
     """Look-alike creators with their profiles; those on the roster open their own insights,
     and any of them can go to the compare page together with this creator."""
     looks = report.look_alikes
@@ -337,7 +336,7 @@ def render_look_alikes(report: InsightsReport, creator: Creator, store: Store | 
         return
     on_roster = {
         (c.username or "").lstrip("@").lower(): c
-        for c in store.creators_with_handles([str(u) for u in looks["username"]])
+        for c in ws.creators_with_handles([str(u) for u in looks["username"]])
         if c.connector == "instagram" and c.creator_id != creator.creator_id
     }
     for row in looks.itertuples():

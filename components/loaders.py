@@ -1,7 +1,10 @@
-"""The only place that touches both Streamlit and fpapi: settings, API access, cache and store.
+"""Streamlit's side of the workspace core: the configuration (environment and secrets.toml),
+the store and insight cache shared by every session, and the reports and figures built once
+per fetched response.
 
-Nothing secret is ever stored in ``st.cache_resource``: the store and the cache are keyed by
-their directory, and the client (which holds the API token) is built per use.
+Nothing secret is ever kept in ``st.cache_resource``: the store and the cache are keyed by
+their folder (or a fingerprint of the database URL), and the API client (which holds the
+token) is built per use by the core.
 """
 
 from __future__ import annotations
@@ -10,38 +13,30 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import diskcache
-import httpx
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.compare_charts import COMPARISON_BUILDERS, comparison_figure
 from components.report_figures import FIGURE_BUILDERS
-from fpapi import FirstPartyClient, FPAPIError, Insights
+from fpapi import FPAPIError
 from fpapi.analysis.report import InsightsReport, build_report
-from fpapi.api.client import CONNECT_TIMEOUT_S
 from fpapi.errors import DataDirError, SettingsError, StoreError
-from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.database import fingerprint
 from fpapi.storage.records import Snapshot, StoredAlert
-from fpapi.storage.sql_cache import SqlShelf
-from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
-from fpapi.workspace.history import record_fetch, record_fetches
+from fpapi.workspace.core import Workspace, open_cache, open_store, with_api
 from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings, load_settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PROGRESS_POLL_S = 0.1
-MAX_CONCURRENT_FETCHES = 12  # a whole comparison at once: bounded by the slowest fetch
 
 
 @dataclass(frozen=True)
@@ -65,7 +60,7 @@ SECRETS_UNREADABLE = (
 )
 
 
-class SecretsUnreadable(Exception):
+class SecretsUnreadable(SettingsError):
     """secrets.toml exists but is not valid TOML (its contents are never echoed)."""
 
 
@@ -99,43 +94,28 @@ def get_config() -> Config:
         settings = load_settings(os.environ, table)
     except SettingsError as err:
         return Config(None, problem=str(err))
-    if not settings.uses_sandbox:
-        return Config(settings)
-    sandbox = embedded_sandbox()
-    return Config(replace(settings, base_url=sandbox.base_url, token=sandbox.token), sandbox=True)
+    return Config(with_api(settings), sandbox=settings.uses_sandbox)
 
 
-@contextmanager
-def api_client(settings: Settings) -> Iterator[FirstPartyClient]:
-    """A client for one piece of work; built per use so no token sits in a shared cache."""
-    timeout = httpx.Timeout(settings.timeout_s, connect=min(CONNECT_TIMEOUT_S, settings.timeout_s))
-    with FirstPartyClient(
-        settings.base_url or "", settings.token, paths=settings.paths, timeout=timeout
-    ) as client:
-        yield client
+# The store and the insight cache are shared by every session of this app; they are keyed by
+# their folder, or by a fingerprint of the team database's URL (never the URL: it holds a
+# password). Streamlit does not hash arguments whose names start with "_", so the settings
+# (with the API token) are passed to the opener but never kept or keyed here. A database that
+# cannot be reached raises, and Streamlit keeps nothing: the next run tries again.
+@st.cache_resource(show_spinner=False)
+def _store(where: str, link_ttl_s: float, _settings: Settings) -> Store:
+    return open_store(_settings)
 
 
 @st.cache_resource(show_spinner=False)
-def _store(directory: str, link_ttl_s: float) -> Store:
-    return Store(Path(directory), pending_ttl_s=link_ttl_s)
+def _insight_cache(where: str, api_label: str, ttl_s: float, _settings: Settings) -> InsightCache:
+    return open_cache(_settings, api_label)
 
 
-@st.cache_resource(show_spinner=False)
-def _insight_cache(directory: str, api_label: str, ttl_s: float) -> InsightCache:
-    return InsightCache(Path(directory), api_base_url=api_label, ttl_s=ttl_s)
-
-
-# The team database: keyed by a fingerprint of its URL, never the URL (it holds a password);
-# Streamlit does not hash the arguments whose names start with "_". A database that cannot be
-# reached raises, and Streamlit keeps nothing: the next run tries again.
-@st.cache_resource(show_spinner=False)
-def _team_store(database: str, link_ttl_s: float, _url: str) -> SqlStore:
-    return SqlStore(_url, pending_ttl_s=link_ttl_s)
-
-
-@st.cache_resource(show_spinner=False)
-def _team_insight_cache(database: str, api_label: str, ttl_s: float, _url: str) -> InsightCache:
-    return InsightCache(SqlShelf(_url), api_base_url=api_label, ttl_s=ttl_s)
+def _where(settings: Settings, folder: str) -> str:
+    if settings.database_url:
+        return fingerprint(settings.database_url)
+    return str(settings.data_dir / folder)
 
 
 def _data_dir_error(settings: Settings, err: Exception) -> DataDirError:
@@ -152,15 +132,12 @@ def _settings(config: Config) -> Settings:
     return config.settings
 
 
-def get_store(config: Config) -> Store | SqlStore:
+def get_store(config: Config) -> Store:
     """The roster and pending links, shared by every session of this app (and, on the team
     database, by every replica). Raises DatabaseUnavailable when that cannot be reached."""
     settings = _settings(config)
-    if settings.database_url:
-        url = settings.database_url
-        return _team_store(fingerprint(url), settings.link_ttl_s, url)
     try:
-        return _store(str(settings.data_dir / "store"), settings.link_ttl_s)
+        return _store(_where(settings, "store"), settings.link_ttl_s, settings)
     except (OSError, sqlite3.Error, diskcache.Timeout) as err:
         raise _data_dir_error(settings, err) from err
 
@@ -168,12 +145,9 @@ def get_store(config: Config) -> Store | SqlStore:
 def get_insight_cache(config: Config) -> InsightCache:
     """The insight cache for the API in use."""
     settings = _settings(config)
-    if settings.database_url:
-        url = settings.database_url
-        return _team_insight_cache(fingerprint(url), config.cache_label, settings.cache_ttl_s, url)
     try:
         return _insight_cache(
-            str(settings.data_dir / "insights"), config.cache_label, settings.cache_ttl_s
+            _where(settings, "insights"), config.cache_label, settings.cache_ttl_s, settings
         )
     except (OSError, sqlite3.Error, diskcache.Timeout) as err:
         raise _data_dir_error(settings, err) from err
@@ -207,13 +181,13 @@ def _comparison_figure(
     return comparison_figure(_reports, index, raw=raw)
 
 
-def report_of(config: Config, loaded: LoadedInsights) -> InsightsReport:
+def report_of(ws: Workspace, loaded: LoadedInsights) -> InsightsReport:
     """The analysis of one loaded response, built once per response."""
-    return _report(config.cache_label, loaded.creator_id, loaded.fetched_at, loaded)
+    return _report(ws.cache.api_base_url, loaded.creator_id, loaded.fetched_at, loaded)
 
 
 def compare_figure(
-    config: Config,
+    ws: Workspace,
     loaded: dict[str, LoadedInsights],
     labels: dict[str, str],
     index: int,
@@ -223,32 +197,18 @@ def compare_figure(
     """One chart of the compare page (``index`` in page order) for these loaded reports, built
     the first time its tab is opened for this set of responses."""
     key = tuple(
-        (config.cache_label + creator_id, labels[creator_id], item.fetched_at)
+        (ws.cache.api_base_url + creator_id, labels[creator_id], item.fetched_at)
         for creator_id, item in loaded.items()
     )
-    reports = {labels[cid]: report_of(config, item) for cid, item in loaded.items()}
+    reports = {labels[cid]: report_of(ws, item) for cid, item in loaded.items()}
     return _comparison_figure(key, raw, index, reports)
 
 
-def insights_figure(config: Config, loaded: LoadedInsights, name: str) -> go.Figure | None:
+def insights_figure(ws: Workspace, loaded: LoadedInsights, name: str) -> go.Figure | None:
     """One chart of the insights page (a name of ``FIGURE_BUILDERS``) for this loaded report."""
     return _figure(
-        config.cache_label, loaded.creator_id, loaded.fetched_at, name, report_of(config, loaded)
+        ws.cache.api_base_url, loaded.creator_id, loaded.fetched_at, name, report_of(ws, loaded)
     )
-
-
-def load_insights(config: Config, creator_id: str, *, refresh: bool = False) -> LoadedInsights:
-    """One creator through the cache's fetch policy (``InsightCache.load``); a refresh button
-    goes through here too. Raises FPAPIError only when the API fails and nothing is cached."""
-    settings = _settings(config)
-
-    def fetch(wanted: str) -> Insights:
-        with api_client(settings) as client:
-            return client.get_instagram_insights(wanted)
-
-    loaded = get_insight_cache(config).load(creator_id, fetch, refresh=refresh)
-    record_fetch(get_store(config), loaded)
-    return loaded
 
 
 def _or_empty(read: Callable[[], T], empty: T, what: str) -> T:
@@ -261,52 +221,39 @@ def _or_empty(read: Callable[[], T], empty: T, what: str) -> T:
         return empty
 
 
-def fetch_history(store: Store | SqlStore, creator_id: str) -> list[Snapshot]:
+def fetch_history(ws: Workspace, creator_id: str) -> list[Snapshot]:
     """A creator's fetch history, oldest first."""
-    return _or_empty(lambda: store.snapshots(creator_id), [], "the fetch history")
+    return _or_empty(lambda: ws.snapshots(creator_id), [], "the fetch history")
 
 
-def recent_alerts(store: Store | SqlStore, limit: int = 10) -> list[StoredAlert]:
+def recent_alerts(ws: Workspace, limit: int = 10) -> list[StoredAlert]:
     """The newest alerts."""
-    return _or_empty(lambda: store.alerts(limit=limit), [], "the alerts")
+    return _or_empty(lambda: ws.alerts(limit=limit), [], "the alerts")
 
 
-def latest_fetches(store: Store | SqlStore, creator_ids: list[str]) -> dict[str, list[Snapshot]]:
+def latest_fetches(ws: Workspace, creator_ids: list[str]) -> dict[str, list[Snapshot]]:
     """These creators' last two fetches on record."""
-    return _or_empty(
-        lambda: store.latest_snapshots(per_creator=2, creator_ids=creator_ids),
-        {},
-        "the fetch history",
-    )
+    return _or_empty(lambda: ws.latest_snapshots(creator_ids), {}, "the fetch history")
 
 
 def load_many(
-    config: Config,
+    ws: Workspace,
     creator_ids: list[str],
     *,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, LoadedInsights | FPAPIError]:
-    """Several creators through ``InsightCache.load_many``, the fetches concurrent.
+    """Several creators through :meth:`Workspace.load_many`, the fetches concurrent.
 
-    The cache works on a worker thread so that ``on_progress(done, total)`` can be called on
-    this one (Streamlit elements update from the script's thread only).
+    The workspace works on a worker thread so that ``on_progress(done, total)`` can be called
+    on this one (Streamlit elements update from the script's thread only).
     """
-    settings = _settings(config)
-    cache = get_insight_cache(config)
     settled: list[str] = []
     outcome: dict[str, dict[str, LoadedInsights | FPAPIError]] = {}
-
-    def fetch_many(ids: list[str], on_result: Callable[[str, Insights | FPAPIError], None]) -> None:
-        with api_client(settings) as client:
-            client.get_many_instagram_insights(
-                ids, on_result=on_result, max_concurrency=MAX_CONCURRENT_FETCHES
-            )
-
     failure: list[StoreError] = []
 
     def work() -> None:
         try:
-            outcome["results"] = cache.load_many(creator_ids, fetch_many, on_result=settled.append)
+            outcome["results"] = ws.load_many(creator_ids, on_result=settled.append)
         except StoreError as err:  # the team database went away: told on this thread
             failure.append(err)
 
@@ -320,6 +267,4 @@ def load_many(
         raise failure[0]
     if "results" not in outcome:  # the worker died: say so for each creator, never hang
         return {cid: FPAPIError("The fetch did not finish.") for cid in creator_ids}
-    fetched = [item for item in outcome["results"].values() if isinstance(item, LoadedInsights)]
-    record_fetches(get_store(config), fetched)
     return outcome["results"]

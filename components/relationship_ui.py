@@ -10,14 +10,13 @@ from components import state
 from components.text import md_escape
 from fpapi.errors import StoreError
 from fpapi.storage.records import PIPELINE_STATUSES, Relationship, clean_tags
-from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
+from fpapi.workspace.core import Workspace
 
 
-def render_relationship(store: Store | SqlStore, creator_id: str, actor: str) -> None:
+def render_relationship(ws: Workspace, creator_id: str) -> None:
     """The status, tags and notes as text, and an editor for them under it."""
     try:
-        current = store.relationship(creator_id)
+        current = ws.relationship(creator_id)
     except StoreError as err:
         st.caption(f"Tags and notes cannot be read right now: {err}")
         return
@@ -36,9 +35,9 @@ def render_relationship(store: Store | SqlStore, creator_id: str, actor: str) ->
             note = st.text_area("Add a note", max_chars=2000, placeholder="Rate card asked for…")
             if st.form_submit_button("Save", type="primary"):
                 try:
-                    store.set_relationship(creator_id, tags=clean_tags(tags), status=status)
+                    ws.set_relationship(creator_id, tags=clean_tags(tags), status=status)
                     if note.strip():
-                        store.add_note(creator_id, note, author=actor)
+                        ws.add_note(creator_id, note)
                 except StoreError as err:
                     st.error(f"Not saved: {err}")
                 else:

@@ -9,7 +9,6 @@ from datetime import date
 import streamlit as st
 
 from components import state
-from components.activity import refresh_insights
 from components.pages import compare_link, link
 from components.relationship_ui import summary
 from components.text import day_label, md_escape, since
@@ -143,23 +142,25 @@ def render_bulk_actions(picked: list[str]) -> BulkAction | None:
     return None
 
 
-def run_bulk_action(ws: Workspace, bulk: BulkAction, picked: list[RosterRow], actor: str) -> str:
+def run_bulk_action(ws: Workspace, bulk: BulkAction, picked: list[RosterRow]) -> str:
     """Do ``bulk`` to the selected creators; the sentence saying what was done."""
     names = [row.display_name for row in picked]
     who = names[0] if len(names) == 1 else f"{len(names)} creators"
     if bulk.action == "remove":
         for row in picked:
-            ws.store.remove_creator(row.creator.creator_id, actor=actor)
+            ws.remove_creator(row.creator.creator_id)
         return f"Removed {who} from the roster."
     if bulk.action == "tag":
         for row in picked:
-            ws.store.set_relationship(row.creator.creator_id, tags=[*row.tags, bulk.tag])
+            ws.set_relationship(row.creator.creator_id, tags=[*row.tags, bulk.tag])
         return f"Tagged {who} #{bulk.tag}."
     refreshed: list[str] = []
     failed: list[str] = []
     for row in [row for row in picked if row.has_insights]:
         try:
-            loaded = refresh_insights(ws, row.creator.creator_id, subject=row.display_name)
+            loaded = ws.load_insights(
+                row.creator.creator_id, refresh=True, subject=row.display_name
+            )
         except FPAPIError:
             failed.append(row.display_name)
             continue

@@ -1,36 +1,23 @@
-"""One preamble for every page: the configuration, store and insight cache, or a sentence and stop.
+"""One preamble for every page: the workspace core for this session's analyst, or a sentence
+and stop.
 
-A page starts with ``ws = open_workspace()``; it never repeats the configuration and
+A page starts with ``ws = open_workspace()`` and goes through ``ws`` for everything it reads
+or changes (:class:`fpapi.workspace.core.Workspace`); it never repeats the configuration and
 data-folder checks itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NoReturn
 
 import streamlit as st
 
+from components.access import current_actor
 from components.loaders import Config, get_config, get_insight_cache, get_store
 from fpapi.errors import DataDirError, StoreError
-from fpapi.storage.cache import InsightCache
-from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
-from fpapi.workspace.settings import Settings
+from fpapi.workspace.core import Actor, Workspace
 
-
-@dataclass(frozen=True)
-class Workspace:
-    """What a page works with."""
-
-    config: Config
-    store: Store | SqlStore
-    cache: InsightCache
-
-    @property
-    def settings(self) -> Settings:
-        assert self.config.settings is not None  # open_workspace stops before that
-        return self.config.settings
+__all__ = ["Workspace", "open_workspace"]
 
 
 def _stop(message: str) -> NoReturn:
@@ -50,10 +37,16 @@ def open_workspace(
     outage or damage is told before the page draws (the frame does it once per run).
     """
     config = config or get_config()
-    if config.problem:
-        _stop(failure or config.problem)
+    if config.problem or config.settings is None:
+        _stop(failure or config.problem or "The app is not configured.")
     try:
-        workspace = Workspace(config, get_store(config), get_insight_cache(config))
+        workspace = Workspace(
+            config.settings,
+            get_store(config),
+            get_insight_cache(config),
+            Actor(current_actor()),
+            on_sandbox=config.sandbox,
+        )
         if check:
             workspace.store.check()
         return workspace

@@ -19,10 +19,8 @@
     │   └── DatabaseUnavailable     the team database cannot be reached (it reconnects itself)
     ├── ShortlistError              a shortlist cannot be saved or renamed as asked
     ├── LinkRequestError            a verification link cannot be made as asked
-    └── LinkProblem                 a callback's ``state`` cannot be claimed (``.link``)
-        ├── UnknownLink             no link with this state was ever created here
-        ├── LinkExpired             the link was created too long ago
-        └── LinkAlreadyUsed         the link was already claimed, finished or cancelled
+    └── LinkProblem                 a callback's ``state`` cannot be claimed (in fpapi.links,
+                                    beside the link's life cycle and its sentences)
 
 Every ``str()`` is a sentence an analyst (or, for LinkProblem, a creator) can act on. No
 message ever contains the API token or a creator's verification token: messages are built from
@@ -33,12 +31,9 @@ every layer may raise these.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fpapi.redact import redact
-
-if TYPE_CHECKING:
-    from fpapi.storage.records import PendingLink
 
 __all__ = [
     "APIStatusError",
@@ -49,9 +44,6 @@ __all__ = [
     "DatabaseUnavailable",
     "FPAPIError",
     "InvalidResponse",
-    "LinkAlreadyUsed",
-    "LinkExpired",
-    "LinkProblem",
     "LinkRequestError",
     "NotFound",
     "RateLimited",
@@ -61,7 +53,6 @@ __all__ = [
     "StoreError",
     "StudioError",
     "TransportError",
-    "UnknownLink",
     "VerificationFailed",
 ]
 
@@ -254,23 +245,3 @@ class ShortlistError(StudioError):
 
 class LinkRequestError(StudioError):
     """A verification link cannot be created as asked (its redirect URL or platform)."""
-
-
-class LinkProblem(StudioError):
-    """A callback's ``state`` cannot be claimed; ``str()`` is the sentence to show."""
-
-    def __init__(self, message: str, link: PendingLink | None = None) -> None:
-        super().__init__(message)
-        self.link = link
-
-
-class UnknownLink(LinkProblem):
-    """No link with this state was ever created here."""
-
-
-class LinkExpired(LinkProblem):
-    """The link was created too long ago."""
-
-
-class LinkAlreadyUsed(LinkProblem):
-    """The link was already claimed, verified, refused or cancelled."""

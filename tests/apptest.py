@@ -16,6 +16,7 @@ from components.insights_sections import SECTIONS as INSIGHTS_SECTIONS
 from components.pages import PAGES as PAGE_SPECS
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Sandbox, embedded_sandbox
+from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
 from fpapi.storage.store import Store
 from fpapi.workspace.connect import NewLink, create_link
@@ -107,7 +108,7 @@ def by_label(widgets, label: str):
 
 
 def app_store(data_dir: Path) -> Store:
-    return Store(data_dir / "store")
+    return DataFolderStore(data_dir / "store")
 
 
 def make_link(
@@ -149,7 +150,7 @@ def verify(data_dir: Path, username: str, connector: str = "instagram") -> str:
 
 def add_to_roster(data_dir: Path, *accounts: Any) -> None:
     """Put sandbox accounts straight on the roster, as if each had just been verified."""
-    store = Store(data_dir / "store")
+    store = DataFolderStore(data_dir / "store")
     for account in accounts:
         store.add_creator(
             Creator(creator_id=account.creator_id, connector=account.connector, name=account.name,

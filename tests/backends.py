@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from fpapi.storage.cache import DiskShelf, Shelf
+from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.database import new_engine
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
@@ -45,9 +46,9 @@ class Backend:
         self.engines.append(engine)
         return engine
 
-    def store(self, **kwargs: Any) -> Store | SqlStore:
+    def store(self, **kwargs: Any) -> Store:
         if self.url is None:
-            return Store(self.folder / "store", **kwargs)
+            return DataFolderStore(self.folder / "store", **kwargs)
         return SqlStore(self.engine(), **kwargs)
 
     def shelf(self) -> Shelf:

@@ -27,7 +27,7 @@ from fpapi.analysis.export import sheet_name, to_xlsx
 from fpapi.analysis.report import build_report
 from fpapi.errors import ShortlistError
 from fpapi.sandbox import build_insights, instagram_pool
-from fpapi.storage.store import Store
+from fpapi.storage.data_folder import DataFolderStore
 
 
 def report_of(raw) -> object:
@@ -184,7 +184,7 @@ def test_sheet_names_are_unique_and_short():
 
 
 def test_shortlists_save_rename_delete_and_persist(tmp_path):
-    store = Store(tmp_path / "s")
+    store = DataFolderStore(tmp_path / "s")
     saved = store.save_shortlist(
         "Spring launch",
         ["a", "b", "a"],
@@ -200,7 +200,7 @@ def test_shortlists_save_rename_delete_and_persist(tmp_path):
         store.rename_shortlist(other.shortlist_id, "Spring launch")
     store.rename_shortlist(other.shortlist_id, "Autumn 2027")
     store.close()
-    reopened = Store(tmp_path / "s")
+    reopened = DataFolderStore(tmp_path / "s")
     assert {s.name for s in reopened.shortlists()} == {"spring LAUNCH", "Autumn 2027"}
     assert reopened.delete_shortlist(other.shortlist_id) and len(reopened.shortlists()) == 1
     with pytest.raises(ShortlistError, match="name"):

@@ -7,8 +7,8 @@ import time
 
 from components.compare_ui import CHART_SECTIONS, OVERLAP
 from fpapi.sandbox import build_insights, embedded_sandbox, instagram_pool
+from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
-from fpapi.storage.store import Store
 from tests.apptest import add_to_roster, by_label, open_page, page_text
 from tests.helpers import charts_of, plotly_values
 
@@ -105,7 +105,7 @@ def test_bad_ids_in_the_link_are_notes_not_errors(app_env):
 
 def test_one_failing_creator_shows_its_error_in_its_own_column(app_env):
     add_to_roster(app_env, *ACCOUNTS[:2])
-    store = Store(app_env / "store")
+    store = DataFolderStore(app_env / "store")
     store.add_creator(
         Creator(
             creator_id="revoked-creator",
@@ -161,7 +161,7 @@ def test_save_and_reopen_a_shortlist_with_fees_and_notes(app_env):
     by_label(at.text_input, "Shortlist name").input("Spring launch")
     next(b for b in at.button if b.label == "Save shortlist").click().run()
     assert "Saved the shortlist Spring launch with 3 creators" in page_text(at)
-    [saved] = Store(app_env / "store").shortlists()
+    [saved] = DataFolderStore(app_env / "store").shortlists()
     assert saved.creator_ids == [a.creator_id for a in ACCOUNTS[:3]]
     assert saved.fees[ACCOUNTS[0].creator_id] == {"amount": 750.0, "currency": "USD"}
     assert saved.notes == {ACCOUNTS[0].creator_id: "Replies fast"}

@@ -7,8 +7,9 @@ import threading
 import pytest
 
 from fpapi.errors import LinkRequestError
-from fpapi.storage.records import Creator, state_key
-from fpapi.storage.store import Store
+from fpapi.links import state_key
+from fpapi.storage.data_folder import DataFolderStore
+from fpapi.storage.records import Creator
 from fpapi.workspace.connect import finish_verification, needs_reconnect
 from fpapi.workspace.returns import parse_pasted_return, validate_redirect_url
 from tests.apptest import CALLBACK, make_link
@@ -16,7 +17,7 @@ from tests.apptest import CALLBACK, make_link
 
 @pytest.fixture
 def store(tmp_path):
-    return Store(tmp_path / "store")
+    return DataFolderStore(tmp_path / "store")
 
 
 def test_create_link_generates_an_unguessable_state_and_records_it(client, store):

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from fpapi.links import state_key
 from fpapi.sandbox import Sandbox, embedded_sandbox
-from fpapi.storage.records import state_key
 from tests.apptest import (
     PAGES,
     app_store,

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from fpapi import FirstPartyClient
+from fpapi.links import state_key
 from fpapi.sandbox import Knobs, Sandbox, instagram_pool
 from fpapi.storage.cache import InsightCache
-from fpapi.storage.records import state_key
-from fpapi.storage.store import ROSTER_DB, Store
+from fpapi.storage.data_folder import ROSTER_DB, DataFolderStore
 from fpapi.workspace.connect import finish_verification
 from tests.apptest import add_to_roster, make_link, open_page, page_text
 from tests.helpers import charts_of
@@ -156,7 +156,7 @@ def test_a_data_folder_that_turns_read_only_keeps_the_roster_and_says_so(app_env
     insights = open_page("insights", query={"creator": instagram_pool()[0].creator_id})
     assert not insights.exception and charts_of(insights)  # shown, just not cached
     monkeypatch.undo()
-    assert len(Store(app_env / "store").creators()) == 3
+    assert len(DataFolderStore(app_env / "store").creators()) == 3
 
 
 def test_a_data_folder_read_only_from_the_start_is_a_sentence_and_nothing_moves(
@@ -176,7 +176,7 @@ def test_a_data_folder_read_only_from_the_start_is_a_sentence_and_nothing_moves(
     monkeypatch.undo()
     after = sorted(p.name for p in data_dir.iterdir())
     assert set(before) <= set(after) and not [n for n in after if "corrupt" in n]  # nothing moved
-    assert len(Store(data_dir / "store").creators()) == 1
+    assert len(DataFolderStore(data_dir / "store").creators()) == 1
 
 
 def test_a_full_disk_is_a_sentence(app_env, monkeypatch):
@@ -192,7 +192,7 @@ def test_a_full_disk_is_a_sentence(app_env, monkeypatch):
     at.button(key="FormSubmitter:create-link-Create verification link").click().run()
     assert not at.exception and "the disk is full" in page_text(at)
     monkeypatch.undo()
-    assert len(Store(app_env / "store").creators()) == 1
+    assert len(DataFolderStore(app_env / "store").creators()) == 1
 
 
 def test_a_corrupt_roster_database_is_moved_aside_loudly(app_env):
@@ -221,7 +221,7 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
     """Each thread is an analyst session with its own Store handle on the same folder."""
     directory = tmp_path / "store"
     with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token) as client:
-        links = [make_link(client, Store(directory)) for _ in range(8)]
+        links = [make_link(client, DataFolderStore(directory)) for _ in range(8)]
         tokens = [
             clean_sandbox.approve(link.state, username=a.username)
             for link, a in zip(links, instagram_pool(), strict=False)
@@ -230,7 +230,7 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
         doomed = keep[:2]  # verified first, removed while others verify
         for link, token in zip(links[:2], tokens[:2], strict=True):
             finish_verification(
-                client, Store(directory), via="callback", state=link.state, token=token
+                client, DataFolderStore(directory), via="callback", state=link.state, token=token
             )
         cache = InsightCache(tmp_path / "insights", api_base_url=clean_sandbox.base_url)
         barrier = threading.Barrier(12)
@@ -243,11 +243,9 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
             except BaseException as err:
                 errors.append(err)
 
-        jobs = [lambda link=link, token=token: finish_verification(client, Store(directory), via="callback", state=link.state, token=token)
+        jobs = [lambda link=link, token=token: finish_verification(client, DataFolderStore(directory), via="callback", state=link.state, token=token)
                 for link, token in zip(links[2:], tokens[2:], strict=True)]  # fmt: skip
-        jobs += [
-            lambda cid=cid: Store(directory).remove_creator(cid, actor="local") for cid in doomed
-        ]
+        jobs += [lambda cid=cid: DataFolderStore(directory).remove_creator(cid) for cid in doomed]
         jobs += [
             lambda cid=cid: cache.load(cid, client.get_instagram_insights, refresh=True)
             for cid in keep[2:6]
@@ -258,10 +256,11 @@ def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_cons
         for thread in threads:
             thread.join()
     assert errors == []
-    roster = {c.creator_id for c in Store(directory).creators()}
+    roster = {c.creator_id for c in DataFolderStore(directory).creators()}
     assert roster == set(keep[2:])
     assert all(
-        Store(directory).get_link(state_key(link.state)).status == "verified" for link in links
+        DataFolderStore(directory).get_link(state_key(link.state)).status == "verified"
+        for link in links
     )
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from fpapi.errors import LinkRequestError
+from fpapi.links import state_key
 from fpapi.sandbox import embedded_sandbox
-from fpapi.storage.records import Creator, state_key
-from fpapi.storage.store import ROSTER_DB, Store
+from fpapi.storage.data_folder import ROSTER_DB, DataFolderStore
+from fpapi.storage.records import Creator
 from fpapi.workspace.connect import finish_verification
 from fpapi.workspace.returns import (
     parse_pasted_return,
@@ -64,7 +65,7 @@ def test_a_callback_before_the_creator_consented_leaves_the_link_open(clean_sand
 
 @pytest.fixture
 def store(tmp_path):
-    return Store(tmp_path / "store")
+    return DataFolderStore(tmp_path / "store")
 
 
 # --- 2. The error= text is echoed ----------------------------------------------------------
@@ -183,7 +184,7 @@ def test_finished_links_are_hidden_paged_and_pruned(app_env):
         store.add_pending(key=f"k{index:02d}", connector="instagram", redirect_url=CALLBACK,
                           label=f"Link {index:02d}")  # fmt: skip
     for index in range(40):
-        store.cancel_link(f"k{index:02d}", actor="local")
+        store.cancel_link(f"k{index:02d}")
     at = open_page("connect")
     text = page_text(at)
     assert "Link 44" in text and "Link 00" not in text  # finished ones hidden by default
@@ -191,11 +192,13 @@ def test_finished_links_are_hidden_paged_and_pruned(app_env):
     assert "Page (of 3)" in [n.label for n in at.number_input]
     assert "Links 1 to 20 of 45" in page_text(at)
     # Forty days on, the five open links still open (a long link TTL): only the 40 go.
-    later = Store(app_env / "store", clock=lambda: time.time() + 40 * 86_400, pending_ttl_s=1e9)
+    later = DataFolderStore(
+        app_env / "store", clock=lambda: time.time() + 40 * 86_400, pending_ttl_s=1e9
+    )
     assert later.prune_links(keep_s=30 * 86_400) == 40
     assert len(later.links()) == 5
     assert app_store(app_env).prune_links(keep_s=30 * 86_400) == 0  # not yet, today
-    later.cancel_link("k44", actor="local")  # now one more could go...
+    later.cancel_link("k44")  # now one more could go...
     assert later.prune_links(keep_s=0) == 0  # ...but pruning runs at most once an hour
     assert later.prune_links(keep_s=0, every_s=0) == 1
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from fpapi.refresh import main
+from fpapi.commands.refresh import main
 from fpapi.sandbox import instagram_pool
+from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
 from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
 from tests.apptest import add_to_roster
 
 ACCOUNTS = instagram_pool()[:3]
@@ -82,7 +82,7 @@ def test_each_run_keeps_a_snapshot_and_prints_a_line_per_creator(env, capsys, tm
         assert "first fetch on record" in line
     status, lines = run(env, capsys)
     assert status == 0 and all("no change worth an alert" in line for line in lines)
-    store = Store(tmp_path / "data" / "store")
+    store = DataFolderStore(tmp_path / "data" / "store")
     assert all(len(store.snapshots(a.creator_id)) == 2 for a in ACCOUNTS)
 
 
@@ -108,7 +108,7 @@ def test_changed_numbers_raise_alerts_posted_once_without_a_token(
     assert not any(clean_sandbox.token in t for t in texts)
     run(env, capsys)  # the same numbers again: nothing new to say
     assert len(receiver.bodies) == 3
-    store = Store(Path(env["FPAPI_DATA_DIR"]) / "store")
+    store = DataFolderStore(Path(env["FPAPI_DATA_DIR"]) / "store")
     assert {a.rule for a in store.alerts()} == {"er_drop", "followers_up", "quality_drop"}
     assert all(a.delivered_at for a in store.alerts())
 
@@ -182,3 +182,12 @@ def test_two_hosts_on_the_team_database_post_each_alert_once(
     assert [body["text"].split(":")[0] for body in receiver.bodies] == [f"@{ACCOUNTS[0].username}"]
     assert len(team.alerts()) == 1 and team.alerts()[0].delivered_at
     assert len(team.snapshots(ACCOUNTS[0].creator_id)) == 3  # every fetch kept
+
+
+def test_the_refresh_waits_for_the_vendor_as_long_as_the_app_is_told(env, capsys, clean_sandbox):
+    """FPAPI_TIMEOUT_S holds for the scheduled refresh as for the app: one client, built from
+    the settings in one place."""
+    clean_sandbox.knobs.latency_s = 1.5
+    status, lines = run({**env, "FPAPI_TIMEOUT_S": "0.3"}, capsys)
+    assert status == 1 and len(lines) == len(ACCOUNTS)
+    assert all(" error: " in line and "did not answer" in line for line in lines), lines

@@ -17,7 +17,7 @@ from fpapi import FirstPartyClient, Insights
 from fpapi.analysis.export import to_safe_csv, to_xlsx
 from fpapi.analysis.report import build_report
 from fpapi.sandbox import embedded_sandbox, instagram_pool
-from fpapi.storage.store import Store
+from fpapi.storage.data_folder import DataFolderStore
 from tests.apptest import (
     add_to_roster,
     make_link,
@@ -46,7 +46,7 @@ def test_no_token_in_any_log_page_export_or_cache_file(app_env, caplog):
         token = parse_qs(urlsplit(landing).query)["token"][0]
         verification_tokens.append(token)
         pages.append(open_page("callback", query={"token": token, "state": state}))
-    creators = Store(app_env / "store").creators()
+    creators = DataFolderStore(app_env / "store").creators()
     assert len(creators) == 2
     pages.append(open_page("creators"))
     for creator in creators:
@@ -84,7 +84,9 @@ def test_no_token_in_any_log_page_export_or_cache_file(app_env, caplog):
 def test_the_data_folder_is_readable_by_its_owner_only(app_env):
     add_to_roster(app_env, *instagram_pool()[:2])
     open_page("compare", query={"creators": ",".join(a.creator_id for a in instagram_pool()[:2])})
-    Store(app_env / "store").save_shortlist("x", [a.creator_id for a in instagram_pool()[:2]])
+    DataFolderStore(app_env / "store").save_shortlist(
+        "x", [a.creator_id for a in instagram_pool()[:2]]
+    )
     paths = [app_env, *app_env.rglob("*")]
     assert any(p.suffix == ".val" for p in paths) or len(paths) > 4
     for path in paths:
@@ -142,7 +144,7 @@ def test_hostile_names_on_the_roster_and_in_a_comparison_stay_text(app_env):
 def test_callback_addresses_that_cannot_be_trusted(app_env, query, words):
     at = open_page("callback", query=query)
     assert not at.exception and words in page_text(at)
-    assert Store(app_env / "store").creators() == []
+    assert DataFolderStore(app_env / "store").creators() == []
 
 
 def test_csv_injection_in_every_text_column_is_neutralised():
@@ -160,6 +162,6 @@ def test_csv_injection_in_every_text_column_is_neutralised():
 def test_a_link_made_through_the_api_is_never_shown_with_its_state(app_env):
     sandbox = embedded_sandbox()
     with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
-        link = make_link(client, Store(app_env / "store"), label="Ana")
+        link = make_link(client, DataFolderStore(app_env / "store"), label="Ana")
     at = open_page("connect")
     assert link.state not in page_source(at) and "Ana" in page_text(at)

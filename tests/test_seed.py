@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 
 from fpapi import FirstPartyClient
+from fpapi.commands.seed import DAYS_BACK, main
 from fpapi.errors import FPAPIError
 from fpapi.sandbox.accounts import GENERATED_PREFIX, account_for, generated_account
-from fpapi.sandbox.seed import DAYS_BACK, main
 from fpapi.storage.records import RosterQuery
 from tests.apptest import app_store, open_page, page_text
 

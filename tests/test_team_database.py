@@ -14,14 +14,15 @@ import pytest
 import sqlalchemy as sa
 
 from fpapi import Insights
+from fpapi.commands.migrate import copy_data_dir
 from fpapi.errors import DatabaseUnavailable, SettingsError
-from fpapi.migrate import copy_data_dir
+from fpapi.links import state_key
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache
+from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.database import UNREACHABLE, close_database, new_engine, open_database
-from fpapi.storage.records import Creator, Snapshot, StoredAlert, state_key
+from fpapi.storage.records import Activity, Creator, Snapshot, StoredAlert
 from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
 from fpapi.workspace.settings import load_settings
 from tests.apptest import open_page, page_source, page_text
 
@@ -112,12 +113,12 @@ def test_an_unreachable_database_at_start_is_one_sentence(postgres):
 
 
 def test_moving_a_local_folder_in_copies_everything_once(postgres, tmp_path, vendor_insights):
-    local = Store(tmp_path / "data" / "store")
+    local = DataFolderStore(tmp_path / "data" / "store")
     local.add_pending(
         key="k" * 64, connector="instagram", redirect_url="http://x/callback", label="Ana"
     )
     local.add_creator(Creator("c1", "instagram", name="Ana", verified_at=5, added_by="a@x.io"))
-    local.record("a@x.io", "creator_verified", "Ana")
+    local.add_activity(Activity(5.0, "a@x.io", "creator_verified", "Ana"))
     local.save_shortlist("Summer", ["c1"], notes={"c1": "first pick"})
     local.add_snapshot(Snapshot("c1", 10.0, followers=1_000.0, engagement_rate=2.5))
     local.add_snapshot(Snapshot("c1", 20.0, followers=1_100.0, engagement_rate=2.4))
@@ -148,7 +149,7 @@ def test_moving_a_local_folder_in_copies_everything_once(postgres, tmp_path, ven
 
 
 def test_the_migrate_command_says_what_it_copied(postgres, tmp_path):
-    Store(tmp_path / "data" / "store").add_creator(Creator("c1", "instagram", name="Ana"))
+    DataFolderStore(tmp_path / "data" / "store").add_creator(Creator("c1", "instagram", name="Ana"))
     url = fresh_database(postgres)
     env = {"FPAPI_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
     command = [sys.executable, "-m", "fpapi.migrate", "--from-data-dir", str(tmp_path / "data")]

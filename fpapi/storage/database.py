@@ -12,6 +12,7 @@ The URL carries the database password: it is never logged or shown, only
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import functools
 import hashlib
@@ -50,6 +51,7 @@ __all__ = [
     "metadata",
     "new_engine",
     "open_database",
+    "record_of",
     "relationships",
     "shortlists",
     "snapshots",
@@ -401,3 +403,12 @@ def insert_missing(connection: Connection, table: sa.Table, rows: list[dict[str,
         # A row comes back only when it was inserted (rowcount is not reliable here).
         added += connection.execute(statement.returning(sa.literal(1))).first() is not None
     return added
+
+
+R = TypeVar("R")
+
+
+def record_of(cls: type[R], row: Any) -> R:
+    """A row as its record (a dataclass of :mod:`fpapi.storage.records`), extra columns left out."""
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in row._mapping.items() if k in names})

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import diskcache
 import sqlalchemy as sa
 
+from fpapi.links import PendingLink, state_key
 from fpapi.storage.database import (
     activity,
     alerts,
@@ -36,12 +37,10 @@ from fpapi.storage.records import (
     Activity,
     Campaign,
     Creator,
-    PendingLink,
     Relationship,
     Shortlist,
     Snapshot,
     StoredAlert,
-    state_key,
 )
 
 __all__ = ["older_rows"]

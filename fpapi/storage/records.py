@@ -1,21 +1,17 @@
-"""What the store keeps, one frozen dataclass per kind of record, and how a link is keyed."""
+"""What the store keeps, one frozen dataclass per kind of record (a link's is in fpapi.links)."""
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from fpapi.errors import LinkAlreadyUsed, LinkExpired, LinkProblem, ShortlistError, UnknownLink
+from fpapi.errors import ShortlistError
 
 __all__ = [
     "ACTIVITY_ACTIONS",
     "ACTIVITY_PRUNE_EVERY",
-    "DEFAULT_LINK_KEEP_S",
-    "DEFAULT_PENDING_TTL_S",
-    "FINISHED_STATUSES",
     "LINK_PRUNE_EVERY_S",
     "MAX_ACTIVITY_ENTRIES",
     "PIPELINE_STATUSES",
@@ -23,7 +19,6 @@ __all__ = [
     "Activity",
     "Campaign",
     "Creator",
-    "PendingLink",
     "Relationship",
     "RosterCounts",
     "RosterPage",
@@ -31,7 +26,6 @@ __all__ = [
     "Shortlist",
     "Snapshot",
     "StoredAlert",
-    "claim_refusal",
     "clean_tags",
     "iso_day",
     "new_note",
@@ -40,14 +34,10 @@ __all__ = [
     "search_text",
     "shortlist_name",
     "sort_name",
-    "state_key",
     "tags_text",
 ]
 
-FINISHED_STATUSES = frozenset({"verified", "refused", "failed", "expired", "cancelled"})
 # The store's rules, the same on the data folder and the team database.
-DEFAULT_PENDING_TTL_S = 60 * 60
-DEFAULT_LINK_KEEP_S = 30 * 86_400  # finished and expired links are pruned after this
 LINK_PRUNE_EVERY_S = 60 * 60  # how often pruning may run
 MAX_ACTIVITY_ENTRIES = 5_000  # the oldest entries go first past this
 ACTIVITY_PRUNE_EVERY = 100  # writes between two prunes
@@ -71,12 +61,6 @@ def iso_day(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
-
-
-def state_key(state: str) -> str:
-    """What a link is stored and found by: a SHA-256 of its state, so the store never holds a
-    state that could answer a callback."""
-    return hashlib.sha256(state.encode()).hexdigest()
 
 
 PIPELINE_STATUSES = ("new", "shortlisted", "contacted", "contracted", "declined")
@@ -179,32 +163,6 @@ class StoredAlert:
 
 
 @dataclass(frozen=True)
-class PendingLink:
-    """A verification link the app created, found by ``key`` (:func:`state_key` of its state)."""
-
-    key: str
-    connector: str
-    redirect_url: str
-    created_at: float
-    label: str = ""
-    url: str = ""  # where the creator must go (the vendor's answer)
-    status: str = "pending"  # pending, claimed, verified, refused, failed, expired, cancelled
-    status_at: float | None = None
-    detail: str = ""  # the vendor's reason, for refused or failed links
-    creator_id: str | None = None
-    created_by: str = ""  # the analyst's address, or "local" without sign-in
-
-    def expires_at(self, ttl_s: float) -> float:
-        return self.created_at + ttl_s
-
-    def as_of(self, now: float, ttl_s: float) -> PendingLink:
-        """This link with its expiry applied: a pending link past ``ttl_s`` is expired."""
-        if self.status == "pending" and now >= self.expires_at(ttl_s):
-            return replace(self, status="expired", status_at=self.expires_at(ttl_s))
-        return self
-
-
-@dataclass(frozen=True)
 class Creator:
     """A creator on the roster."""
 
@@ -256,33 +214,6 @@ def shortlist_name(name: str) -> str:
     if len(cleaned) > MAX_SHORTLIST_NAME_CHARS:
         raise ShortlistError(f"Keep the name under {MAX_SHORTLIST_NAME_CHARS} characters.")
     return cleaned
-
-
-def claim_refusal(link: PendingLink | None) -> LinkProblem:
-    """Why a link found unclaimable cannot be claimed, as the sentence a creator sees."""
-    if link is None:
-        return UnknownLink(
-            "This verification link is not one this app created, or it was deleted. "
-            "Ask the analyst for a new link."
-        )
-    if link.status == "expired":
-        return LinkExpired(
-            "This verification link has expired. Ask the analyst for a new link.", link
-        )
-    return LinkAlreadyUsed(_used_sentence(link), link)
-
-
-def _used_sentence(link: PendingLink) -> str:
-    return {
-        "claimed": "This verification link is being used right now. Wait a moment and "
-        "reload; if nothing changes, ask the analyst for a new link.",
-        "verified": "This verification link was already used: the creator is verified. "
-        "Nothing more to do.",
-        "refused": "The creator declined this verification link. Ask the analyst for a "
-        "new link if that was a mistake.",
-        "failed": "Verification with this link failed. Ask the analyst for a new link.",
-        "cancelled": "The analyst cancelled this verification link. Ask them for a new one.",
-    }.get(link.status, "This verification link can no longer be used. Ask for a new one.")
 
 
 # --- the roster, a page at a time --------------------------------------------------------------

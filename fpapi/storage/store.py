@@ -1,198 +1,122 @@
-"""The data folder's store: the roster, verification links, shortlists, campaigns, fetch history,
-alerts and activity in one SQLite file, ``roster.db``, on the team database's schema and code.
+"""What the app keeps besides cached insights, as one interface: the roster, verification
+links, fetch history, tags and notes, shortlists, campaigns, alerts and the activity list.
 
-One implementation (:class:`fpapi.storage.sql_store.SqlStore`) serves both ways the app runs,
-so a page of the roster, a search and the counts are the same indexed SQL queries on one
-analyst's machine as on the team's PostgreSQL, and a behaviour tested on one holds on the other.
-What is the data folder's own:
+Two implementations, one code: :class:`fpapi.storage.sql_store.SqlStore` on the team database
+(``FPAPI_DATABASE_URL``), and its subclass :class:`fpapi.storage.data_folder.DataFolderStore`
+on one analyst's data folder (SQLite, the same schema). Everything above storage is written
+against this Protocol, so a third (or a fake in a test) fits without touching a caller.
 
-- the folder is its owner's alone (0700; the database 0600, and SQLite gives its journal files
-  the database's mode);
-- a file SQLite cannot read, found at start or while the app runs, is moved aside with its
-  folder (kept, never deleted) and a fresh one started, once however many sessions find it;
-  ``recovered_from`` says where it went;
-- a folder an older version wrote (a diskcache database, :mod:`fpapi.storage.disk_store`) is
-  copied in the first time it is opened, then kept in a ``before-roster-db`` folder inside;
-- a folder that cannot be read or written (a full disk, its permissions) is a StoreError
-  saying so, not "the team database cannot be reached".
+Each method is one transaction. A store that cannot be read or written raises StoreError
+(DatabaseUnavailable when the team database cannot be reached); nothing is half-written. The
+store keeps what it is given: who may do what, and what is recorded in the activity list,
+are the workspace core's (:mod:`fpapi.workspace.core`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import logging
-import sqlite3
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from fpapi.links import LinkStatus, PendingLink
+from fpapi.storage.records import (
+    Activity,
+    Campaign,
+    Creator,
+    Relationship,
+    RosterCounts,
+    RosterPage,
+    RosterQuery,
+    Shortlist,
+    Snapshot,
+    StoredAlert,
+)
 
-from fpapi.errors import DatabaseUnavailable, StoreError
-from fpapi.storage.database import insert_missing, new_engine
-from fpapi.storage.datadir import ensure_private_dir
-from fpapi.storage.disk_store import older_rows
-from fpapi.storage.jsondisk import CACHE_DB_NAME, PRIVATE_FILE_MODE, move_aside
-from fpapi.storage.records import DEFAULT_PENDING_TTL_S
-from fpapi.storage.sql_store import SqlStore
-
-__all__ = ["ROSTER_DB", "Store"]
-
-log = logging.getLogger(__name__)
-
-T = TypeVar("T")
-
-ROSTER_DB = "roster.db"
-OLDER_FOLDER = "before-roster-db"  # inside the store folder: what an older version wrote
+__all__ = ["Store"]
 
 
-class Store(SqlStore):
-    """The data folder's store; see the module."""
+class Store(Protocol):
+    pending_ttl_s: float
+    recovered_from: Path | None  # the data folder's damaged database, moved aside
 
-    def __init__(
+    def close(self) -> None: ...
+    def check(self) -> None:
+        """Read once, so that an outage or damage is told before a page draws."""
+
+    # verification links (their life cycle: fpapi.links)
+    def add_pending(
         self,
-        directory: Path,
         *,
-        pending_ttl_s: float = DEFAULT_PENDING_TTL_S,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.directory = Path(directory)
-        self._recovery = threading.Lock()
-        engine, recovered_from = _open(self.directory)
-        super().__init__(engine, pending_ttl_s=pending_ttl_s, clock=clock)
-        self.recovered_from = recovered_from
-        self._copy_older_folder()
+        key: str,
+        connector: str,
+        redirect_url: str,
+        label: str = "",
+        url: str = "",
+        created_by: str = "",
+    ) -> PendingLink: ...
+    def set_link_url(self, key: str, url: str) -> None: ...
+    def get_link(self, key: str) -> PendingLink | None: ...
+    def links(self, *, include_finished: bool = True) -> list[PendingLink]: ...
+    def prune_links(self, *, keep_s: float = ..., every_s: float = ...) -> int: ...
+    def pop_pending(self, key: str) -> PendingLink:
+        """Claim a pending link exactly once; a LinkProblem saying why it cannot be."""
 
-    def close(self) -> None:
-        self._engine.dispose()
+    def finish_link(
+        self, key: str, status: LinkStatus, *, detail: str = "", creator_id: str | None = None
+    ) -> None: ...
+    def cancel_link(self, key: str) -> PendingLink | None:
+        """Cancel a link still pending; the link cancelled, or None when it was not."""
 
-    def _recover(self, err: Exception, *, failed: Engine) -> None:
-        """Move the damaged database aside and open a fresh one, once: sessions share this
-        store, and one that failed on the old database must not move the new one aside."""
-        with self._recovery:
-            if self._engine is not failed:
-                return  # another session recovered already
-            failed.dispose()
-            self.recovered_from = move_aside(self.directory, err)
-            self._engine, _ = _open(self.directory)
+    # the roster
+    def add_creator(self, creator: Creator) -> Creator: ...
+    def add_new_creators(self, found: list[tuple[Creator, Relationship | None]]) -> int: ...
+    def get_creator(self, creator_id: str) -> Creator | None: ...
+    def get_creators(self, creator_ids: list[str]) -> list[Creator]: ...
+    def creators(self) -> list[Creator]: ...
+    def roster_page(self, query: RosterQuery) -> RosterPage: ...
+    def roster_counts(self) -> RosterCounts: ...
+    def find_creators(
+        self, text: str, *, connector: str | None = None, limit: int = 20
+    ) -> list[Creator]: ...
+    def creators_with_handles(self, handles: list[str]) -> list[Creator]: ...
+    def remove_creator(self, creator_id: str) -> Creator | None:
+        """Take a creator off the roster; who was removed, or None when nobody was."""
 
-    def _copy_older_folder(self) -> None:
-        older_db = self.directory / CACHE_DB_NAME
-        if not older_db.exists():
-            return
-        copied: dict[str, int] | str = "nothing: it could not be read"
-        if _readable(older_db):  # else opening it would move the whole folder aside
-            found = older_rows(self.directory)
-            with self._engine.begin() as connection:
-                copied = {
-                    table.name: insert_missing(connection, table, rows) for table, rows in found
-                }
-        kept = self.directory / OLDER_FOLDER
-        kept.mkdir(mode=0o700, exist_ok=True)
-        for entry in list(self.directory.iterdir()):
-            if entry != kept and not entry.name.startswith(ROSTER_DB):
-                entry.rename(kept / entry.name)
-        log.warning(
-            "Copied the data folder an older version wrote into %s (%s); it is kept in %s",
-            ROSTER_DB, copied, kept,
-        )  # fmt: skip
+    # fetch history
+    def add_snapshot(self, snapshot: Snapshot) -> None: ...
+    def add_snapshots(self, found: list[Snapshot]) -> None: ...
+    def snapshots(self, creator_id: str, *, limit: int | None = None) -> list[Snapshot]: ...
+    def latest_snapshots(
+        self, *, per_creator: int = 2, creator_ids: list[str] | None = None
+    ) -> dict[str, list[Snapshot]]: ...
 
+    # tags, status and notes
+    def relationship(self, creator_id: str) -> Relationship: ...
+    def set_relationship(
+        self, creator_id: str, *, tags: list[str] | None = None, status: str | None = None
+    ) -> Relationship: ...
+    def add_note(self, creator_id: str, text: str, *, author: str) -> Relationship: ...
 
-def _open(directory: Path) -> tuple[Engine, Path | None]:
-    """The engine on ``directory``'s database, schema up to date, and where an unreadable
-    database was moved aside first (or None)."""
-    ensure_private_dir(directory)
-    try:
-        return _engine(directory), None
-    except sa.exc.DatabaseError as err:
-        if not _unreadable(err):
-            raise
-        aside = move_aside(directory, err)
-        return _engine(directory), aside
+    # campaigns and shortlists
+    def save_campaign(self, campaign: Campaign) -> Campaign: ...
+    def get_campaign(self, campaign_id: str) -> Campaign | None: ...
+    def campaigns(self) -> list[Campaign]: ...
+    def delete_campaign(self, campaign_id: str) -> bool: ...
+    def save_shortlist(
+        self,
+        name: str,
+        creator_ids: list[str],
+        *,
+        fees: dict[str, dict[str, Any]] | None = None,
+        notes: dict[str, str] | None = None,
+    ) -> Shortlist: ...
+    def shortlists(self) -> list[Shortlist]: ...
+    def get_shortlist(self, shortlist_id: str) -> Shortlist | None: ...
+    def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist: ...
+    def delete_shortlist(self, shortlist_id: str) -> bool: ...
 
-
-def _readable(path: Path) -> bool:
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError:
-        return False
-    return True
-
-
-def _engine(directory: Path) -> Engine:
-    path = directory / ROSTER_DB
-    try:
-        engine = new_engine(f"sqlite:///{path}")
-    except DatabaseUnavailable as err:  # SQLite could not open or write the file: say that,
-        found = getattr(err.__cause__, "orig", None)  # not "the team database is unreachable"
-        raise (
-            found
-            if isinstance(found, sqlite3.Error)
-            else sqlite3.OperationalError("the database file cannot be opened")
-        ) from None
-    for file in directory.glob(f"{ROSTER_DB}*"):
-        file.chmod(PRIVATE_FILE_MODE)
-    return engine
-
-
-def _unreadable(err: BaseException) -> bool:
-    """A file that is not (or no longer) a database: "file is not a database", "malformed".
-    Locked, read-only or full are OperationalErrors: the file is fine, never move it."""
-    return isinstance(err, sa.exc.DatabaseError) and not isinstance(
-        err, sa.exc.OperationalError | sa.exc.InterfaceError
-    )
-
-
-def _folder_problem(directory: Path, err: DatabaseUnavailable) -> StoreError:
-    cause = str(err.__cause__ or "").lower()
-    reason = (
-        "the disk is full" if "full" in cause else
-        "the folder cannot be written to" if "readonly" in cause or "read-only" in cause else
-        "another session held it too long" if "locked" in cause else
-        ""
-    )  # fmt: skip
-    if not reason:
-        return StoreError(
-            f"The app could not read its data folder {directory.parent}. Check that the folder "
-            "is there and readable, then reload the page."
-        )
-    return StoreError(
-        f"The app could not save to its data folder {directory.parent} ({reason}). Nothing was "
-        "changed. Free some space or fix the folder's permissions, then try again."
-    )
-
-
-def _local(method: Callable[..., T]) -> Callable[..., T]:
-    """A SqlStore method on the data folder: recovers from a damaged file (see the module) and
-    says what is wrong with the folder when SQLite cannot use it."""
-
-    @functools.wraps(method)
-    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
-        engine = self._engine
-        try:
-            return method(self, *args, **kwargs)
-        except sa.exc.DatabaseError as err:
-            if not _unreadable(err):
-                raise
-            self._recover(err, failed=engine)
-        except DatabaseUnavailable as err:
-            with self._recovery:  # another session's recovery: its new file was not ready
-                recovered = self._engine is not engine
-            if not recovered:
-                raise _folder_problem(self.directory, err) from err.__cause__
-        try:
-            return method(self, *args, **kwargs)
-        except DatabaseUnavailable as err:
-            raise _folder_problem(self.directory, err) from err.__cause__
-
-    return wrapper
-
-
-for _name, _method in list(vars(SqlStore).items()):
-    if callable(_method) and not _name.startswith("_") and _name not in vars(Store):
-        setattr(Store, _name, _local(_method))
+    # alerts and the activity list
+    def add_alert(self, alert: StoredAlert) -> bool: ...
+    def alerts(self, *, limit: int = 50) -> list[StoredAlert]: ...
+    def claim_alert(self, key: str, at: float) -> bool: ...
+    def add_activity(self, entry: Activity) -> None: ...
+    def activity(self, *, limit: int = 200) -> list[Activity]: ...

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from fpapi.api.client import FirstPartyClient
 from fpapi.api.models import VerifiedCreator
-from fpapi.errors import FPAPIError, LinkProblem, LinkRequestError, VerificationFailed
-from fpapi.storage.records import Creator, PendingLink, state_key
-from fpapi.storage.sql_store import SqlStore
+from fpapi.errors import FPAPIError, LinkRequestError, VerificationFailed
+from fpapi.links import LinkProblem, LinkStatus, PendingLink, state_key
+from fpapi.storage.records import Creator
 from fpapi.storage.store import Store
 from fpapi.workspace.returns import (
     platform_error_code,
@@ -63,7 +63,7 @@ class NewLink:
 
 def create_link(
     client: FirstPartyClient,
-    store: Store | SqlStore,
+    store: Store,
     *,
     connector: str,
     redirect_url: str,
@@ -94,14 +94,14 @@ def create_link(
             connector=connector, redirect_url=redirect_url, state=state
         )
     except FPAPIError as err:
-        store.finish_link(key, "failed", detail=str(err))
+        store.finish_link(key, LinkStatus.FAILED, detail=str(err))
         raise
     store.set_link_url(key, answer.url or "")
-    store.record(actor, "link_created", _link_subject(link))
     return NewLink(store.get_link(key) or link, state)
 
 
-def _link_subject(link: PendingLink) -> str:
+def link_subject(link: PendingLink) -> str:
+    """What the activity list calls a link: its label, else its platform."""
     platform = CONNECTORS.get(link.connector, link.connector)
     return f"{link.label} ({platform})" if link.label else f"a {platform} creator"
 
@@ -124,14 +124,13 @@ Via = Literal["callback", "pasted_url", "pasted_token"]
 
 def finish_verification(
     client: FirstPartyClient,
-    store: Store | SqlStore,
+    store: Store,
     *,
     state: str | None,
     token: str | None = None,
     error: str | None = None,
     via: Via,
-    actor: str | None = None,
-    clock=time.time,
+    clock: Callable[[], float] = time.time,
 ) -> VerificationOutcome:
     """Claim the link for ``state`` once, call Verify Creator, and add the creator to the roster.
 
@@ -140,9 +139,6 @@ def finish_verification(
     analyst pasted for a link they picked (``pasted_token``). A failed verification ends the
     link only when the vendor says so for that link's own consent: never for a bare token
     (it may be a stray paste), never for a token the vendor says is not this link's.
-
-    ``actor`` is the analyst who pasted; through the callback (a creator's browser, signed
-    out) the verification is credited to the analyst who created the link.
 
     ``rejected``: the address or paste cannot be used, and neither the vendor nor the link was
     touched. ``refused``: the creator pressed Deny (or the platform failed). ``failed``: the
@@ -173,7 +169,7 @@ def finish_verification(
 
     if error:
         code = platform_error_code(error)
-        store.finish_link(key, "refused", detail=f"Platform error code: {code}.")
+        store.finish_link(key, LinkStatus.REFUSED, detail=f"Platform error code: {code}.")
         return VerificationOutcome(
             "refused",
             f"The connection was not completed: {platform_error_sentence(code)}. The analyst "
@@ -185,9 +181,9 @@ def finish_verification(
         verified = client.verify_creator(state=state, token=token or "")
     except VerificationFailed as err:
         if _ends_link(err, via=via):
-            store.finish_link(key, "failed", detail=str(err))
+            store.finish_link(key, LinkStatus.FAILED, detail=str(err))
             return VerificationOutcome("failed", str(err), link=link)
-        store.finish_link(key, "pending", detail="")
+        store.finish_link(key, LinkStatus.PENDING, detail="")
         return VerificationOutcome(
             "retry",
             f"{err} The link is still open: check the token, or wait until the creator has "
@@ -197,18 +193,13 @@ def finish_verification(
     except FPAPIError as err:
         # The vendor could not be asked or failed on its side: release the claim so the
         # same link can be finished later. A token it did consume will be refused then.
-        store.finish_link(key, "pending", detail=str(err))
+        store.finish_link(key, LinkStatus.PENDING, detail=str(err))
         return VerificationOutcome(
             "retry", f"{err} The link is still open: try again in a moment.", link=link
         )
 
     creator = store.add_creator(_creator_from(verified, link, clock()))
-    store.finish_link(key, "verified", creator_id=creator.creator_id)
-    store.record(
-        actor or link.created_by,
-        "creator_verified",
-        creator.name or creator.username or creator.creator_id,
-    )
+    store.finish_link(key, LinkStatus.VERIFIED, creator_id=creator.creator_id)
     return VerificationOutcome(
         "verified",
         f"{creator.name or creator.username or 'The creator'} is verified and on the roster.",

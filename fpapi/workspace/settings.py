@@ -16,12 +16,10 @@ from urllib.parse import urlsplit
 
 from fpapi.api.client import DEFAULT_PATHS, READ_TIMEOUT_S, ApiPaths
 from fpapi.errors import SettingsError
+from fpapi.links import DEFAULT_LINK_KEEP_S, DEFAULT_PENDING_TTL_S
 from fpapi.storage.cache import DEFAULT_TTL_S
 from fpapi.storage.database import valid_database_url
 from fpapi.storage.datadir import default_data_dir
-from fpapi.storage.records import DEFAULT_LINK_KEEP_S, DEFAULT_PENDING_TTL_S
-from fpapi.storage.sql_store import SqlStore
-from fpapi.storage.store import Store
 
 __all__ = [
     "DEFAULT_PUBLIC_URL",
@@ -29,7 +27,6 @@ __all__ = [
     "SETTINGS_TABLE",
     "Settings",
     "load_settings",
-    "open_store",
     "secrets_files",
     "setting_value",
 ]
@@ -218,13 +215,6 @@ def _require_http_url(name: str, url: str) -> None:
         raise SettingsError(
             f"{name} must be an absolute http(s) URL such as https://example.com, not {url!r}."
         )
-
-
-def open_store(settings: Settings) -> Store | SqlStore:
-    """The roster these settings name: the team database, or the data folder's."""
-    if settings.database_url:
-        return SqlStore(settings.database_url, pending_ttl_s=settings.link_ttl_s)
-    return Store(settings.data_dir / "store", pending_ttl_s=settings.link_ttl_s)
 
 
 def secrets_files() -> dict[str, Any]:

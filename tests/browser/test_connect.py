@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from fpapi.sandbox.seed import seeded_creators
-from fpapi.storage.store import Store
+from fpapi.commands.seed import seeded_creators
+from fpapi.storage.data_folder import DataFolderStore
 from tests.browser.conftest import start_app, wait_for_app
 from tests.browser.servers import stop
 
@@ -25,7 +25,7 @@ DRAWN_CHARTS = """n => [...document.querySelectorAll("[data-testid='cisPlotlyCha
 def prefixed_app(tmp_path_factory):
     """The app served under /studio, as behind a proxy, with one creator on its roster."""
     base = tmp_path_factory.mktemp("prefixed")
-    store = Store(base / "data" / "store")
+    store = DataFolderStore(base / "data" / "store")
     entries = seeded_creators(1, now=time.time())
     store.add_new_creators(entries)
     store.close()

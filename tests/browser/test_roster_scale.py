@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from fpapi.commands.seed import seeded_creators
 from fpapi.sandbox.accounts import account_for, generated_account
-from fpapi.sandbox.seed import seeded_creators
-from fpapi.storage.store import Store
+from fpapi.storage.data_folder import DataFolderStore
 from tests.browser.conftest import screenshot, start_app, wait_for_app
 from tests.browser.servers import stop
 
@@ -20,7 +20,7 @@ ROSTER = 1_000
 @pytest.fixture(scope="module")
 def seeded_app(tmp_path_factory):
     base = tmp_path_factory.mktemp("seeded")
-    store = Store(base / "data" / "store")
+    store = DataFolderStore(base / "data" / "store")
     store.add_new_creators(seeded_creators(ROSTER, now=time.time()))
     store.close()
     running = start_app(base / "data", base / "streamlit.log")

@@ -12,8 +12,8 @@ import time
 import pytest
 
 from components.pages import PAGES
+from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
-from fpapi.storage.store import Store
 from tests.browser.conftest import (
     consent,
     create_link,
@@ -44,7 +44,7 @@ def team(tmp_path_factory):
     provider = start_oidc_provider(USERS, base / "oidc.log")
     port = free_port()
     auth = write_auth_home(base / "home", app_port=port, provider=provider)
-    Store(base / "data" / "store").add_creator(
+    DataFolderStore(base / "data" / "store").add_creator(
         Creator("hidden-1", "instagram", name=HIDDEN_CREATOR, username="zoe.hidden")
     )
     app = start_app(

@@ -1,0 +1,114 @@
+"""Scheduled refresh: ``python -m fpapi.refresh`` fetches every Instagram creator on the roster,
+keeps a snapshot of each, evaluates the alert rules and posts new alerts to the webhook.
+
+Configured like the app: the environment, then the ``[fpapi]`` table of
+``.streamlit/secrets.toml`` (in this folder, then in the home folder). One line per creator:
+the handle, followers and ER, and what changed (or the error). Exit status: 0 when every
+creator was refreshed, 1 when any failed, 2 on a configuration error. Safe while the app runs
+and, on the team database, from two hosts at once: an alert is stored once, by key, and only
+the process that stored it posts it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from fpapi.analysis.report import build_report
+from fpapi.errors import FPAPIError, SettingsError, StoreError
+from fpapi.storage.cache import LoadedInsights
+from fpapi.storage.records import Creator, Snapshot, StoredAlert
+from fpapi.workspace.alerts import AlertRules, deliver, evaluate, handle_of
+from fpapi.workspace.core import Actor, Workspace, open_workspace
+from fpapi.workspace.history import headline, previous_snapshot, snapshot_of
+from fpapi.workspace.settings import load_settings, secrets_files
+
+__all__ = ["main"]
+
+log = logging.getLogger("fpapi.refresh")
+
+DEFAULT_CONCURRENCY = 4
+CONFIG_ERROR, FAILED, OK = 2, 1, 0
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m fpapi.refresh", description=__doc__)
+    parser.add_argument(
+        "--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+        help=f"creators fetched at once (default {DEFAULT_CONCURRENCY})",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(os.environ if environ is None else environ, secrets_files())
+        ws = open_workspace(settings, Actor("refresh"))
+    except (SettingsError, StoreError, OSError) as err:
+        print(f"Configuration error: {err}", file=sys.stderr)
+        return CONFIG_ERROR
+    try:
+        return _refresh(ws, max(1, args.concurrency))
+    finally:
+        ws.close()
+
+
+def _refresh(ws: Workspace, concurrency: int) -> int:
+    creators = {c.creator_id: c for c in ws.creators() if c.connector == "instagram"}
+    rules = AlertRules.of(ws.settings)
+    webhook = ws.settings.alert_webhook_url
+    failed = 0
+    for creator_id, outcome, kept in ws.refresh(list(creators), concurrency=concurrency):
+        creator = creators[creator_id]
+        if isinstance(outcome, FPAPIError):
+            failed += 1
+            print(f"{handle_of(creator)}  error: {outcome}")
+            continue
+        watched = _watch(ws, rules, creator, outcome, kept)
+        print(_line(creator, watched))
+        for alert in watched.alerts:
+            if webhook and deliver(webhook, alert):
+                ws.alert_delivered(alert.key)
+    return FAILED if failed else OK
+
+
+@dataclass(frozen=True)
+class Watched:
+    current: Snapshot  # this fetch's numbers
+    previous: Snapshot | None  # the fetch before it, if any
+    alerts: list[StoredAlert]  # the alerts this process stored (and so posts)
+
+
+def _watch(
+    ws: Workspace,
+    rules: AlertRules,
+    creator: Creator,
+    loaded: LoadedInsights,
+    kept: Snapshot | None,
+) -> Watched:
+    """Evaluate the rules on this fetch's snapshot, store the alerts."""
+    current = kept or snapshot_of(
+        loaded.creator_id, loaded.fetched_at, loaded.insights
+    )  # not kept (the store failed, logged): still reported
+    previous = previous_snapshot(ws.snapshots(creator.creator_id, limit=5), current.fetched_at)
+    spikes = build_report(loaded.insights).spikes
+    found = evaluate(rules, creator, previous, current, spikes)
+    return Watched(current, previous, [a for a in found if ws.keep_alert(a)])
+
+
+def _line(creator: Creator, watched: Watched) -> str:
+    parts = [handle_of(creator)]
+    parts += [
+        f"{label.lower()} {text}" for label, text in headline(watched.previous, watched.current)
+    ]
+    if watched.alerts:
+        parts.append("changed: " + "; ".join(a.text.split(": ", 1)[-1] for a in watched.alerts))
+    else:
+        parts.append("no change worth an alert" if watched.previous else "first fetch on record")
+    return "  ".join(parts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,424 @@
+"""The workspace core: every use case of the app, in one object, for one acting person.
+
+Pages (through ``components.frame.workspace``), ``python -m fpapi.refresh``, ``migrate`` and
+``seed`` all open a :class:`Workspace` and go through it: loading insights (fetch, cache,
+snapshot and activity in one call), the verification link's life cycle, the roster, tags and
+notes, shortlists, campaigns, and the activity list, which it alone writes. Every change names
+its :class:`Actor`, so a rule about who may do what has one place to live. Nothing here knows
+Streamlit.
+
+The store, the insight cache and the API client are opened here and nowhere else
+(:func:`open_store`, :func:`open_cache`, :meth:`Workspace.client`), from the settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from fpapi.api.client import CONNECT_TIMEOUT_S, FirstPartyClient
+from fpapi.api.models import Insights
+from fpapi.errors import FPAPIError, StoreError
+from fpapi.links import PendingLink
+from fpapi.sandbox import embedded_sandbox
+from fpapi.storage.cache import InsightCache, LoadedInsights, Shelf
+from fpapi.storage.data_folder import DataFolderStore
+from fpapi.storage.records import (
+    Activity,
+    Campaign,
+    Creator,
+    Relationship,
+    RosterCounts,
+    RosterPage,
+    RosterQuery,
+    Shortlist,
+    Snapshot,
+    StoredAlert,
+)
+from fpapi.storage.sql_cache import SqlShelf
+from fpapi.storage.sql_store import SqlStore
+from fpapi.storage.store import Store
+from fpapi.workspace import connect
+from fpapi.workspace.connect import NewLink, VerificationOutcome, Via
+from fpapi.workspace.demo import ConsentPage, demo_usernames_to_add
+from fpapi.workspace.history import record_fetch, record_fetches
+from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings
+
+__all__ = [
+    "MAX_CONCURRENT_FETCHES",
+    "Actor",
+    "Workspace",
+    "cache_label",
+    "open_cache",
+    "open_store",
+    "open_workspace",
+    "with_api",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENT_FETCHES = 12  # a whole comparison at once: bounded by the slowest fetch
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the signed-in analyst's address, ``local`` without sign-in, or a command."""
+
+    name: str
+
+
+def with_api(settings: Settings) -> Settings:
+    """These settings with an API to call: the embedded sandbox when none is configured."""
+    if not settings.uses_sandbox:
+        return settings
+    sandbox = embedded_sandbox()
+    return replace(settings, base_url=sandbox.base_url, token=sandbox.token)
+
+
+def cache_label(settings: Settings) -> str:
+    """What the insight cache is keyed by: the configured API, or one label for the sandbox
+    (it moves port every start; its creators stay the same). Of the settings as configured,
+    before :func:`with_api`."""
+    return settings.base_url or SANDBOX_CACHE_LABEL
+
+
+def open_store(settings: Settings) -> Store:
+    """The roster these settings name: the team database, or the data folder's."""
+    if settings.database_url:
+        return SqlStore(settings.database_url, pending_ttl_s=settings.link_ttl_s)
+    return DataFolderStore(settings.data_dir / "store", pending_ttl_s=settings.link_ttl_s)
+
+
+def open_cache(settings: Settings, label: str) -> InsightCache:
+    """The insight cache these settings name, for the API ``label`` names."""
+    shelf: Shelf | Path = (
+        SqlShelf(settings.database_url) if settings.database_url else settings.data_dir / "insights"
+    )
+    return InsightCache(shelf, api_base_url=label, ttl_s=settings.cache_ttl_s)
+
+
+def open_workspace(settings: Settings, actor: Actor) -> Workspace:
+    """A workspace for a command, on the store and cache the settings name. Its API (the
+    embedded sandbox when none is configured) is started only when a call needs it."""
+    return Workspace(
+        settings,
+        open_store(settings),
+        open_cache(settings, cache_label(settings)),
+        actor,
+        on_sandbox=settings.uses_sandbox,
+    )
+
+
+class Workspace:
+    """The use cases, for ``actor``, on one store and insight cache."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        cache: InsightCache,
+        actor: Actor,
+        *,
+        on_sandbox: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.cache = cache
+        self.actor = actor
+        self.on_sandbox = on_sandbox  # the API is the embedded sandbox: demo creators on offer
+        self._clock = clock
+
+    def close(self) -> None:
+        self.store.close()
+        self.cache.close()
+
+    @contextmanager
+    def client(self) -> Iterator[FirstPartyClient]:
+        """The API client, built here and nowhere else, per piece of work: no token is kept
+        in anything shared."""
+        settings = with_api(self.settings)
+        timeout = httpx.Timeout(
+            settings.timeout_s, connect=min(CONNECT_TIMEOUT_S, settings.timeout_s)
+        )
+        with FirstPartyClient(
+            settings.base_url or "", settings.token, paths=settings.paths, timeout=timeout
+        ) as client:
+            yield client
+
+    # --- the activity list: its one writer ------------------------------------------------
+
+    def record(self, action: str, subject: str, detail: str = "") -> None:
+        """Add an entry credited to the actor. What already happened is never undone by a
+        failure to note it: that failure is logged instead."""
+        entry = Activity(
+            at=self._clock(), actor=self.actor.name, action=action, subject=subject, detail=detail
+        )
+        try:
+            self.store.add_activity(entry)
+        except StoreError:
+            log.warning("Could not record %s of %s in the activity list", action, subject)
+
+    def activity(self, *, limit: int = 200) -> list[Activity]:
+        return self.store.activity(limit=limit)
+
+    # --- insights -------------------------------------------------------------------------
+
+    def _fetch(self, creator_id: str) -> Insights:
+        with self.client() as client:
+            return client.get_instagram_insights(creator_id)
+
+    def load_insights(
+        self, creator_id: str, *, refresh: bool = False, subject: str = ""
+    ) -> LoadedInsights:
+        """One creator through the cache's fetch policy, its snapshot kept; a refresh that
+        reached the API is recorded (under ``subject``). Raises FPAPIError only when the API
+        fails and nothing is cached."""
+        loaded = self.cache.load(creator_id, self._fetch, refresh=refresh)
+        record_fetch(self.store, loaded)
+        if refresh and loaded.source == "api":
+            self.record("insights_refreshed", subject or creator_id)
+        return loaded
+
+    def load_many(
+        self, creator_ids: list[str], *, on_result: Callable[[str], None] | None = None
+    ) -> dict[str, LoadedInsights | FPAPIError]:
+        """Several creators: fresh copies first, the rest fetched together (at most
+        MAX_CONCURRENT_FETCHES at once), their snapshots kept in one write."""
+
+        def fetch_many(
+            ids: list[str], on_fetched: Callable[[str, Insights | FPAPIError], None]
+        ) -> None:
+            with self.client() as client:
+                client.get_many_instagram_insights(
+                    ids, on_result=on_fetched, max_concurrency=MAX_CONCURRENT_FETCHES
+                )
+
+        results = self.cache.load_many(creator_ids, fetch_many, on_result=on_result)
+        record_fetches(
+            self.store, [item for item in results.values() if isinstance(item, LoadedInsights)]
+        )
+        return results
+
+    def refresh(
+        self, creator_ids: list[str], *, concurrency: int
+    ) -> Iterator[tuple[str, LoadedInsights | FPAPIError, Snapshot | None]]:
+        """Fetch each creator again (``concurrency`` at once, on one client), in order: the
+        fresh response and its kept snapshot, or the error (a failed fetch whose stale copy
+        was kept still counts as failed)."""
+
+        def fetch(client: FirstPartyClient, creator_id: str) -> LoadedInsights | FPAPIError:
+            try:
+                loaded = self.cache.load(creator_id, client.get_instagram_insights, refresh=True)
+            except FPAPIError as err:
+                return err
+            return loaded.error if loaded.error is not None else loaded
+
+        with self.client() as client, ThreadPoolExecutor(max_workers=concurrency) as pool:
+            outcomes = pool.map(lambda creator_id: fetch(client, creator_id), creator_ids)
+            for creator_id, outcome in zip(creator_ids, outcomes, strict=True):
+                kept = (
+                    record_fetch(self.store, outcome)
+                    if isinstance(outcome, LoadedInsights)
+                    else None
+                )
+                yield creator_id, outcome, kept
+
+    def keep_alert(self, alert: StoredAlert) -> bool:
+        """Store an alert once by its key: whether this call stored it (and so posts it)."""
+        return self.store.add_alert(alert)
+
+    def alert_delivered(self, key: str) -> None:
+        self.store.claim_alert(key, self._clock())
+
+    def cached(self, creator_id: str) -> LoadedInsights | None:
+        """What the cache holds for a creator, without calling the API."""
+        return self.cache.peek(creator_id)
+
+    def snapshots(self, creator_id: str, *, limit: int | None = None) -> list[Snapshot]:
+        return self.store.snapshots(creator_id, limit=limit)
+
+    def latest_snapshots(self, creator_ids: list[str]) -> dict[str, list[Snapshot]]:
+        return self.store.latest_snapshots(per_creator=2, creator_ids=creator_ids)
+
+    def alerts(self, *, limit: int = 50) -> list[StoredAlert]:
+        return self.store.alerts(limit=limit)
+
+    # --- verification links ---------------------------------------------------------------
+
+    def create_link(self, *, connector: str, redirect_url: str, label: str = "") -> NewLink:
+        """A verification link for a creator to open, made by the actor."""
+        with self.client() as client:
+            new = connect.create_link(
+                client,
+                self.store,
+                connector=connector,
+                redirect_url=redirect_url,
+                allowed_origins=self.settings.allowed_redirect_origins,
+                actor=self.actor.name,
+                label=label,
+            )
+        self.record("link_created", connect.link_subject(new.link))
+        return new
+
+    def finish_verification(
+        self,
+        *,
+        state: str | None,
+        token: str | None = None,
+        error: str | None = None,
+        via: Via,
+        credit_link_creator: bool = False,
+    ) -> VerificationOutcome:
+        """Finish a link once (:func:`fpapi.workspace.connect.finish_verification`). Through
+        the callback (a creator's browser, signed out) the verification is credited to the
+        analyst who created the link."""
+        with self.client() as client:
+            outcome = connect.finish_verification(
+                client,
+                self.store,
+                state=state,
+                token=token,
+                error=error,
+                via=via,
+                clock=self._clock,
+            )
+        if outcome.status == "verified" and outcome.creator and outcome.link:
+            creator = outcome.creator
+            actor = self if not credit_link_creator else self.acting_as(outcome.link.created_by)
+            actor.record("creator_verified", creator.name or creator.username or creator.creator_id)
+        return outcome
+
+    def acting_as(self, name: str) -> Workspace:
+        """The same workspace, for another actor (who a callback's verification is credited to)."""
+        return Workspace(
+            self.settings,
+            self.store,
+            self.cache,
+            Actor(name),
+            on_sandbox=self.on_sandbox,
+            clock=self._clock,
+        )
+
+    def cancel_link(self, key: str) -> bool:
+        link = self.store.cancel_link(key)
+        if link is None:
+            return False
+        self.record("link_cancelled", link.label or link.connector)
+        return True
+
+    def prune_links(self) -> int:
+        return self.store.prune_links(keep_s=self.settings.link_keep_s)
+
+    def link(self, key: str) -> PendingLink | None:
+        return self.store.get_link(key)
+
+    def links(self, *, include_finished: bool = True) -> list[PendingLink]:
+        return self.store.links(include_finished=include_finished)
+
+    def add_demo_creators(self, consent: ConsentPage, usernames: list[str]) -> list[str]:
+        """Verify each of ``usernames`` not yet on the roster through the real flow (a link,
+        the creator's consent, Verify Creator); the names of those added."""
+        added = []
+        for username in demo_usernames_to_add(self.store, usernames):
+            new = self.create_link(
+                connector="instagram", redirect_url=self.settings.callback_url, label="demo"
+            )
+            token = consent.approve(new.state, username=username)
+            outcome = self.finish_verification(state=new.state, token=token, via="callback")
+            if outcome.status == "verified" and outcome.creator is not None:
+                added.append(outcome.creator.name or username)
+        return added
+
+    # --- the roster -----------------------------------------------------------------------
+
+    def creator(self, creator_id: str) -> Creator | None:
+        return self.store.get_creator(creator_id)
+
+    def creators(self, creator_ids: list[str] | None = None) -> list[Creator]:
+        """These creators in this order (those on the roster), or the whole roster."""
+        if creator_ids is None:
+            return self.store.creators()
+        return self.store.get_creators(creator_ids)
+
+    def roster_page(self, query: RosterQuery) -> RosterPage:
+        return self.store.roster_page(query)
+
+    def roster_counts(self) -> RosterCounts:
+        return self.store.roster_counts()
+
+    def find_creators(
+        self, text: str, *, connector: str | None = None, limit: int = 20
+    ) -> list[Creator]:
+        return self.store.find_creators(text, connector=connector, limit=limit)
+
+    def creators_with_handles(self, handles: list[str]) -> list[Creator]:
+        return self.store.creators_with_handles(handles)
+
+    def remove_creator(self, creator_id: str) -> bool:
+        removed = self.store.remove_creator(creator_id)
+        if removed is None:
+            return False
+        self.record("creator_removed", removed.name or removed.username or creator_id)
+        return True
+
+    def add_new_creators(self, found: list[tuple[Creator, Relationship | None]]) -> int:
+        """Creators who are not on the roster yet (the seed command); how many were new."""
+        return self.store.add_new_creators(found)
+
+    # --- tags, status and notes -----------------------------------------------------------
+
+    def relationship(self, creator_id: str) -> Relationship:
+        return self.store.relationship(creator_id)
+
+    def set_relationship(
+        self, creator_id: str, *, tags: list[str] | None = None, status: str | None = None
+    ) -> Relationship:
+        return self.store.set_relationship(creator_id, tags=tags, status=status)
+
+    def add_note(self, creator_id: str, text: str) -> Relationship:
+        return self.store.add_note(creator_id, text, author=self.actor.name)
+
+    # --- shortlists and campaigns ---------------------------------------------------------
+
+    def shortlists(self) -> list[Shortlist]:
+        return self.store.shortlists()
+
+    def shortlist(self, shortlist_id: str) -> Shortlist | None:
+        return self.store.get_shortlist(shortlist_id)
+
+    def save_shortlist(
+        self,
+        name: str,
+        creator_ids: list[str],
+        *,
+        fees: dict[str, dict[str, Any]] | None = None,
+        notes: dict[str, str] | None = None,
+    ) -> Shortlist:
+        return self.store.save_shortlist(name, creator_ids, fees=fees, notes=notes)
+
+    def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
+        return self.store.rename_shortlist(shortlist_id, new_name)
+
+    def delete_shortlist(self, shortlist_id: str) -> bool:
+        return self.store.delete_shortlist(shortlist_id)
+
+    def campaigns(self) -> list[Campaign]:
+        return self.store.campaigns()
+
+    def campaign(self, campaign_id: str) -> Campaign | None:
+        return self.store.get_campaign(campaign_id)
+
+    def save_campaign(self, campaign: Campaign) -> Campaign:
+        return self.store.save_campaign(campaign)
+
+    def delete_campaign(self, campaign_id: str) -> bool:
+        return self.store.delete_campaign(campaign_id)
