@@ -110,7 +110,7 @@ def render_kpis(report: InsightsReport, previous: Snapshot | None = None) -> Non
     """The KPI row; each with its change since the previous fetch, when there was one."""
     columns = st.columns(len(report.kpis))
     current = snapshot_of("", 0.0, report.insights) if previous else None
-    for column, kpi, metric in zip(columns, report.kpis, HISTORY_METRICS, strict=True):
+    for column, (kpi, metric) in zip(columns, report.kpis.paired(HISTORY_METRICS), strict=True):
         moved = change(metric, previous, current)
         if moved is not None and moved.delta == 0:
             moved, note = None, " Unchanged since the previous fetch."

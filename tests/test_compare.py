@@ -80,6 +80,13 @@ def test_comparison_frame_has_a_column_per_creator_and_a_row_per_metric(three):
     assert table.at["followers", names[first_id]] == reports[first_id].followers
 
 
+def test_each_kpi_row_of_the_comparison_holds_its_own_kpi(vendor_insights):
+    # The sample's KPIs all differ, so any two swapped would show here.
+    table = comparison_frame({"a": report_of(vendor_insights)}, {"a": "Ana"})
+    rows = ["followers", "er", "posts_per_week", "efr", "median_views", "quality"]
+    assert table.loc[rows, "Ana"].tolist() == [1257, 43.64, 0.94, 324.0, 4287, 92]
+
+
 def test_best_in_row_respects_direction_ties_and_missing():
     table = pd.DataFrame(
         {"A": [10, 1.0, None, 5], "B": [20, 2.0, 3.0, 5], "C": [20, None, None, 5]},

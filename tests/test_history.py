@@ -67,8 +67,9 @@ def test_each_fetch_is_kept_and_the_kpis_say_what_changed(app_env, moving_sandbo
 
     roster = open_page("creators")
     text = page_text(roster)
-    moved = change(HISTORY_METRICS[0], before, after)
-    assert f"Followers {HISTORY_METRICS[0].show(after.followers)}, {moved.delta_text()}" in text
+    followers = HISTORY_METRICS.followers
+    moved = change(followers, before, after)
+    assert f"Followers {followers.show(after.followers)}, {moved.delta_text()}" in text
     assert "since the previous fetch" in text
 
 
@@ -79,11 +80,22 @@ def test_a_snapshot_holds_the_kpi_row_and_the_sub_scores():
     insights = Insights.from_raw(build_insights(ACCOUNT))
     snapshot = snapshot_of(ACCOUNT.creator_id, 123.0, insights)
     assert isinstance(snapshot, Snapshot) and snapshot.fetched_at == 123.0
-    for metric, kpi in zip(HISTORY_METRICS, kpis(insights), strict=True):
+    for kpi, metric in kpis(insights).paired(HISTORY_METRICS):
+        assert metric.label == kpi.label  # the page shows each KPI's change beside it
         assert getattr(snapshot, metric.field) == kpi.value, metric.label
     quality = insights.profile_details.quality
     assert snapshot.quality_consistency == quality.consistency
     assert snapshot.processed_on == insights.last_processed_at.isoformat()
+
+
+def test_each_kpi_lands_in_its_own_snapshot_field(vendor_insights):
+    from fpapi import Insights
+
+    # The sample's six KPIs all differ, so any two swapped would show here.
+    snapshot = snapshot_of("c", 1.0, Insights.from_raw(vendor_insights))
+    kept = (snapshot.followers, snapshot.engagement_rate, snapshot.posts_per_week,
+            snapshot.effective_follower_rate, snapshot.median_views, snapshot.quality_score)  # fmt: skip
+    assert kept == (1257, 43.64, 0.94, 324.0, 4287, 92)
 
 
 def test_the_home_page_lists_what_changed_newest_first(app_env):

@@ -12,6 +12,7 @@ from components.insights_sections import SECTIONS
 from components.loaders import SANDBOX_CACHE_LABEL
 from components.report_html import render_report_html
 from fpapi import Insights
+from fpapi.analysis.metrics import format_count
 from fpapi.analysis.report import build_report
 from fpapi.sandbox import Sandbox, build_insights, instagram_pool, youtube_pool
 from fpapi.storage.cache import InsightCache
@@ -73,8 +74,13 @@ def test_a_normal_creator_shows_kpis_trends_and_the_benchmark(app_env):
     add_to_roster(app_env, account)
     at = open_insights(account.creator_id)
     metrics = {m.label: m.value for m in at.metric}
+    assert [m.label for m in at.metric][: len(KPI_LABELS)] == list(KPI_LABELS)
     for label in KPI_LABELS:
         assert metrics[label] != "not available", label
+    raw = build_insights(account)
+    assert metrics["Followers"] == format_count(raw["profile_overview"]["followers_count"])
+    reach = raw["get_reach_and_engagement_details"]
+    assert metrics["Median views"] == format_count(reach["median_views"])
     assert all(
         m.help for m in at.metric if m.label in ("Engagement rate", "Effective follower rate")
     )

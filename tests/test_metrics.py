@@ -8,6 +8,7 @@ from fpapi.analysis.benchmarks import BENCHMARK_SOURCE, benchmark_for, tier_for
 from fpapi.analysis.export import to_safe_csv
 from fpapi.analysis.metrics import filter_posts, format_count, growth, kpis, sponsored_summary
 from fpapi.analysis.report import build_report
+from tests.helpers import KPI_LABELS
 
 
 def test_kpis_from_the_vendor_sample(vendor_insights):
@@ -16,6 +17,21 @@ def test_kpis_from_the_vendor_sample(vendor_insights):
         "Followers": "1,257", "Engagement rate": "43.64%", "Posts per week": "0.94",
         "Effective follower rate": "324.00%", "Median views": "4,287", "Profile quality": "92 / 100",
     }  # fmt: skip
+
+
+def test_each_kpi_is_read_under_its_own_name(vendor_insights):
+    # The sample's six KPIs all differ, so any two swapped would show here.
+    row = kpis(Insights.from_raw(vendor_insights))
+    assert (row.followers.label, row.followers.value) == ("Followers", 1257)
+    assert (row.engagement_rate.label, row.engagement_rate.value) == ("Engagement rate", 43.64)
+    assert (row.posts_per_week.label, row.posts_per_week.value) == ("Posts per week", 0.94)
+    efr = row.effective_follower_rate
+    assert (efr.label, efr.value) == ("Effective follower rate", 324.0)
+    assert (row.median_views.label, row.median_views.value) == ("Median views", 4287)
+    assert (row.quality_score.label, row.quality_score.value) == ("Profile quality", 92)
+    assert [kpi.label for kpi in row] == list(KPI_LABELS)  # the order the page shows
+    report = build_report(Insights.from_raw(vendor_insights))
+    assert (report.followers, report.engagement_rate) == (1257, 43.64)
 
 
 def test_kpi_help_says_how_and_over_what_window(vendor_insights):

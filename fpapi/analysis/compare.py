@@ -66,16 +66,17 @@ def _quality(field: str) -> Callable[[InsightsReport], float | None]:
     return read
 
 
-def _kpi(index: int) -> Callable[[InsightsReport], float | None]:
-    return lambda report: report.kpis[index].value
+def _kpi(name: str) -> Callable[[InsightsReport], float | None]:
+    """The value of the KPI row's field ``name`` (a field of ``KpiRow``)."""
+    return lambda report: getattr(report.kpis, name).value
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("followers", "Followers", "higher", "count", _kpi(0)),
-    Metric("er", "Engagement rate", "higher", "pct", _kpi(1)),
-    Metric("posts_per_week", "Posts per week", "higher", "number", _kpi(2)),
-    Metric("efr", "Effective follower rate", "higher", "pct", _kpi(3)),
-    Metric("median_views", "Median views", "higher", "count", _kpi(4)),
+    Metric("followers", "Followers", "higher", "count", _kpi("followers")),
+    Metric("er", "Engagement rate", "higher", "pct", _kpi("engagement_rate")),
+    Metric("posts_per_week", "Posts per week", "higher", "number", _kpi("posts_per_week")),
+    Metric("efr", "Effective follower rate", "higher", "pct", _kpi("effective_follower_rate")),
+    Metric("median_views", "Median views", "higher", "count", _kpi("median_views")),
     Metric("video_er", "Video engagement", "higher", "pct", _reach("video_engagement")),
     Metric("non_video_er", "Non-video engagement", "higher", "pct", _reach("non_video_engagement")),
     Metric("quality", "Profile quality score", "higher", "score", _quality("profile_quality_score")),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from typing import Generic, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -14,6 +16,7 @@ __all__ = [
     "GROWTH_WINDOWS_DAYS",
     "WEEKDAYS",
     "Kpi",
+    "KpiRow",
     "filter_posts",
     "format_count",
     "format_pct",
@@ -57,7 +60,35 @@ class Kpi:
     help: str
 
 
-def kpis(insights: Insights) -> list[Kpi]:
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+@dataclass(frozen=True)
+class KpiRow(Generic[T]):
+    """One thing per KPI, each under the KPI's name: the KPIs themselves (``KpiRow[Kpi]``), or
+    what another part of the app keeps about each (history's ``KpiRow[Metric]``). Iterating a
+    row gives its items in display order, the order of the fields below."""
+
+    followers: T
+    engagement_rate: T
+    posts_per_week: T
+    effective_follower_rate: T
+    median_views: T
+    quality_score: T
+
+    def __iter__(self) -> Iterator[T]:
+        return (getattr(self, field.name) for field in fields(self))
+
+    def __len__(self) -> int:
+        return len(fields(self))
+
+    def paired(self, other: KpiRow[U]) -> Iterator[tuple[T, U]]:
+        """Each item beside the item of the same name in ``other``, in display order."""
+        return ((getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
+
+
+def kpis(insights: Insights) -> KpiRow[Kpi]:
     """The KPI row: each value with how it is computed and over what window."""
     overview = insights.profile_overview
     reach = insights.reach
@@ -71,23 +102,25 @@ def kpis(insights: Insights) -> list[Kpi]:
     efr = reach.effective_follower_rate if reach else None
     median_views = reach.median_views if reach else None
     score = quality.profile_quality_score if quality else None
-    return [
-        Kpi("Followers", followers, format_count(followers),
+    return KpiRow(
+        followers=Kpi("Followers", followers, format_count(followers),
             "Followers when the vendor last processed the account."),
-        Kpi("Engagement rate", er, format_pct(er),
+        engagement_rate=Kpi("Engagement rate", er, format_pct(er),
             "The vendor's Instagram ER: average engagement per post (likes + comments) "
             "divided by followers, x 100, over the posts it analysed."),
-        Kpi("Posts per week", per_week, NOT_AVAILABLE if per_week is None else f"{per_week:.2f}",
+        posts_per_week=Kpi("Posts per week", per_week,
+            NOT_AVAILABLE if per_week is None else f"{per_week:.2f}",
             "The vendor's average number of posts per week."),
-        Kpi("Effective follower rate", efr, format_pct(efr),
+        effective_follower_rate=Kpi("Effective follower rate", efr, format_pct(efr),
             "Median views of the last 90 days as a percentage of followers (the vendor's "
             "definition): how much of the audience a typical post reaches."),
-        Kpi("Median views", median_views, format_count(median_views),
+        median_views=Kpi("Median views", median_views, format_count(median_views),
             "Median views per post over the last 90 days, from the vendor."),
-        Kpi("Profile quality", score, NOT_AVAILABLE if score is None else f"{score:.0f} / 100",
+        quality_score=Kpi("Profile quality", score,
+            NOT_AVAILABLE if score is None else f"{score:.0f} / 100",
             "The vendor's 0-100 profile quality score, built from engagement rate, "
             "effective followers, consistency and authentic audience."),
-    ]  # fmt: skip
+    )  # fmt: skip
 
 
 def trend_points(trend: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -64,7 +64,7 @@ class InsightsReport:
         return metrics.posting_heatmap(self.posts)
 
     @cached_property
-    def kpis(self) -> list[metrics.Kpi]:
+    def kpis(self) -> metrics.KpiRow[metrics.Kpi]:
         return metrics.kpis(self.insights)
 
     @cached_property
@@ -97,11 +97,11 @@ class InsightsReport:
 
     @property
     def followers(self) -> float | None:
-        return self.kpis[0].value
+        return self.kpis.followers.value
 
     @property
     def engagement_rate(self) -> float | None:
-        return self.kpis[1].value
+        return self.kpis.engagement_rate.value
 
 
 def build_report(insights: Insights) -> InsightsReport:

@@ -34,8 +34,8 @@ __all__ = ["AlertRules", "deliver", "evaluate", "handle_of"]
 log = logging.getLogger(__name__)
 
 WEBHOOK_TIMEOUT_S = 10.0
-_FOLLOWERS, _ER = HISTORY_METRICS[0], HISTORY_METRICS[1]
-_QUALITY = HISTORY_METRICS[5]
+_FOLLOWERS, _ER = HISTORY_METRICS.followers, HISTORY_METRICS.engagement_rate
+_QUALITY = HISTORY_METRICS.quality_score
 
 
 @dataclass(frozen=True)

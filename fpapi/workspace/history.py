@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from fpapi.analysis.metrics import format_count, format_pct, kpis
+from fpapi.analysis.metrics import KpiRow, format_count, format_pct, kpis
 from fpapi.api.models import Insights
 from fpapi.errors import StoreError
 from fpapi.storage.cache import LoadedInsights
@@ -35,7 +35,7 @@ class SnapshotStore(Protocol):
 
 @dataclass(frozen=True)
 class Metric:
-    field: str
+    field: str  # the Snapshot field that keeps it
     label: str  # the KPI's label on the insights page
     percent: bool = False
     count: bool = False
@@ -49,22 +49,22 @@ class Metric:
         return "not available" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-# The numbers a snapshot keeps that the insights page shows as KPIs, in the KPI row's order.
-HISTORY_METRICS = (
-    Metric("followers", "Followers", count=True),
-    Metric("engagement_rate", "Engagement rate", percent=True),
-    Metric("posts_per_week", "Posts per week"),
-    Metric("effective_follower_rate", "Effective follower rate", percent=True),
-    Metric("median_views", "Median views", count=True),
-    Metric("quality_score", "Profile quality", points=True),
+# The numbers a snapshot keeps that the insights page shows as KPIs, each under its KPI's name.
+HISTORY_METRICS: KpiRow[Metric] = KpiRow(
+    followers=Metric("followers", "Followers", count=True),
+    engagement_rate=Metric("engagement_rate", "Engagement rate", percent=True),
+    posts_per_week=Metric("posts_per_week", "Posts per week"),
+    effective_follower_rate=Metric(
+        "effective_follower_rate", "Effective follower rate", percent=True
+    ),
+    median_views=Metric("median_views", "Median views", count=True),
+    quality_score=Metric("quality_score", "Profile quality", points=True),
 )
 
 
 def snapshot_of(creator_id: str, fetched_at: float, insights: Insights) -> Snapshot:
     """The headline numbers of one fetched response, as the KPI row reads them."""
-    values = {
-        metric.field: kpi.value for metric, kpi in zip(HISTORY_METRICS, kpis(insights), strict=True)
-    }
+    row = kpis(insights)
     details = insights.profile_details
     quality = details.quality if details else None
     processed = insights.last_processed_at
@@ -72,11 +72,16 @@ def snapshot_of(creator_id: str, fetched_at: float, insights: Insights) -> Snaps
         creator_id=creator_id,
         fetched_at=fetched_at,
         processed_on=processed.isoformat() if processed else None,
+        followers=row.followers.value,
+        engagement_rate=row.engagement_rate.value,
+        posts_per_week=row.posts_per_week.value,
+        effective_follower_rate=row.effective_follower_rate.value,
+        median_views=row.median_views.value,
+        quality_score=row.quality_score.value,
         quality_engagement_rate=quality.engagement_rate if quality else None,
         quality_effective_followers=quality.effective_followers if quality else None,
         quality_consistency=quality.consistency if quality else None,
         quality_authentic_audience=quality.authentic_audience if quality else None,
-        **values,
     )
 
 
@@ -110,7 +115,7 @@ def headline(previous: Snapshot | None, current: Snapshot | None) -> list[tuple[
     """Followers and ER at ``current``, each with its change since ``previous``: (the KPI's
     label, ``43.0K, +3,000 (+7.50%)``), for the roster and the refresh's report."""
     parts = []
-    for metric in HISTORY_METRICS[:2]:  # followers, engagement rate
+    for metric in (HISTORY_METRICS.followers, HISTORY_METRICS.engagement_rate):
         text = metric.show(getattr(current, metric.field) if current else None)
         moved = change(metric, previous, current)
         parts.append((metric.label, text + (f", {moved.delta_text()}" if moved else "")))
