@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Install what the app needs into .venv (from the hash-locked requirements.lock) and start it on
+# Install what the app needs into .venv (from the hash-locked requirements.txt) and start it on
 # http://localhost:8501. With no FPAPI_BASE_URL configured it runs on the embedded sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 # serve.py wraps app.py so that every response carries the anti-framing headers.
 exec .venv/bin/python -m streamlit run serve.py --server.port "${PORT:-8501}" "$@"

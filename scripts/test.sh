@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need (into .venv from the hash-locked requirements-dev.lock, plus
+# Install what the tests need (into .venv from the hash-locked requirements-dev.txt, plus
 # Debian's chromium, PostgreSQL and nginx) and run the whole suite, fast checks first:
 # lint, format, types, import contracts, unit and page tests, then the browser tests.
 # With arguments, runs just pytest with them (bash scripts/test.sh tests/test_client.py -x).
@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 
 # What the tests start for real comes from Debian, installed here when missing: chromium for
 # the browser tests (Playwright's own browser download does not work here), PostgreSQL 15 and
