@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+# --isolated: as in scripts/run.sh, no pip.conf of the user's or PIP_* variable adds an index.
+.venv/bin/python -m pip --isolated install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 
 # What the tests start for real comes from Debian, installed here when missing: chromium for
 # the browser tests (Playwright's own browser download does not work here), PostgreSQL 15 and
