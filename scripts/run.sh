@@ -7,8 +7,10 @@ python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 # --isolated: pip ignores PIP_* variables and the user's own pip.conf, where an extra index or
 # wheel folder set up for other projects (absent or half-empty here) adds a warning per
-# package. It still reads the system-wide pip.conf (a site's mirror or certificate), and every
+# package. It still reads the system-wide pip.conf (a site's mirror or certificate), and
+# PIP_CERT is passed on: behind a TLS-inspecting proxy it is how pip reaches the index. Every
 # file must match its hash in requirements.txt wherever it comes from.
-.venv/bin/python -m pip --isolated install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+.venv/bin/python -m pip --isolated install --quiet --disable-pip-version-check \
+  ${PIP_CERT:+--cert "$PIP_CERT"} --require-hashes -r requirements.txt
 # serve.py wraps app.py so that every response carries the anti-framing headers.
 exec .venv/bin/python -m streamlit run serve.py --server.port "${PORT:-8501}" "$@"

@@ -38,8 +38,10 @@ trap summary EXIT
 
 step "install"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-# --isolated: as in scripts/run.sh, no pip.conf of the user's or PIP_* variable adds an index.
-.venv/bin/python -m pip --isolated install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+# --isolated and PIP_CERT: as in scripts/run.sh, no pip.conf of the user's or PIP_* variable
+# adds an index, and the certificate still reaches pip.
+.venv/bin/python -m pip --isolated install --quiet --disable-pip-version-check \
+  ${PIP_CERT:+--cert "$PIP_CERT"} --require-hashes -r requirements-dev.txt
 
 # What the tests start for real comes from Debian, installed here when missing: chromium for
 # the browser tests (Playwright's own browser download does not work here), PostgreSQL 15 and
