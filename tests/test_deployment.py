@@ -1,13 +1,15 @@
 """The container recipe (Dockerfile, compose.yaml) holds together. These machines have the
 Docker client only (no engine, no Compose plugin), so no image is built here: Debian's
 docker-compose validates compose.yaml (it needs no engine), and the nginx template compose
-mounts is the one tests/browser/test_team.py runs for real."""
+mounts is the one tests/browser/test_team.py runs for real. The requirements files, which the
+image, the scripts and Streamlit's hosts install, pin what pyproject.toml declares."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -56,13 +58,13 @@ def test_every_secret_comes_from_the_environment_and_is_required():
     assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text()
 
 
-def test_the_image_copies_what_exists_installs_from_the_lock_and_serves_serve_py():
+def test_the_image_copies_what_exists_installs_from_requirements_and_serves_serve_py():
     dockerfile = (ROOT / "Dockerfile").read_text()
     for line in dockerfile.splitlines():
         if line.startswith("COPY "):
             for source in line.split()[1:-1]:
                 assert (ROOT / source).exists(), source
-    assert "--require-hashes -r requirements.lock" in dockerfile
+    assert "--require-hashes -r requirements.txt" in dockerfile
     assert 'CMD ["python", "-m", "streamlit", "run", "serve.py"]' in dockerfile
     assert "USER studio" in dockerfile
     rules = [
@@ -72,6 +74,35 @@ def test_the_image_copies_what_exists_installs_from_the_lock_and_serves_serve_py
     ]
     assert rules[0] == "*"  # nothing reaches a build unless listed...
     assert not any("secrets" in rule or "data" in rule for rule in rules if rule.startswith("!"))
+
+
+def pins(name: str) -> dict[str, str]:
+    """A requirements file's packages and versions; fails on any line that is not a pinned
+    package with its sha256 hashes (an index, find-links or path names the machine that wrote
+    the file, and pip warns about it on every other)."""
+    logical = (ROOT / name).read_text().replace("\\\n", " ").splitlines()
+    found = {}
+    for line in logical:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = re.fullmatch(r"([a-z0-9-]+)==(\S+)((?:\s+--hash=sha256:[0-9a-f]{64})+)\s*", line)
+        assert match, f"{name}: {line}"
+        found[match[1]] = match[2]
+    return found
+
+
+def test_the_requirements_pin_what_pyproject_declares_with_hashes_and_no_machine_paths():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+    def names(requirements: list[str]) -> set[str]:  # "Authlib>=1.9,<2" -> "authlib"
+        return {
+            re.sub(r"[-_.]+", "-", re.split(r"[\[<>=!~; ]", r)[0]).lower() for r in requirements
+        }
+
+    app, dev = pins("requirements.txt"), pins("requirements-dev.txt")
+    assert names(project["dependencies"]) <= set(app)
+    assert names(project["optional-dependencies"]["dev"]) <= set(dev)
+    assert app.items() <= dev.items()  # the tests run the versions the app ships
 
 
 def test_the_example_env_file_names_every_variable_compose_requires():
