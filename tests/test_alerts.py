@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import httpx
 import pytest
 
 from fpapi.analysis.spikes import Spike, SpikeReport
 from fpapi.storage.records import Creator, Snapshot
-from fpapi.workspace.alerts import AlertRules, evaluate
+from fpapi.workspace.alerts import AlertRules, deliver, evaluate
 from fpapi.workspace.settings import load_settings
 
 DAY = 86_400.0
@@ -79,3 +80,25 @@ def test_a_webhook_address_that_is_not_a_url_is_refused_without_echoing_it():
     with pytest.raises(SettingsError) as caught:
         load_settings({"FPAPI_ALERT_WEBHOOK_URL": "hooks.slack.com/T0/B0/s3cr3t"})
     assert "s3cr3t" not in str(caught.value)
+
+
+def test_the_webhook_message_cannot_ping_the_channel_or_plant_a_link(monkeypatch):
+    posted: list[dict] = []
+
+    def post(url: str, *, json: dict, timeout: float) -> httpx.Response:
+        posted.append(json)
+        return httpx.Response(200)
+
+    monkeypatch.setattr(httpx, "post", post)
+    name = "<!channel> <https://evil.test/login|Action required> *urgent* & co"
+    creator = Creator("c-9", "instagram", name=name, username=None, verified_at=0.0)
+    (alert,) = evaluate(AlertRules(), creator, snap(DAY), snap(2 * DAY, er=2.0), NO_SPIKES)
+    assert deliver("https://hooks.slack.test/services/T0/B0/x", alert, retry_pause_s=0)
+    (body,) = posted
+    assert body["text"].startswith(
+        "&lt;!channel&gt; &lt;https://evil.test/login|Action required&gt; *urgent* &amp; co: "
+        "engagement rate "
+    )
+    assert "<" not in body["text"] and ">" not in body["text"]
+    assert body["mrkdwn"] is False  # *urgent* stays as typed, not bold
+    assert alert.text.startswith(name)  # kept as typed; escaped only for Slack
