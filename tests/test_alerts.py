@@ -9,6 +9,7 @@ import pytest
 
 from fpapi.analysis.spikes import Spike, SpikeReport
 from fpapi.storage.records import Creator, Snapshot
+from fpapi.storage.store import Store
 from fpapi.workspace.alerts import AlertRules, deliver, evaluate
 from fpapi.workspace.settings import load_settings
 
@@ -65,6 +66,15 @@ def test_only_a_new_unexplained_spike_alerts():
     alerts = evaluate(AlertRules(), ANA, snap(DAY), snap(2 * DAY, processed="2026-11-08"), spikes)
     (alert,) = alerts
     assert alert.rule == "spike" and "2026-11-05" in alert.text and "+700" not in alert.key
+
+
+def test_one_rule_firing_again_a_week_later_is_a_second_alert(tmp_path):
+    store = Store(tmp_path / "store")
+    first = evaluate(AlertRules(), ANA, snap(DAY), snap(2 * DAY, er=2.0), NO_SPIKES)
+    same = evaluate(AlertRules(), ANA, snap(DAY), snap(2 * DAY, er=2.0), NO_SPIKES)  # a replica
+    later = evaluate(AlertRules(), ANA, snap(8 * DAY), snap(9 * DAY, er=2.0), NO_SPIKES)
+    assert [store.add_alert(alert) for alert in first + same + later] == [True, False, True]
+    assert [a.rule for a in store.alerts()] == ["er_drop", "er_drop"]
 
 
 def test_consent_alerts_once_when_it_crosses_60_days():
