@@ -28,7 +28,8 @@ def current_access() -> AccessDecision:
 
 
 def current_actor() -> str:
-    """Who the activity list credits for what this session does: the address, or "local"."""
+    """Who the activity list credits for what this session does: the address as it matched
+    the allow-list (lower-cased ASCII, never the provider's raw claim), or "local"."""
     return current_access().actor
 
 
@@ -66,7 +67,11 @@ def render_account(decision: AccessDecision) -> None:
     warning that the workspace is open to anyone who reaches it."""
     with st.sidebar:
         if decision.verdict == "allowed":
-            st.caption(f"Signed in as **{md_escape(decision.email or '')}**")
+            st.caption(
+                f"Signed in as **{md_escape(decision.actor)}**",
+                help=f"Your sign-in provider vouched for this address with its "
+                f"`{decision.verified_by}` claim.",
+            )
             if st.button("Sign out", icon=":material/logout:"):
                 st.logout()
         else:

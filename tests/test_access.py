@@ -24,6 +24,12 @@ SIGNED_OUT = {"is_logged_in": False}
 
 
 def signed_in(email: str | None, **claims: object) -> dict[str, object]:
+    """A signed-in visitor whose provider vouched for ``email``, unless ``claims`` say else."""
+    return {"is_logged_in": True, "email": email, "email_verified": True, **claims}
+
+
+def unverified(email: str, **claims: object) -> dict[str, object]:
+    """A signed-in visitor whose provider sent no ``email_verified`` at all."""
     return {"is_logged_in": True, "email": email, **claims}
 
 
@@ -45,10 +51,32 @@ def signed_in(email: str | None, **claims: object) -> dict[str, object]:
         ("ana@agency.com;@studio.io\nbo@x.org", "zed@studio.io", True),
         ("", "ana@agency.com", False),
         (", ,@,", "ana@agency.com", False),
+        # look-alikes that casefold or NFKC would turn into a listed address
+        ("ana@agency.test", "ana@agency.te\u017ft", False),  # long s
+        ("@staff.test", "mallory@sta\ufb00.test", False),  # the ff ligature
+        ("@staff.test", "mallory@\uff53taff.test", False),  # a full-width s
+        ("ana@agency.test", "\u212aana@agency.test", False),  # the Kelvin sign
+        # anything but one "@" between a local part and a domain
+        ("@staff.test", "eve@evil.test@staff.test", False),
+        ("eve@evil.test@staff.test", "eve@evil.test@staff.test", False),
+        ("@staff.test", "@staff.test", False),
+        ("@staff.test", "eve@", False),
+        ("@staff.test", "eve @staff.test", False),
+        ("@staff.test", "eve@staff.test\u200b", False),
+        ("@staff.test", "eve\u200b@staff.test", False),
+        ("@staff.test", "eve\n@staff.test", False),
+        ("@sta\ufb00.test", "mallory@staff.test", False),  # a listed look-alike matches nothing
     ],
 )
-def test_allow_list_matches_addresses_and_domains_case_insensitively(entries, email, permitted):
+def test_allow_list_matches_plain_ascii_addresses_and_exact_domains(entries, email, permitted):
     assert AllowList.parse(entries).permits(email) is permitted
+
+
+def test_an_address_matches_as_lower_cased_ascii():
+    allowed = AllowList.parse("Ana@Agency.com, @Studio.io")
+    assert allowed.match("  ANA@agency.COM ") == "ana@agency.com"
+    assert allowed.match("Kim@STUDIO.io") == "kim@studio.io"
+    assert allowed.match("ana@agency.te\u017ft") is None
 
 
 def test_an_allow_list_of_separators_only_is_empty():
@@ -121,6 +149,8 @@ def policy(**overrides: object) -> AccessPolicy:
         ({}, signed_in("ana@agency.com", email_verified="False"), "not_allowed"),
         ({}, signed_in("ana@agency.com", email_verified="true"), "allowed"),
         ({}, signed_in("eve@evil.io"), "not_allowed"),
+        ({}, signed_in("ana@agency.te\u017ft"), "not_allowed"),
+        ({}, signed_in("mallory@sta\ufb00.io"), "not_allowed"),
         ({}, signed_in(None), "not_allowed"),
         ({"allowed": AllowList()}, signed_in("ana@agency.com"), "not_allowed"),
         ({"auth_problem": "incomplete"}, signed_in("ana@agency.com"), "misconfigured"),
@@ -139,6 +169,51 @@ def test_the_decision(overrides, user, verdict):
     assert decide(policy(**overrides), user).verdict == verdict
 
 
+UNVERIFIED_SENTENCE = "This address is not verified"
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        unverified("ana@agency.com"),  # a provider that sends no email_verified at all
+        signed_in("ana@agency.com", email_verified=None),
+        signed_in("ana@agency.com", email_verified=""),
+        signed_in("ana@agency.com", email_verified=1),
+        signed_in("ana@agency.com", email_verified="1"),
+        signed_in("ana@agency.com", email_verified="yes"),
+        signed_in("ana@agency.com", email_verified="TRUE "),
+        signed_in("ana@agency.com", email_verified=[True]),
+        signed_in("ana@agency.com", email_verified={"value": True}),
+        # email_verified, when sent, decides: a domain claim cannot overrule its no
+        signed_in("ana@agency.com", email_verified=False, xms_edov=True),
+        unverified("ana@agency.com", xms_edov=False),
+        unverified("ana@agency.com", xms_edov="1"),
+    ],
+    ids=repr,
+)
+def test_an_address_no_claim_vouches_for_is_refused_as_unverified(user):
+    decision = decide(policy(), user)
+    assert decision.verdict == "not_allowed" and decision.actor == "local"
+    assert decision.reason.startswith(UNVERIFIED_SENTENCE)
+    assert decision.email == "ana@agency.com"
+
+
+@pytest.mark.parametrize(
+    ("user", "claim"),
+    [
+        (signed_in("ana@agency.com", email_verified=True), "email_verified"),
+        (signed_in("ana@agency.com", email_verified="true"), "email_verified"),
+        (unverified("ana@agency.com", xms_edov=True), "xms_edov"),  # Entra's domain claim
+        (unverified("ana@agency.com", xms_edov="true"), "xms_edov"),
+    ],
+)
+def test_the_decision_names_the_claim_that_vouched_for_the_address(user, claim):
+    decision = decide(policy(), user)
+    assert decision.verdict == "allowed" and decision.verified_by == claim
+    refused = decide(policy(), {**user, claim: False})
+    assert refused.verified_by == claim and claim in refused.reason
+
+
 def test_an_empty_allow_list_refuses_everyone_and_names_the_setting():
     decision = decide(policy(allowed=AllowList()), signed_in("ana@agency.com"))
     assert not decision.may_enter
@@ -146,10 +221,12 @@ def test_an_empty_allow_list_refuses_everyone_and_names_the_setting():
     assert decision.email == "ana@agency.com"
 
 
-def test_the_actor_is_the_address_when_signed_in_and_local_otherwise():
+def test_the_actor_is_the_address_as_matched_when_signed_in_and_local_otherwise():
     assert decide(policy(), signed_in("ana@agency.com")).actor == "ana@agency.com"
+    assert decide(policy(), signed_in(" Kim@STUDIO.io ")).actor == "kim@studio.io"
     assert decide(policy(auth_configured=False, allow_anonymous=True), {}).actor == "local"
     assert decide(policy(), signed_in("eve@evil.io")).actor == "local"
+    assert decide(policy(), signed_in("kim@\uff53tudio.io")).actor == "local"
 
 
 def test_the_policy_reads_the_environment_before_secrets():

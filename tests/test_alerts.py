@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import httpx
 import pytest
 
 from fpapi.analysis.spikes import Spike, SpikeReport
 from fpapi.storage.records import Creator, Snapshot
-from fpapi.workspace.alerts import AlertRules, evaluate
+from fpapi.storage.store import Store
+from fpapi.workspace.alerts import AlertRules, deliver, evaluate
 from fpapi.workspace.settings import load_settings
 
 DAY = 86_400.0
@@ -66,6 +68,15 @@ def test_only_a_new_unexplained_spike_alerts():
     assert alert.rule == "spike" and "2026-11-05" in alert.text and "+700" not in alert.key
 
 
+def test_one_rule_firing_again_a_week_later_is_a_second_alert(tmp_path):
+    store = Store(tmp_path / "store")
+    first = evaluate(AlertRules(), ANA, snap(DAY), snap(2 * DAY, er=2.0), NO_SPIKES)
+    same = evaluate(AlertRules(), ANA, snap(DAY), snap(2 * DAY, er=2.0), NO_SPIKES)  # a replica
+    later = evaluate(AlertRules(), ANA, snap(8 * DAY), snap(9 * DAY, er=2.0), NO_SPIKES)
+    assert [store.add_alert(alert) for alert in first + same + later] == [True, False, True]
+    assert [a.rule for a in store.alerts()] == ["er_drop", "er_drop"]
+
+
 def test_consent_alerts_once_when_it_crosses_60_days():
     before, after = snap(59 * DAY), snap(61 * DAY)
     (alert,) = evaluate(AlertRules(), ANA, before, after, NO_SPIKES)
@@ -79,3 +90,25 @@ def test_a_webhook_address_that_is_not_a_url_is_refused_without_echoing_it():
     with pytest.raises(SettingsError) as caught:
         load_settings({"FPAPI_ALERT_WEBHOOK_URL": "hooks.slack.com/T0/B0/s3cr3t"})
     assert "s3cr3t" not in str(caught.value)
+
+
+def test_the_webhook_message_cannot_ping_the_channel_or_plant_a_link(monkeypatch):
+    posted: list[dict] = []
+
+    def post(url: str, *, json: dict, timeout: float) -> httpx.Response:
+        posted.append(json)
+        return httpx.Response(200)
+
+    monkeypatch.setattr(httpx, "post", post)
+    name = "<!channel> <https://evil.test/login|Action required> *urgent* & co"
+    creator = Creator("c-9", "instagram", name=name, username=None, verified_at=0.0)
+    (alert,) = evaluate(AlertRules(), creator, snap(DAY), snap(2 * DAY, er=2.0), NO_SPIKES)
+    assert deliver("https://hooks.slack.test/services/T0/B0/x", alert, retry_pause_s=0)
+    (body,) = posted
+    assert body["text"].startswith(
+        "&lt;!channel&gt; &lt;https://evil.test/login|Action required&gt; *urgent* &amp; co: "
+        "engagement rate "
+    )
+    assert "<" not in body["text"] and ">" not in body["text"]
+    assert body["mrkdwn"] is False  # *urgent* stays as typed, not bold
+    assert alert.text.startswith(name)  # kept as typed; escaped only for Slack

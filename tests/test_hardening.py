@@ -277,6 +277,24 @@ def test_a_public_url_on_another_port_than_the_app_is_warned_about(app_env, monk
 # --- The mutation run's gaps ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("url", "listed"),
+    [
+        ("https://brand.example.evil.com/thanks", "https://brand.example"),
+        ("https://brand.example.evil.com", "https://brand.example"),
+        ("https://brand.examplex/thanks", "https://brand.example"),
+        ("https://brand.example:8443/thanks", "https://brand.example"),
+        ("http://localhost:8501evil/callback", "http://localhost:8501"),
+        ("http://localhost:85011/callback", "http://localhost:8501"),
+    ],
+)
+def test_a_look_alike_that_starts_with_an_allowed_origin_is_refused(url, listed):
+    assert url.startswith(listed)  # what a comparison by prefix would let through
+    with pytest.raises(LinkRequestError):
+        validate_redirect_url(url, allowed_origins=[listed])
+    assert validate_redirect_url(f"{listed}/thanks", allowed_origins=[listed])
+
+
 def test_the_callback_scrubs_the_token_without_a_browser(app_env, monkeypatch):
     """The browser half (history.replaceState) is the browser test's; this is the page's half:
     it asks for the scrub on every callback with parameters, then clears the query string."""

@@ -10,7 +10,7 @@ import pytest
 
 from fpapi import Insights
 from fpapi.analysis.report import build_report
-from fpapi.analysis.spikes import find_spikes
+from fpapi.analysis.spikes import LOOKBACK_DAYS, find_spikes
 from fpapi.sandbox import build_insights, instagram_pool
 
 START = date(2025, 1, 1)
@@ -78,6 +78,23 @@ def test_a_spike_with_no_strong_post_before_it_is_unexplained():
     (spike,) = report.spikes  # a strong post 5 days before, one the day after: neither counts
     assert not spike.explained and spike.post_url is None
     assert report.unexplained_share == pytest.approx(spike.gain / (values[-1] - values[0]) * 100)
+
+
+@pytest.mark.parametrize(
+    "days_before", [0, 1, LOOKBACK_DAYS], ids=["same-day", "day-before", "lookback"]
+)
+def test_a_strong_post_on_the_spike_day_or_up_to_the_lookback_before_explains_it(days_before):
+    values = jump(steady(120), 100, 8_000)
+    day = 100 - days_before
+    (spike,) = find_spikes(trend(values), posts((day, 12_000.0))).spikes
+    assert spike.explained and spike.post_url == f"https://www.instagram.com/p/post{day:05d}x/"
+
+
+def test_a_strong_post_a_day_before_the_lookback_does_not_explain_it():
+    values = jump(steady(120), 100, 8_000)
+    report = find_spikes(trend(values), posts((100 - LOOKBACK_DAYS - 1, 12_000.0)))
+    (spike,) = report.spikes
+    assert not spike.explained
 
 
 def test_a_short_series_or_one_point_judges_nothing():

@@ -11,6 +11,8 @@ import re
 
 import pandas as pd
 
+from fpapi.redact import fold_for_matching
+
 __all__ = [
     "FORMULA_PREFIXES",
     "neutralise",
@@ -42,9 +44,23 @@ def _is_phone(candidate: str) -> bool:
 
 
 def redact_contacts(text: str) -> str:
-    """``text`` with e-mail addresses and phone numbers replaced by markers."""
-    text = _EMAIL.sub(EMAIL_MARK, text)
-    return _PHONE_CANDIDATE.sub(lambda m: PHONE_MARK if _is_phone(m.group()) else m.group(), text)
+    """``text`` with e-mail addresses and phone numbers replaced by markers, found also when
+    they are hidden by full-width or zero-width characters or spelt ``[at]`` ... ``[dot]``
+    (see :func:`fpapi.redact.fold_for_matching`). Everything else stays as it was."""
+    folded = fold_for_matching(text)
+    emails: list[tuple[int, int, str]] = []
+
+    def blank(match: re.Match[str]) -> str:  # an address's digits are no phone number
+        emails.append((match.start(), match.end(), EMAIL_MARK))
+        return "\0" * (match.end() - match.start())
+
+    masked = _EMAIL.sub(blank, folded.text)
+    phones = [
+        (m.start(), m.end(), PHONE_MARK)
+        for m in _PHONE_CANDIDATE.finditer(masked)
+        if _is_phone(m.group())
+    ]
+    return folded.replace(emails + phones) if emails or phones else text
 
 
 # A spreadsheet treats a cell starting with these as a formula (OWASP's CSV injection list).

@@ -9,9 +9,15 @@ The decision, in order (fail closed at every step):
 - ``[auth]`` present but incomplete          -> ``misconfigured`` (nobody gets in)
 - ``[auth]`` present, nobody signed in        -> ``sign_in``
 - signed in, allow-list empty                 -> ``not_allowed`` (say which setting to fill)
-- signed in, ``email_verified`` is false      -> ``not_allowed``
-- signed in, address not on the allow-list    -> ``not_allowed``
+- signed in, address not vouched for          -> ``not_allowed`` (see :func:`verifying_claim`)
+- signed in, address not on the allow-list    -> ``not_allowed`` (look-alikes included)
 - signed in, address on the allow-list        -> ``allowed``
+
+An address is vouched for only by a claim that says so: ``email_verified`` true, or, when a
+provider sends no ``email_verified`` at all, Microsoft Entra's ``xms_edov`` true (the address's
+domain is verified by the user's tenant). A missing claim is not a yes: a provider whose
+``email`` is whatever the user typed (Entra's, without ``xms_edov``) would otherwise let anyone
+in under a listed address (the "nOAuth" problem).
 - no ``[auth]``, public URL on loopback       -> ``open`` (one machine: anyone here sees all)
 - no ``[auth]``, ``FPAPI_ALLOW_ANONYMOUS``    -> ``open`` (an explicitly trusted network)
 - no ``[auth]``, any other public URL         -> ``needs_sign_in_setup``
@@ -20,6 +26,7 @@ The decision, in order (fail closed at every step):
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -38,6 +45,8 @@ __all__ = [
     "decide",
     "is_loopback_url",
     "load_access_policy",
+    "matchable_address",
+    "verifying_claim",
 ]
 
 LOCAL_ACTOR = "local"  # who did it, when nobody signs in
@@ -46,40 +55,75 @@ PROVIDER_AUTH_KEYS = ("client_id", "client_secret", "server_metadata_url")
 REQUIRED_AUTH_KEYS = (*SHARED_AUTH_KEYS, *PROVIDER_AUTH_KEYS)
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
+# The claims that may vouch for the ``email`` claim, in the order they are read.
+EMAIL_VERIFIED_CLAIM = "email_verified"  # OpenID Connect Core 5.1
+ENTRA_DOMAIN_VERIFIED_CLAIM = "xms_edov"  # Entra's optional claim: the domain owner verified it
+_PART = r"[\x21-\x3f\x41-\x7e]+"  # printable ASCII but space and "@" (0x40)
+_ADDRESS, _DOMAIN = re.compile(f"{_PART}@{_PART}"), re.compile(_PART)
+
+
+def matchable_address(text: str | None) -> str | None:
+    """``text`` as the allow-list compares it: stripped and lower-cased, or None when it is not
+    one plain address (exactly one ``@``, a local part and a domain, printable ASCII).
+
+    Nothing is folded into ASCII: NFKC and ``casefold`` both turn a look-alike into a listed
+    address (``ana@agency.teſt`` into ``ana@agency.test``, ``staﬀ.test`` into ``staff.test``),
+    so an address that is not ASCII as sent is refused, never normalised into a match.
+    """
+    address = (text or "").strip()
+    return address.lower() if _ADDRESS.fullmatch(address) else None
+
+
+def verifying_claim(user: Mapping[str, Any]) -> tuple[str, bool]:
+    """Which claim vouches for the address in ``user``, and whether it says yes.
+
+    ``email_verified`` decides when it is there. Only when a provider sends none is Entra's
+    ``xms_edov`` read (``email_verified`` when neither is). Yes is the boolean ``true`` or the
+    string ``"true"`` (some providers send booleans as strings); anything else, or no claim at
+    all, is no.
+    """
+    name = EMAIL_VERIFIED_CLAIM
+    if name not in user and ENTRA_DOMAIN_VERIFIED_CLAIM in user:
+        name = ENTRA_DOMAIN_VERIFIED_CLAIM
+    value = user.get(name)
+    return name, value is True or value == "true"
 
 
 @dataclass(frozen=True)
 class AllowList:
-    """Addresses and ``@domain`` entries, compared case-insensitively."""
+    """Addresses and ``@domain`` entries, compared as lower-cased ASCII."""
 
     addresses: frozenset[str] = frozenset()
     domains: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str | None) -> AllowList:
-        """Read ``"ana@agency.com, @agency.com"``; blanks and stray separators are ignored."""
+        """Read ``"ana@agency.com, @agency.com"``; blanks, stray separators and entries that
+        are not plain ASCII addresses or ``@domain`` are ignored."""
         addresses, domains = set(), set()
         for raw in (text or "").replace(";", ",").replace("\n", ",").split(","):
-            entry = raw.strip().casefold()
-            if not entry:
-                continue
-            if entry.startswith("@"):
-                if len(entry) > 1:
-                    domains.add(entry[1:])
-            elif "@" in entry:
-                addresses.add(entry)
+            entry = raw.strip()
+            if entry.startswith("@") and _DOMAIN.fullmatch(entry[1:]):
+                domains.add(entry[1:].lower())
+            elif (address := matchable_address(entry)) is not None:
+                addresses.add(address)
         return cls(frozenset(addresses), frozenset(domains))
 
     def __bool__(self) -> bool:
         return bool(self.addresses or self.domains)
 
+    def match(self, email: str | None) -> str | None:
+        """The address as it matched (lower-cased), when this exact address or its exact
+        domain is listed; else None. Subdomains are not implied."""
+        address = matchable_address(email)
+        if address is None:
+            return None
+        domain = address.partition("@")[2]
+        return address if address in self.addresses or domain in self.domains else None
+
     def permits(self, email: str | None) -> bool:
-        """Whether this exact address, or its domain, is listed. Subdomains are not implied."""
-        address = (email or "").strip().casefold()
-        local, at, domain = address.rpartition("@")
-        if not (local and at and domain):
-            return False
-        return address in self.addresses or domain in self.domains
+        """Whether this exact address, or its domain, is listed."""
+        return self.match(email) is not None
 
 
 @dataclass(frozen=True)
@@ -104,12 +148,15 @@ Verdict = Literal[
 
 @dataclass(frozen=True)
 class AccessDecision:
-    """The verdict for one visitor, with the address they signed in with (if any) and the
-    sentence to show when they are kept out."""
+    """The verdict for one visitor: the address they signed in with (as the provider sent it,
+    if any), the sentence to show when they are kept out, and, once let in, the address as it
+    matched the allow-list and the claim that vouched for it."""
 
     verdict: Verdict
     email: str | None = None
     reason: str = ""
+    address: str | None = None  # lower-cased ASCII, as matched; only when allowed
+    verified_by: str | None = None  # "email_verified" or "xms_edov", once the address is read
 
     @property
     def may_enter(self) -> bool:
@@ -117,8 +164,8 @@ class AccessDecision:
 
     @property
     def actor(self) -> str:
-        """Who is recorded as doing things: the signed-in address, or "local"."""
-        return self.email if self.verdict == "allowed" and self.email else LOCAL_ACTOR
+        """Who is recorded as doing things: the address as it matched, or "local"."""
+        return self.address if self.verdict == "allowed" and self.address else LOCAL_ACTOR
 
 
 def is_loopback_url(url: str) -> bool:
@@ -206,21 +253,25 @@ def decide(policy: AccessPolicy, user: Mapping[str, Any]) -> AccessDecision:
                 "Your sign-in provider did not share an e-mail address, so access cannot be "
                 "checked. Ask your administrator to request the “email” scope.",
             )
-        if str(user.get("email_verified")).strip().lower() in ("false", "0", "no"):
+        claim, verified = verifying_claim(user)
+        if not verified:
             return AccessDecision(
                 "not_allowed",
                 email,
-                "Your sign-in provider says this address is not verified. Verify it with the "
-                "provider, then sign in again.",
+                f"This address is not verified: your sign-in provider did not send {claim} as "
+                "true. Verify it with the provider, then sign in again.",
+                verified_by=claim,
             )
-        if not policy.allowed.permits(email):
+        address = policy.allowed.match(email)
+        if address is None:
             return AccessDecision(
                 "not_allowed",
                 email,
                 "This address is not allowed to use this workspace. Sign out and use your "
                 "work account, or ask an administrator to add you.",
+                verified_by=claim,
             )
-        return AccessDecision("allowed", email)
+        return AccessDecision("allowed", email, address=address, verified_by=claim)
     if policy.on_loopback or policy.allow_anonymous:
         return AccessDecision("open")
     return AccessDecision(

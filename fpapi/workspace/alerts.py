@@ -29,7 +29,7 @@ from fpapi.workspace.connect import RECONNECT_AFTER_DAYS
 from fpapi.workspace.history import HISTORY_METRICS, change
 from fpapi.workspace.settings import Settings
 
-__all__ = ["AlertRules", "deliver", "evaluate", "handle_of"]
+__all__ = ["AlertRules", "deliver", "evaluate", "handle_of", "slack_message"]
 
 log = logging.getLogger(__name__)
 
@@ -106,12 +106,14 @@ def evaluate(
 
 
 def deliver(webhook_url: str, alert: StoredAlert, *, retry_pause_s: float = 1.0) -> bool:
-    """POST ``{"text": ...}`` to the webhook, retried once; False (logged) if both fail. The
-    text never carries a token; the webhook's address is never logged."""
+    """POST the alert as a Slack message (:func:`slack_message`) to the webhook, retried once;
+    False (logged) if both fail. The text never carries a token; the webhook's address is
+    never logged."""
     register_secret(webhook_url)
+    message = slack_message(alert.text)
     for attempt in (1, 2):
         try:
-            response = httpx.post(webhook_url, json={"text": alert.text}, timeout=WEBHOOK_TIMEOUT_S)
+            response = httpx.post(webhook_url, json=message, timeout=WEBHOOK_TIMEOUT_S)
             if response.status_code < 300:
                 return True
             reason = f"HTTP {response.status_code}"
@@ -128,3 +130,15 @@ def handle_of(creator: Creator) -> str:
     if creator.username:
         return "@" + creator.username.lstrip("@")
     return creator.name or creator.creator_id
+
+
+_SLACK_CONTROL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def slack_message(text: str) -> dict[str, object]:
+    """The webhook body for ``text``, shown as typed: Slack reads ``<...>`` as a mention
+    (``<!channel>``) or a link (``<url|label>``), so ``&``, ``<`` and ``>`` are escaped as its
+    formatting reference says (only those three: it decodes no other entity). Slack has no
+    escape for ``*bold*``, ``_italic_`` or ``~strike~``; ``mrkdwn: false`` turns that
+    formatting off, and a receiver that ignores the key shows at worst bold type."""
+    return {"text": text.translate(_SLACK_CONTROL), "mrkdwn": False}

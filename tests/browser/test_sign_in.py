@@ -28,10 +28,16 @@ pytestmark = pytest.mark.browser
 ANALYST = "ana@agency.test"
 OUTSIDER = "eve@elsewhere.test"
 UNVERIFIED = "mallory@agency.test"
+UNVOUCHED = "nina@agency.test"  # the provider sends no email_verified at all
+LONG_S = "ana@agency.te\u017ft"  # casefolds to ana@agency.test
+LIGATURE = "mallory@sta\ufb00.test"  # NFKC makes it mallory@staff.test
+TWO_ATS = "eve@evil.test@agency.test"  # its last "@" is followed by a listed domain
 USERS = [
     {"sub": ANALYST, "email": ANALYST, "email_verified": True, "name": "Ana"},
     {"sub": OUTSIDER, "email": OUTSIDER, "email_verified": True},
     {"sub": UNVERIFIED, "email": UNVERIFIED, "email_verified": False},
+    {"sub": UNVOUCHED, "email": UNVOUCHED},
+    *({"sub": who, "email": who, "email_verified": True} for who in (LONG_S, LIGATURE, TWO_ATS)),
 ]
 HIDDEN_CREATOR = "Zoë Hiddenname"
 ANALYST_PATHS = [spec.url_path or "" for spec in PAGES.values() if not spec.public]
@@ -50,7 +56,7 @@ def team(tmp_path_factory):
     app = start_app(
         base / "data",
         base / "streamlit.log",
-        {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": "@agency.test"},
+        {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": "@agency.test, @staff.test"},
         port=port,
     )
     yield app, auth
@@ -167,15 +173,25 @@ def test_an_analyst_signs_in_connects_a_creator_and_signs_out(team, browser, pag
 
 @pytest.mark.parametrize(
     ("who", "says"),
-    [(OUTSIDER, "is not allowed"), (UNVERIFIED, "not verified")],
+    [
+        (OUTSIDER, "is not allowed"),
+        (UNVERIFIED, "not verified"),
+        (UNVOUCHED, "not verified"),
+        (LONG_S, "is not allowed"),
+        (LIGATURE, "is not allowed"),
+        (TWO_ATS, "is not allowed"),
+    ],
+    ids=["outsider", "unverified", "no-email-verified", "long-s", "ff-ligature", "two-ats"],
 )
-def test_a_signed_in_visitor_who_is_not_allowed_sees_only_their_address(team, page, who, says):
+def test_a_signed_in_visitor_who_is_not_allowed_sees_only_their_address(
+    team, page, request, who, says
+):
     app, _ = team
     sign_in(page, app.url, who)
     text = main_text(page)
     assert f"You are signed in as {who}" in text and says in text
     assert_nothing_of_the_workspace(page, app.url, ["Sign out"])
-    screenshot(page, f"not-allowed-{who.split('@')[0]}")
+    screenshot(page, f"not-allowed-{request.node.callspec.id}")
     sign_out(page, app.url, page.get_by_role("button", name="Sign out"))
     assert_nothing_of_the_workspace(page, app.url, ["Sign in"])
 
