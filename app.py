@@ -6,12 +6,12 @@ import logging
 
 import streamlit as st
 
-from components.access import current_access, render_account, render_gate
-from components.loaders import get_config
-from components.pages import navigation_pages, render_menu, spec_of
-from components.plotly_view import warm_up_charts
-from components.sidebar import render_api_status, render_data_warnings
-from components.workspace import open_workspace
+from components.frame.access import current_access, render_account, render_gate
+from components.frame.loaders import get_config
+from components.frame.pages import navigation_pages, render_menu, spec_of
+from components.frame.plotly_view import warm_up_charts
+from components.frame.sidebar import render_api_status, render_data_warnings
+from components.frame.workspace import open_workspace
 from fpapi.errors import StoreError
 
 log = logging.getLogger("creator_insights_studio")

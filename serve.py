@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse
 from starlette.routing import Route
 
-from components.pages import PAGES
-from components.plotly_view import PLOTLY_JS, PLOTLY_JS_ROUTE, preload_tag
+from components.frame.pages import PAGES
+from components.frame.plotly_view import PLOTLY_JS, PLOTLY_JS_ROUTE, preload_tag
 
 SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
@@ -117,7 +117,7 @@ class PageHead:
 
 
 async def plotly_js(request: Request) -> FileResponse:
-    """plotly.js for the charts (components/plotly_view.py): its name carries its version, so
+    """plotly.js for the charts (components/frame/plotly_view.py): its name carries its version, so
     a browser keeps it for a year."""
     return FileResponse(
         PLOTLY_JS,

@@ -1,1 +1,1 @@
-"""The app's pages, one file each; declared in components/pages.py, run by app.py."""
+"""The app's pages, one file each; declared in components/frame/pages.py, run by app.py."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.activity import activity_table
-from components.workspace import open_workspace
+from components.frame.workspace import open_workspace
+from components.ui.activity import activity_table
 
 ENTRIES_SHOWN = 200
 

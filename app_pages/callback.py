@@ -10,13 +10,13 @@ import hashlib
 
 import streamlit as st
 
-from components import state
-from components.access import current_access
-from components.connect_ui import render_outcome
-from components.pages import link
+from components.frame import state
+from components.frame.access import current_access
+from components.frame.pages import link
+from components.frame.url_scrub import scrub_query_string
+from components.frame.workspace import open_workspace
 from components.text import md_escape
-from components.url_scrub import scrub_query_string
-from components.workspace import open_workspace
+from components.ui.connect import render_outcome
 from fpapi.workspace.connect import CONNECTORS, VerificationOutcome
 
 # What a creator reads when the app cannot finish: no setting names or folders.

@@ -7,12 +7,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import campaign_report, campaigns_ui, state
-from components.activity import export_button
-from components.creator_picker import creator_label, roster_choices
-from components.loaders import load_many, report_of
+from components.exports import campaign_report
+from components.frame import state
+from components.frame.loaders import load_many, report_of
+from components.frame.workspace import open_workspace
 from components.text import md_escape
-from components.workspace import open_workspace
+from components.ui import campaigns as campaigns_ui
+from components.ui.activity import export_button
+from components.ui.creator_picker import creator_label, roster_choices
 from fpapi.analysis.campaigns import (
     MATCH_RULE,
     build_campaign_report,

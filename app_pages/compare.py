@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import compare_charts as cc
-from components import compare_ui as ui
-from components import state
-from components.activity import export_button
-from components.compare_charts import comparison_figures
-from components.compare_html import render_compare_html
-from components.creator_picker import creator_label, roster_choices
-from components.insights_ui import show_figure
-from components.loaders import compare_figure, load_many, report_of
-from components.pages import link
+from components.exports.compare_html import render_compare_html
+from components.figures import compare_charts as cc
+from components.figures.compare_charts import comparison_figures
+from components.frame import state
+from components.frame.loaders import compare_figure, load_many, report_of
+from components.frame.pages import link
+from components.frame.workspace import open_workspace
 from components.text import ago, md_escape
-from components.workspace import open_workspace
+from components.ui import compare as ui
+from components.ui.activity import export_button
+from components.ui.creator_picker import creator_label, roster_choices
+from components.ui.insights import show_figure
 from fpapi.analysis.compare import (
     MAX_COMPARE,
     MIN_COMPARE,

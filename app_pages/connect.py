@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
-from components.connect_ui import (
+from components.frame import state
+from components.frame.pages import link as page_link
+from components.frame.workspace import open_workspace
+from components.ui.connect import (
     link_title,
     render_link_card,
     render_links_list,
     render_outcome,
 )
-from components.pages import link as page_link
-from components.workspace import open_workspace
 from fpapi import FPAPIError
 from fpapi.errors import LinkRequestError
 from fpapi.workspace.connect import CONNECTORS

@@ -6,18 +6,18 @@ import time
 
 import streamlit as st
 
-from components import state
-from components.loaders import latest_fetches
-from components.pages import link
-from components.roster_ui import (
+from components.frame import state
+from components.frame.loaders import latest_fetches
+from components.frame.pages import link
+from components.frame.workspace import open_workspace
+from components.text import md_escape
+from components.ui.roster import (
     render_bulk_actions,
     render_pager,
     render_roster_filters,
     render_roster_row,
     run_bulk_action,
 )
-from components.text import md_escape
-from components.workspace import open_workspace
 from fpapi.workspace.roster import roster_rows
 
 PAGE_SIZE = 50

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.demo_ui import render_demo_offer
-from components.loaders import recent_alerts
-from components.pages import link
-from components.roster_ui import render_what_changed
-from components.workspace import open_workspace
+from components.frame.loaders import recent_alerts
+from components.frame.pages import link
+from components.frame.workspace import open_workspace
+from components.ui.demo import render_demo_offer
+from components.ui.roster import render_what_changed
 
 st.title("Creator Insights Studio")
 st.write(

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import insights_sections as sections
-from components import insights_ui as ui
-from components import state
-from components.creator_picker import creator_label, roster_choices
-from components.loaders import fetch_history, report_of
-from components.pages import link
-from components.relationship_ui import render_relationship
+from components.frame import state
+from components.frame.loaders import fetch_history, report_of
+from components.frame.pages import link
+from components.frame.workspace import open_workspace
 from components.text import md_escape
-from components.workspace import open_workspace
+from components.ui import insights as ui
+from components.ui import insights_sections as sections
+from components.ui.creator_picker import creator_label, roster_choices
+from components.ui.relationship import render_relationship
 from fpapi import FPAPIError
 from fpapi.errors import ConsentLapsed
 from fpapi.workspace.history import previous_snapshot

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from components.loaders import SANDBOX_CACHE_LABEL  # noqa: E402
+from components.frame.loaders import SANDBOX_CACHE_LABEL  # noqa: E402
 from fpapi import Insights  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
 from fpapi.sandbox.accounts import _creator_id  # noqa: E402

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from browser_harness import start_sandbox  # noqa: E402  (benchmarks/ is the script's folder)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from components.pages import PAGES  # noqa: E402
+from components.frame.pages import PAGES  # noqa: E402
 from fpapi import FirstPartyClient  # noqa: E402
 from fpapi.sandbox import instagram_pool  # noqa: E402
 from fpapi.storage.data_folder import DataFolderStore  # noqa: E402

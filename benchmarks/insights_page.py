@@ -23,10 +23,10 @@ for name in ("FPAPI_BASE_URL", "FPAPI_TOKEN"):
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from components.loaders import SANDBOX_CACHE_LABEL  # noqa: E402
-from components.pages import PAGES  # noqa: E402
-from components.report_figures import report_figures  # noqa: E402
-from components.report_html import render_report_html  # noqa: E402
+from components.exports.report_html import render_report_html  # noqa: E402
+from components.figures.report_figures import report_figures  # noqa: E402
+from components.frame.loaders import SANDBOX_CACHE_LABEL  # noqa: E402
+from components.frame.pages import PAGES  # noqa: E402
 from fpapi import Insights  # noqa: E402
 from fpapi.analysis.report import build_report  # noqa: E402
 from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402

@@ -33,7 +33,7 @@ from browser_harness import (
     seeded_app,
 )
 
-from components.loaders import SANDBOX_CACHE_LABEL
+from components.frame.loaders import SANDBOX_CACHE_LABEL
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.database import new_engine

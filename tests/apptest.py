@@ -12,8 +12,8 @@ import diskcache
 from hypothesis import HealthCheck, settings
 from streamlit.testing.v1 import AppTest
 
-from components.insights_sections import SECTIONS as INSIGHTS_SECTIONS
-from components.pages import PAGES as PAGE_SPECS
+from components.frame.pages import PAGES as PAGE_SPECS
+from components.ui.insights_sections import SECTIONS as INSIGHTS_SECTIONS
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Sandbox, embedded_sandbox
 from fpapi.storage.data_folder import DataFolderStore

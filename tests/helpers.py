@@ -10,7 +10,7 @@ from typing import Any
 import diskcache
 import numpy as np
 
-from components.plotly_view import CHART_COMPONENT
+from components.frame.plotly_view import CHART_COMPONENT
 
 # The KPIs an analyst reads at the top of every insights page.
 KPI_LABELS = (
@@ -34,7 +34,7 @@ class Clock:
 
 
 def charts_of(at: Any) -> list[dict]:
-    """Every plotly figure an AppTest run drew (components/plotly_view.py), as its JSON."""
+    """Every plotly figure an AppTest run drew (components/frame/plotly_view.py), as its JSON."""
     return [
         json.loads(json.loads(element.proto.json)["figure"])
         for element in at.get("bidi_component")

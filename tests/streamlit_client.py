@@ -15,7 +15,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from components.plotly_view import CHART_COMPONENT
+from components.frame.plotly_view import CHART_COMPONENT
 
 TEXT_ELEMENTS = {"markdown", "alert", "heading", "text"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from components.pages import PAGES as PAGE_SPECS
+from components.frame.pages import PAGES as PAGE_SPECS
 from fpapi.storage.store import Store
 from tests.apptest import app_store, open_page, page_text, verify
 from tests.helpers import charts_of

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components import charts
-from components.compare_charts import comparison_figures
-from components.plotly_view import BUNDLED_TRACES
-from components.report_figures import report_figures
+from components.figures import charts
+from components.figures.compare_charts import comparison_figures
+from components.figures.report_figures import report_figures
+from components.frame.plotly_view import BUNDLED_TRACES
 from fpapi import Insights
 from fpapi.analysis import frames, metrics
 from fpapi.analysis.report import build_report
@@ -139,7 +139,7 @@ def test_posts_per_week_counts_weeks_with_no_posts(sample):
 @pytest.mark.parametrize("account", instagram_pool()[30:], ids=lambda a: a.kind)
 def test_ugly_creators_build_without_an_exception(account):
     report = build_report(Insights.from_raw(build_insights(account)))
-    from components.report_figures import report_figures
+    from components.figures.report_figures import report_figures
 
     for name, fig in report_figures(report).items():
         assert fig is None or len(fig.data) > 0, name
@@ -157,7 +157,7 @@ def test_a_heatmap_slot_whose_posts_have_no_er_says_so_never_nan():
 
 
 def test_every_figure_uses_only_traces_the_browser_bundle_draws():
-    """The browser loads a plotly.js of three trace types (components/plotly_view.py): a trace type
+    """The browser loads a plotly.js of three trace types (components/frame/plotly_view.py): a trace type
     outside it would draw nothing at all."""
     reports = {
         account.name: build_report(Insights.from_raw(build_insights(account, posts=60, days=90)))

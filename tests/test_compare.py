@@ -226,7 +226,7 @@ def test_a_caption_longer_than_an_excel_cell_is_cut_visibly_not_silently():
 def test_each_creator_keeps_one_colour_on_every_chart_in_the_tables_order(vendor_insights):
     """Four creators where the second has no trend data (so it is missing from the growth
     and engagement charts): each keeps its column's colour everywhere."""
-    from components.compare_charts import comparison_figures
+    from components.figures.compare_charts import comparison_figures
 
     def report(followers: int, *, trends: bool = True):
         raw = copy.deepcopy(vendor_insights)

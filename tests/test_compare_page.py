@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from components.compare_ui import CHART_SECTIONS, OVERLAP
+from components.ui.compare import CHART_SECTIONS, OVERLAP
 from fpapi.sandbox import build_insights, embedded_sandbox, instagram_pool
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator

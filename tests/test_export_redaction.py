@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from components import campaign_report
-from components.compare_html import render_compare_html
-from components.report_html import render_report_html
+from components.exports import campaign_report
+from components.exports.compare_html import render_compare_html
+from components.exports.report_html import render_report_html
 from fpapi import Insights
 from fpapi.analysis.campaigns import CampaignSpec, build_campaign_report
 from fpapi.analysis.export import EMAIL_MARK, PHONE_MARK, redact_contacts, to_safe_csv, to_xlsx

@@ -300,7 +300,7 @@ def test_the_callback_scrubs_the_token_without_a_browser(app_env, monkeypatch):
     it asks for the scrub on every callback with parameters, then clears the query string."""
     from types import SimpleNamespace
 
-    from components import url_scrub
+    from components.frame import url_scrub
 
     asked: list[str] = []
 

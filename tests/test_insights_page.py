@@ -8,9 +8,9 @@ import time
 import pandas as pd
 import pytest
 
-from components.insights_sections import SECTIONS
-from components.loaders import SANDBOX_CACHE_LABEL
-from components.report_html import render_report_html
+from components.exports.report_html import render_report_html
+from components.frame.loaders import SANDBOX_CACHE_LABEL
+from components.ui.insights_sections import SECTIONS
 from fpapi import Insights
 from fpapi.analysis.metrics import format_count
 from fpapi.analysis.report import build_report

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from components.loaders import SANDBOX_CACHE_LABEL
+from components.frame.loaders import SANDBOX_CACHE_LABEL
 from fpapi import Insights, InvalidResponse
 from fpapi.analysis.frames import follower_trend, posts, sponsorship
 from fpapi.analysis.metrics import sponsored_summary

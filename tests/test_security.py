@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from components.compare_html import render_compare_html
-from components.report_html import render_report_html
+from components.exports.compare_html import render_compare_html
+from components.exports.report_html import render_report_html
 from fpapi import FirstPartyClient, Insights
 from fpapi.analysis.export import to_safe_csv, to_xlsx
 from fpapi.analysis.report import build_report

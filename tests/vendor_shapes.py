@@ -20,9 +20,9 @@ import httpx
 import plotly.graph_objects as go
 from hypothesis import strategies as st
 
-from components.compare_charts import comparison_figures
-from components.report_figures import report_figures
-from components.report_html import render_report_html
+from components.exports.report_html import render_report_html
+from components.figures.compare_charts import comparison_figures
+from components.figures.report_figures import report_figures
 from fpapi import FirstPartyClient, Insights, InvalidResponse
 from fpapi.analysis.compare import Fee, build_comparison, export_sheets
 from fpapi.analysis.export import to_safe_csv, to_xlsx

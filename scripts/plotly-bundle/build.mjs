@@ -1,5 +1,5 @@
 // Builds components/static/plotly-<version>-scatter-bar-heatmap.min.js, the plotly.js the app's
-// charts load (components/plotly_view.py). Run from this folder: `npm ci && npm run build`.
+// charts load (components/frame/plotly_view.py). Run from this folder: `npm ci && npm run build`.
 //
 // Why not an official bundle: the smallest one with heatmaps, plotly.js-cartesian-dist-min,
 // also carries box, violin, pie, contour, histogram, ternary and world-calendar code, and its

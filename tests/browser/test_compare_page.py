@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from components.compare_ui import CHART_SECTIONS, OVERLAP
+from components.ui.compare import CHART_SECTIONS, OVERLAP
 from fpapi.sandbox import instagram_pool
 from tests.apptest import add_to_roster
 from tests.browser.conftest import plotly_summaries, screenshot, wait_for_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from components.plotly_view import PLOTLY_JS, PLOTLY_JS_ROUTE
+from components.frame.plotly_view import PLOTLY_JS, PLOTLY_JS_ROUTE
 
 pytestmark = pytest.mark.browser
 

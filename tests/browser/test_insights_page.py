@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from components.insights_sections import SECTIONS
+from components.ui.insights_sections import SECTIONS
 from fpapi.sandbox import instagram_pool
 from tests.apptest import add_to_roster
 from tests.browser.conftest import plotly_summaries, screenshot, wait_for_app

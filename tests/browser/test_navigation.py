@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.plotly_view import PLOTLY_JS
+from components.frame.plotly_view import PLOTLY_JS
 from tests.browser.conftest import screenshot, start_app, wait_for_app
 from tests.browser.servers import stop
 

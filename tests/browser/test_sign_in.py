@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from components.pages import PAGES
+from components.frame.pages import PAGES
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
 from tests.browser.conftest import (

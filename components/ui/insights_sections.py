@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import insights_ui as ui
-from components.activity import export_button
-from components.charts import make_posts_scatter
-from components.loaders import insights_figure
-from components.report_html import render_report_html
+from components.exports.report_html import render_report_html
+from components.figures.charts import make_posts_scatter
+from components.frame.loaders import insights_figure
+from components.ui import insights as ui
+from components.ui.activity import export_button
 from fpapi.analysis.export import to_safe_csv
 from fpapi.analysis.metrics import filter_posts
 from fpapi.analysis.report import InsightsReport

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.io as pio
 
-from components.report_figures import report_figures
+from components.figures.report_figures import report_figures
 from components.text import day_label, unexplained_growth
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.export import redact_contacts

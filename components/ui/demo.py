@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.workspace import Workspace
+from components.frame.workspace import Workspace
 from fpapi.errors import FPAPIError, StoreError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.workspace.demo import DEMO_CREATORS

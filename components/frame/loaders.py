@@ -21,8 +21,8 @@ import diskcache
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.compare_charts import COMPARISON_BUILDERS, comparison_figure
-from components.report_figures import FIGURE_BUILDERS
+from components.figures.compare_charts import COMPARISON_BUILDERS, comparison_figure
+from components.figures.report_figures import FIGURE_BUILDERS
 from fpapi import FPAPIError
 from fpapi.analysis.report import InsightsReport, build_report
 from fpapi.errors import DataDirError, SettingsError, StoreError

@@ -10,7 +10,7 @@ import os
 
 import streamlit as st
 
-from components.loaders import SecretsUnreadable, secrets_section
+from components.frame.loaders import SecretsUnreadable, secrets_section
 from components.text import md_escape
 from fpapi.workspace.access import AccessDecision, auth_providers, decide, load_access_policy
 

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.workspace import open_workspace
+from components.frame.workspace import open_workspace
 from fpapi.storage.records import Activity
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
-from components import charts
+from components.figures import charts
 from fpapi.analysis.report import InsightsReport
 
 FIGURE_BUILDERS: dict[str, Callable[[InsightsReport], go.Figure | None]] = {

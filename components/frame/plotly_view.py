@@ -28,7 +28,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-PLOTLY_JS = Path(__file__).parent / "static" / "plotly-4.1.1-scatter-bar-heatmap.min.js"
+PLOTLY_JS = Path(__file__).parents[1] / "static" / "plotly-4.1.1-scatter-bar-heatmap.min.js"
 PLOTLY_JS_ROUTE = f"/_cis/{PLOTLY_JS.name}"  # immutable: a new version gets a new name
 CHART_TEST_ID = "cisPlotlyChart"
 CHART_COMPONENT = "cis_plotly_chart"

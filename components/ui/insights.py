@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.charts import make_history_figure
-from components.pages import compare_link, link
-from components.plotly_view import plotly_chart
+from components.figures.charts import make_history_figure
+from components.frame.pages import compare_link, link
+from components.frame.plotly_view import plotly_chart
 from components.text import ago, day_label, md_escape, safe_http_url, unexplained_growth
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE
 from fpapi.analysis.frames import profile_url

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from components import state
+from components.frame import state
 from components.text import md_escape
 from fpapi.errors import StoreError
 from fpapi.storage.records import PIPELINE_STATUSES, Relationship, clean_tags

@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from components import state
-from components.pages import link
+from components.frame import state
+from components.frame.pages import link
 from components.text import ago, day_label, md_escape
 from fpapi import FPAPIError
 from fpapi.analysis.compare import (

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from components.loaders import Config
-from components.workspace import Workspace
+from components.frame.loaders import Config
+from components.frame.workspace import Workspace
 
 
 def render_api_status(config: Config) -> None:

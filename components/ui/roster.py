@@ -8,11 +8,11 @@ from datetime import date
 
 import streamlit as st
 
-from components import state
-from components.pages import compare_link, link
-from components.relationship_ui import summary
+from components.frame import state
+from components.frame.pages import compare_link, link
+from components.frame.workspace import Workspace
 from components.text import day_label, md_escape, since
-from components.workspace import Workspace
+from components.ui.relationship import summary
 from fpapi import FPAPIError
 from fpapi.analysis.compare import MAX_COMPARE
 from fpapi.storage.records import (

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import PALETTE, RANGE_BUTTONS, _layout, plot_text
+from components.figures.charts import PALETTE, RANGE_BUTTONS, _layout, plot_text
 from fpapi.analysis.benchmarks import TIERS, benchmark_for
 from fpapi.analysis.compare import indexed_growth
 from fpapi.analysis.frames import QUALITY_SUBSCORES

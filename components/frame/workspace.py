@@ -12,8 +12,8 @@ from typing import NoReturn
 
 import streamlit as st
 
-from components.access import current_actor
-from components.loaders import Config, get_config, get_insight_cache, get_store
+from components.frame.access import current_actor
+from components.frame.loaders import Config, get_config, get_insight_cache, get_store
 from fpapi.errors import DataDirError, StoreError
 from fpapi.workspace.core import Actor, Workspace
 

@@ -1,5 +1,5 @@
 """The campaigns page's pieces: the saved list, the campaign's form, and its report as page
-text (the exports come from components/campaign_report.py)."""
+text (the exports come from components/exports/campaign_report.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from datetime import date
 
 import streamlit as st
 
-from components import campaign_report as text
-from components.creator_picker import creator_label
-from components.pages import link
+from components.exports import campaign_report as text
+from components.frame.pages import link
 from components.text import md_escape
+from components.ui.creator_picker import creator_label
 from fpapi.analysis.campaigns import (
     DEFAULT_CURRENCY,
     CampaignReport,

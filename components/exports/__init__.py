@@ -1,0 +1,1 @@
+"""Files an analyst downloads (HTML reports, CSV, XLSX): pure builders, no Streamlit."""

@@ -1,0 +1,1 @@
+"""Plotly figures from an analysis report: pure builders, no Streamlit."""
