@@ -8,9 +8,12 @@ tab. Even plotly's smallest official bundle with heatmaps (cartesian, 1.5 MB) he
 those three (``scripts/plotly-bundle``: 1.2 MB, the same plotly.js version as the Python
 package), which evaluates in 0.07 to 0.15 s. Streamlit serves it itself, from the app's
 ``static/`` folder at ``/app/static/`` (``server.enableStaticServing`` in
-``.streamlit/config.toml``), so the charts draw under ``streamlit run app.py`` on any host, and
-behind a proxy's prefix too. Streamlit sends it as JavaScript with a validator but no cache
-lifetime; ``serve.py`` adds a year's (the name carries the version). It is loaded:
+``.streamlit/config.toml``), so the charts draw under ``streamlit run app.py`` too, and
+behind a proxy's prefix too. Streamlit 1.67 sends it as JavaScript (its docs still say files
+of other types than images, fonts, PDF, XML and JSON go out as ``text/plain``, which with
+``nosniff`` would keep the browser from running it: ``tests/browser/test_framing.py`` checks),
+with a validator but no cache lifetime; ``serve.py`` adds a year's (the name carries the
+version). It is loaded:
 
 - on a page that charts (insights, compare), by the sidebar's component, and under ``serve.py``
   earlier still, by a script it adds to the page's HTML (``preload_tag``), as soon as the
