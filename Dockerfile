@@ -14,6 +14,7 @@ RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 
 COPY .streamlit/config.toml .streamlit/config.toml
 COPY app.py serve.py ./
+COPY static static
 COPY app_pages app_pages
 COPY components components
 COPY fpapi fpapi

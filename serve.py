@@ -1,8 +1,8 @@
-"""The server entrypoint: app.py wrapped in Streamlit's ASGI App, so every HTTP response carries
-headers that keep other sites from framing the app (clickjacking) and links from leaking the
-page's address; each page's HTML says where the app's root is (and on a chart page, starts
-loading plotly.js); and the one static file the app serves itself (plotly.js for its charts)
-is served. ``streamlit run serve.py`` serves it like ``streamlit run app.py``.
+"""The self-hosted entrypoint: app.py wrapped in Streamlit's ASGI App, so every HTTP response
+carries headers that keep other sites from framing the app (clickjacking) and links from
+leaking the page's address; each page's HTML says where the app's root is (and on a chart page,
+starts loading plotly.js); and browsers keep the charts' plotly.js for a year. ``streamlit run
+serve.py`` serves it like ``streamlit run app.py``, which works without it on any Streamlit host.
 """
 
 from __future__ import annotations
@@ -12,12 +12,9 @@ from typing import Any
 
 import streamlit as st
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import FileResponse
-from starlette.routing import Route
 
 from components.frame.pages import PAGES
-from components.frame.plotly_view import PLOTLY_JS, PLOTLY_JS_ROUTE, preload_tag
+from components.frame.plotly_view import PLOTLY_JS_ROUTE, preload_tag
 
 SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
@@ -25,11 +22,22 @@ SECURITY_HEADERS = (
     (b"referrer-policy", b"no-referrer"),
     (b"x-content-type-options", b"nosniff"),
 )
+# Streamlit's static file serving (where plotly.js comes from) sends no cache lifetime, so a
+# browser keeps the file only for a tenth of its age and then downloads it again (Streamlit
+# answers a revalidation with the whole file). Its name carries its version: keep it a year.
+CACHE_FOREVER = (b"cache-control", b"public, max-age=31536000, immutable")
+
+
+def headers_for(path: str, status: int) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers every response gets, and on plotly.js (at the root or under a proxy's
+    prefix) a year's cache lifetime."""
+    keep = status == 200 and path.endswith(PLOTLY_JS_ROUTE)
+    return SECURITY_HEADERS + ((CACHE_FOREVER,) if keep else ())
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware: adds SECURITY_HEADERS to every HTTP response, leaves WebSockets
-    alone (a BaseHTTPMiddleware would buffer streamed responses)."""
+    """Pure ASGI middleware: adds ``headers_for(path)`` to every HTTP response, leaves
+    WebSockets alone (a BaseHTTPMiddleware would buffer streamed responses)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -42,7 +50,8 @@ class SecurityHeaders:
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                wanted = headers_for(scope.get("path", ""), message["status"])
+                extra = [(n, v) for n, v in wanted if n not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
@@ -116,23 +125,7 @@ class PageHead:
         await self.app(scope, receive, send_with_head)
 
 
-async def plotly_js(request: Request) -> FileResponse:
-    """plotly.js for the charts (components/frame/plotly_view.py): its name carries its version, so
-    a browser keeps it for a year."""
-    return FileResponse(
-        PLOTLY_JS,
-        media_type="text/javascript",
-        headers={"Cache-Control": "public, max-age=31536000, immutable"},
-    )
-
-
 app = st.App(
     str(Path(__file__).with_name("app.py")),
-    # At the root, and under the prefix of ``server.baseUrlPath`` (Streamlit leaves an app's
-    # own routes unprefixed; the charts ask for the bundle next to Streamlit's own code).
-    routes=[
-        Route(PLOTLY_JS_ROUTE, plotly_js),
-        Route("/{prefix:path}" + PLOTLY_JS_ROUTE, plotly_js),
-    ],
     middleware=[Middleware(SecurityHeaders), Middleware(PageHead)],
 )

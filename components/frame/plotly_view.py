@@ -6,12 +6,18 @@ Streamlit's own ``st.plotly_chart`` loads the full plotly.js (4.7 MB, every trac
 tab. Even plotly's smallest official bundle with heatmaps (cartesian, 1.5 MB) held it for 0.3 to
 0.5 s. The app draws scatter, bar and heatmap traces only, so it loads plotly.js's core with
 those three (``scripts/plotly-bundle``: 1.2 MB, the same plotly.js version as the Python
-package), which evaluates in 0.07 to 0.15 s. ``serve.py`` serves it from ``components/static``
-with a long cache lifetime, and it is loaded:
+package), which evaluates in 0.07 to 0.15 s. Streamlit serves it itself, from the app's
+``static/`` folder at ``/app/static/`` (``server.enableStaticServing`` in
+``.streamlit/config.toml``), so the charts draw under ``streamlit run app.py`` too, and
+behind a proxy's prefix too. Streamlit 1.67 sends it as JavaScript (its docs still say files
+of other types than images, fonts, PDF, XML and JSON go out as ``text/plain``, which with
+``nosniff`` would keep the browser from running it: ``tests/browser/test_framing.py`` checks),
+with a validator but no cache lifetime; ``serve.py`` adds a year's (the name carries the
+version). It is loaded:
 
-- on a page that charts (insights, compare), by a script ``serve.py`` adds to the page's HTML
-  (``preload_tag``), as soon as the page's own code is in, and by the sidebar's component when
-  the page was reached inside the app;
+- on a page that charts (insights, compare), by the sidebar's component, and under ``serve.py``
+  earlier still, by a script it adds to the page's HTML (``preload_tag``), as soon as the
+  page's own code is in;
 - on any other analyst page once that page is drawn and the browser is idle, so the next click
   to a creator's charts does not wait for it;
 
@@ -28,8 +34,9 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-PLOTLY_JS = Path(__file__).parents[1] / "static" / "plotly-4.1.1-scatter-bar-heatmap.min.js"
-PLOTLY_JS_ROUTE = f"/_cis/{PLOTLY_JS.name}"  # immutable: a new version gets a new name
+# In the folder Streamlit's static file serving reads: ``static/`` next to the entry script.
+PLOTLY_JS = Path(__file__).parents[2] / "static" / "plotly-4.1.1-scatter-bar-heatmap.min.js"
+PLOTLY_JS_ROUTE = f"/app/static/{PLOTLY_JS.name}"  # immutable: a new version gets a new name
 CHART_TEST_ID = "cisPlotlyChart"
 CHART_COMPONENT = "cis_plotly_chart"
 BUNDLED_TRACES = frozenset({"bar", "heatmap", "scatter"})  # scripts/plotly-bundle/entry.js

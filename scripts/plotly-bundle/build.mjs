@@ -1,4 +1,4 @@
-// Builds components/static/plotly-<version>-scatter-bar-heatmap.min.js, the plotly.js the app's
+// Builds static/plotly-<version>-scatter-bar-heatmap.min.js, the plotly.js the app's
 // charts load (components/frame/plotly_view.py). Run from this folder: `npm ci && npm run build`.
 //
 // Why not an official bundle: the smallest one with heatmaps, plotly.js-cartesian-dist-min,
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('node_modules/plotly.js/package.json', 'utf8'));
-const outfile = `../../components/static/plotly-${version}-scatter-bar-heatmap.min.js`;
+const outfile = `../../static/plotly-${version}-scatter-bar-heatmap.min.js`;
 
 await build({
     entryPoints: ['entry.js'],

@@ -41,16 +41,18 @@ def start_app(
     *,
     port: int | None = None,
     base_path: str = "",
+    entry: str = "serve.py",
 ) -> RunningApp:
-    """``streamlit run serve.py`` on a free port (or ``port``), under ``base_path`` (a prefix, as
-    behind a proxy that serves the app under one) when given."""
+    """``streamlit run serve.py`` (or ``entry``: ``app.py``, as a Streamlit host starts it) on a
+    free port (or ``port``), under ``base_path`` (a prefix, as behind a proxy that serves the
+    app under one) when given."""
     port = port or free_port()
     url = f"http://localhost:{port}" + (f"/{base_path}" if base_path else "")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FPAPI_")}
     env.update({"FPAPI_DATA_DIR": str(data_dir), "FPAPI_PUBLIC_URL": url, **(extra_env or {})})
     log_file = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", entry, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.baseUrlPath", base_path,
          "--logger.level", "debug"],
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,

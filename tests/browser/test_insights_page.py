@@ -9,7 +9,8 @@ import pytest
 from components.ui.insights_sections import SECTIONS
 from fpapi.sandbox import instagram_pool
 from tests.apptest import add_to_roster
-from tests.browser.conftest import plotly_summaries, screenshot, wait_for_app
+from tests.browser.conftest import plotly_summaries, screenshot, start_app, wait_for_app
+from tests.browser.servers import stop
 from tests.helpers import KPI_LABELS
 
 pytestmark = pytest.mark.browser
@@ -87,6 +88,39 @@ def test_every_section_of_a_normal_creator_draws_its_charts(app, page):
     wait_for_app(page, timeout_ms=60_000)
     page.wait_for_function(ALL_DRAWN, arg=3, timeout=30_000)  # a shared link opens its section
     assert {c["title"] for c in plotly_summaries(page)} == CHARTS_BY_SECTION["Posting activity"]
+
+
+# Each chart either drawn by plotly or showing why it could not be.
+ALL_SETTLED = """n => {
+  const charts = [...document.querySelectorAll("[data-testid='cisPlotlyChart']")];
+  return charts.length === n
+    && charts.every(c => c.querySelector('.main-svg') || c.textContent.includes('could not'));
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_py(tmp_path_factory):
+    """The app started as Streamlit Community Cloud and other Streamlit hosts start it:
+    ``streamlit run app.py``, without serve.py."""
+    base = tmp_path_factory.mktemp("app-py")
+    running = start_app(base / "data", base / "streamlit.log", entry="app.py")
+    yield running
+    stop(running.process)
+
+
+def test_streamlit_run_app_py_draws_the_charts_too(app_py, page):
+    add_to_roster(app_py.data_dir, NORMAL)
+    page.goto(f"{app_py.url}/insights?creator={NORMAL.creator_id}")
+    wait_for_app(page, timeout_ms=60_000)
+    page.wait_for_function(ALL_SETTLED, arg=3, timeout=30_000)
+    main = page.locator("[data-testid='stMain']")
+    assert "could not be drawn" not in main.inner_text()
+    charts = plotly_summaries(page)
+    assert {c["title"] for c in charts} == CHARTS_BY_SECTION["Engagement"]
+    assert all(c["points"] > 0 for c in charts), charts
+    for chart in main.locator("[data-testid='cisPlotlyChart']").all():
+        assert chart.locator("svg.main-svg g.trace").count() > 0  # traces drawn in SVG
+    screenshot(page, "insights-streamlit-run-app-py")
 
 
 def test_insights_for_a_hostile_creator_renders_markup_as_text(app, page):
