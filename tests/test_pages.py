@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import PAGES, open_page, page_text
+from tests.apptest import PAGES, app_store, open_page, page_text
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -43,3 +43,18 @@ def test_an_unusable_data_directory_is_a_sentence_not_a_crash(app_env, monkeypat
     at = open_page("home")
     assert not at.exception
     assert "cannot be used" in " ".join(e.value for e in at.error)
+
+
+def test_the_activity_list_shows_names_and_labels_as_plain_text(app_env):
+    """st.table renders markdown: a creator's name or a link label must never become a link or
+    bold text in every analyst's activity list."""
+    from fpapi.storage.records import Activity, Creator
+
+    hostile = "[Action required](https://evil.test/login) **urgent**"
+    store = app_store(app_env)
+    store.add_creator(Creator("c1", "instagram", name=hostile))
+    store.add_activity(Activity(1.0, "local", "creator_verified", hostile, detail="`x`"))
+    at = open_page("activity")
+    [what] = at.table[0].value["What"].tolist()
+    assert "](https://" not in what and "**" not in what and "`x`" not in what
+    assert what.replace("\\", "") == f"verified {hostile} (`x`)"  # as typed, once unescaped

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components.frame.workspace import open_workspace
+from components.text import md_escape
 from fpapi.storage.records import Activity
 
 log = logging.getLogger(__name__)
@@ -47,16 +48,25 @@ def export_button(
 
 
 def activity_table(entries: list[Activity]) -> pd.DataFrame:
-    """The list as a table of text (when in UTC, who, what), newest first."""
+    """The list as a table of text (when in UTC, who, what), newest first. ``st.table``
+    renders markdown, so what an analyst, a creator or a link label wrote is escaped: a name
+    like ``[x](https://evil.test)`` stays text, never a link."""
     return pd.DataFrame(
         {
             "When (UTC)": [
                 datetime.fromtimestamp(e.at, UTC).strftime("%Y-%m-%d %H:%M") for e in entries
             ],
-            "Who": [e.actor or "unknown" for e in entries],
-            "What": [
-                " ".join(filter(None, [e.verb, e.subject, f"({e.detail})" if e.detail else ""]))
-                for e in entries
-            ],
+            "Who": [md_escape(e.actor or "unknown") for e in entries],
+            "What": [what_text(e) for e in entries],
         }
     )
+
+
+def what_text(entry: Activity) -> str:
+    """``exported Ana (ana.csv) ×3``: the verb, whom, the detail, how many times in a row."""
+    parts = [entry.verb, md_escape(entry.subject)]
+    if entry.detail:
+        parts.append(f"({md_escape(entry.detail)})")
+    if entry.count > 1:
+        parts.append(f"×{entry.count}")
+    return " ".join(filter(None, parts))

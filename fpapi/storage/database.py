@@ -143,6 +143,7 @@ activity = sa.Table(
     sa.Column("action", sa.Text, nullable=False),
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    sa.Column("count", sa.Integer, nullable=False, server_default="1"),
 )
 
 snapshots = sa.Table(

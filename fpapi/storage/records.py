@@ -12,9 +12,11 @@ from fpapi.errors import ShortlistError
 __all__ = [
     "ACTIVITY_ACTIONS",
     "ACTIVITY_PRUNE_EVERY",
+    "DEFAULT_ACTIVITY_KEEP_S",
     "LINK_PRUNE_EVERY_S",
-    "MAX_ACTIVITY_ENTRIES",
     "PIPELINE_STATUSES",
+    "REPEATING_ACTIONS",
+    "REPEAT_WITHIN_S",
     "ROSTER_SORTS",
     "Activity",
     "Campaign",
@@ -39,8 +41,9 @@ __all__ = [
 
 # The store's rules, the same on the data folder and the team database.
 LINK_PRUNE_EVERY_S = 60 * 60  # how often pruning may run
-MAX_ACTIVITY_ENTRIES = 5_000  # the oldest entries go first past this
+DEFAULT_ACTIVITY_KEEP_S = 365 * 86_400  # entries are pruned by age, never by count
 ACTIVITY_PRUNE_EVERY = 100  # writes between two prunes
+REPEAT_WITHIN_S = 60  # the same export by the same person this soon after is one entry
 MAX_SHORTLIST_NAME_CHARS = 80
 
 # action code -> what the activity list says the analyst did
@@ -51,7 +54,18 @@ ACTIVITY_ACTIONS = {
     "creator_removed": "removed from the roster",
     "insights_refreshed": "refreshed the insights of",
     "exported": "exported",
+    "tags_changed": "changed the tags of",
+    "status_changed": "changed the pipeline status of",
+    "note_added": "added a note on",
+    "shortlist_saved": "saved the shortlist",
+    "shortlist_renamed": "renamed the shortlist",
+    "shortlist_deleted": "deleted the shortlist",
+    "campaign_saved": "saved the campaign",
+    "campaign_deleted": "deleted the campaign",
 }
+# Actions that repeat in bursts: the same one by the same person, on the same subject, within
+# REPEAT_WITHIN_S of the last is counted on that entry instead of adding one.
+REPEATING_ACTIONS = frozenset({"exported"})
 
 
 def iso_day(text: str | None) -> date | None:
@@ -187,6 +201,7 @@ class Activity:
     action: str  # a key of ACTIVITY_ACTIONS
     subject: str  # whom or what it was done to, as the analyst knows them
     detail: str = ""
+    count: int = 1  # how many times in a row (an export clicked again within a minute)
 
     @property
     def verb(self) -> str:

@@ -43,8 +43,10 @@ from fpapi.storage.database import (
 )
 from fpapi.storage.records import (
     ACTIVITY_PRUNE_EVERY,
+    DEFAULT_ACTIVITY_KEEP_S,
     LINK_PRUNE_EVERY_S,
-    MAX_ACTIVITY_ENTRIES,
+    REPEAT_WITHIN_S,
+    REPEATING_ACTIONS,
     Activity,
     StoredAlert,
 )
@@ -266,18 +268,14 @@ class SqlStore(RosterTables, ListTables):
     # --- activity ------------------------------------------------------------------------
 
     @guarded
-    def add_activity(self, entry: Activity) -> None:
-        entry_id = f"{entry.at:017.6f}|{secrets.token_hex(4)}"
+    def add_activity(self, entry: Activity, *, keep_s: float = DEFAULT_ACTIVITY_KEEP_S) -> None:
         with self._engine.begin() as connection:
-            connection.execute(activity.insert().values(entry_id=entry_id, **asdict(entry)))
+            if not (entry.action in REPEATING_ACTIONS and _count_repeat(connection, entry)):
+                entry_id = f"{entry.at:017.6f}|{secrets.token_hex(4)}"
+                connection.execute(activity.insert().values(entry_id=entry_id, **asdict(entry)))
             self._activity_writes += 1
-            if self._activity_writes % ACTIVITY_PRUNE_EVERY == 0:
-                newest = (
-                    sa.select(activity.c.entry_id)
-                    .order_by(activity.c.entry_id.desc())
-                    .limit(MAX_ACTIVITY_ENTRIES)
-                )
-                connection.execute(activity.delete().where(activity.c.entry_id.not_in(newest)))
+            if self._activity_writes % ACTIVITY_PRUNE_EVERY == 1:  # the first write, then every 100
+                connection.execute(activity.delete().where(activity.c.at < entry.at - keep_s))
 
     @guarded
     def activity(self, *, limit: int = 200) -> list[Activity]:
@@ -286,3 +284,25 @@ class SqlStore(RosterTables, ListTables):
                 activity.select().order_by(activity.c.entry_id.desc()).limit(limit)
             )
             return [record_of(Activity, row) for row in rows]
+
+
+def _count_repeat(connection: sa.Connection, entry: Activity) -> bool:
+    """Count ``entry`` on the same person's same entry of the last REPEAT_WITHIN_S, if any."""
+    same = (
+        (activity.c.actor == entry.actor)
+        & (activity.c.action == entry.action)
+        & (activity.c.subject == entry.subject)
+        & (activity.c.detail == entry.detail)
+        & (activity.c.at >= entry.at - REPEAT_WITHIN_S)
+    )
+    last = connection.execute(
+        sa.select(activity.c.entry_id).where(same).order_by(activity.c.entry_id.desc()).limit(1)
+    ).scalar()
+    if last is None:
+        return False
+    connection.execute(
+        activity.update()
+        .where(activity.c.entry_id == last)
+        .values(count=activity.c.count + 1, at=entry.at)
+    )
+    return True

@@ -163,7 +163,7 @@ class Workspace:
             at=self._clock(), actor=self.actor.name, action=action, subject=subject, detail=detail
         )
         try:
-            self.store.add_activity(entry)
+            self.store.add_activity(entry, keep_s=self.settings.activity_keep_s)
         except StoreError:
             log.warning("Could not record %s of %s in the activity list", action, subject)
 
@@ -382,10 +382,25 @@ class Workspace:
     def set_relationship(
         self, creator_id: str, *, tags: list[str] | None = None, status: str | None = None
     ) -> Relationship:
-        return self.store.set_relationship(creator_id, tags=tags, status=status)
+        """Set a creator's tags or pipeline status; each change that took is recorded."""
+        before = self.store.relationship(creator_id)
+        after = self.store.set_relationship(creator_id, tags=tags, status=status)
+        subject = self._creator_subject(creator_id)
+        if after.tags != before.tags:
+            self.record("tags_changed", subject, ", ".join(after.tags) or "no tags")
+        if after.status != before.status:
+            self.record("status_changed", subject, f"{before.status} → {after.status}")
+        return after
 
     def add_note(self, creator_id: str, text: str) -> Relationship:
-        return self.store.add_note(creator_id, text, author=self.actor.name)
+        kept = self.store.add_note(creator_id, text, author=self.actor.name)
+        self.record("note_added", self._creator_subject(creator_id))
+        return kept
+
+    def _creator_subject(self, creator_id: str) -> str:
+        """What the activity list calls a creator: their name, handle, or else their id."""
+        creator = self.store.get_creator(creator_id)
+        return (creator and (creator.name or creator.username)) or creator_id
 
     # --- shortlists and campaigns ---------------------------------------------------------
 
@@ -403,13 +418,22 @@ class Workspace:
         fees: dict[str, dict[str, Any]] | None = None,
         notes: dict[str, str] | None = None,
     ) -> Shortlist:
-        return self.store.save_shortlist(name, creator_ids, fees=fees, notes=notes)
+        saved = self.store.save_shortlist(name, creator_ids, fees=fees, notes=notes)
+        self.record("shortlist_saved", saved.name, f"{len(saved.creator_ids)} creators")
+        return saved
 
     def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
-        return self.store.rename_shortlist(shortlist_id, new_name)
+        before = self.store.get_shortlist(shortlist_id)
+        renamed = self.store.rename_shortlist(shortlist_id, new_name)
+        self.record("shortlist_renamed", renamed.name, f"was {before.name}" if before else "")
+        return renamed
 
     def delete_shortlist(self, shortlist_id: str) -> bool:
-        return self.store.delete_shortlist(shortlist_id)
+        shortlist = self.store.get_shortlist(shortlist_id)
+        deleted = self.store.delete_shortlist(shortlist_id)
+        if deleted and shortlist is not None:
+            self.record("shortlist_deleted", shortlist.name)
+        return deleted
 
     def campaigns(self) -> list[Campaign]:
         return self.store.campaigns()
@@ -418,7 +442,13 @@ class Workspace:
         return self.store.get_campaign(campaign_id)
 
     def save_campaign(self, campaign: Campaign) -> Campaign:
-        return self.store.save_campaign(campaign)
+        saved = self.store.save_campaign(campaign)
+        self.record("campaign_saved", saved.name)
+        return saved
 
     def delete_campaign(self, campaign_id: str) -> bool:
-        return self.store.delete_campaign(campaign_id)
+        campaign = self.store.get_campaign(campaign_id)
+        deleted = self.store.delete_campaign(campaign_id)
+        if deleted and campaign is not None:
+            self.record("campaign_deleted", campaign.name)
+        return deleted

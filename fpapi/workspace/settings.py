@@ -20,6 +20,7 @@ from fpapi.links import DEFAULT_LINK_KEEP_S, DEFAULT_PENDING_TTL_S
 from fpapi.storage.cache import DEFAULT_TTL_S
 from fpapi.storage.database import valid_database_url
 from fpapi.storage.datadir import default_data_dir
+from fpapi.storage.records import DEFAULT_ACTIVITY_KEEP_S
 
 __all__ = [
     "DEFAULT_PUBLIC_URL",
@@ -50,6 +51,7 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_PATH_VERIFY": ("path_verify", f"Verify Creator path. Default {DEFAULT_PATHS.verify}."),
     "FPAPI_PATH_INSIGHTS": ("path_insights", f"Insights path, with {{creator_id}}. Default {DEFAULT_PATHS.insights}."),
     "FPAPI_ALLOWED_REDIRECT_ORIGINS": ("allowed_redirect_origins", "Other sites a creator may be sent back to (origins such as https://brand.example, comma-separated). Default: only FPAPI_PUBLIC_URL's."),
+    "FPAPI_ACTIVITY_KEEP_DAYS": ("activity_keep_days", f"How long activity entries are kept, in days (pruned by age, never by count). Default {DEFAULT_ACTIVITY_KEEP_S // 86_400}."),
     "FPAPI_LINK_KEEP_DAYS": ("link_keep_days", f"How long finished and expired links are kept before they are pruned, in days. Default {DEFAULT_LINK_KEEP_S // 86_400}."),
     "FPAPI_ALLOWED_EMAILS": ("allowed_emails", "Who may sign in: addresses and @domain entries, comma-separated, matched case-insensitively."),
     "FPAPI_ALERT_WEBHOOK_URL": ("alert_webhook_url", "Where `python -m fpapi.refresh` posts each alert as JSON {\"text\": ...} (a Slack incoming webhook, say). Unset: alerts are only shown on the home page."),
@@ -74,6 +76,7 @@ class Settings:
     paths: ApiPaths = DEFAULT_PATHS
     extra_redirect_origins: tuple[str, ...] = ()
     link_keep_s: float = DEFAULT_LINK_KEEP_S
+    activity_keep_s: float = DEFAULT_ACTIVITY_KEEP_S
     database_url: str | None = field(repr=False, default=None)  # holds the database password
     alert_webhook_url: str | None = field(repr=False, default=None)  # a webhook URL is a secret
     report_brand: str = ""
@@ -158,6 +161,12 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         DEFAULT_LINK_KEEP_S / 86_400,
         unit="days",
     )
+    activity_keep_days = _amount(
+        "FPAPI_ACTIVITY_KEEP_DAYS",
+        value("FPAPI_ACTIVITY_KEEP_DAYS"),
+        DEFAULT_ACTIVITY_KEEP_S / 86_400,
+        unit="days",
+    )
     database_url = value("FPAPI_DATABASE_URL")
     webhook = value("FPAPI_ALERT_WEBHOOK_URL")
     parts = urlsplit(webhook or "")
@@ -193,6 +202,7 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         paths=paths,
         extra_redirect_origins=origins,
         link_keep_s=keep_days * 86_400,
+        activity_keep_s=activity_keep_days * 86_400,
     )
 
 
