@@ -21,16 +21,17 @@ AUTH = {
     "server_metadata_url": "https://login.agency.com/.well-known/openid-configuration",
 }
 SIGNED_OUT = {"is_logged_in": False}
+TOKEN_TIMES = {"iat": 1_000, "exp": 4_600}  # an ID token issued at 1,000 s, good for an hour
 
 
 def signed_in(email: str | None, **claims: object) -> dict[str, object]:
     """A signed-in visitor whose provider vouched for ``email``, unless ``claims`` say else."""
-    return {"is_logged_in": True, "email": email, "email_verified": True, **claims}
+    return {"is_logged_in": True, "email": email, "email_verified": True, **TOKEN_TIMES, **claims}
 
 
 def unverified(email: str, **claims: object) -> dict[str, object]:
     """A signed-in visitor whose provider sent no ``email_verified`` at all."""
-    return {"is_logged_in": True, "email": email, **claims}
+    return {"is_logged_in": True, "email": email, **TOKEN_TIMES, **claims}
 
 
 @pytest.mark.parametrize(
@@ -238,3 +239,33 @@ def test_the_policy_reads_the_environment_before_secrets():
     assert read.public_url == "https://insights.agency.com"
     assert not load_access_policy({}, {"allow_anonymous": "no"}, {}).allow_anonymous
     assert load_access_policy({}, {}, {}).on_loopback  # the default public URL is localhost
+
+
+HOUR = 3_600
+
+
+@pytest.mark.parametrize(
+    ("now", "signed_out_at", "verdict"),
+    [
+        (1_010, None, "allowed"),  # a fresh token
+        (4_600 + 12 * HOUR, None, "allowed"),  # past its expiry, within FPAPI_SESSION_MAX_HOURS
+        (4_601 + 12 * HOUR, None, "sign_in"),  # past both: sign in again
+        (2_000, 1_500, "sign_in"),  # signed out (on any replica) after this token was issued
+        (2_000, 1_000, "allowed"),  # a sign-out in the second the token was issued: a new one
+        (2_000, 900, "allowed"),  # signed out before this token: it is a new sign-in
+    ],
+)
+def test_a_session_ends_past_its_token_and_at_sign_out(now, signed_out_at, verdict):
+    decision = decide(policy(), signed_in("ana@agency.com"), now=now, signed_out_at=signed_out_at)
+    assert decision.verdict == verdict
+    if verdict == "sign_in":
+        assert "Sign in again" in decision.reason
+
+
+def test_a_token_without_its_times_or_with_a_bad_limit_fails_closed():
+    no_times = {"is_logged_in": True, "email": "ana@agency.com", "email_verified": True}
+    assert decide(policy(), no_times, now=1_010).verdict == "sign_in"
+    auth = {"FPAPI_ALLOWED_EMAILS": "@agency.com", "FPAPI_SESSION_MAX_HOURS": "forever"}
+    strict = load_access_policy(auth, {}, AUTH)
+    assert strict.session_max_s == 0
+    assert decide(strict, signed_in("ana@agency.com"), now=4_601).verdict == "sign_in"

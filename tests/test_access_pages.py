@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import streamlit as st
 
@@ -18,8 +20,21 @@ AUTH = {
     "client_secret": "client-secret-never-shown-91c2",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
-ANALYST = {"is_logged_in": True, "email": "Ana@Agency.test", "email_verified": True}
-OUTSIDER = {"is_logged_in": True, "email": "eve@elsewhere.test", "email_verified": True}
+# An ID token issued a minute ago, good for an hour (st.user carries its claims).
+TOKEN_TIMES = {"iat": int(time.time()) - 60, "exp": int(time.time()) + 3_600}
+ANALYST = {
+    "is_logged_in": True,
+    "email": "Ana@Agency.test",
+    "email_verified": True,
+    "sub": "ana-1",
+    **TOKEN_TIMES,
+}
+OUTSIDER = {
+    "is_logged_in": True,
+    "email": "eve@elsewhere.test",
+    "email_verified": True,
+    **TOKEN_TIMES,
+}
 MATCHED = "ana@agency.test"  # ANALYST's address as it matched the allow-list
 SIGNED_OUT = {"is_logged_in": False}
 
@@ -150,7 +165,7 @@ def test_who_did_what_is_recorded_with_the_analyst_address(team):
     next(b for b in at.button if b.label == "Yes, remove 1").click().run()
     assert store.creators() == []
     log = visit("activity", ANALYST)
-    table = log.table[0].value
+    table = log.table[0].value.map(lambda cell: cell.replace("\\", ""))  # markdown escapes
     removed = table[table["What"].str.startswith("removed from the roster")]
     assert removed["Who"].tolist() == [MATCHED]  # as matched, not as the provider spelt it
     assert "Kenji" in removed["What"].iloc[0]
@@ -184,3 +199,23 @@ def test_links_and_exports_are_credited_to_the_analyst(team, monkeypatch):
     ]
     assert entries[0].subject.startswith("the insights report of Kenji")
     assert entries[0].detail.endswith(".html")
+
+
+def test_sign_out_ends_the_session_on_every_replica(team):
+    """Cookies saved before Sign out (the same ID token) no longer open the workspace: the
+    sign-out is kept in the store every replica reads."""
+    at = visit("creators", ANALYST)
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    assert app_store(team).signed_out_at("ana-1") is not None
+    again = visit("creators", ANALYST)  # the same claims: a replayed cookie
+    assert "You signed out. Sign in again to go on." in page_text(again)
+    assert "Kenji" not in page_text(again)
+    later = {**ANALYST, "iat": int(time.time()) + 1}  # a new sign-in, a new token
+    assert "Kenji" in page_text(visit("creators", later))
+
+
+def test_a_session_long_past_its_token_is_asked_to_sign_in_again(team):
+    stale = {**ANALYST, "iat": int(time.time()) - 20 * 3_600, "exp": int(time.time()) - 13 * 3_600}
+    at = visit("creators", stale)
+    assert "Your sign-in has expired. Sign in again to go on." in page_text(at)
+    assert "Kenji" not in page_text(at)

@@ -6,15 +6,20 @@ reads or shows a value of the ``[auth]`` section: only whether it is there and c
 
 from __future__ import annotations
 
+import logging
 import os
+import time
+from typing import Any
 
 import streamlit as st
 
-from components.frame.loaders import SecretsUnreadable, secrets_section
+from components.frame.loaders import SecretsUnreadable, get_config, get_store, secrets_section
 from components.text import md_escape
+from fpapi.errors import StudioError
 from fpapi.workspace.access import AccessDecision, auth_providers, decide, load_access_policy
 
 APP_NAME = "Creator Insights Studio"
+log = logging.getLogger(__name__)
 
 
 def current_access() -> AccessDecision:
@@ -24,7 +29,33 @@ def current_access() -> AccessDecision:
     except SecretsUnreadable as err:  # fail closed
         return AccessDecision("misconfigured", reason=f"{err} Nobody can be let in until then.")
     policy = load_access_policy(os.environ, fpapi_table, auth_table)
-    return decide(policy, st.user.to_dict())
+    user = st.user.to_dict()
+    return decide(policy, user, now=time.time(), signed_out_at=_signed_out_at(user))
+
+
+def _signed_out_at(user: dict[str, Any]) -> float | None:
+    """When this visitor's subject last signed out, on any replica (the store is shared)."""
+    subject = user.get("sub") or user.get("email")
+    if not user.get("is_logged_in") or not subject:
+        return None
+    config = get_config()
+    if config.problem:
+        return None  # the frame stops on the configuration problem before any page runs
+    try:
+        return get_store(config).signed_out_at(str(subject))
+    except StudioError:
+        return None  # the frame tells the outage before any page runs
+
+
+def sign_out(decision: AccessDecision) -> None:
+    """End this session here and on every replica: cookies issued before now are refused
+    from now on, then Streamlit clears this browser's."""
+    if decision.subject:
+        try:
+            get_store(get_config()).sign_out(decision.subject, float(int(time.time())))
+        except StudioError:
+            log.warning("Could not record the sign-out of %s", decision.actor)
+    st.logout()
 
 
 def current_actor() -> str:
@@ -44,6 +75,8 @@ def render_gate(decision: AccessDecision) -> None:
     """All a visitor who is not let in sees: the app's name, one sentence, one button."""
     st.title(APP_NAME)
     if decision.verdict == "sign_in":
+        if decision.reason:
+            st.write(md_escape(decision.reason))
         st.write("Sign in with your work account to open the workspace.")
         providers = _providers()
         if len(providers) <= 1:
@@ -57,7 +90,7 @@ def render_gate(decision: AccessDecision) -> None:
         who = f"You are signed in as **{md_escape(decision.email)}**. " if decision.email else ""
         st.write(who + md_escape(decision.reason))
         if st.button("Sign out"):
-            st.logout()
+            sign_out(decision)
     else:  # needs_sign_in_setup, misconfigured
         st.error(md_escape(decision.reason))
 
@@ -73,7 +106,7 @@ def render_account(decision: AccessDecision) -> None:
                 f"`{decision.verified_by}` claim.",
             )
             if st.button("Sign out", icon=":material/logout:"):
-                st.logout()
+                sign_out(decision)
         else:
             st.warning(
                 "**No sign-in.** Anyone who can reach this address sees every creator and can "

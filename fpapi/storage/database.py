@@ -54,6 +54,7 @@ __all__ = [
     "record_of",
     "relationships",
     "shortlists",
+    "sign_outs",
     "snapshots",
     "upsert",
     "valid_database_url",
@@ -144,6 +145,15 @@ activity = sa.Table(
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
     sa.Column("count", sa.Integer, nullable=False, server_default="1"),
+)
+
+# When each signed-in person (their ID token's subject) last signed out: a sign-in cookie
+# issued before that is refused, on every replica.
+sign_outs = sa.Table(
+    "sign_outs",
+    metadata,
+    sa.Column("subject", sa.Text, primary_key=True),
+    sa.Column("at", sa.Float, nullable=False),
 )
 
 snapshots = sa.Table(

@@ -39,6 +39,7 @@ from fpapi.storage.database import (
     links,
     open_database,
     record_of,
+    sign_outs,
     upsert,
 )
 from fpapi.storage.records import (
@@ -264,6 +265,24 @@ class SqlStore(RosterTables, ListTables):
                 .returning(alerts.c.key)
             ).first()
         return row is not None
+
+    # --- sign-outs -----------------------------------------------------------------------
+
+    @guarded
+    def sign_out(self, subject: str, at: float) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                upsert(connection, sign_outs)
+                .values(subject=subject, at=at)
+                .on_conflict_do_update(index_elements=["subject"], set_={"at": at})
+            )
+
+    @guarded
+    def signed_out_at(self, subject: str) -> float | None:
+        with self._engine.connect() as connection:
+            return connection.execute(
+                sa.select(sign_outs.c.at).where(sign_outs.c.subject == subject)
+            ).scalar()
 
     # --- activity ------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ in under a listed address (the "nOAuth" problem).
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ LOCAL_ACTOR = "local"  # who did it, when nobody signs in
 SHARED_AUTH_KEYS = ("redirect_uri", "cookie_secret")
 PROVIDER_AUTH_KEYS = ("client_id", "client_secret", "server_metadata_url")
 REQUIRED_AUTH_KEYS = (*SHARED_AUTH_KEYS, *PROVIDER_AUTH_KEYS)
+DEFAULT_SESSION_MAX_HOURS = 12.0
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 # The claims that may vouch for the ``email`` claim, in the order they are read.
@@ -135,6 +137,7 @@ class AccessPolicy:
     allow_anonymous: bool
     auth_configured: bool
     auth_problem: str | None = None
+    session_max_s: float = DEFAULT_SESSION_MAX_HOURS * 3600  # past the ID token's expiry
 
     @property
     def on_loopback(self) -> bool:
@@ -157,6 +160,7 @@ class AccessDecision:
     reason: str = ""
     address: str | None = None  # lower-cased ASCII, as matched; only when allowed
     verified_by: str | None = None  # "email_verified" or "xms_edov", once the address is read
+    subject: str | None = None  # the ID token's subject: whose sign-out ends this session
 
     @property
     def may_enter(self) -> bool:
@@ -221,17 +225,50 @@ def load_access_policy(
     public_url = setting_value(environ, table, "FPAPI_PUBLIC_URL") or DEFAULT_PUBLIC_URL
     anonymous = (setting_value(environ, table, "FPAPI_ALLOW_ANONYMOUS") or "").casefold()
     auth = auth_table or {}
+    hours = setting_value(environ, table, "FPAPI_SESSION_MAX_HOURS")
+    try:
+        session_max_hours = float(hours) if hours else DEFAULT_SESSION_MAX_HOURS
+    except ValueError:
+        session_max_hours = -1.0
+    if not 0 <= session_max_hours < math.inf:  # fail closed: no session outlives its token
+        session_max_hours = 0.0
     return AccessPolicy(
         public_url=public_url,
         allowed=AllowList.parse(setting_value(environ, table, "FPAPI_ALLOWED_EMAILS")),
         allow_anonymous=anonymous in TRUE_WORDS,
         auth_configured=bool(auth),
         auth_problem=auth_config_problem(auth) if auth else None,
+        session_max_s=session_max_hours * 3600,
     )
 
 
-def decide(policy: AccessPolicy, user: Mapping[str, Any]) -> AccessDecision:
-    """The verdict for a visitor whose identity claims are ``user`` (``st.user``'s shape)."""
+def session_end(
+    user: Mapping[str, Any], *, now: float, max_s: float, signed_out_at: float | None
+) -> str | None:
+    """Why a signed-in session must sign in again, or None while it holds: its ID token
+    expired more than ``max_s`` ago (FPAPI_SESSION_MAX_HOURS), or its subject signed out
+    after the token was issued (on any replica), or the token says neither when it was
+    issued nor when it expires (fail closed)."""
+    try:
+        issued, expires = float(user["iat"]), float(user["exp"])
+    except (KeyError, TypeError, ValueError):
+        return "Your sign-in does not say when it expires. Sign in again."
+    if now > expires + max_s:
+        return "Your sign-in has expired. Sign in again to go on."
+    if signed_out_at is not None and issued < signed_out_at:  # both whole seconds
+        return "You signed out. Sign in again to go on."
+    return None
+
+
+def decide(
+    policy: AccessPolicy,
+    user: Mapping[str, Any],
+    *,
+    now: float = 0.0,
+    signed_out_at: float | None = None,
+) -> AccessDecision:
+    """The verdict for a visitor whose identity claims are ``user`` (``st.user``'s shape), at
+    ``now``; ``signed_out_at`` is when this subject last signed out (from the store)."""
     if policy.auth_configured:
         if policy.auth_problem:
             return AccessDecision("misconfigured", reason=policy.auth_problem)
@@ -271,7 +308,11 @@ def decide(policy: AccessPolicy, user: Mapping[str, Any]) -> AccessDecision:
                 "work account, or ask an administrator to add you.",
                 verified_by=claim,
             )
-        return AccessDecision("allowed", email, address=address, verified_by=claim)
+        subject = str(user.get("sub") or address)
+        ended = session_end(user, now=now, max_s=policy.session_max_s, signed_out_at=signed_out_at)
+        if ended:
+            return AccessDecision("sign_in", email, ended, subject=subject)
+        return AccessDecision("allowed", email, address=address, verified_by=claim, subject=subject)
     if policy.on_loopback or policy.allow_anonymous:
         return AccessDecision("open")
     return AccessDecision(

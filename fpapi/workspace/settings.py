@@ -60,6 +60,7 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_ALERT_QUALITY_DROP": ("alert_quality_drop", "Alert when the 0-100 profile quality score falls by at least this many points. Default 10."),
     "FPAPI_REPORT_BRAND": ("report_brand", "The agency's name at the top of campaign reports (HTML). Default: none."),
     "FPAPI_REPORT_COLOR": ("report_color", "The agency's colour in campaign reports, as #RRGGBB. Default #1f6feb."),
+    "FPAPI_SESSION_MAX_HOURS": ("session_max_hours", "How long past its ID token's expiry a sign-in stays valid, in hours; then the analyst signs in again. Default 12."),
     "FPAPI_ALLOW_ANONYMOUS": ("allow_anonymous", "true opens the app without sign-in at a non-loopback address: for a trusted network only."),
 }  # fmt: skip
 
