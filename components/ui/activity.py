@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -10,11 +10,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.frame.downloads import session_downloads
 from components.frame.workspace import open_workspace
 from components.text import md_escape
 from fpapi.storage.records import Activity
 
-log = logging.getLogger(__name__)
+_BUTTONS = itertools.count()  # tells apart two draws of the same button
 
 
 def export_button(
@@ -27,18 +28,19 @@ def export_button(
     subject: str,
     container: Any = st,
 ) -> None:
-    """A download button that builds its file only when pressed, and records that export of
-    ``subject`` then.
+    """A download button that builds its file only when pressed, once (this session holds
+    at most ten, components.frame.downloads), and records that export of ``subject`` then.
 
     The button does not rerun the page (``on_click="ignore"``): a rerun that finishes before
     the browser asks for the file drops the file's maker, and the download fails (Streamlit
     warns of this race); the record is written by the maker itself instead, through the
     workspace (and so for the analyst) of the run that drew the button.
     """
-    ws = open_workspace()
+    ws, held = open_workspace(), session_downloads()
+    key = (label, file_name, subject, next(_BUTTONS))  # this button, as drawn on this run
 
     def make() -> bytes | str:
-        content = data()
+        content = held.file(key, data)  # pressed again: the same file, not a new one
         ws.record("exported", subject, file_name)
         return content
 
