@@ -1,7 +1,8 @@
 """The self-hosted entrypoint: app.py wrapped in Streamlit's ASGI App, so every HTTP response
 carries headers that keep other sites from framing the app (clickjacking) and links from
-leaking the page's address; each page's HTML says where the app's root is (and on a chart page,
-starts loading plotly.js); and browsers keep the charts' plotly.js for a year. ``streamlit run
+leaking the page's address; the downloads (``/media/``) and Streamlit's metrics answer only a
+signed-in analyst; each page's HTML says where the app's root is (and on a chart page, starts
+loading plotly.js); and browsers keep the charts' plotly.js for a year. ``streamlit run
 serve.py`` serves it like ``streamlit run app.py``, which works without it on any Streamlit host.
 """
 
@@ -10,11 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import anyio
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 
 from components.frame.pages import PAGES
 from components.frame.plotly_view import PLOTLY_JS_ROUTE, preload_tag
+from components.frame.routes import guarded, may_reach
 
 SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
@@ -125,7 +130,23 @@ class PageHead:
         await self.app(scope, receive, send_with_head)
 
 
+class ClosedRoutes:
+    """Pure ASGI middleware: ``/media/...`` and ``/_stcore/metrics`` answer 404 to a request
+    without a valid sign-in cookie (``components.frame.routes``)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and guarded(scope.get("path", "")):
+            cookies = Request(scope).cookies
+            if not await anyio.to_thread.run_sync(may_reach, scope.get("path", ""), cookies):
+                await PlainTextResponse("Not Found", status_code=404)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 app = st.App(
     str(Path(__file__).with_name("app.py")),
-    middleware=[Middleware(SecurityHeaders), Middleware(PageHead)],
+    middleware=[Middleware(SecurityHeaders), Middleware(ClosedRoutes), Middleware(PageHead)],
 )

@@ -24,13 +24,26 @@ log = logging.getLogger(__name__)
 
 def current_access() -> AccessDecision:
     """The verdict for this session's visitor, from the environment, secrets and ``st.user``."""
+    return access_of(st.user.to_dict())
+
+
+def access_of(user: dict[str, Any]) -> AccessDecision:
+    """The verdict for a visitor with these identity claims (``st.user``'s, or a request's
+    sign-in cookie's: serve.py closes server routes with it)."""
     try:
         fpapi_table, auth_table = secrets_section("fpapi"), secrets_section("auth")
     except SecretsUnreadable as err:  # fail closed
         return AccessDecision("misconfigured", reason=f"{err} Nobody can be let in until then.")
     policy = load_access_policy(os.environ, fpapi_table, auth_table)
-    user = st.user.to_dict()
     return decide(policy, user, now=time.time(), signed_out_at=_signed_out_at(user))
+
+
+def sign_in_configured() -> bool:
+    """Whether an [auth] section is there (an unreadable secrets.toml counts: fail closed)."""
+    try:
+        return bool(secrets_section("auth"))
+    except SecretsUnreadable:
+        return True
 
 
 def _signed_out_at(user: dict[str, Any]) -> float | None:

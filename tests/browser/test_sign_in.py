@@ -231,3 +231,39 @@ def test_a_malformed_secrets_file_keeps_everyone_out_without_echoing_it(tmp_path
         screenshot(page, "malformed-secrets")
     finally:
         stop(app.process)
+
+
+def test_cookies_saved_before_sign_out_open_nothing_and_server_routes_need_them(
+    team, browser, page
+):
+    """Cookies saved before Sign out do not open the workspace in a fresh browser; the
+    downloads (/media/) and Streamlit's metrics answer 404 to a request without a valid
+    sign-in cookie, and the metrics answer a signed-in analyst."""
+    app, _ = team
+    anonymous = page.context.request
+    assert anonymous.get(f"{app.url}/_stcore/metrics").status == 404
+    assert anonymous.get(f"{app.url}/media/0123456789abcdef.html").status == 404
+
+    sign_in(page, app.url, ANALYST)
+    saved = page.context.cookies()
+    assert page.context.request.get(f"{app.url}/_stcore/metrics").status == 200
+    sign_out(
+        page,
+        app.url,
+        page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out"),
+    )
+
+    replay = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        replay.add_cookies(saved)
+        again = replay.new_page()
+        again.goto(f"{app.url}/creators")
+        wait_for_app(again)
+        assert "You signed out. Sign in again to go on." in main_text(again)
+        assert_nothing_of_the_workspace(again, app.url, ["Sign in"])
+        screenshot(again, "cookies-replayed-after-sign-out")
+        assert replay.request.get(f"{app.url}/_stcore/metrics").status == 404
+    finally:
+        replay.close()
+    sign_in(page, app.url, ANALYST)  # a new sign-in is a new token: the workspace opens
+    assert "Creators on the roster" in main_text(page)

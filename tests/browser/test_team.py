@@ -149,7 +149,7 @@ def test_nginx_upgrades_the_websocket_sets_the_route_cookie_and_keeps_the_header
     assert answer.headers["referrer-policy"] == "no-referrer"
     assert "nginx/" not in answer.headers.get("server", "")
     cookie = answer.headers["set-cookie"]
-    assert cookie.startswith("studio_route=") and "HttpOnly" in cookie
+    assert cookie.startswith(("studio_route=r1;", "studio_route=r2;")) and "HttpOnly" in cookie
     run = visit((team.url, "creators"))[0]  # a WebSocket session through nginx
     assert not run.exception and "Creators" in run.text
 
@@ -239,3 +239,11 @@ def test_the_database_stopped_and_restarted_under_the_running_replicas(team, pag
         run = visit((replica.url, "creators"))[0]
         assert f"@{POOL[4].username}" in run.text and not run.exception
         assert "Traceback" not in replica.log()
+
+
+def test_nginx_refuses_a_route_cookie_that_names_no_replica_and_hides_the_metrics(team):
+    chosen = httpx.get(f"{team.url}/creators", cookies={"studio_route": "app1:8501"})
+    assert chosen.status_code == 400 and "names no replica" in chosen.text
+    named = httpx.get(f"{team.url}/creators", cookies={"studio_route": "r2"})
+    assert named.status_code == 200 and "set-cookie" not in named.headers
+    assert httpx.get(f"{team.url}/_stcore/metrics").status_code == 404
