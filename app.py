@@ -12,7 +12,7 @@ from components.frame.pages import navigation_pages, render_menu, spec_of
 from components.frame.plotly_view import warm_up_charts
 from components.frame.sidebar import render_api_status, render_data_warnings
 from components.frame.workspace import open_workspace
-from fpapi.errors import StoreError
+from fpapi.errors import NotPermitted, StoreError
 
 log = logging.getLogger("creator_insights_studio")
 
@@ -28,6 +28,8 @@ access = current_access()
 def run_page() -> None:
     try:
         page.run()
+    except NotPermitted as err:  # a change a viewer forced (the buttons are not drawn for them)
+        st.error(str(err))
     except StoreError as err:  # names the data folder: for analysts only
         log.warning("Store error on the %s page: %s", page.title, err)
         st.error(

@@ -52,7 +52,9 @@ st.subheader(f"Editing: {md_escape(opened.name)}" if opened else "New campaign",
 if not by_id:
     st.info("No Instagram creators on the roster yet: connect a creator first.")
     st.stop()
-form = campaigns_ui.render_form(spec, list(by_id.values()), editing=opened is not None)
+form = campaigns_ui.render_form(
+    spec, list(by_id.values()), editing=opened is not None, may_change=ws.may_change
+)
 for problem in form.problems:
     st.error(problem)
 if form.action and not form.problems:

@@ -136,15 +136,19 @@ for tab, section in ui.compare_tabs():  # only the open tab's chart is sent
         figure = compare_figure(ws, loaded_chosen, columns, index, raw=state.raw_follower_counts())
         show_figure(figure, key=f"compare-{index}", missing=cc.MISSING_NOTES[index])
 
-st.subheader("Save and export", anchor=False)
+st.subheader("Save and export" if ws.may_change else "Export", anchor=False)
 name_col, save_col = st.columns([4, 1], vertical_alignment="bottom")
-name = name_col.text_input(
-    "Shortlist name",
-    key=state.SHORTLIST_NAME_KEY,
-    max_chars=80,
-    placeholder="e.g. Spring launch",
+name = (
+    name_col.text_input(
+        "Shortlist name",
+        key=state.SHORTLIST_NAME_KEY,
+        max_chars=80,
+        placeholder="e.g. Spring launch",
+    )
+    if ws.may_change
+    else ""
 )
-if save_col.button("Save shortlist", type="primary"):
+if ws.may_change and save_col.button("Save shortlist", type="primary"):
     try:
         fee_data = {cid: {"amount": f.amount, "currency": f.currency} for cid, f in fees.items()}
         saved = ws.save_shortlist(name, chosen, fees=fee_data, notes=notes)

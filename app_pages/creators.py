@@ -57,11 +57,15 @@ if found.matched:
         + (f", page {found.page} of {found.pages:,}." if found.pages > 1 else ".")
     )
 
-selecting = st.toggle(
+selecting = ws.may_change and st.toggle(
     "Select creators", key="selecting",
     help="Tick creators to compare, refresh, tag or remove several at once (in the sidebar).",
 )  # fmt: skip
-picked = [row for row in shown if render_roster_row(row, selecting=selecting, now=now)]
+picked = [
+    row
+    for row in shown
+    if render_roster_row(row, selecting=selecting, may_change=ws.may_change, now=now)
+]
 
 st.subheader("Saved shortlists", anchor=False)
 shortlists = ws.shortlists()

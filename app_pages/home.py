@@ -19,7 +19,7 @@ st.write(
 )
 
 ws = open_workspace()
-if ws.on_sandbox:
+if ws.on_sandbox and ws.may_change:
     render_demo_offer(ws)  # before the counts, so they include what it added
 counts, links = ws.roster_counts(), ws.links()
 

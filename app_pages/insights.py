@@ -64,13 +64,13 @@ try:
         report = report_of(ws, loaded)
 except FPAPIError as err:
     st.error(f"Insights for {md_escape(title)} could not be loaded. {err}")
-    if isinstance(err, ConsentLapsed):
+    if isinstance(err, ConsentLapsed) and ws.may_change:
         link("connect", "Prepare a fresh link", query_params={"reconnect": chosen})
     st.stop()
 
 ui.render_header(report, creator)
 render_relationship(ws, chosen)
-if ui.render_freshness(loaded, report):
+if ui.render_freshness(loaded, report, may_refresh=ws.may_change):
     state.request_refresh(chosen)
     st.rerun()
 history = fetch_history(ws, chosen)

@@ -19,6 +19,7 @@
     │   └── DatabaseUnavailable     the team database cannot be reached (it reconnects itself)
     ├── ShortlistError              a shortlist cannot be saved or renamed as asked
     ├── LinkRequestError            a verification link cannot be made as asked
+    ├── NotPermitted                the person's role may not do this (a viewer changing)
     └── LinkProblem                 a callback's ``state`` cannot be claimed (in fpapi.links,
                                     beside the link's life cycle and its sentences)
 
@@ -46,6 +47,7 @@ __all__ = [
     "InvalidResponse",
     "LinkRequestError",
     "NotFound",
+    "NotPermitted",
     "RateLimited",
     "ServerError",
     "SettingsError",
@@ -245,3 +247,7 @@ class ShortlistError(StudioError):
 
 class LinkRequestError(StudioError):
     """A verification link cannot be created as asked (its redirect URL or platform)."""
+
+
+class NotPermitted(StudioError):
+    """The acting person's role may not do this; nothing was changed. ``str()`` says who may."""

@@ -7,6 +7,7 @@ import pytest
 from fpapi.workspace.access import (
     AccessPolicy,
     AllowList,
+    Role,
     auth_config_problem,
     decide,
     is_loopback_url,
@@ -269,3 +270,36 @@ def test_a_token_without_its_times_or_with_a_bad_limit_fails_closed():
     strict = load_access_policy(auth, {}, AUTH)
     assert strict.session_max_s == 0
     assert decide(strict, signed_in("ana@agency.com"), now=4_601).verdict == "sign_in"
+
+
+@pytest.mark.parametrize(
+    ("email", "role"),
+    [
+        ("boss@agency.com", Role.ADMIN),  # on the admins' and the analysts' lists: the highest
+        ("ana@agency.com", Role.ANALYST),
+        ("vic@brand.com", Role.VIEWER),
+        ("ana@brand.com", Role.ANALYST),  # a viewer's domain, but listed as an analyst too
+    ],
+)
+def test_an_address_on_several_lists_gets_the_highest_role(email, role):
+    listed = load_access_policy(
+        {
+            "FPAPI_ADMIN_EMAILS": "boss@agency.com",
+            "FPAPI_ALLOWED_EMAILS": "@agency.com, ana@brand.com",
+            "FPAPI_VIEWER_EMAILS": "@brand.com",
+        },
+        {},
+        AUTH,
+    )
+    decision = decide(listed, signed_in(email), now=1_010)
+    assert (decision.verdict, decision.role) == ("allowed", role)
+
+
+def test_without_sign_in_on_loopback_the_local_user_is_an_admin():
+    local = load_access_policy({"FPAPI_PUBLIC_URL": "http://localhost:8501"}, {}, {})
+    assert decide(local, SIGNED_OUT).role is Role.ADMIN
+
+
+def test_viewers_alone_may_sign_in():
+    only_viewers = load_access_policy({"FPAPI_VIEWER_EMAILS": "@brand.com"}, {}, AUTH)
+    assert decide(only_viewers, signed_in("vic@brand.com"), now=1_010).role is Role.VIEWER

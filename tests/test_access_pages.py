@@ -219,3 +219,54 @@ def test_a_session_long_past_its_token_is_asked_to_sign_in_again(team):
     at = visit("creators", stale)
     assert "Your sign-in has expired. Sign in again to go on." in page_text(at)
     assert "Kenji" not in page_text(at)
+
+
+VIEWER = {**ANALYST, "email": "vic@brand.test", "sub": "vic-1"}
+
+
+@pytest.fixture
+def with_viewers(team, monkeypatch):
+    monkeypatch.setenv("FPAPI_VIEWER_EMAILS", "@brand.test")
+    monkeypatch.setenv("FPAPI_ADMIN_EMAILS", "boss@agency.test")
+    return team
+
+
+def drawn_buttons(at) -> set[str]:
+    return {str(b.label) for b in at.button} | {str(t.label) for t in at.toggle}
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "analyst_only"),
+    [
+        ("creators", {}, {"Select creators"}),
+        ("connect", {}, {"Create verification link", "Verify creator", "Cancel"}),
+        ("insights", {"creator": "FIRST"}, {"Refresh", "Save"}),
+    ],
+)
+def test_a_viewer_reads_every_page_but_no_button_that_changes_is_drawn(
+    with_viewers, page, query, analyst_only
+):
+    first = app_store(with_viewers).creators()[0].creator_id
+    query = {k: v.replace("FIRST", first) for k, v in query.items()}
+    if page == "connect":
+        visit("connect", ANALYST).text_input[0].input("Lena")  # one link for the list
+        at = visit("connect", ANALYST)
+        next(b for b in at.button if b.label == "Create verification link").click().run()
+    analyst = visit(page, ANALYST, query=query)
+    viewer = visit(page, VIEWER, query=query)
+    assert not viewer.exception and not viewer.error
+    assert analyst_only <= drawn_buttons(analyst)
+    assert not analyst_only & drawn_buttons(viewer)
+    if page == "creators":
+        assert "Kenji" in page_text(viewer)  # reads the roster
+
+
+def test_a_viewers_forced_link_changes_nothing(with_viewers):
+    store = app_store(with_viewers)
+    creator = store.creators()[0]
+    before = store.links()
+    at = visit("connect", VIEWER, query={"reconnect": creator.creator_id})
+    assert "You are a viewer" in page_text(at)
+    assert store.links() == before  # no fresh link was made
+    sidebar = " ".join(str(c.value) for c in at.sidebar.caption).replace("\\", "")
+    assert "Signed in as **vic@brand.test** · viewer" in sidebar

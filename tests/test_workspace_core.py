@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from fpapi.errors import NotPermitted
 from fpapi.storage.cache import InsightCache
-from fpapi.storage.records import Creator
+from fpapi.storage.records import Campaign, Creator
+from fpapi.workspace.access import Role
 from fpapi.workspace.core import Actor, Workspace
 from fpapi.workspace.settings import Settings
 
@@ -78,8 +80,6 @@ def test_a_notes_author_is_the_actor(ws):
 
 
 def test_tags_status_notes_shortlists_and_campaigns_are_recorded(ws):
-    from fpapi.storage.records import Campaign
-
     ws.store.add_creator(Creator("c1", "instagram", name="Ana"))
     ws.set_relationship("c1", tags=["travel"], status="shortlisted")
     ws.set_relationship("c1", tags=["travel"])  # no change: nothing to record
@@ -128,3 +128,66 @@ def test_a_flood_of_exports_never_evicts_a_removal_only_age_does(backend, clean_
     for number in range(100):
         ws.record("exported", "Bo", f"later {number}.csv")
     assert all(e.subject == "Bo" and e.detail.startswith("later") for e in ws.activity(limit=1_000))
+
+
+# Every change a viewer may not make, called on the core directly: (what, how).
+CHANGES = {
+    "create a link": lambda ws: ws.create_link(
+        connector="instagram", redirect_url=ws.settings.callback_url
+    ),
+    "cancel a link": lambda ws: ws.cancel_link("k" * 64),
+    "verify by paste": lambda ws: ws.finish_verification(state="s", token="t", via="pasted_url"),
+    "refresh": lambda ws: ws.load_insights("c1", refresh=True),
+    "refresh all": lambda ws: list(ws.refresh(["c1"], concurrency=1)),
+    "remove": lambda ws: ws.remove_creator("c1"),
+    "tag": lambda ws: ws.set_relationship("c1", tags=["x"]),
+    "set a status": lambda ws: ws.set_relationship("c1", status="contacted"),
+    "note": lambda ws: ws.add_note("c1", "hello"),
+    "save a shortlist": lambda ws: ws.save_shortlist("S", ["c1"]),
+    "rename a shortlist": lambda ws: ws.rename_shortlist("s1", "T"),
+    "delete a shortlist": lambda ws: ws.delete_shortlist("s1"),
+    "save a campaign": lambda ws: ws.save_campaign(Campaign("camp-1", "C", ["c1"])),
+    "delete a campaign": lambda ws: ws.delete_campaign("camp-1"),
+    "add demo creators": lambda ws: ws.add_demo_creators(None, ["ana"]),
+    "seed": lambda ws: ws.add_new_creators([(Creator("c9", "instagram"), None)]),
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_viewer_is_refused_every_change_in_the_core_and_nothing_changes(ws, role, change):
+    ws.store.add_creator(Creator("c1", "instagram", name="Ana"))
+    as_role = Workspace(ws.settings, ws.store, ws.cache, Actor("vi@agency.test", role))
+    before = (ws.creators(), ws.relationship("c1"), ws.shortlists(), ws.campaigns(), ws.activity())
+    if role is Role.VIEWER:
+        with pytest.raises(NotPermitted, match="Viewers can read every page"):
+            CHANGES[change](as_role)
+        assert (
+            ws.creators(),
+            ws.relationship("c1"),
+            ws.shortlists(),
+            ws.campaigns(),
+            ws.activity(),
+        ) == before
+    else:
+        try:
+            CHANGES[change](as_role)
+        except NotPermitted:  # pragma: no cover - the failure this test is for
+            pytest.fail(f"an {role} was refused: {change}")
+        except Exception:
+            pass
+
+
+def test_a_viewer_reads_every_use_case_and_a_creator_finishes_their_callback(ws, clean_sandbox):
+    analyst_link = ws.create_link(connector="instagram", redirect_url=ws.settings.callback_url)
+    viewer = Workspace(ws.settings, ws.store, ws.cache, Actor("vi@agency.test", Role.VIEWER))
+    outcome = viewer.finish_verification(  # a creator's browser on /callback acts as a viewer
+        state=analyst_link.state, token=clean_sandbox.approve(analyst_link.state), via="callback"
+    )
+    assert outcome.status == "verified"
+    creator_id = outcome.creator.creator_id
+    assert viewer.load_insights(creator_id).source == "api"  # reading may fetch: not a change
+    assert [c.creator_id for c in viewer.creators()] == [creator_id]
+    assert viewer.links() and viewer.activity() and viewer.snapshots(creator_id)
+    viewer.record("exported", "Ana", "ana.csv")  # a viewer's download is recorded
+    assert ws.activity()[0].actor == "vi@agency.test"

@@ -114,7 +114,7 @@ def render_account(decision: AccessDecision) -> None:
     with st.sidebar:
         if decision.verdict == "allowed":
             st.caption(
-                f"Signed in as **{md_escape(decision.actor)}**",
+                f"Signed in as **{md_escape(decision.actor)}** · {decision.role or 'viewer'}",
                 help=f"Your sign-in provider vouched for this address with its "
                 f"`{decision.verified_by}` claim.",
             )

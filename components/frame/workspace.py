@@ -12,12 +12,19 @@ from typing import NoReturn
 
 import streamlit as st
 
-from components.frame.access import current_actor
+from components.frame.access import current_access
 from components.frame.loaders import Config, get_config, get_insight_cache, get_store
 from fpapi.errors import DataDirError, StoreError
+from fpapi.workspace.access import AccessDecision, Role
 from fpapi.workspace.core import Actor, Workspace
 
 __all__ = ["Workspace", "open_workspace"]
+
+
+def actor_of(decision: AccessDecision) -> Actor:
+    """Who this session acts as: the address as matched (or "local") with its role; a visitor
+    who is not let in (a creator on the callback) acts as a viewer."""
+    return Actor(decision.actor, decision.role or Role.VIEWER)
 
 
 def _stop(message: str) -> NoReturn:
@@ -44,7 +51,7 @@ def open_workspace(
             config.settings,
             get_store(config),
             get_insight_cache(config),
-            Actor(current_actor()),
+            actor_of(current_access()),
             on_sandbox=config.sandbox,
         )
         if check:

@@ -45,7 +45,9 @@ class FormResult:
     problems: tuple[str, ...] = ()
 
 
-def render_form(spec: CampaignSpec, roster: Sequence[Creator], *, editing: bool) -> FormResult:
+def render_form(
+    spec: CampaignSpec, roster: Sequence[Creator], *, editing: bool, may_change: bool = True
+) -> FormResult:
     """The campaign's fields, prefilled from ``spec``; the buttons say what to do with them."""
     by_id = {c.creator_id: c for c in roster}
     version = hashlib.sha256(repr(spec).encode()).hexdigest()[:10]  # new defaults: new widgets
@@ -143,9 +145,9 @@ def render_form(spec: CampaignSpec, roster: Sequence[Creator], *, editing: bool)
     action = None
     if show.button("Show report", type="primary"):
         action = "show"
-    if save.button("Save campaign"):
+    if may_change and save.button("Save campaign"):
         action = "save"
-    if editing:
+    if editing and may_change:
         with delete.popover("Delete"):
             st.write("Delete this campaign? Its creators and their data stay.")
             if st.button("Yes, delete", type="primary"):

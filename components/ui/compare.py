@@ -173,7 +173,7 @@ def load_pricing_into_session(shortlist: Shortlist) -> None:
 
 
 def render_shortlists(ws: Workspace) -> None:
-    """Saved shortlists: open, rename, delete."""
+    """Saved shortlists: open, and (not for a viewer) rename and delete."""
     shortlists = ws.shortlists()
     if not shortlists:
         st.caption("No saved shortlists yet.")
@@ -191,6 +191,8 @@ def render_shortlists(ws: Workspace) -> None:
                 icon=":material/folder_open:",
                 query_params={"shortlist": shortlist.shortlist_id},
             )
+        if not ws.may_change:
+            continue
         with rename_col.popover("Rename"):
             new_name = st.text_input(
                 "New name", value=shortlist.name, key=f"rename-{key}", max_chars=80
@@ -199,7 +201,7 @@ def render_shortlists(ws: Workspace) -> None:
                 try:
                     ws.rename_shortlist(shortlist.shortlist_id, new_name)
                 except ShortlistError as err:
-                    st.error(str(err))
+                    st.error(md_escape(str(err)))
                 else:
                     st.rerun()
         with delete_col.popover("Delete"):

@@ -77,10 +77,11 @@ LINKS_PER_PAGE = 20
 
 
 def render_links_list(
-    links: list[PendingLink], *, ttl_s: float, now: float | None = None
+    links: list[PendingLink], *, ttl_s: float, actions: bool = True, now: float | None = None
 ) -> tuple[str, str] | None:
-    """The links, a page at a time, each with label, platform, age and status. Returns the
-    action the analyst chose, ``("cancel" | "renew", link key)``, else None."""
+    """The links, a page at a time, each with label, platform, age and status, and (with
+    ``actions``: not for a viewer) Cancel and New link buttons. Returns the action the analyst
+    chose, ``("cancel" | "renew", link key)``, else None."""
     now = time.time() if now is None else now
     action = None
     pages = max(1, -(-len(links) // LINKS_PER_PAGE))
@@ -105,6 +106,8 @@ def render_links_list(
             if link.detail and link.status in ("failed", "refused", "pending"):
                 details += f" · {link.detail}"
             text.markdown(f"**{md_escape(link_title(link))}**  \n{md_escape(details)}")
+            if not actions:
+                continue
             with buttons:
                 if link.status == "pending" and st.button("Cancel", key=f"cancel-{key}"):
                     action = ("cancel", link.key)

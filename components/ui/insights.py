@@ -74,8 +74,11 @@ def render_header(report: InsightsReport, creator: Creator) -> None:
             st.text(details.biography)  # plain text: no markdown, no auto-linked e-mails
 
 
-def render_freshness(loaded: LoadedInsights, report: InsightsReport) -> bool:
-    """Where the data came from and how old it is. Returns True when Refresh is pressed."""
+def render_freshness(
+    loaded: LoadedInsights, report: InsightsReport, *, may_refresh: bool = True
+) -> bool:
+    """Where the data came from and how old it is, with a Refresh button (not for a viewer).
+    Returns True when Refresh is pressed."""
     insights = report.insights
     fetched = datetime.fromtimestamp(loaded.fetched_at, tz=UTC).strftime("%d %b %Y %H:%M UTC")
     origin = {
@@ -94,14 +97,15 @@ def render_freshness(loaded: LoadedInsights, report: InsightsReport) -> bool:
             f"creator's insights. {loaded.error}",
             icon=":material/link_off:",
         )
-        link("connect", "Prepare a fresh link", query_params={"reconnect": loaded.creator_id})
+        if may_refresh:
+            link("connect", "Prepare a fresh link", query_params={"reconnect": loaded.creator_id})
     elif loaded.source == "stale":
         st.warning(
             f"These insights are {ago(loaded.age_s)} old: the API could not be reached just now, "
             f"so the last copy is shown. {loaded.error or ''}",
             icon=":material/history:",
         )
-    return button.button(
+    return may_refresh and button.button(
         "Refresh", icon=":material/refresh:", help="Fetch again from the API, skipping the cache."
     )
 

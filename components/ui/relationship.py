@@ -21,31 +21,38 @@ def render_relationship(ws: Workspace, creator_id: str) -> None:
         st.caption(f"Tags and notes cannot be read right now: {err}")
         return
     st.markdown(summary(current))
-    with st.expander("Edit status, tags and notes", icon=":material/edit_note:"):
+    title = "Edit status, tags and notes" if ws.may_change else "Notes"
+    with st.expander(title, icon=":material/edit_note:"):
         key = state.private_key(creator_id)
-        with st.form(f"relationship-{key}"):
-            status_col, tags_col = st.columns([1, 3])
-            status = status_col.selectbox(
-                "Status", PIPELINE_STATUSES, index=PIPELINE_STATUSES.index(current.status)
-            )
-            tags = tags_col.text_input(
-                "Tags", value=", ".join(current.tags), placeholder="travel, q3 launch",
-                help="Separated by commas.",
-            )  # fmt: skip
-            note = st.text_area("Add a note", max_chars=2000, placeholder="Rate card asked for…")
-            if st.form_submit_button("Save", type="primary"):
-                try:
-                    ws.set_relationship(creator_id, tags=clean_tags(tags), status=status)
-                    if note.strip():
-                        ws.add_note(creator_id, note)
-                except StoreError as err:
-                    st.error(f"Not saved: {err}")
-                else:
-                    st.rerun()
+        if ws.may_change:
+            _render_editor(ws, creator_id, current, key)
         for entry in reversed(current.notes):  # newest first
             when = datetime.fromtimestamp(float(entry.get("at", 0)), UTC).strftime("%Y-%m-%d")
             author, body = str(entry.get("author", "local")), str(entry.get("text", ""))
             st.text(f"{when} · {author}: {body}")  # plain text: an address is not a link
+
+
+def _render_editor(ws: Workspace, creator_id: str, current: Relationship, key: str) -> None:
+    """Status, tags and a new note, saved through the workspace (analysts and admins)."""
+    with st.form(f"relationship-{key}"):
+        status_col, tags_col = st.columns([1, 3])
+        status = status_col.selectbox(
+            "Status", PIPELINE_STATUSES, index=PIPELINE_STATUSES.index(current.status)
+        )
+        tags = tags_col.text_input(
+            "Tags", value=", ".join(current.tags), placeholder="travel, q3 launch",
+            help="Separated by commas.",
+        )  # fmt: skip
+        note = st.text_area("Add a note", max_chars=2000, placeholder="Rate card asked for…")
+        if st.form_submit_button("Save", type="primary"):
+            try:
+                ws.set_relationship(creator_id, tags=clean_tags(tags), status=status)
+                if note.strip():
+                    ws.add_note(creator_id, note)
+            except StoreError as err:
+                st.error(f"Not saved: {err}")
+            else:
+                st.rerun()
 
 
 def summary(relationship: Relationship) -> str:

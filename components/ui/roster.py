@@ -199,7 +199,9 @@ def changes_text(row: RosterRow) -> str:
     return md_escape(" · ".join(parts)) + f" · _{since_when}_"
 
 
-def render_roster_row(row: RosterRow, *, selecting: bool, now: float | None = None) -> bool:
+def render_roster_row(
+    row: RosterRow, *, selecting: bool, may_change: bool = True, now: float | None = None
+) -> bool:
     """One creator, as page text: their name line, what the app knows about them, and their
     links; while ``selecting``, the name line is a checkbox (to compare, refresh, tag or remove
     the selected ones from the sidebar). Returns whether they are selected.
@@ -245,7 +247,7 @@ def render_roster_row(row: RosterRow, *, selecting: bool, now: float | None = No
                 "days ago, and platform consent lasts about 60 days.]]"
             )
         st.markdown("  \n".join(lines))
-        if row.needs_reconnect:
+        if row.needs_reconnect and may_change:
             link("connect", "Prepare a fresh link", query_params={"reconnect": creator.creator_id})
         link("insights", "Open insights", query_params={"creator": creator.creator_id})
     return picked

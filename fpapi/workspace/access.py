@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -91,6 +92,24 @@ def verifying_claim(user: Mapping[str, Any]) -> tuple[str, bool]:
     return name, value is True or value == "true"
 
 
+class Role(StrEnum):
+    """What a person may do, lowest first: a viewer reads every page and downloads exports;
+    an analyst also changes the roster, links, tags, notes, shortlists and campaigns; an
+    admin also manages who may do what."""
+
+    VIEWER = "viewer"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    @property
+    def may_change(self) -> bool:
+        return self.rank >= Role.ANALYST.rank
+
+
 @dataclass(frozen=True)
 class AllowList:
     """Addresses and ``@domain`` entries, compared as lower-cased ASCII."""
@@ -133,11 +152,28 @@ class AccessPolicy:
     """What the deployment configured about access."""
 
     public_url: str
-    allowed: AllowList
+    allowed: AllowList  # analysts (FPAPI_ALLOWED_EMAILS, as before roles)
     allow_anonymous: bool
     auth_configured: bool
     auth_problem: str | None = None
     session_max_s: float = DEFAULT_SESSION_MAX_HOURS * 3600  # past the ID token's expiry
+    admins: AllowList = AllowList()  # FPAPI_ADMIN_EMAILS
+    viewers: AllowList = AllowList()  # FPAPI_VIEWER_EMAILS
+
+    def role_of(self, email: str | None) -> tuple[Role, str] | None:
+        """The highest role a list gives this address, with the address as it matched."""
+        for role, listed in (
+            (Role.ADMIN, self.admins),
+            (Role.ANALYST, self.allowed),
+            (Role.VIEWER, self.viewers),
+        ):
+            if (address := listed.match(email)) is not None:
+                return role, address
+        return None
+
+    @property
+    def lists_anyone(self) -> bool:
+        return bool(self.admins or self.allowed or self.viewers)
 
     @property
     def on_loopback(self) -> bool:
@@ -161,6 +197,7 @@ class AccessDecision:
     address: str | None = None  # lower-cased ASCII, as matched; only when allowed
     verified_by: str | None = None  # "email_verified" or "xms_edov", once the address is read
     subject: str | None = None  # the ID token's subject: whose sign-out ends this session
+    role: Role | None = None  # once let in: the highest role a list gives; admin when open
 
     @property
     def may_enter(self) -> bool:
@@ -235,6 +272,8 @@ def load_access_policy(
     return AccessPolicy(
         public_url=public_url,
         allowed=AllowList.parse(setting_value(environ, table, "FPAPI_ALLOWED_EMAILS")),
+        admins=AllowList.parse(setting_value(environ, table, "FPAPI_ADMIN_EMAILS")),
+        viewers=AllowList.parse(setting_value(environ, table, "FPAPI_VIEWER_EMAILS")),
         allow_anonymous=anonymous in TRUE_WORDS,
         auth_configured=bool(auth),
         auth_problem=auth_config_problem(auth) if auth else None,
@@ -275,13 +314,14 @@ def decide(
         if not user.get("is_logged_in"):
             return AccessDecision("sign_in")
         email = str(user.get("email") or "").strip() or None
-        if not policy.allowed:
+        if not policy.lists_anyone:
             return AccessDecision(
                 "not_allowed",
                 email,
                 "No address is allowed to use this workspace yet. An administrator must list "
                 "analysts in FPAPI_ALLOWED_EMAILS (or allowed_emails under [fpapi] in "
-                "secrets.toml), e.g. ana@agency.com or @agency.com.",
+                "secrets.toml), e.g. ana@agency.com or @agency.com; admins in "
+                "FPAPI_ADMIN_EMAILS and viewers in FPAPI_VIEWER_EMAILS the same way.",
             )
         if email is None:
             return AccessDecision(
@@ -299,8 +339,8 @@ def decide(
                 "true. Verify it with the provider, then sign in again.",
                 verified_by=claim,
             )
-        address = policy.allowed.match(email)
-        if address is None:
+        matched = policy.role_of(email)
+        if matched is None:
             return AccessDecision(
                 "not_allowed",
                 email,
@@ -308,13 +348,16 @@ def decide(
                 "work account, or ask an administrator to add you.",
                 verified_by=claim,
             )
+        role, address = matched
         subject = str(user.get("sub") or address)
         ended = session_end(user, now=now, max_s=policy.session_max_s, signed_out_at=signed_out_at)
         if ended:
             return AccessDecision("sign_in", email, ended, subject=subject)
-        return AccessDecision("allowed", email, address=address, verified_by=claim, subject=subject)
+        return AccessDecision(
+            "allowed", email, address=address, verified_by=claim, subject=subject, role=role
+        )
     if policy.on_loopback or policy.allow_anonymous:
-        return AccessDecision("open")
+        return AccessDecision("open", role=Role.ADMIN)  # one analyst's own app, as before
     return AccessDecision(
         "needs_sign_in_setup",
         reason="This workspace is served at a public address, so sign-in must be configured "

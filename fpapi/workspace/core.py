@@ -26,7 +26,7 @@ import httpx
 
 from fpapi.api.client import CONNECT_TIMEOUT_S, FirstPartyClient
 from fpapi.api.models import Insights
-from fpapi.errors import FPAPIError, StoreError
+from fpapi.errors import FPAPIError, NotPermitted, StoreError
 from fpapi.links import PendingLink
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache, LoadedInsights, Shelf
@@ -47,6 +47,7 @@ from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from fpapi.workspace import connect
+from fpapi.workspace.access import Role
 from fpapi.workspace.connect import NewLink, VerificationOutcome, Via
 from fpapi.workspace.demo import ConsentPage, demo_usernames_to_add
 from fpapi.workspace.history import record_fetch, record_fetches
@@ -70,9 +71,11 @@ MAX_CONCURRENT_FETCHES = 12  # a whole comparison at once: bounded by the slowes
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: the signed-in analyst's address, ``local`` without sign-in, or a command."""
+    """Who acts: the signed-in person's address, ``local`` without sign-in, or a command; and
+    what their role lets them do (one analyst's own app, and a command, are admins)."""
 
     name: str
+    role: Role = Role.ADMIN
 
 
 def with_api(settings: Settings) -> Settings:
@@ -154,6 +157,21 @@ class Workspace:
         ) as client:
             yield client
 
+    # --- who may do what -------------------------------------------------------------------
+
+    @property
+    def may_change(self) -> bool:
+        """Whether the actor may change anything (an analyst or admin), not only read."""
+        return self.actor.role.may_change
+
+    def _require_change(self, what: str) -> None:
+        """Refuse a change a viewer asks for, whichever way the call came: nothing changes."""
+        if not self.may_change:
+            raise NotPermitted(
+                f"Viewers can read every page and download exports, but not {what}. Ask an "
+                "admin to make you an analyst."
+            )
+
     # --- the activity list: its one writer ------------------------------------------------
 
     def record(self, action: str, subject: str, detail: str = "") -> None:
@@ -182,6 +200,8 @@ class Workspace:
         """One creator through the cache's fetch policy, its snapshot kept; a refresh that
         reached the API is recorded (under ``subject``). Raises FPAPIError only when the API
         fails and nothing is cached."""
+        if refresh:
+            self._require_change("refresh insights")
         loaded = self.cache.load(creator_id, self._fetch, refresh=refresh)
         record_fetch(self.store, loaded)
         if refresh and loaded.source == "api":
@@ -214,6 +234,7 @@ class Workspace:
         """Fetch each creator again (``concurrency`` at once, on one client), in order: the
         fresh response and its kept snapshot, or the error (a failed fetch whose stale copy
         was kept still counts as failed)."""
+        self._require_change("refresh insights")
 
         def fetch(client: FirstPartyClient, creator_id: str) -> LoadedInsights | FPAPIError:
             try:
@@ -256,6 +277,7 @@ class Workspace:
 
     def create_link(self, *, connector: str, redirect_url: str, label: str = "") -> NewLink:
         """A verification link for a creator to open, made by the actor."""
+        self._require_change("create verification links")
         with self.client() as client:
             new = connect.create_link(
                 client,
@@ -280,7 +302,10 @@ class Workspace:
     ) -> VerificationOutcome:
         """Finish a link once (:func:`fpapi.workspace.connect.finish_verification`). Through
         the callback (a creator's browser, signed out) the verification is credited to the
-        analyst who created the link."""
+        analyst who created the link: there, the link's state is the creator's authority, and
+        no role is needed; a paste is an analyst's change."""
+        if via != "callback":
+            self._require_change("verify creators")
         with self.client() as client:
             outcome = connect.finish_verification(
                 client,
@@ -303,12 +328,13 @@ class Workspace:
             self.settings,
             self.store,
             self.cache,
-            Actor(name),
+            Actor(name, self.actor.role),
             on_sandbox=self.on_sandbox,
             clock=self._clock,
         )
 
     def cancel_link(self, key: str) -> bool:
+        self._require_change("cancel verification links")
         link = self.store.cancel_link(key)
         if link is None:
             return False
@@ -327,6 +353,7 @@ class Workspace:
     def add_demo_creators(self, consent: ConsentPage, usernames: list[str]) -> list[str]:
         """Verify each of ``usernames`` not yet on the roster through the real flow (a link,
         the creator's consent, Verify Creator); the names of those added."""
+        self._require_change("add creators")
         added = []
         for username in demo_usernames_to_add(self.store, usernames):
             new = self.create_link(
@@ -364,6 +391,7 @@ class Workspace:
         return self.store.creators_with_handles(handles)
 
     def remove_creator(self, creator_id: str) -> bool:
+        self._require_change("remove creators")
         removed = self.store.remove_creator(creator_id)
         if removed is None:
             return False
@@ -372,6 +400,7 @@ class Workspace:
 
     def add_new_creators(self, found: list[tuple[Creator, Relationship | None]]) -> int:
         """Creators who are not on the roster yet (the seed command); how many were new."""
+        self._require_change("add creators")
         return self.store.add_new_creators(found)
 
     # --- tags, status and notes -----------------------------------------------------------
@@ -383,6 +412,7 @@ class Workspace:
         self, creator_id: str, *, tags: list[str] | None = None, status: str | None = None
     ) -> Relationship:
         """Set a creator's tags or pipeline status; each change that took is recorded."""
+        self._require_change("tag creators or set their status")
         before = self.store.relationship(creator_id)
         after = self.store.set_relationship(creator_id, tags=tags, status=status)
         subject = self._creator_subject(creator_id)
@@ -393,6 +423,7 @@ class Workspace:
         return after
 
     def add_note(self, creator_id: str, text: str) -> Relationship:
+        self._require_change("add notes")
         kept = self.store.add_note(creator_id, text, author=self.actor.name)
         self.record("note_added", self._creator_subject(creator_id))
         return kept
@@ -418,17 +449,20 @@ class Workspace:
         fees: dict[str, dict[str, Any]] | None = None,
         notes: dict[str, str] | None = None,
     ) -> Shortlist:
+        self._require_change("save shortlists")
         saved = self.store.save_shortlist(name, creator_ids, fees=fees, notes=notes)
         self.record("shortlist_saved", saved.name, f"{len(saved.creator_ids)} creators")
         return saved
 
     def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
+        self._require_change("rename shortlists")
         before = self.store.get_shortlist(shortlist_id)
         renamed = self.store.rename_shortlist(shortlist_id, new_name)
         self.record("shortlist_renamed", renamed.name, f"was {before.name}" if before else "")
         return renamed
 
     def delete_shortlist(self, shortlist_id: str) -> bool:
+        self._require_change("delete shortlists")
         shortlist = self.store.get_shortlist(shortlist_id)
         deleted = self.store.delete_shortlist(shortlist_id)
         if deleted and shortlist is not None:
@@ -442,11 +476,13 @@ class Workspace:
         return self.store.get_campaign(campaign_id)
 
     def save_campaign(self, campaign: Campaign) -> Campaign:
+        self._require_change("save campaigns")
         saved = self.store.save_campaign(campaign)
         self.record("campaign_saved", saved.name)
         return saved
 
     def delete_campaign(self, campaign_id: str) -> bool:
+        self._require_change("delete campaigns")
         campaign = self.store.get_campaign(campaign_id)
         deleted = self.store.delete_campaign(campaign_id)
         if deleted and campaign is not None:

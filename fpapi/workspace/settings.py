@@ -53,6 +53,8 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_ALLOWED_REDIRECT_ORIGINS": ("allowed_redirect_origins", "Other sites a creator may be sent back to (origins such as https://brand.example, comma-separated). Default: only FPAPI_PUBLIC_URL's."),
     "FPAPI_ACTIVITY_KEEP_DAYS": ("activity_keep_days", f"How long activity entries are kept, in days (pruned by age, never by count). Default {DEFAULT_ACTIVITY_KEEP_S // 86_400}."),
     "FPAPI_LINK_KEEP_DAYS": ("link_keep_days", f"How long finished and expired links are kept before they are pruned, in days. Default {DEFAULT_LINK_KEEP_S // 86_400}."),
+    "FPAPI_ADMIN_EMAILS": ("admin_emails", "Admins: like FPAPI_ALLOWED_EMAILS; they may do everything an analyst may, and manage who may do what."),
+    "FPAPI_VIEWER_EMAILS": ("viewer_emails", "Viewers: like FPAPI_ALLOWED_EMAILS; they read every page and download exports, and change nothing."),
     "FPAPI_ALLOWED_EMAILS": ("allowed_emails", "Who may sign in: addresses and @domain entries, comma-separated, matched case-insensitively."),
     "FPAPI_ALERT_WEBHOOK_URL": ("alert_webhook_url", "Where `python -m fpapi.refresh` posts each alert as JSON {\"text\": ...} (a Slack incoming webhook, say). Unset: alerts are only shown on the home page."),
     "FPAPI_ALERT_ER_DROP_PCT": ("alert_er_drop_pct", "Alert when ER falls by at least this share since the previous fetch, in percent. Default 25."),
