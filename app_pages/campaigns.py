@@ -31,7 +31,7 @@ st.caption(f"{MATCH_RULE} Every figure is first-party: read from the creator's o
 ws = open_workspace()
 notice = state.pop_notice()
 if notice:
-    st.toast(notice)
+    st.toast(md_escape(notice))  # it names a campaign: text, never markup
 
 opened = ws.campaign(st.query_params.get("campaign") or "")
 params = {k: v for k, v in st.query_params.to_dict().items() if k != "campaign"}
@@ -92,7 +92,7 @@ loaded = {cid: r for cid, r in results.items() if isinstance(r, LoadedInsights)}
 for creator_id, result in results.items():
     if not isinstance(result, LoadedInsights):
         name = creator_label(by_id[creator_id])
-        st.error(f"{md_escape(name)}: insights could not be loaded. {result}")
+        st.error(f"{md_escape(name)}: insights could not be loaded. {md_escape(str(result))}")
 report = build_campaign_report(
     spec,
     {cid: report_of(ws, item) for cid, item in loaded.items()},

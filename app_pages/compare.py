@@ -90,7 +90,7 @@ loaded: dict[str, LoadedInsights] = {
 }
 for cid, result in results.items():
     if not isinstance(result, LoadedInsights):
-        st.error(f"{md_escape(names[cid])}: insights could not be loaded. {result}")
+        st.error(f"{md_escape(names[cid])}: insights could not be loaded. {md_escape(str(result))}")
     elif result.source == "stale":
         st.warning(
             f"{md_escape(names[cid])}: showing a copy from {ago(result.age_s)} ago, the API failed. {result.error}"

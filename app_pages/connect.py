@@ -7,6 +7,7 @@ import streamlit as st
 from components.frame import state
 from components.frame.pages import link as page_link
 from components.frame.workspace import open_workspace
+from components.text import md_escape
 from components.ui.connect import (
     link_title,
     render_link_card,
@@ -38,7 +39,7 @@ def make_link(connector: str, redirect_url: str, label: str) -> bool:
         st.error(str(err))
         return False
     except FPAPIError as err:
-        st.error(f"The link could not be created. {err}")
+        st.error(f"The link could not be created. {md_escape(str(err))}")
         return False
     state.remember_link(new.link.key, new.state)
     return True
@@ -60,7 +61,10 @@ else:
         else:
             name = lapsed.name or lapsed.username or lapsed.label or "the creator"
             if make_link(lapsed.connector, settings.callback_url, f"{name} (reconnect)"):
-                st.success(f"A fresh verification link for {name} is ready below: send it to them.")
+                st.success(
+                    f"A fresh verification link for {md_escape(name)} is ready below: send "
+                    "it to them."
+                )
 
     st.subheader("1. Create a verification link")
     port_note = port_mismatch(settings.public_url, st.get_option("server.port"))

@@ -28,7 +28,7 @@ ws = open_workspace()
 
 notice = state.pop_notice()
 if notice:
-    st.toast(notice)
+    st.toast(md_escape(notice))  # it names creators and a tag: text, never markup
 
 counts = ws.roster_counts()  # counted in the database, never by reading every row
 if not counts.total:

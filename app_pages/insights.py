@@ -63,7 +63,7 @@ try:
         )
         report = report_of(ws, loaded)
 except FPAPIError as err:
-    st.error(f"Insights for {md_escape(title)} could not be loaded. {err}")
+    st.error(f"Insights for {md_escape(title)} could not be loaded. {md_escape(str(err))}")
     if isinstance(err, ConsentLapsed) and ws.may_change:
         link("connect", "Prepare a fresh link", query_params={"reconnect": chosen})
     st.stop()

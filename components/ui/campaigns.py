@@ -33,7 +33,7 @@ def render_saved(saved: Sequence[Campaign], opened: str | None) -> None:
         mark = " (open)" if campaign.campaign_id == opened else ""
         link(
             "campaigns",
-            f"{campaign.name or 'Unnamed campaign'}{mark}",
+            f"{md_escape(campaign.name) or 'Unnamed campaign'}{mark}",
             query_params={"campaign": campaign.campaign_id},
         )
 
@@ -100,7 +100,7 @@ def render_form(
             quoted = spec.fees.get(creator_id)
             amount_col, own_col = st.columns([4, 1])
             amount = amount_col.number_input(
-                f"Fee for {creator_label(by_id[creator_id])}",
+                f"Fee for {md_escape(creator_label(by_id[creator_id]))}",
                 value=quoted.amount if quoted else None,
                 min_value=0.0,
                 step=50.0,
@@ -119,10 +119,10 @@ def render_form(
             )
             problem = fee_problem(amount)
             if problem:
-                problems.append(f"{creator_label(by_id[creator_id])}: {problem}")
+                problems.append(f"{md_escape(creator_label(by_id[creator_id]))}: {problem}")
             elif own and not (len(own) == 3 and own.isalpha()):
                 problems.append(
-                    f"{creator_label(by_id[creator_id])}: the currency must be a three-letter code."
+                    f"{md_escape(creator_label(by_id[creator_id]))}: the currency must be a three-letter code."
                 )
             elif amount:
                 fees[creator_id] = Fee(float(amount), own or currency)

@@ -112,19 +112,25 @@ def shown_table(comparison: Comparison, rows: list[str], statuses: Mapping[str, 
 
 
 def styled(shown: ShownTable) -> Styler:
-    """The table with its best cells highlighted, for ``st.dataframe``."""
+    """The table with its best cells highlighted, for ``st.table``, which renders markdown in
+    headers and cells: the creators' names (the headers) and the vendor's words (the data
+    row) are escaped, so they stay text."""
+    frame = shown.frame.copy()
+    frame.loc[STATUS_ROW] = frame.loc[STATUS_ROW].map(md_escape)
+    escaped = {column: md_escape(column) for column in frame.columns}
+    highlight = {(row, escaped[column]) for row, column in shown.highlight}
 
     def style(data: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(
             [
-                [BEST_STYLE if (row, column) in shown.highlight else "" for column in data.columns]
+                [BEST_STYLE if (row, column) in highlight else "" for column in data.columns]
                 for row in data.index
             ],
             index=data.index,
             columns=data.columns,
         )
 
-    return shown.frame.style.apply(style, axis=None)
+    return frame.rename(columns=escaped).style.apply(style, axis=None)
 
 
 def render_pricing_inputs(
@@ -201,7 +207,7 @@ def render_shortlists(ws: Workspace) -> None:
                 try:
                     ws.rename_shortlist(shortlist.shortlist_id, new_name)
                 except ShortlistError as err:
-                    st.error(md_escape(str(err)))
+                    st.error(md_escape(str(err)))  # it quotes the name asked for
                 else:
                     st.rerun()
         with delete_col.popover("Delete"):

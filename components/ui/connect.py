@@ -47,7 +47,7 @@ def render_link_card(link: PendingLink, *, ttl_s: float, now: float | None = Non
             return
         left, right = st.columns([3, 1])
         with left:
-            st.markdown(f"[Open the verification link]({link.url})")
+            st.link_button("Open the verification link", link.url)
             st.caption("Copy the link to send it by email or chat:")
             st.code(link.url, language=None, wrap_lines=True)
             if link.status == "pending" and expires_at > now:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.frame.workspace import Workspace
+from components.text import md_escape
 from fpapi.errors import FPAPIError, StoreError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.workspace.demo import DEMO_CREATORS
@@ -25,7 +26,7 @@ def render_demo_offer(ws: Workspace) -> None:
         with st.spinner("Verifying demo creators…"):
             added = ws.add_demo_creators(sandbox, usernames)
     except (FPAPIError, StoreError) as err:
-        st.error(f"The demo creators could not all be added. {err}")
+        st.error(f"The demo creators could not all be added. {md_escape(str(err))}")
         return
     if added:
         st.success(

@@ -94,7 +94,7 @@ def render_freshness(
     if loaded.source == "stale" and isinstance(loaded.error, ConsentLapsed):
         st.warning(
             f"These insights are {ago(loaded.age_s)} old: the vendor no longer serves this "
-            f"creator's insights. {loaded.error}",
+            f"creator's insights. {md_escape(str(loaded.error))}",
             icon=":material/link_off:",
         )
         if may_refresh:
@@ -102,7 +102,7 @@ def render_freshness(
     elif loaded.source == "stale":
         st.warning(
             f"These insights are {ago(loaded.age_s)} old: the API could not be reached just now, "
-            f"so the last copy is shown. {loaded.error or ''}",
+            f"so the last copy is shown. {md_escape(str(loaded.error or ''))}",
             icon=":material/history:",
         )
     return may_refresh and button.button(

@@ -183,7 +183,7 @@ class Workspace:
         try:
             self.store.add_activity(entry, keep_s=self.settings.activity_keep_s)
         except StoreError:
-            log.warning("Could not record %s of %s in the activity list", action, subject)
+            log.warning("Could not record %s of %r in the activity list", action, subject)
 
     def activity(self, *, limit: int = 200) -> list[Activity]:
         return self.store.activity(limit=limit)
