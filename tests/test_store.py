@@ -8,7 +8,7 @@ import diskcache
 import pytest
 
 from fpapi.errors import LinkRequestError, ShortlistError
-from fpapi.links import LinkAlreadyUsed, LinkExpired, PendingLink, UnknownLink
+from fpapi.links import LinkAlreadyUsed, LinkExpired, LinkStatus, PendingLink, UnknownLink
 from fpapi.storage.data_folder import ROSTER_DB, DataFolderStore
 from fpapi.storage.records import (
     Activity,
@@ -382,3 +382,14 @@ def test_two_analysts_adding_notes_at_once_keep_both(store):
     for thread in threads:
         thread.join()
     assert len(store.relationship("c1").notes) == 10
+
+
+def test_a_finished_link_stays_as_it_ended(store):
+    """The life cycle's moves hold in the store: a verified link never becomes pending or
+    failed again, whatever a later call asks."""
+    add(store)
+    store.pop_pending("state-1")
+    store.finish_link("state-1", LinkStatus.VERIFIED, creator_id="c1")
+    store.finish_link("state-1", LinkStatus.PENDING)
+    store.finish_link("state-1", LinkStatus.FAILED, detail="late")
+    assert store.get_link("state-1").status == LinkStatus.VERIFIED

@@ -71,12 +71,6 @@ def sign_out(decision: AccessDecision) -> None:
     st.logout()
 
 
-def current_actor() -> str:
-    """Who the activity list credits for what this session does: the address as it matched
-    the allow-list (lower-cased ASCII, never the provider's raw claim), or "local"."""
-    return current_access().actor
-
-
 def _providers() -> list[str]:
     try:
         return auth_providers(secrets_section("auth"))

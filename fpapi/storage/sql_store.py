@@ -211,10 +211,13 @@ class SqlStore(RosterTables, ListTables):
         detail: str = "",
         creator_id: str | None = None,
     ) -> None:
+        """Move a link to ``status``, only from a status that may become it
+        (:data:`fpapi.links.TRANSITIONS`): a finished link stays as it ended."""
+        may_move = [before for before in LinkStatus if before.may_become(status)]
         with self._engine.begin() as connection:
             connection.execute(
                 links.update()
-                .where(links.c.key == key)
+                .where(links.c.key == key, links.c.status.in_(may_move))
                 .values(
                     status=status, status_at=self._clock(), detail=detail, creator_id=creator_id
                 )

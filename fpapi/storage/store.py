@@ -51,7 +51,9 @@ class Store(Protocol):
 
     def finish_link(
         self, key: str, status: LinkStatus, *, detail: str = "", creator_id: str | None = None
-    ) -> None: ...
+    ) -> None:
+        """Move a link to ``status``, only from a status that may become it."""
+
     def cancel_link(self, key: str) -> PendingLink | None:
         """Cancel a link still pending; the link cancelled, or None when it was not."""
 
