@@ -5,18 +5,23 @@ from __future__ import annotations
 import copy
 import io
 import math
-import time
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fpapi import Insights
 from fpapi.analysis.compare import (
+    MAX_COMPARE,
     Fee,
     best_in_row,
+    build_comparison,
     comparison_frame,
+    fee_problem,
     indexed_growth,
+    listed_ids,
     overlap,
     parse_creator_ids,
     pricing,
@@ -25,9 +30,8 @@ from fpapi.analysis.compare import (
 )
 from fpapi.analysis.export import sheet_name, to_xlsx
 from fpapi.analysis.report import build_report
-from fpapi.errors import ShortlistError
 from fpapi.sandbox import build_insights, instagram_pool
-from fpapi.storage.data_folder import DataFolderStore
+from tests.analyst_input import ANY_TEXT, QUERY_VALUE
 
 
 def report_of(raw) -> object:
@@ -190,30 +194,6 @@ def test_sheet_names_are_unique_and_short():
     assert len(set(names)) == 3 and all(len(n) <= 31 for n in names)
 
 
-def test_shortlists_save_rename_delete_and_persist(tmp_path):
-    store = DataFolderStore(tmp_path / "s")
-    saved = store.save_shortlist(
-        "Spring launch",
-        ["a", "b", "a"],
-        fees={"a": {"amount": 500, "currency": "EUR"}},
-        notes={"b": "fast replies", "a": ""},
-    )
-    assert saved.creator_ids == ["a", "b"] and saved.notes == {"b": "fast replies"}
-    time.sleep(0.01)
-    again = store.save_shortlist("spring LAUNCH", ["c", "d"])  # same name: updates it
-    assert again.shortlist_id == saved.shortlist_id and len(store.shortlists()) == 1
-    other = store.save_shortlist("Autumn", ["x", "y"])
-    with pytest.raises(ShortlistError, match="already exists"):
-        store.rename_shortlist(other.shortlist_id, "Spring launch")
-    store.rename_shortlist(other.shortlist_id, "Autumn 2027")
-    store.close()
-    reopened = DataFolderStore(tmp_path / "s")
-    assert {s.name for s in reopened.shortlists()} == {"spring LAUNCH", "Autumn 2027"}
-    assert reopened.delete_shortlist(other.shortlist_id) and len(reopened.shortlists()) == 1
-    with pytest.raises(ShortlistError, match="name"):
-        reopened.save_shortlist("   ", ["a"])
-
-
 def test_a_caption_longer_than_an_excel_cell_is_cut_visibly_not_silently():
     long_caption = "=cmd " + "x" * 100_000
     workbook = openpyxl.load_workbook(
@@ -259,3 +239,43 @@ def test_each_creator_keeps_one_colour_on_every_chart_in_the_tables_order(vendor
                 f"{trace.name} changed colour"
             )
     assert len(set(colour_of.values())) == 4 and "Lucía" in colour_of
+
+
+KNOWN_IDS = ["c1", "c2", "c3"]
+
+
+@given(
+    creators=st.lists(st.sampled_from(KNOWN_IDS) | ANY_TEXT, max_size=14).map(",".join)
+    | QUERY_VALUE
+)
+def test_any_creators_list_in_an_address_is_read_to_known_ids_with_sentences(creators):
+    """``?creators=`` on the compare page, whatever it holds: the known creators it lists, each
+    once, in its order, at most 12; a sentence for what was left out."""
+    param = creators[-1] if isinstance(creators, list) else creators  # the last one counts
+    known = dict.fromkeys(KNOWN_IDS)
+    parsed = parse_creator_ids(param, known)
+    listed = listed_ids(param)
+    assert set(parsed.ids) <= set(known) and len(parsed.ids) == len(set(parsed.ids))
+    assert parsed.ids == [cid for cid in dict.fromkeys(listed) if cid in known][:MAX_COMPARE]
+    assert all(note.endswith(".") for note in parsed.notes)
+    assert bool(parsed.notes) == (len(parsed.ids) < len(listed))
+
+
+FEE_REPORTS = {a.creator_id: report_of(build_insights(a)) for a in instagram_pool()[:2]}
+FEE_COLUMNS = {cid: f"Creator {n}" for n, cid in enumerate(FEE_REPORTS)}
+
+
+@given(
+    fee=st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([0.0, -0.0, -1.0, 0.004, 1e9, 1e9 + 1, 1e308, 5e-324])
+)
+def test_any_quoted_fee_is_priced_or_refused_with_a_sentence(fee):
+    """The compare page's fee field: a fee is either refused with a sentence, or priced (the
+    "Quoted fee" row and the costs it gives)."""
+    problem = fee_problem(fee)
+    first = next(iter(FEE_REPORTS))
+    fees = {} if problem else {first: Fee(float(fee), "USD")}
+    rows = set(build_comparison(FEE_REPORTS, FEE_COLUMNS, fees).labelled()["metric"])
+    refused = problem is not None and "A fee must be" in problem
+    assert refused != ("Quoted fee" in rows), (fee, rows)
+    assert refused or (math.isfinite(fee) and fee > 0)

@@ -117,3 +117,29 @@ def test_the_campaign_exports_redact_captions_and_names():
     xlsx = xlsx_text(campaign_report.to_workbook(result))
     for text in (page, csv, xlsx):
         assert EMAIL_MARK in text and not leaked(text)
+
+
+def test_creator_email_and_mobile_stay_out_of_exports(vendor_insights):
+    details = vendor_insights["profile_details"]
+    details["email"] = "private.person@example.com"
+    details["mobile"] = "+91 98765 43210"
+    report = build_report(Insights.from_raw(vendor_insights))
+    exports = [
+        to_safe_csv(report.posts),
+        render_report_html(report, title="Ratnadeep", fetched_at=time.time()).encode(),
+        to_xlsx({"Comparison": report.quality, "posts": report.posts.drop(columns=["image_url"])}),
+    ]
+    for blob in exports:
+        assert b"private.person@example.com" not in blob and b"98765 43210" not in blob
+
+
+def test_csv_injection_in_every_text_column_is_neutralised():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"caption": ["=1+1", "+1", "-1", "@SUM(1)", "\t=1", "plain"], "likes": [1, 2, 3, 4, 5, -6]}
+    )
+    text = to_safe_csv(frame).decode("utf-8-sig")
+    rows = list(__import__("csv").reader(io.StringIO(text)))[1:]
+    assert [r[0] for r in rows] == ["'=1+1", "'+1", "'-1", "'@SUM(1)", "'\t=1", "plain"]
+    assert rows[-1][1] == "-6"  # numbers stay numbers

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from fpapi import Insights
+from fpapi import Insights, InvalidResponse
 from fpapi.analysis import frames
+from fpapi.analysis.frames import follower_trend, posts
 from fpapi.sandbox import build_insights, instagram_pool
+from tests.vendor_shapes import (
+    BAD_NUMBERS,
+    broken_bodies,
+    fetch,
+)
 
 FRAME_FUNCTIONS = [
     (frames.posts, frames.POST_COLUMNS),
@@ -108,3 +118,99 @@ def test_empty_input_gives_an_empty_frame_with_the_right_columns(raw, function, 
 def test_ugly_sandbox_creators_give_frames_with_the_right_columns(account, function, columns):
     frame = function(Insights.from_raw(build_insights(account)))
     assert list(frame.columns) == columns
+
+
+DAY_KEYS = st.sampled_from(
+    ["2024-03-01", "2024-03-02", "2024-02-29", "2024-02-30", "01/03/2024", "29/02/2024",
+     "31/02/2024", " 2024-03-03 ", "2024-3-4", "2024-03", "yesterday", "", "２０２４-03-01"]
+)  # fmt: skip
+
+
+TREND_VALUE = st.sampled_from(BAD_NUMBERS) | st.integers() | st.floats() | st.text(max_size=8)
+
+
+@given(
+    st.lists(
+        st.lists(DAY_KEYS, min_size=1, max_size=3).map(sorted)
+        | st.dates().map(lambda day: [day.isoformat()])
+        | st.dates().map(lambda day: [day.strftime("%d/%m/%Y")]),
+        max_size=40,
+    ),
+    st.lists(TREND_VALUE, min_size=40, max_size=40),
+    st.booleans(),
+)
+def test_a_trend_frame_holds_what_the_model_reads(days, values, wrapped):
+    """The frame reads the vendor's list a column at a time; the model point by point. For
+    any list (days in any spelling, duplicated, out of order, impossible; any value) they
+    hold the same days and values."""
+    entries, index = [], 0
+    for group in days:
+        entry = {}
+        for key in group:
+            entry[key] = {"followers": values[index % 40]} if wrapped else values[index % 40]
+            index += 1
+        entries.append(entry)
+    insights = Insights.from_raw({"get_growth_trends": {"cumulative_followers_trends": entries}})
+    frame = follower_trend(insights)
+    points = insights.growth.cumulative_followers_trends
+    assert [d.date() for d in frame["date"]] == [p.day for p in points]
+    assert [None if pd.isna(v) else v for v in frame["value"]] == [p.value for p in points]
+    assert str(frame["date"].dtype) == "datetime64[s]" and str(frame["value"].dtype) == "Float64"
+
+
+def _read_by_the_model(post) -> dict:
+    """One row of the posts frame as the ``Post`` model reads the vendor's post."""
+    code = post.shortcode
+    return {
+        "shortcode": code,
+        "url": f"https://www.instagram.com/p/{code}/"
+        if code and re.fullmatch(r"[A-Za-z0-9_-]{5,64}", code)
+        else None,
+        "posted_at": post.posted,
+        "format": (post.post_type or ("VIDEO" if post.video else "POST")).upper(),
+        "video": post.video,
+        "sponsored": post.sponsored,
+        "likes": post.likes_count,
+        "comments": post.comments_count,
+        "views": post.views,
+        "er": post.er,
+        "caption": post.caption or "",
+        "hashtags": [tag.strip().lstrip("#").lower() for tag in post.hashtags],
+        "mentions": [name.strip().lstrip("@").lower() for name in post.mentions],
+        "location": post.location_name or "",
+        "image_url": post.image_url or None,
+    }
+
+
+def _plain(value):
+    return None if value is pd.NaT or (not isinstance(value, list) and pd.isna(value)) else value
+
+
+@given(broken_bodies())
+@example(("missing flags", {"get_posts": {"video_posts": [{"shortcode": "abcdef"}]}}, []))
+def test_the_posts_frame_holds_what_the_post_model_reads(case):
+    """The frame reads the posts a column at a time; the model post by post. Whatever the
+    body, each row holds what the model reads, newest first (ties in the vendor's order)."""
+    name, body, done = case
+    try:
+        insights = fetch(body)
+    except InvalidResponse:
+        return
+    section = insights.posts
+    models = [*section.video_posts, *section.non_video_posts] if section else []
+    expected = [_read_by_the_model(post) for post in models]
+    dated = sorted(
+        (row for row in expected if row["posted_at"] is not None),
+        key=lambda row: row["posted_at"],
+        reverse=True,
+    )  # sorted() is stable, and reverse=True keeps ties in their order
+    expected = dated + [row for row in expected if row["posted_at"] is None]
+    frame = posts(insights)
+    shown = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    assert len(shown) == len(expected), (name, done)
+    for mine, theirs in zip(shown, expected, strict=True):
+        assert mine == theirs, (
+            name,
+            done,
+            {k: (v, theirs[k]) for k, v in mine.items() if v != theirs[k]},
+        )

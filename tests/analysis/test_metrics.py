@@ -2,13 +2,19 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
 
-from fpapi import Insights
+from fpapi import Insights, InvalidResponse
 from fpapi.analysis.benchmarks import BENCHMARK_SOURCE, benchmark_for, tier_for
 from fpapi.analysis.export import to_safe_csv
+from fpapi.analysis.frames import posts, sponsorship
 from fpapi.analysis.metrics import filter_posts, format_count, growth, kpis, sponsored_summary
 from fpapi.analysis.report import build_report
 from tests.helpers import KPI_LABELS
+from tests.vendor_shapes import (
+    broken_bodies,
+    fetch,
+)
 
 
 def test_kpis_from_the_vendor_sample(vendor_insights):
@@ -157,3 +163,23 @@ def test_a_missing_percentage_reads_not_available_whatever_kind_of_missing():
     assert format_pct(2.345) == "2.35%" and format_pct(-1.0, signed=True) == "-1.00%"
     for missing in (None, float("nan"), pd.NA):
         assert format_pct(missing) == "not available"
+
+
+@given(broken_bodies())
+def test_the_paid_vs_organic_summary_reads_the_same_from_two_columns(case):
+    """The summary reads only the sponsored and ER columns; whatever the body, it is the one
+    every post gives."""
+    name, body, done = case
+    try:
+        insights = fetch(body)
+    except InvalidResponse:
+        return
+    light = sponsored_summary(sponsorship(insights))
+    full = sponsored_summary(posts(insights))
+    assert (light.sponsored_posts, light.total_posts) == (full.sponsored_posts, full.total_posts)
+    for mine, theirs in (
+        (light.sponsored_er, full.sponsored_er),
+        (light.organic_er, full.organic_er),
+    ):
+        assert (mine is None) == (theirs is None), (name, done)
+        assert mine is None or mine == pytest.approx(theirs, rel=1e-9), (name, done)

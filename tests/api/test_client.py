@@ -1,3 +1,5 @@
+"""The API client against a scripted transport: requests, retries, errors and bodies."""
+
 from __future__ import annotations
 
 import json
@@ -12,6 +14,7 @@ from fpapi import ApiPaths, FirstPartyClient, Insights
 from fpapi.errors import (
     AuthError,
     BadRequest,
+    ConsentLapsed,
     FPAPIError,
     InvalidResponse,
     NotFound,
@@ -20,6 +23,9 @@ from fpapi.errors import (
     TransportError,
     VerificationFailed,
 )
+from fpapi.sandbox import instagram_pool
+
+ACCOUNT = instagram_pool()[3]  # its consent revoked by the sandbox's knob
 
 API_TOKEN = "api-token-SECRET-123456"
 VERIFY_TOKEN = "verify-token-SECRET-abcdef"
@@ -394,3 +400,17 @@ def test_the_garbage_collector_waits_while_bodies_are_decoded_and_comes_back(ven
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_403_naming_the_consent_is_told_apart_from_a_bad_token(clean_sandbox):
+    clean_sandbox.knobs.revoked = [ACCOUNT.creator_id]
+    with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token) as client:
+        with pytest.raises(ConsentLapsed, match="They must reconnect"):
+            client.get_instagram_insights(ACCOUNT.creator_id)
+        client.get_instagram_insights(instagram_pool()[4].creator_id)  # others are served
+    with (
+        FirstPartyClient(clean_sandbox.base_url, "wrong-token") as client,
+        pytest.raises(AuthError) as caught,
+    ):
+        client.get_instagram_insights(instagram_pool()[4].creator_id)
+    assert not isinstance(caught.value, ConsentLapsed)

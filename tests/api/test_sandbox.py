@@ -18,8 +18,12 @@ from fpapi import (
     VerificationFailed,
 )
 from fpapi.analysis import frames
+from fpapi.errors import FPAPIError
 from fpapi.sandbox import build_insights, instagram_pool, youtube_pool
-from fpapi.sandbox.accounts import TIERS
+from fpapi.sandbox.accounts import GENERATED_PREFIX, TIERS, account_for, generated_account
+from fpapi.sandbox.insights import shifted
+
+ACCOUNT = instagram_pool()[2]
 
 
 def query(url: str) -> dict[str, str]:
@@ -183,3 +187,31 @@ def test_large_creator_for_benchmarks():
     insights = Insights.from_raw(data)
     assert len(frames.posts(insights)) == 1000
     assert len(frames.follower_trend(insights)) == 730
+
+
+def test_the_sandbox_knob_moves_the_numbers_it_names():
+    base = build_insights(ACCOUNT)
+    moved = shifted(
+        build_insights(ACCOUNT), followers_pct=10, engagement_pct=-30, quality_points=-12
+    )
+    assert moved["profile_overview"]["followers_count"] == round(
+        base["profile_overview"]["followers_count"] * 1.1
+    )
+    assert moved["profile_overview"]["engagement"] == round(
+        base["profile_overview"]["engagement"] * 0.7, 2
+    )
+    quality = moved["profile_details"]["quality"]["profile_quality_score"]
+    assert quality == max(0, base["profile_details"]["quality"]["profile_quality_score"] - 12)
+
+
+def test_the_sandbox_knows_any_generated_creator_from_its_id(clean_sandbox):
+    far = generated_account(9_999)
+    assert account_for(far.creator_id) == far  # the same creator, every time
+    assert account_for(GENERATED_PREFIX + "00000000270F") is None  # one spelling per creator
+    assert account_for(GENERATED_PREFIX + "0x000000270f") is None
+    with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token) as client:
+        first = client.get_instagram_insights(far.creator_id)
+        assert first.profile_overview.handle == far.username
+        assert client.get_instagram_insights(far.creator_id) == first
+        with pytest.raises(FPAPIError):
+            client.get_instagram_insights(GENERATED_PREFIX + "zzzzzzzzzzzz")

@@ -16,7 +16,7 @@ import yaml
 
 from tests.browser.servers import NGINX_TEMPLATE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "compose.yaml"
 
 
@@ -144,3 +144,9 @@ def test_docker_compose_accepts_the_file_filled_from_the_example(tmp_path):
 def test_docker_compose_refuses_to_start_without_the_api_token(tmp_path):
     done = compose_config(tmp_path, {"POSTGRES_PASSWORD": "pw"})
     assert done.returncode != 0 and "set FPAPI_" in done.stderr
+
+
+def test_the_app_listens_on_loopback_by_default():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    assert "serve.py" in (ROOT / "scripts" / "run.sh").read_text()  # the header-sending entry

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
-import diskcache
 from hypothesis import HealthCheck, settings
 from streamlit.testing.v1 import AppTest
 
 from components.insights_sections import SECTIONS as INSIGHTS_SECTIONS
 from components.pages import PAGES as PAGE_SPECS
 from fpapi import FirstPartyClient
-from fpapi.sandbox import Sandbox, embedded_sandbox
-from fpapi.storage.data_folder import DataFolderStore
-from fpapi.storage.records import Creator
-from fpapi.storage.store import Store
-from fpapi.workspace.connect import NewLink, create_link
+from fpapi.sandbox import Knobs, Sandbox, embedded_sandbox
+from tests.helpers import app_store, make_link
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = {key: spec.path for key, spec in PAGE_SPECS.items()}
 TIMEOUT_S = 60
-CALLBACK = "http://localhost:8501/callback"
 # Property tests that drive pages: each AppTest run costs a fraction of a second, so a sixth
 # of the profile's examples (tests/conftest.py), sharing one data folder across examples.
 PAGE_RUNS = settings(
@@ -107,25 +100,6 @@ def by_label(widgets, label: str):
     return found[0]
 
 
-def app_store(data_dir: Path) -> Store:
-    return DataFolderStore(data_dir / "store")
-
-
-def make_link(
-    client: FirstPartyClient, store: Store, *, connector: str = "instagram", label: str = ""
-) -> NewLink:
-    """A link made the way the connect page makes one (default redirect, actor "local")."""
-    return create_link(
-        client,
-        store,
-        connector=connector,
-        redirect_url=CALLBACK,
-        allowed_origins=[CALLBACK],
-        actor="local",
-        label=label,
-    )
-
-
 def new_link(data_dir: Path, *, sandbox: Sandbox | None = None, label: str = "Ana") -> str:
     """A pending link made the way the connect page makes one; returns its state."""
     sandbox = sandbox or embedded_sandbox()
@@ -148,28 +122,15 @@ def verify(data_dir: Path, username: str, connector: str = "instagram") -> str:
     return app_store(data_dir).creators()[0].creator_id
 
 
-def add_to_roster(data_dir: Path, *accounts: Any) -> None:
-    """Put sandbox accounts straight on the roster, as if each had just been verified."""
-    store = DataFolderStore(data_dir / "store")
-    for account in accounts:
-        store.add_creator(
-            Creator(creator_id=account.creator_id, connector=account.connector, name=account.name,
-                    username=account.username, verified_at=time.time())
-        )  # fmt: skip
-    store.close()
-
-
-def stored_text(data_dir: Path) -> str:
-    """Everything the app keeps under ``data_dir``, as readable text: every key and value of
-    every diskcache in it, decompressed (JSONDisk zlib-compresses them, so the raw bytes on
-    disk would hide a secret from a plain search), plus any other file's text."""
-    parts = []
-    folders = {p.parent for p in data_dir.rglob("cache.db")}
-    for folder in folders:
-        with diskcache.Cache(str(folder), disk=diskcache.JSONDisk) as cache:
-            for key in cache.iterkeys():
-                parts.append(json.dumps([key, cache.get(key)], default=str))
-    for path in data_dir.rglob("*"):
-        if path.is_file() and path.parent not in folders and path.suffix != ".val":
-            parts.append(path.read_bytes().decode("utf-8", "replace"))
-    return "\n".join(parts)
+def break_vendor(sandbox: Sandbox, fault: str) -> None:
+    knobs = {
+        "slow": Knobs(latency_s=1.5),
+        "flapping-429": Knobs(burst_429=50),
+        "503-html": Knobs(failure_rate=1.0),
+        "truncated-json": Knobs(garbage="truncated"),
+        "json-array": Knobs(garbage="array"),
+        "empty-body": Knobs(garbage="empty"),
+        "html-200": Knobs(garbage="html"),
+        "20mb-body": Knobs(garbage="huge"),
+    }[fault]
+    sandbox.knobs = knobs

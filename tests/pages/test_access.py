@@ -7,8 +7,8 @@ import streamlit as st
 
 from components.pages import PAGES as PAGE_SPECS
 from fpapi.storage.store import Store
-from tests.apptest import app_store, open_page, page_text, verify
-from tests.helpers import charts_of
+from tests.helpers import app_store, charts_of
+from tests.pages.apptest import open_page, page_text, verify
 
 ANALYST_PAGES = [key for key, spec in PAGE_SPECS.items() if not spec.public]
 AUTH = {

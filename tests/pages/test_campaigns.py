@@ -6,7 +6,8 @@ from fpapi import Insights
 from fpapi.analysis.campaigns import spec_from_params
 from fpapi.analysis.report import build_report
 from fpapi.sandbox import build_insights, instagram_pool
-from tests.apptest import add_to_roster, app_store, by_label, open_page, page_source, page_text
+from tests.helpers import add_to_roster, app_store
+from tests.pages.apptest import by_label, open_page, page_source, page_text
 
 A, B = instagram_pool()[0], instagram_pool()[1]
 

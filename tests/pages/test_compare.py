@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+import stat
 import time
 
+import pytest
+
+from components.compare_html import render_compare_html
 from components.compare_ui import CHART_SECTIONS, OVERLAP
+from fpapi import Insights
+from fpapi.analysis.report import build_report
 from fpapi.sandbox import build_insights, embedded_sandbox, instagram_pool
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
-from tests.apptest import add_to_roster, by_label, open_page, page_text
-from tests.helpers import charts_of, plotly_values
+from tests.helpers import add_to_roster, charts_of, plotly_values
+from tests.pages.apptest import break_vendor, by_label, open_page, page_source, page_text
 
 ACCOUNTS = list(instagram_pool()[:14])
 
@@ -227,3 +233,68 @@ def test_the_growth_chart_can_show_raw_follower_counts(app_env):
     assert "indexed to 100" not in growth["layout"]["title"]["text"]
     firsts = {plotly_values(trace["y"])[0] for trace in growth["data"]}
     assert firsts != {100.0} and min(firsts) > 1000  # follower counts, not an index
+
+
+@pytest.mark.parametrize("amount", [1e308, 0.0, -5.0, 1_000_000_001.0])
+def test_an_out_of_range_fee_is_refused_with_a_sentence(app_env, amount):
+    from fpapi.sandbox import instagram_pool
+
+    accounts = instagram_pool()[:2]
+    add_to_roster(app_env, *accounts)
+    at = open_page("compare", query={"creators": ",".join(a.creator_id for a in accounts)})
+    at.number_input[0].set_value(amount).run()
+    assert not at.exception
+    assert "A fee must be" in " ".join(e.value for e in at.error)
+    assert "Fee" not in set(at.table[0].value.index)  # no pricing row from that fee
+
+
+def test_compare_shows_stale_copies_when_the_vendor_fails(vendor, app_env, monkeypatch):
+    accounts = instagram_pool()[6:8]
+    add_to_roster(app_env, *accounts)
+    monkeypatch.setenv("FPAPI_CACHE_TTL_S", "0")
+    query = {"creators": ",".join(a.creator_id for a in accounts)}
+    open_page("compare", query=query)
+    break_vendor(vendor, "503-html")
+    at = open_page("compare", query=query)
+    assert not at.exception
+    assert all(str(v).startswith("Stale") for v in at.table[0].value.loc["Data"])
+    assert "the API failed" in page_text(at)
+
+
+def test_the_data_folder_is_readable_by_its_owner_only(app_env):
+    add_to_roster(app_env, *instagram_pool()[:2])
+    open_page("compare", query={"creators": ",".join(a.creator_id for a in instagram_pool()[:2])})
+    DataFolderStore(app_env / "store").save_shortlist(
+        "x", [a.creator_id for a in instagram_pool()[:2]]
+    )
+    paths = [app_env, *app_env.rglob("*")]
+    assert any(p.suffix == ".val" for p in paths) or len(paths) > 4
+    for path in paths:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
+
+
+HOSTILE = next(a for a in instagram_pool() if a.kind == "hostile")
+
+
+UNESCAPED = re.compile(r"(?<!\\)(<|\$|:red\[|:blue\[|\]\(javascript)")
+
+
+def test_hostile_names_on_the_roster_and_in_a_comparison_stay_text(app_env):
+    add_to_roster(app_env, HOSTILE, instagram_pool()[0])
+    roster = open_page("creators")
+    assert not UNESCAPED.search(page_source(roster, markdown_only=True))
+    assert "<script>alert('name')</script>" in page_text(roster)
+    compare = open_page(
+        "compare", query={"creators": f"{HOSTILE.creator_id},{instagram_pool()[0].creator_id}"}
+    )
+    assert not compare.exception and not UNESCAPED.search(page_source(compare, markdown_only=True))
+    assert HOSTILE.name in compare.table[0].value.columns  # shown as typed, as plain text
+    report = build_report(
+        Insights.from_raw(
+            __import__("fpapi.sandbox", fromlist=["build_insights"]).build_insights(HOSTILE)
+        )
+    )
+    page = render_compare_html(compare.table[0].value, best=set(), figures=[], title=HOSTILE.name)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#x27;name&#x27;)" in page
+    assert report.posts["caption"].str.len().max() > 100_000  # the 100 KB caption is in the data

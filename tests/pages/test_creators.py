@@ -1,11 +1,21 @@
-"""The roster at size: pages of 50, and every filter and the page held in the address."""
+"""The creators page (the roster) under AppTest: each creator as text with links, pages of 50,
+every filter and the page held in the address, tags and status, old consent flagged."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
+from fpapi.sandbox import instagram_pool
+from fpapi.storage.data_folder import ROSTER_DB
+from fpapi.storage.database import UNREACHABLE, open_database
 from fpapi.storage.records import Creator
-from tests.apptest import app_store, by_label, open_page, page_text
+from fpapi.storage.sql_store import SqlStore
+from tests.helpers import add_to_roster, app_store
+from tests.pages.apptest import by_label, open_page, page_text, verify
+
+A, B = instagram_pool()[0], instagram_pool()[1]
+ACCOUNT = instagram_pool()[3]  # its consent old
 
 
 def fill_roster(data_dir, count: int) -> None:
@@ -132,3 +142,137 @@ def test_a_large_rosters_pickers_search_as_the_analyst_types(app_env):
     options = compare.multiselect[0].options
     assert options[:2] == ["Demo Creator 0119 · @demo.0119", "Demo Creator 0003 · @demo.0003"]
     assert "Demo Creator 0042 · @demo.0042" in options  # the picked stay, the match is added
+
+
+def test_a_store_damaged_while_the_app_runs_is_moved_aside_and_said_so(app_env):
+    verify(app_env, "kenji.travel0")
+    at = open_page("creators")
+    assert "Kenji" in page_text(at)
+    for file in (app_env / "store").glob(f"{ROSTER_DB}*"):  # the file and its journal
+        file.write_bytes(b"not a database " * 500)
+    at.run()
+    text = page_text(at)
+    assert not at.exception
+    assert "could not be read, so it was moved aside" in text
+    assert "cannot be written" not in text  # the cause is named rightly
+    assert list(app_env.glob("store.corrupt-*"))
+
+
+def test_the_roster_flags_old_consent_and_one_click_prepares_a_labelled_link(app_env):
+    add_to_roster(app_env, ACCOUNT, instagram_pool()[4])
+    store = app_store(app_env)
+    old = store.get_creator(ACCOUNT.creator_id)
+    store.add_creator(replace(old, verified_at=time.time() - 61 * 86_400))
+    roster = open_page("creators")
+    text = page_text(roster)
+    assert text.count("Consent may have expired") == 1 and "Verified 61 days ago" in text
+    fresh = [e for e in roster.get("page_link") if "Prepare a fresh link" in str(e.proto)]
+    assert len(fresh) == 1 and f"reconnect={ACCOUNT.creator_id}" in str(fresh[0].proto)
+
+    connect = open_page("connect", query={"reconnect": ACCOUNT.creator_id})
+    assert not connect.exception
+    assert f"A fresh verification link for {ACCOUNT.name} is ready below" in page_text(connect)
+    links = app_store(app_env).links()
+    assert [link.label for link in links] == [f"{ACCOUNT.name} (reconnect)"]
+    assert links[0].url.startswith(("http://", "https://"))
+    assert "reconnect" not in connect.query_params  # a reload makes no second link
+    connect.run()
+    assert len(app_store(app_env).links()) == 1
+
+
+def test_the_roster_shows_and_filters_by_status_and_tag(app_env):
+    add_to_roster(app_env, A, B)
+    store = app_store(app_env)
+    store.set_relationship(A.creator_id, tags=["travel", "q3"], status="shortlisted")
+    store.set_relationship(B.creator_id, tags=["food"], status="declined")
+    at = open_page("creators")
+    text = page_text(at)
+    assert (
+        "Status: **shortlisted** · #travel, #q3" in text and "Status: **declined** · #food" in text
+    )
+    by_label(at.selectbox, "Status").set_value("shortlisted").run()
+    assert A.name in page_text(at) and B.name not in page_text(at)
+    by_label(at.selectbox, "Status").set_value("any")
+    by_label(at.multiselect, "Tags").select("food").run()
+    assert B.name in page_text(at) and A.name not in page_text(at)
+    by_label(at.multiselect, "Tags").unselect("food")
+    by_label(at.text_input, "Search by name, handle, label or tag").input("#q3").run()
+    assert A.name in page_text(at) and B.name not in page_text(at)
+
+
+def test_a_page_says_the_database_is_down_and_works_again_when_it_is_back(
+    app_env, postgres, monkeypatch
+):
+    url = postgres.fresh_database()
+    monkeypatch.setenv("FPAPI_DATABASE_URL", url)
+    SqlStore(open_database(url)).add_creator(
+        Creator("c1", "instagram", name="Ana Lima", username="ana", verified_at=1)
+    )
+    assert "Ana Lima" in page_text(open_page("creators"))
+    postgres.stop()
+    try:
+        down = open_page("creators")
+        assert not down.exception
+        assert [e.value for e in down.error] == [UNREACHABLE]
+        assert "Ana Lima" not in page_text(down)
+    finally:
+        postgres.start()
+    back = open_page("creators")  # the same process, nothing restarted
+    assert not back.exception and not back.error and "Ana Lima" in page_text(back)
+
+
+def test_creators_page_lists_each_creator_as_text_with_links(app_env):
+    first = verify(app_env, "kenji.travel0")
+    second = verify(app_env, "camila.food1")
+    at = open_page("creators")
+    text = page_text(at)
+    assert "Kenji" in text and "@kenji.travel0" in text and "Camila" in text
+    assert "insights fetched never" in text
+    links = [
+        (link.proto.label, link.proto.page, link.proto.query_string) for link in at.get("page_link")
+    ]
+    assert ("Open insights", "insights", f"creator={first}") in links
+    assert ("Open insights", "insights", f"creator={second}") in links
+
+
+def test_creators_page_refresh_and_compare_link(app_env):
+    first = verify(app_env, "kenji.travel0")
+    second = verify(app_env, "camila.food1")
+    at = open_page("creators")
+    at.toggle[0].set_value(True).run()
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == "Refresh selected").click().run()
+    assert not at.exception
+    assert "Refreshed 1 creator." in [t.value for t in at.toast]
+    assert "vendor data from 20 Nov 2026 (" in page_text(at)
+    for box in at.checkbox:
+        box.check()
+    at.run()
+    compare = [
+        link.proto for link in at.get("page_link") if link.proto.label == "Compare 2 creators"
+    ]
+    assert compare and compare[0].query_string in (
+        f"creators={first}%2C{second}",
+        f"creators={second}%2C{first}",
+    )
+
+
+def test_removing_a_creator_asks_first(app_env):
+    verify(app_env, "kenji.travel0")
+    at = open_page("creators")
+    at.toggle[0].set_value(True).run()
+    at.checkbox[0].check().run()
+    remove = next(b for b in at.button if b.label == "Yes, remove 1")
+    assert remove.proto.type == "primary"  # inside the "Remove selected" popover: a second step
+    remove.click().run()
+    assert app_store(app_env).creators() == []
+    assert "Removed Kenji Iyer from the roster." in [t.value for t in at.toast]
+    assert "No creators yet" in page_text(at)
+
+
+def test_youtube_creators_sit_on_the_roster_and_have_no_insights(app_env):
+    creator_id = verify(app_env, "@omartravel100", connector="youtube")
+    roster = open_page("creators")
+    assert "YouTube" in page_text(roster) and "no insights for YouTube" in page_text(roster)
+    at = open_page("insights", query={"creator": creator_id})
+    assert "Instagram insights only" in " ".join(i.value for i in at.info)

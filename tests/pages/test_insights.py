@@ -1,4 +1,5 @@
-"""The insights page under AppTest, over sandbox creators of every shape."""
+"""The insights page under AppTest, over sandbox creators of every shape, and a vendor that
+fails, moves its numbers or revokes a consent."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import time
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components.insights_sections import SECTIONS
 from components.loaders import SANDBOX_CACHE_LABEL
@@ -14,17 +17,33 @@ from components.report_html import render_report_html
 from fpapi import Insights
 from fpapi.analysis.metrics import format_count
 from fpapi.analysis.report import build_report
-from fpapi.sandbox import Sandbox, build_insights, instagram_pool, youtube_pool
+from fpapi.commands.seed import main
+from fpapi.sandbox import (
+    build_insights,
+    instagram_pool,
+    youtube_pool,
+)
+from fpapi.sandbox.accounts import generated_account
 from fpapi.storage.cache import InsightCache
-from tests.apptest import (
-    add_to_roster,
+from fpapi.workspace.history import HISTORY_METRICS, change
+from tests.analyst_input import QUERY_VALUE
+from tests.helpers import KPI_LABELS, add_to_roster, app_store, charts_of, plotly_values
+from tests.pages.apptest import (
+    INSIGHTS_SECTIONS,
+    PAGE_RUNS,
+    break_vendor,
+    by_label,
     every_section,
     open_insights,
     open_page,
     page_source,
     page_text,
 )
-from tests.helpers import KPI_LABELS, charts_of, plotly_values
+
+NORMAL = instagram_pool()[0]
+WATCHED = instagram_pool()[2]  # its numbers moved by the sandbox's knob
+LAPSED = instagram_pool()[3]  # its consent revoked by the sandbox's knob
+FAULTY = instagram_pool()[6]  # served by a vendor that breaks
 
 
 def one_per_tier():
@@ -217,30 +236,25 @@ def test_a_youtube_creator_is_told_plainly(app_env):
     assert "Instagram insights only" in page_text(at)
 
 
-def test_stale_data_is_shown_with_its_age_when_the_api_fails(app_env, monkeypatch):
+def test_stale_data_is_shown_with_its_age_when_the_api_fails(app_env, vendor, monkeypatch):
     account = instagram_pool()[1]
     add_to_roster(app_env, account)
-    with Sandbox() as sandbox:
-        monkeypatch.setenv("FPAPI_BASE_URL", sandbox.base_url)
-        monkeypatch.setenv("FPAPI_TOKEN", sandbox.token)
-        monkeypatch.setenv("FPAPI_CACHE_TTL_S", "1")
-        first = open_page("insights", query={"creator": account.creator_id})
-        assert "just fetched from the API" in page_text(first)
-        time.sleep(1.1)
-        sandbox.knobs.failure_rate = 1.0
-        at = open_page("insights", query={"creator": account.creator_id})
+    monkeypatch.setenv("FPAPI_CACHE_TTL_S", "1")
+    first = open_page("insights", query={"creator": account.creator_id})
+    assert "just fetched from the API" in page_text(first)
+    time.sleep(1.1)
+    vendor.knobs.failure_rate = 1.0
+    at = open_page("insights", query={"creator": account.creator_id})
     text = page_text(at)
     assert not at.exception and "could not be reached just now" in text and "HTTP 503" in text
     assert charts_of(at)  # the cached charts still render
 
 
-def test_no_cache_and_a_failing_api_is_a_sentence(app_env, monkeypatch):
+def test_no_cache_and_a_failing_api_is_a_sentence(app_env, vendor, monkeypatch):
     account = instagram_pool()[2]
     add_to_roster(app_env, account)
-    with Sandbox() as sandbox:
-        monkeypatch.setenv("FPAPI_BASE_URL", sandbox.base_url)
-        monkeypatch.setenv("FPAPI_TOKEN", "revoked-token-123")
-        at = open_page("insights", query={"creator": account.creator_id})
+    monkeypatch.setenv("FPAPI_TOKEN", "revoked-token-123")
+    at = open_page("insights", query={"creator": account.creator_id})
     assert not at.exception
     assert "could not be loaded" in page_text(at) and "HTTP 401" in page_text(at)
 
@@ -253,20 +267,6 @@ def test_refresh_bypasses_the_cache(app_env):
     assert "from the app's cache" in page_text(at)
     next(b for b in at.button if b.label == "Refresh").click().run()
     assert "just fetched from the API" in page_text(at)
-
-
-def test_html_report_is_self_contained_and_escaped():
-    account = next(a for a in instagram_pool() if a.kind == "hostile")
-    report = build_report(Insights.from_raw(build_insights(account)))
-    page = render_report_html(report, title="<script>alert(1)</script>", fetched_at=time.time())
-    assert page.startswith("<!doctype html>") and "Plotly.newPlot" in page
-    assert (
-        "<script src=" not in page and "<link " not in page
-    )  # plotly.js is inlined: works offline
-    assert "<script>alert" not in page and "&lt;script&gt;alert(&#x27;bio&#x27;)" in page
-    assert not re.search(r"href=['\"]\s*javascript", page, re.IGNORECASE)
-    assert "<img" not in page and "<style>body" not in page
-    assert page.count('class="plotly-graph-div"') >= 8
 
 
 def test_cache_label_keeps_the_sandbox_cache_across_restarts(app_env, vendor_insights):
@@ -305,16 +305,6 @@ def test_follower_spikes_are_listed_as_text_and_marked_on_the_chart(app_env):
         assert any(str(x).startswith(spike.day.isoformat()) for x in marked[name])
 
 
-def test_the_html_report_lists_the_follower_spikes():
-    report = build_report(Insights.from_raw(build_insights(instagram_pool()[1])))
-    page = render_report_html(report, title="Camila", fetched_at=time.time())
-    for spike in report.spikes.spikes:
-        assert f"{spike.day.isoformat()}: +{spike.gain:,.0f} followers" in page
-        if spike.explained:
-            assert f"<a href='{spike.post_url}'>a post</a>" in page
-    assert "of the last year's growth came in unexplained spikes" in page
-
-
 def test_spikes_that_are_all_explained_are_said_plainly_on_the_page_and_in_the_report(app_env):
     """A creator whose only spike follows a post that took off: no "0.00% of the growth"."""
     account = instagram_pool()[0]
@@ -329,3 +319,142 @@ def test_spikes_that_are_all_explained_are_said_plainly_on_the_page_and_in_the_r
         build_report(Insights.from_raw(build_insights(account))), title="K", fetched_at=0
     )
     assert f"Follower spikes: {sentence}" in report
+
+
+FAULTS = {
+    "slow": "did not answer in time",
+    "flapping-429": "limiting how often we may call it (HTTP 429)",
+    "503-html": "problem on its side (HTTP 503)",
+    "truncated-json": "text that is not JSON",
+    "json-array": "JSON list where an object was expected",
+    "empty-body": "empty answer",
+    "html-200": "a web page instead of data",
+    "20mb-body": "more than 10 MB",
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_faulty_vendor_with_nothing_cached_gets_a_sentence(vendor, app_env, fault):
+    add_to_roster(app_env, FAULTY)
+    break_vendor(vendor, fault)
+    at = open_page("insights", query={"creator": FAULTY.creator_id})
+    assert not at.exception
+    text = page_text(at)
+    assert "could not be loaded" in text and FAULTS[fault] in text
+
+
+@pytest.mark.parametrize("fault", ["slow", "503-html", "truncated-json", "20mb-body"])
+def test_a_faulty_vendor_with_a_cached_copy_shows_it_as_stale(vendor, app_env, monkeypatch, fault):
+    add_to_roster(app_env, FAULTY)
+    monkeypatch.setenv("FPAPI_CACHE_TTL_S", "0")  # the copy is stale at once
+    first = open_page("insights", query={"creator": FAULTY.creator_id})
+    assert "just fetched from the API" in page_text(first)
+    break_vendor(vendor, fault)
+    at = open_page("insights", query={"creator": FAULTY.creator_id})
+    text = page_text(at)
+    assert not at.exception and "could not be reached just now" in text and FAULTS[fault] in text
+    assert "old" in text
+    titles = [chart["layout"]["title"]["text"] for chart in charts_of(at)]
+    assert titles[:2] == ["Followers over time", "Engagement rate over time"]  # the cached copy
+
+
+def test_a_corrupt_insight_cache_is_rebuilt(app_env):
+    add_to_roster(app_env, FAULTY)
+    open_page("insights", query={"creator": FAULTY.creator_id})
+    (app_env / "insights" / "cache.db").write_bytes(b"garbage" * 64)
+    at = open_page("insights", query={"creator": FAULTY.creator_id})
+    assert not at.exception
+    assert charts_of(at)[0]["layout"]["title"]["text"] == "Followers over time"
+
+
+def test_the_insights_page_says_the_creator_must_reconnect(app_env, clean_sandbox):
+    add_to_roster(app_env, LAPSED)
+    clean_sandbox.knobs.revoked = [LAPSED.creator_id]
+    at = open_page("insights", query={"creator": LAPSED.creator_id})
+    assert not at.exception
+    assert "They must reconnect: send them a fresh verification link." in page_text(at)
+    (fresh,) = [e for e in at.get("page_link") if "Prepare a fresh link" in str(e.proto)]
+    assert f"reconnect={LAPSED.creator_id}" in str(fresh.proto)
+
+
+def test_the_insights_page_edits_status_tags_and_notes(app_env):
+    add_to_roster(app_env, NORMAL)
+    at = open_page("insights", query={"creator": NORMAL.creator_id})
+    assert "Status: **new** · no tags · 0 notes" in page_text(at)
+    by_label(at.selectbox, "Status").set_value("contacted")
+    by_label(at.text_input, "Tags").input("Travel, #Q3 launch")
+    by_label(at.text_area, "Add a note").input("Asked for the rate card.")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    kept = app_store(app_env).relationship(NORMAL.creator_id)
+    assert kept.status == "contacted" and kept.tags == ["travel", "q3 launch"]
+    assert [(n["author"], n["text"]) for n in kept.notes] == [("local", "Asked for the rate card.")]
+    text = page_text(at)
+    assert "Status: **contacted** · #travel, #q3 launch · 1 note" in text
+    assert any(t.value.endswith("· local: Asked for the rate card.") for t in at.text)
+
+
+def refresh(at):
+    next(b for b in at.button if b.label == "Refresh").click().run()
+    assert "just fetched from the API" in page_text(at)
+    return at
+
+
+def test_each_fetch_is_kept_and_the_kpis_say_what_changed(app_env, clean_sandbox):
+    add_to_roster(app_env, WATCHED)
+    at = open_page("insights", query={"creator": WATCHED.creator_id})
+    assert not any(m.proto.delta for m in at.metric if m.label == "Followers")  # one fetch yet
+    clean_sandbox.knobs.changes[WATCHED.creator_id] = {"followers_pct": 10, "engagement_pct": -30}
+    at = refresh(at)
+    history = app_store(app_env).snapshots(WATCHED.creator_id)
+    assert len(history) == 2 and history[1].fetched_at > history[0].fetched_at
+    before, after = history
+    assert after.followers == pytest.approx(before.followers * 1.1, abs=1)
+    followers = next(m for m in at.metric if m.label == "Followers")
+    gained = after.followers - before.followers
+    assert followers.proto.delta == f"{gained:+,.0f} ({(gained / before.followers * 100):+.2f}%)"
+    er = next(m for m in at.metric if m.label == "Engagement rate")
+    assert er.proto.delta == f"{after.engagement_rate - before.engagement_rate:+.2f} points"
+    assert any(e.label == "History of 2 fetches" for e in at.expander)
+    unchanged = next(m for m in at.metric if m.label == "Posts per week")
+    assert not unchanged.proto.delta and "Unchanged since the previous fetch" in unchanged.help
+
+    roster = open_page("creators")
+    text = page_text(roster)
+    followers = HISTORY_METRICS.followers
+    moved = change(followers, before, after)
+    assert f"Followers {followers.show(after.followers)}, {moved.delta_text()}" in text
+    assert "since the previous fetch" in text
+
+
+def test_a_seeded_creator_opens_on_the_insights_page(app_env):
+    assert main(["--creators", "60"]) == 0
+    creator = generated_account(7)
+    at = open_page("insights", query={"creator": creator.creator_id})
+    assert not at.exception
+    assert "Find a creator" in [t.label for t in at.text_input]  # 60 is more than one menu
+    assert creator.name in page_text(at)
+
+
+ACCOUNTS = instagram_pool()[:3]
+
+
+KNOWN = st.sampled_from([a.creator_id for a in ACCOUNTS])
+
+
+@PAGE_RUNS
+@given(
+    creator=QUERY_VALUE | KNOWN,
+    extra=st.dictionaries(
+        st.text(min_size=1, max_size=20) | st.just("section"),
+        QUERY_VALUE | st.sampled_from(list(INSIGHTS_SECTIONS)),
+        max_size=3,
+    ),
+)
+def test_any_query_string_on_insights_is_a_page_not_a_crash(app_env, creator, extra):
+    add_to_roster(app_env, *ACCOUNTS)
+    at = open_page("insights", query={**extra, "creator": creator})
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Insights"]
+    shown = page_text(at)
+    assert "<script>" not in shown or "&lt;script&gt;" in shown or "\\<script" in shown

@@ -1,14 +1,22 @@
+"""The store on each backend (the data folder, SQLite, PostgreSQL): links claimed once, the
+roster, shortlists, snapshots, alerts, campaigns, notes; older folders and damaged ones."""
+
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from dataclasses import asdict, replace
 
 import diskcache
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from fpapi import FirstPartyClient
 from fpapi.errors import LinkRequestError, ShortlistError
-from fpapi.links import LinkAlreadyUsed, LinkExpired, PendingLink, UnknownLink
+from fpapi.links import LinkAlreadyUsed, LinkExpired, PendingLink, UnknownLink, state_key
+from fpapi.sandbox import instagram_pool
+from fpapi.storage.cache import InsightCache
 from fpapi.storage.data_folder import ROSTER_DB, DataFolderStore
 from fpapi.storage.records import (
     Activity,
@@ -19,8 +27,11 @@ from fpapi.storage.records import (
     Snapshot,
     StoredAlert,
     new_note,
+    shortlist_name,
 )
-from tests.helpers import write_older_store
+from fpapi.workspace.connect import finish_verification
+from tests.analyst_input import ANY_TEXT
+from tests.helpers import CALLBACK, app_store, make_link, stored_text, write_older_store
 
 # Every test taking ``store`` or ``backend`` runs on the local folder, SQLite and PostgreSQL.
 
@@ -382,3 +393,115 @@ def test_two_analysts_adding_notes_at_once_keep_both(store):
     for thread in threads:
         thread.join()
     assert len(store.relationship("c1").notes) == 10
+
+
+def test_shortlists_save_rename_delete_and_persist(tmp_path):
+    store = DataFolderStore(tmp_path / "s")
+    saved = store.save_shortlist(
+        "Spring launch",
+        ["a", "b", "a"],
+        fees={"a": {"amount": 500, "currency": "EUR"}},
+        notes={"b": "fast replies", "a": ""},
+    )
+    assert saved.creator_ids == ["a", "b"] and saved.notes == {"b": "fast replies"}
+    time.sleep(0.01)
+    again = store.save_shortlist("spring LAUNCH", ["c", "d"])  # same name: updates it
+    assert again.shortlist_id == saved.shortlist_id and len(store.shortlists()) == 1
+    other = store.save_shortlist("Autumn", ["x", "y"])
+    with pytest.raises(ShortlistError, match="already exists"):
+        store.rename_shortlist(other.shortlist_id, "Spring launch")
+    store.rename_shortlist(other.shortlist_id, "Autumn 2027")
+    store.close()
+    reopened = DataFolderStore(tmp_path / "s")
+    assert {s.name for s in reopened.shortlists()} == {"spring LAUNCH", "Autumn 2027"}
+    assert reopened.delete_shortlist(other.shortlist_id) and len(reopened.shortlists()) == 1
+    with pytest.raises(ShortlistError, match="name"):
+        reopened.save_shortlist("   ", ["a"])
+
+
+def test_an_older_store_with_states_and_emails_is_rewritten_on_open(app_env):
+    write_older_store(app_env / "store", {
+        "link|raw-state-value": {"state": "raw-state-value", "connector": "instagram",
+                                 "redirect_url": CALLBACK, "created_at": 1.0},
+        "creator|c1": {"creator_id": "c1", "connector": "instagram",
+                       "email": "private@example.com"},
+    })  # fmt: skip
+    store = app_store(app_env)
+    assert store.get_link(state_key("raw-state-value")).connector == "instagram"
+    assert store.get_creator("c1") == Creator("c1", "instagram")
+    store.close()
+    stored = stored_text(app_env)
+    assert "raw-state-value" not in stored and "private@example.com" not in stored
+
+
+def test_sessions_verifying_removing_and_refreshing_at_once_keep_the_roster_consistent(
+    tmp_path, clean_sandbox
+):
+    """Each thread is an analyst session with its own Store handle on the same folder."""
+    directory = tmp_path / "store"
+    with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token) as client:
+        links = [make_link(client, DataFolderStore(directory)) for _ in range(8)]
+        tokens = [
+            clean_sandbox.approve(link.state, username=a.username)
+            for link, a in zip(links, instagram_pool(), strict=False)
+        ]
+        keep = [a.creator_id for a in instagram_pool()[:8]]
+        doomed = keep[:2]  # verified first, removed while others verify
+        for link, token in zip(links[:2], tokens[:2], strict=True):
+            finish_verification(
+                client, DataFolderStore(directory), via="callback", state=link.state, token=token
+            )
+        cache = InsightCache(tmp_path / "insights", api_base_url=clean_sandbox.base_url)
+        barrier = threading.Barrier(12)
+        errors: list[BaseException] = []
+
+        def session(work) -> None:
+            try:
+                barrier.wait()
+                work()
+            except BaseException as err:
+                errors.append(err)
+
+        jobs = [lambda link=link, token=token: finish_verification(client, DataFolderStore(directory), via="callback", state=link.state, token=token)
+                for link, token in zip(links[2:], tokens[2:], strict=True)]  # fmt: skip
+        jobs += [lambda cid=cid: DataFolderStore(directory).remove_creator(cid) for cid in doomed]
+        jobs += [
+            lambda cid=cid: cache.load(cid, client.get_instagram_insights, refresh=True)
+            for cid in keep[2:6]
+        ]
+        threads = [threading.Thread(target=session, args=(job,)) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    roster = {c.creator_id for c in DataFolderStore(directory).creators()}
+    assert roster == set(keep[2:])
+    assert all(
+        DataFolderStore(directory).get_link(state_key(link.state)).status == "verified"
+        for link in links
+    )
+
+
+@given(name=ANY_TEXT)
+def test_any_shortlist_name_is_saved_or_refused_with_a_sentence(name):
+    """The name a shortlist is saved under (the compare page's "Shortlist name"): tidied, or
+    refused with a sentence saying why."""
+    tidy = " ".join(name.split())
+    if tidy and len(tidy) <= 80:
+        assert shortlist_name(name) == tidy
+    else:
+        with pytest.raises(ShortlistError) as refused:
+            shortlist_name(name)
+        said = str(refused.value)
+        assert "Give the shortlist a name" in said or "under 80" in said, said
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shortlist_id=ANY_TEXT)
+def test_any_shortlist_id_in_an_address_is_no_shortlist_and_no_error(tmp_path, shortlist_id):
+    """``?shortlist=`` on the compare page, whatever it holds, on the data folder."""
+    store = DataFolderStore(tmp_path / "store")
+    store.save_shortlist("Spring", ["a", "b"])
+    assert store.get_shortlist(shortlist_id) is None
+    store.close()

@@ -5,14 +5,20 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from fpapi.errors import LinkRequestError
 from fpapi.links import state_key
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
 from fpapi.workspace.connect import finish_verification, needs_reconnect
-from fpapi.workspace.returns import parse_pasted_return, validate_redirect_url
-from tests.apptest import CALLBACK, make_link
+from fpapi.workspace.returns import (
+    parse_pasted_return,
+    platform_error_code,
+    validate_redirect_url,
+)
+from tests.analyst_input import ANY_TEXT
+from tests.helpers import CALLBACK, make_link
 
 
 @pytest.fixture
@@ -183,3 +189,104 @@ def test_creators_verified_long_ago_need_reconnecting():
     creator = Creator(creator_id="c", connector="instagram", verified_at=0)
     assert needs_reconnect(creator, now=61 * 86_400)
     assert not needs_reconnect(creator, now=59 * 86_400)
+
+
+def test_a_junk_bare_token_leaves_the_link_open(client, store):
+    new = make_link(client, store)
+    outcome = finish_verification(
+        client, store, state=new.state, token="junk pasted by mistake", via="pasted_token"
+    )
+    assert outcome.status == "retry" and "still open" in outcome.message
+    assert store.get_link(new.link.key).status == "pending"
+
+
+def test_a_callback_before_the_creator_consented_leaves_the_link_open(clean_sandbox, client, store):
+    new = make_link(client, store)
+    early = finish_verification(client, store, state=new.state, token="guess", via="callback")
+    assert early.status == "retry"
+    assert store.get_link(new.link.key).status == "pending"
+    token = clean_sandbox.approve(new.state)  # the creator consents afterwards: still works
+    assert (
+        finish_verification(client, store, state=new.state, token=token, via="callback").status
+        == "verified"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("access_denied", "access_denied"),
+        ("a\u202eb\u200fc", "abc"),
+        ("x" * 500, "x" * 40),
+        ("<script>", "script"),
+        ("", "unknown"),
+        (None, "unknown"),
+    ],
+)
+def test_platform_error_codes_are_short_and_plain(raw, code):
+    assert platform_error_code(raw) == code
+
+
+@pytest.mark.parametrize("param", ["token", "state", "error"])
+def test_a_redirect_url_already_carrying_return_params_is_refused(param):
+    with pytest.raises(LinkRequestError, match=param):
+        validate_redirect_url(f"{CALLBACK}?{param}=planted", allowed_origins=[CALLBACK])
+
+
+def test_a_pasted_url_with_both_a_token_and_an_error_is_refused():
+    paste = parse_pasted_return(f"{CALLBACK}?token=t&state=s&error=x")
+    assert paste.problem and "both a token and an error" in paste.problem
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("https://evil.example\\@127.0.0.1:8501/callback", "backslash"),
+        ("http://user:pass@localhost:8501/callback", "user name or password"),
+        ("http://attacker@localhost:8501/callback", "user name or password"),
+        ("https://evil.example/callback", "only send creators back to this app"),
+        ("http://localhost:9999/callback", "only send creators back to this app"),
+    ],
+)
+def test_redirect_targets_are_this_app_unless_listed(url, says):
+    with pytest.raises(LinkRequestError, match=says):
+        validate_redirect_url(url, allowed_origins=[CALLBACK])
+
+
+@pytest.mark.parametrize(
+    ("url", "listed"),
+    [
+        ("https://brand.example.evil.com/thanks", "https://brand.example"),
+        ("https://brand.example.evil.com", "https://brand.example"),
+        ("https://brand.examplex/thanks", "https://brand.example"),
+        ("https://brand.example:8443/thanks", "https://brand.example"),
+        ("http://localhost:8501evil/callback", "http://localhost:8501"),
+        ("http://localhost:85011/callback", "http://localhost:8501"),
+    ],
+)
+def test_a_look_alike_that_starts_with_an_allowed_origin_is_refused(url, listed):
+    assert url.startswith(listed)  # what a comparison by prefix would let through
+    with pytest.raises(LinkRequestError):
+        validate_redirect_url(url, allowed_origins=[listed])
+    assert validate_redirect_url(f"{listed}/thanks", allowed_origins=[listed])
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=ANY_TEXT)
+def test_any_paste_back_text_gets_a_sentence_and_verifies_no_one(client, store, text):
+    """What the connect page does with a paste: read it, saying why when it cannot be used,
+    then finish the link it names. No link is waiting, so no one is verified, and each outcome
+    is a sentence."""
+    paste = parse_pasted_return(text)
+    if paste.problem:
+        assert paste.problem.strip().endswith("."), paste
+        assert not (paste.token or paste.state or paste.error)
+        return
+    assert paste.token or paste.error, paste  # a bare token, or a whole address
+    if paste.state:  # it names its link (a bare token needs one picked on the page)
+        outcome = finish_verification(
+            client, store, state=paste.state, token=paste.token, error=paste.error,
+            via="pasted_url",
+        )  # fmt: skip
+        assert outcome.status != "verified" and outcome.message.strip(), outcome
+    assert store.creators() == []

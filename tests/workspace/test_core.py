@@ -17,11 +17,8 @@ def ws(backend, clean_sandbox, tmp_path, clock):
     settings = Settings(base_url=clean_sandbox.base_url, token=clean_sandbox.token)
     cache = InsightCache(backend.shelf(), api_base_url=clean_sandbox.base_url)
 
-    def ticking() -> float:  # each entry a second after the one before: their order is known
-        clock.now += 1
-        return clock.now
-
-    return Workspace(settings, backend.store(), cache, Actor("ana@agency.test"), clock=ticking)
+    clock.step = 1  # each entry a second after the one before: their order is known
+    return Workspace(settings, backend.store(), cache, Actor("ana@agency.test"), clock=clock)
 
 
 def entries(ws: Workspace) -> list[tuple[str, str, str]]:

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +19,7 @@ from fpapi.sandbox import instagram_pool
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
 from fpapi.storage.sql_store import SqlStore
-from tests.apptest import add_to_roster
+from tests.helpers import add_to_roster
 
 ACCOUNTS = instagram_pool()[:3]
 
@@ -162,7 +161,7 @@ def test_it_runs_as_a_module(env):
 def test_two_hosts_on_the_team_database_post_each_alert_once(
     postgres, tmp_path, capsys, clean_sandbox, receiver
 ):
-    url = postgres.create_database(f"test_{uuid.uuid4().hex[:12]}")
+    url = postgres.fresh_database()
     team = SqlStore(url)
     for account in ACCOUNTS:
         team.add_creator(Creator(account.creator_id, "instagram", name=account.name,

@@ -1,5 +1,4 @@
-"""A demo roster at agency scale: ``python -m fpapi.sandbox.seed`` and the sandbox's generated
-creators, known from their ids alone."""
+"""A demo roster at agency scale: ``python -m fpapi.sandbox.seed``."""
 
 from __future__ import annotations
 
@@ -8,12 +7,9 @@ from collections import Counter
 
 import pytest
 
-from fpapi import FirstPartyClient
 from fpapi.commands.seed import DAYS_BACK, main
-from fpapi.errors import FPAPIError
-from fpapi.sandbox.accounts import GENERATED_PREFIX, account_for, generated_account
 from fpapi.storage.records import RosterQuery
-from tests.apptest import app_store, open_page, page_text
+from tests.helpers import app_store
 
 
 def test_seeding_puts_n_varied_creators_on_the_data_folders_roster_once(app_env, capsys):
@@ -50,25 +46,3 @@ def test_seeding_the_team_database(app_env, monkeypatch, tmp_path, capsys):
 def test_a_count_out_of_range_is_a_sentence(app_env, capsys, count):
     assert main(["--creators", count]) == 2
     assert "from 1 to 10,000" in capsys.readouterr().err
-
-
-def test_the_sandbox_knows_any_generated_creator_from_its_id(clean_sandbox):
-    far = generated_account(9_999)
-    assert account_for(far.creator_id) == far  # the same creator, every time
-    assert account_for(GENERATED_PREFIX + "00000000270F") is None  # one spelling per creator
-    assert account_for(GENERATED_PREFIX + "0x000000270f") is None
-    with FirstPartyClient(clean_sandbox.base_url, clean_sandbox.token) as client:
-        first = client.get_instagram_insights(far.creator_id)
-        assert first.profile_overview.handle == far.username
-        assert client.get_instagram_insights(far.creator_id) == first
-        with pytest.raises(FPAPIError):
-            client.get_instagram_insights(GENERATED_PREFIX + "zzzzzzzzzzzz")
-
-
-def test_a_seeded_creator_opens_on_the_insights_page(app_env):
-    assert main(["--creators", "60"]) == 0
-    creator = generated_account(7)
-    at = open_page("insights", query={"creator": creator.creator_id})
-    assert not at.exception
-    assert "Find a creator" in [t.label for t in at.text_input]  # 60 is more than one menu
-    assert creator.name in page_text(at)

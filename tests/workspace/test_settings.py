@@ -63,3 +63,18 @@ def test_link_keeping_and_extra_redirect_origins_are_read():
     )
     assert settings.link_keep_s == 7 * 86_400
     assert settings.allowed_redirect_origins == (DEFAULT_PUBLIC_URL, "https://a.example")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://root:hunter2@db/studio", "not a url hunter2", "postgresql+asyncpg://u:hunter2@h/db"],
+)
+def test_an_unusable_database_url_is_refused_without_echoing_it(url):
+    with pytest.raises(SettingsError, match="FPAPI_DATABASE_URL") as raised:
+        load_settings({"FPAPI_DATABASE_URL": url})
+    assert "hunter2" not in str(raised.value)
+
+
+def test_the_database_url_never_shows_in_repr():
+    settings = load_settings({"FPAPI_DATABASE_URL": "postgresql://studio:hunter2@db:5432/studio"})
+    assert settings.database_url and "hunter2" not in repr(settings)
