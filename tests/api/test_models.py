@@ -148,6 +148,6 @@ def test_nan_or_infinity_where_text_belongs_is_no_text(vendor_insights, value):
      ("2026-11-20T00:00", None), ("", None)],
 )  # fmt: skip
 def test_vendor_dates_in_either_spelling_and_nothing_else(text, expected):
-    from fpapi.api.models import _vendor_date
+    from fpapi.api.fields import vendor_date
 
-    assert _vendor_date(text) == expected
+    assert vendor_date(text) == expected

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from fpapi.analysis.spikes import Spike, SpikeReport
+from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator, Snapshot
-from fpapi.storage.store import Store
 from fpapi.workspace.alerts import AlertRules, deliver, evaluate
 from fpapi.workspace.settings import load_settings
 
@@ -69,7 +69,7 @@ def test_only_a_new_unexplained_spike_alerts():
 
 
 def test_one_rule_firing_again_a_week_later_is_a_second_alert(tmp_path):
-    store = Store(tmp_path / "store")
+    store = DataFolderStore(tmp_path / "store")
     first = evaluate(AlertRules(), ANA, snap(DAY), snap(2 * DAY, er=2.0), NO_SPIKES)
     same = evaluate(AlertRules(), ANA, snap(DAY), snap(2 * DAY, er=2.0), NO_SPIKES)  # a replica
     later = evaluate(AlertRules(), ANA, snap(8 * DAY), snap(9 * DAY, er=2.0), NO_SPIKES)
