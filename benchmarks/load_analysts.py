@@ -41,8 +41,8 @@ from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from tests.browser.conftest import RunningApp, start_app
 from tests.browser.servers import free_port, start_nginx, stop, stop_all
+from tests.browser.streamlit_client import open_page
 from tests.postgres import Postgres
-from tests.streamlit_client import open_page
 
 CREATORS = 24
 

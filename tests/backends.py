@@ -3,7 +3,6 @@ database on SQLite and on a real PostgreSQL."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ class Backend:
         if name == "sqlite":
             return cls(name, folder, f"sqlite:///{folder / 'team.db'}")
         assert postgres is not None
-        return cls(name, folder, postgres.create_database(f"test_{uuid.uuid4().hex[:12]}"))
+        return cls(name, folder, postgres.fresh_database())
 
     def engine(self) -> Engine:
         assert self.url is not None

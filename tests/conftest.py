@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from fpapi import FirstPartyClient
-from fpapi.sandbox import Knobs, Sandbox
+from fpapi.sandbox import Knobs, embedded_sandbox
 from tests.backends import NAMES as BACKENDS
 from tests.backends import Backend
 from tests.helpers import Clock
@@ -36,14 +36,15 @@ def vendor_verify() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def sandbox():
-    """One sandbox on loopback for the whole run; tests reset its knobs."""
-    with Sandbox() as running:
-        yield running
+    """One sandbox on loopback for the whole run: the app's own embedded one, which the pages
+    under AppTest call too; tests reset its knobs."""
+    return embedded_sandbox()
 
 
 @pytest.fixture
 def clean_sandbox(sandbox):
-    """The shared sandbox with every fault knob off, before and after the test."""
+    """The shared sandbox with every knob off (faults, moved numbers, revoked consent), before
+    and after the test."""
     sandbox.knobs = Knobs()
     yield sandbox
     sandbox.knobs = Knobs()

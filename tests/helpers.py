@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,13 @@ import diskcache
 import numpy as np
 
 from components.frame.plotly_view import CHART_COMPONENT
+from fpapi import FirstPartyClient
+from fpapi.storage.data_folder import DataFolderStore
+from fpapi.storage.records import Creator
+from fpapi.storage.store import Store
+from fpapi.workspace.connect import NewLink, create_link
+
+CALLBACK = "http://localhost:8501/callback"
 
 # The KPIs an analyst reads at the top of every insights page.
 KPI_LABELS = (
@@ -24,12 +32,15 @@ KPI_LABELS = (
 
 
 class Clock:
-    """A clock the test moves by hand: ``clock.now += 3600``."""
+    """A clock the test moves by hand: ``clock.now += 3600``; with a ``step``, each reading is
+    that much later than the one before (so the order of what it stamps is known)."""
 
-    def __init__(self, now: float = 5_000_000.0) -> None:
+    def __init__(self, now: float = 5_000_000.0, step: float = 0.0) -> None:
         self.now = now
+        self.step = step
 
     def __call__(self) -> float:
+        self.now += self.step
         return self.now
 
 
@@ -55,3 +66,49 @@ def write_older_store(folder: Path, records: dict[str, Any]) -> None:
     with diskcache.Cache(str(folder), disk=diskcache.JSONDisk) as raw:
         for key, value in records.items():
             raw.set(key, value)
+
+
+def app_store(data_dir: Path) -> Store:
+    return DataFolderStore(data_dir / "store")
+
+
+def make_link(
+    client: FirstPartyClient, store: Store, *, connector: str = "instagram", label: str = ""
+) -> NewLink:
+    """A link made the way the connect page makes one (default redirect, actor "local")."""
+    return create_link(
+        client,
+        store,
+        connector=connector,
+        redirect_url=CALLBACK,
+        allowed_origins=[CALLBACK],
+        actor="local",
+        label=label,
+    )
+
+
+def add_to_roster(data_dir: Path, *accounts: Any) -> None:
+    """Put sandbox accounts straight on the roster, as if each had just been verified."""
+    store = DataFolderStore(data_dir / "store")
+    for account in accounts:
+        store.add_creator(
+            Creator(creator_id=account.creator_id, connector=account.connector, name=account.name,
+                    username=account.username, verified_at=time.time())
+        )  # fmt: skip
+    store.close()
+
+
+def stored_text(data_dir: Path) -> str:
+    """Everything the app keeps under ``data_dir``, as readable text: every key and value of
+    every diskcache in it, decompressed (JSONDisk zlib-compresses them, so the raw bytes on
+    disk would hide a secret from a plain search), plus any other file's text."""
+    parts = []
+    folders = {p.parent for p in data_dir.rglob("cache.db")}
+    for folder in folders:
+        with diskcache.Cache(str(folder), disk=diskcache.JSONDisk) as cache:
+            for key in cache.iterkeys():
+                parts.append(json.dumps([key, cache.get(key)], default=str))
+    for path in data_dir.rglob("*"):
+        if path.is_file() and path.parent not in folders and path.suffix != ".val":
+            parts.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(parts)

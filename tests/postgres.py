@@ -14,6 +14,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 
 from tests.browser.servers import free_port
@@ -107,6 +108,10 @@ class Postgres:
     def create_database(self, name: str) -> str:
         self.psql(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def fresh_database(self) -> str:
+        """A new, empty database of its own; its URL."""
+        return self.create_database(f"test_{uuid.uuid4().hex[:12]}")
 
     def dump(self, database: str) -> str:
         """Everything in ``database``, as pg_dump prints it (schema and rows)."""

@@ -151,7 +151,13 @@ def parse_pasted_return(text: str) -> PastedReturn:
         if any(ch.isspace() for ch in text):
             return PastedReturn(problem="A token has no spaces: paste only the token itself.")
         return PastedReturn(token=text)
-    query = urlsplit(text).query if "://" in text else text.lstrip("?")
+    try:
+        query = urlsplit(text).query if "://" in text else text.lstrip("?")
+    except ValueError:  # an unclosed [IPv6] bracket
+        return PastedReturn(
+            problem="That address cannot be read. Ask the creator for the address exactly as "
+            "they landed on it."
+        )
     params = parse_qs(query, keep_blank_values=True)
     if any(len(set(params.get(name, []))) > 1 for name in RETURN_PARAMS):
         return PastedReturn(

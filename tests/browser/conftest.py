@@ -6,11 +6,14 @@ the PATH. If it is missing the tests fail (never skip): a browser test that cann
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,13 +64,24 @@ def start_app(
     return RunningApp(process, url, data_dir, log_path)
 
 
+@contextlib.contextmanager
+def running_app(
+    data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None, **options: Any
+) -> Iterator[RunningApp]:
+    """``start_app``, stopped when the block ends, passing or failing."""
+    running = start_app(data_dir, log_path, extra_env, **options)
+    try:
+        yield running
+    finally:
+        stop(running.process)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app on the embedded sandbox, with its own data directory, for the whole session."""
     base = tmp_path_factory.mktemp("app")
-    running = start_app(base / "data", base / "streamlit.log")
-    yield running
-    stop(running.process)
+    with running_app(base / "data", base / "streamlit.log") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ from fpapi import Insights
 from fpapi.analysis.campaigns import build_campaign_report, spec_from_params
 from fpapi.analysis.report import build_report
 from fpapi.sandbox import build_insights, instagram_pool
-from tests.apptest import add_to_roster
 from tests.browser.conftest import screenshot, wait_for_app
+from tests.helpers import add_to_roster
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ import pytest
 
 from components.ui.compare import CHART_SECTIONS, OVERLAP
 from fpapi.sandbox import instagram_pool
-from tests.apptest import add_to_roster
 from tests.browser.conftest import plotly_summaries, screenshot, wait_for_app
+from tests.helpers import add_to_roster
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,7 @@ import pytest
 
 from fpapi.commands.seed import seeded_creators
 from fpapi.storage.data_folder import DataFolderStore
-from tests.browser.conftest import start_app, wait_for_app
-from tests.browser.servers import stop
+from tests.browser.conftest import running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +28,8 @@ def prefixed_app(tmp_path_factory):
     entries = seeded_creators(1, now=time.time())
     store.add_new_creators(entries)
     store.close()
-    running = start_app(base / "data", base / "streamlit.log", base_path="studio")
-    yield running, entries[0][0]
-    stop(running.process)
+    with running_app(base / "data", base / "streamlit.log", base_path="studio") as running:
+        yield running, entries[0][0]
 
 
 def server_questions(page) -> list[str]:

@@ -8,10 +8,9 @@ import pytest
 
 from components.ui.insights_sections import SECTIONS
 from fpapi.sandbox import instagram_pool
-from tests.apptest import add_to_roster
 from tests.browser.conftest import plotly_summaries, screenshot, start_app, wait_for_app
 from tests.browser.servers import stop
-from tests.helpers import KPI_LABELS
+from tests.helpers import KPI_LABELS, add_to_roster
 
 pytestmark = pytest.mark.browser
 

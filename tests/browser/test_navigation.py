@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.frame.plotly_view import PLOTLY_JS
-from tests.browser.conftest import screenshot, start_app, wait_for_app
-from tests.browser.servers import stop
+from tests.browser.conftest import running_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -58,8 +57,7 @@ def test_a_fresh_server_opened_at_a_deep_link_runs_the_whole_app(tmp_path, page,
     """The first request after a restart may be a creator arriving at /callback: it must run
     through app.py (the callback bare, as a creator sees it), and every later session must get
     the app's frame (menu, sidebar)."""
-    fresh = start_app(tmp_path / "data", tmp_path / "streamlit.log")
-    try:
+    with running_app(tmp_path / "data", tmp_path / "streamlit.log") as fresh:
         for path in (first, first, "connect"):
             page.goto(f"{fresh.url}/{path}")
             wait_for_app(page)
@@ -71,8 +69,6 @@ def test_a_fresh_server_opened_at_a_deep_link_runs_the_whole_app(tmp_path, page,
                 sidebar = page.locator("[data-testid='stSidebar']").inner_text()
                 assert "Connect a creator" in sidebar and "Home" in sidebar, sidebar
                 assert "Sandbox mode" in sidebar
-    finally:
-        stop(fresh.process)
 
 
 def test_the_chart_code_loads_while_the_analyst_reads_the_roster(app, page):

@@ -9,8 +9,7 @@ import pytest
 from fpapi.commands.seed import seeded_creators
 from fpapi.sandbox.accounts import account_for, generated_account
 from fpapi.storage.data_folder import DataFolderStore
-from tests.browser.conftest import screenshot, start_app, wait_for_app
-from tests.browser.servers import stop
+from tests.browser.conftest import running_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -23,9 +22,8 @@ def seeded_app(tmp_path_factory):
     store = DataFolderStore(base / "data" / "store")
     store.add_new_creators(seeded_creators(ROSTER, now=time.time()))
     store.close()
-    running = start_app(base / "data", base / "streamlit.log")
-    yield running
-    stop(running.process)
+    with running_app(base / "data", base / "streamlit.log") as running:
+        yield running
 
 
 def main_text(page) -> str:

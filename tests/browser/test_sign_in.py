@@ -17,8 +17,8 @@ from fpapi.storage.records import Creator
 from tests.browser.conftest import (
     consent,
     create_link,
+    running_app,
     screenshot,
-    start_app,
     wait_for_app,
 )
 from tests.browser.servers import free_port, start_oidc_provider, stop, write_auth_home
@@ -53,15 +53,16 @@ def team(tmp_path_factory):
     DataFolderStore(base / "data" / "store").add_creator(
         Creator("hidden-1", "instagram", name=HIDDEN_CREATOR, username="zoe.hidden")
     )
-    app = start_app(
-        base / "data",
-        base / "streamlit.log",
-        {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": "@agency.test, @staff.test"},
-        port=port,
-    )
-    yield app, auth
-    stop(app.process)
-    stop(provider.process)
+    try:
+        with running_app(
+            base / "data",
+            base / "streamlit.log",
+            {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": "@agency.test, @staff.test"},
+            port=port,
+        ) as app:
+            yield app, auth
+    finally:
+        stop(provider.process)
 
 
 def sign_in(page, url: str, who: str) -> None:
@@ -197,12 +198,11 @@ def test_a_signed_in_visitor_who_is_not_allowed_sees_only_their_address(
 
 
 def test_a_public_address_without_sign_in_refuses_but_the_callback_works(tmp_path, page):
-    app = start_app(
+    with running_app(
         tmp_path / "data",
         tmp_path / "streamlit.log",
         {"FPAPI_PUBLIC_URL": "https://insights.agency.test"},
-    )
-    try:
+    ) as app:
         page.goto(f"{app.url}/creators")
         wait_for_app(page)
         assert "sign-in must be configured" in main_text(page)
@@ -212,16 +212,13 @@ def test_a_public_address_without_sign_in_refuses_but_the_callback_works(tmp_pat
         wait_for_app(page)
         assert "not one this app created" in main_text(page)
         assert page.locator("[data-testid='stSidebar']").count() == 0
-    finally:
-        stop(app.process)
 
 
 def test_a_malformed_secrets_file_keeps_everyone_out_without_echoing_it(tmp_path, page):
     home = tmp_path / "home"
     (home / ".streamlit").mkdir(parents=True)
     (home / ".streamlit" / "secrets.toml").write_text('[auth]\nclient_secret = "s3cr3t-value\n')
-    app = start_app(tmp_path / "data", tmp_path / "streamlit.log", {"HOME": str(home)})
-    try:
+    with running_app(tmp_path / "data", tmp_path / "streamlit.log", {"HOME": str(home)}) as app:
         page.goto(f"{app.url}/creators")
         wait_for_app(page)
         text = main_text(page)
@@ -229,8 +226,6 @@ def test_a_malformed_secrets_file_keeps_everyone_out_without_echoing_it(tmp_path
         assert "s3cr3t-value" not in page.content() and "s3cr3t-value" not in app.log()
         assert_nothing_of_the_workspace(page, app.url, [])
         screenshot(page, "malformed-secrets")
-    finally:
-        stop(app.process)
 
 
 def test_cookies_saved_before_sign_out_open_nothing_and_server_routes_need_them(

@@ -5,7 +5,6 @@ and at each replica directly when a test must choose which one answers."""
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
 from subprocess import Popen
 from urllib.parse import urlsplit
@@ -29,8 +28,8 @@ from tests.browser.conftest import (
     wait_for_app,
 )
 from tests.browser.servers import free_port, start_nginx, stop_all
+from tests.browser.streamlit_client import visit
 from tests.postgres import Postgres
-from tests.streamlit_client import visit
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +67,7 @@ class Team:
 @pytest.fixture(scope="module")
 def team(tmp_path_factory, postgres):
     base = tmp_path_factory.mktemp("team")
-    database_url = postgres.create_database(f"team_{uuid.uuid4().hex[:8]}")
+    database_url = postgres.fresh_database()
     nginx_port = free_port()
     public_url = f"http://localhost:{nginx_port}"
     sandbox = Sandbox().start()

@@ -9,8 +9,8 @@ import pytest
 
 from fpapi.sandbox import instagram_pool
 from fpapi.storage.records import Snapshot, StoredAlert
-from tests.apptest import add_to_roster, app_store
 from tests.browser.conftest import screenshot, wait_for_app
+from tests.helpers import add_to_roster, app_store
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,48 @@
+"""A demo roster at agency scale: ``python -m fpapi.sandbox.seed``."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+
+from fpapi.commands.seed import DAYS_BACK, main
+from fpapi.storage.records import RosterQuery
+from tests.helpers import app_store
+
+
+def test_seeding_puts_n_varied_creators_on_the_data_folders_roster_once(app_env, capsys):
+    assert main(["--creators", "300"]) == 0
+    assert "Added 300 demo creators" in capsys.readouterr().out
+    store = app_store(app_env)
+    counts = store.roster_counts()
+    assert counts.total == 300
+    assert set(counts.by_status) == {"new", "shortlisted", "contacted", "contracted", "declined"}
+    assert counts.by_status["new"] > counts.by_status["declined"] > 0
+    assert len(counts.tags) >= 5
+    roster = store.roster_page(RosterQuery(per_page=300)).creators
+    tiers = Counter(c.label.split(" · ")[0] for c in roster)
+    assert set(tiers) == {"Nano", "Micro", "Mid", "Macro", "Mega"}  # every tier, from the sandbox
+    ages = [(time.time() - c.verified_at) / 86_400 for c in roster]
+    assert 0 <= min(ages) < 10 and DAYS_BACK - 10 < max(ages) <= DAYS_BACK
+    assert len({c.username for c in roster}) == 300
+    store.close()
+
+    assert main(["--creators", "310"]) == 0  # again, larger: only the missing ones
+    assert "Added 10 demo creators" in capsys.readouterr().out
+    assert app_store(app_env).roster_counts().total == 310
+
+
+def test_seeding_the_team_database(app_env, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("FPAPI_DATABASE_URL", f"sqlite:///{tmp_path / 'team.db'}")
+    assert main(["--creators", "25"]) == 0
+    assert "in the team database" in capsys.readouterr().out
+    assert not (app_env / "store").exists()  # nothing went to the data folder
+    monkeypatch.delenv("FPAPI_DATABASE_URL")
+
+
+@pytest.mark.parametrize("count", ["0", "10001"])
+def test_a_count_out_of_range_is_a_sentence(app_env, capsys, count):
+    assert main(["--creators", count]) == 2
+    assert "from 1 to 10,000" in capsys.readouterr().err
