@@ -21,7 +21,7 @@ def test_every_error_class_is_drawn_in_the_module_docstring():
         for name, value in vars(errors).items()
         if inspect.isclass(value) and issubclass(value, errors.FPAPIError | errors.StudioError)
     ]
-    assert len(classes) == 18  # the link problems are in fpapi.links, by their life cycle
+    assert len(classes) == 19  # the link problems are in fpapi.links, by their life cycle
     for name in classes:
         assert name in errors.__doc__, name
         assert name in errors.__all__
@@ -50,7 +50,7 @@ def test_messages_are_sentences_that_say_what_to_do():
 def test_the_app_errors_share_one_root_apart_from_the_api_errors():
     from fpapi import links
 
-    app_errors = [getattr(errors, name) for name in ("SettingsError", "DataDirError", "StoreError", "ShortlistError", "LinkRequestError")]  # fmt: skip
+    app_errors = [getattr(errors, name) for name in ("SettingsError", "DataDirError", "StoreError", "ShortlistError", "LinkRequestError", "NotPermitted")]  # fmt: skip
     app_errors += [links.LinkProblem, links.UnknownLink, links.LinkExpired, links.LinkAlreadyUsed]
     for cls in app_errors:
         name = cls.__name__
