@@ -33,7 +33,7 @@ def test_replicas_starting_at_once_migrate_once(postgres):
     assert failures == []
     assert (
         postgres.psql("SELECT version_num FROM alembic_version", database=url.rsplit("/", 1)[1])
-        == "0005\n"
+        == "0007\n"
     )
     tables = postgres.psql(
         "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'",
