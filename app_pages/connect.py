@@ -20,13 +20,14 @@ from fpapi.workspace.connect import CONNECTORS
 from fpapi.workspace.returns import parse_pasted_return, port_mismatch
 
 st.title("Connect a creator")
-st.write(
-    "Send a creator a verification link. When they press Allow, their browser comes back to "
-    "this app and they join the roster. If they land somewhere else, paste what they send "
-    "you into step 2."
-)
-
 ws = open_workspace()
+if ws.may_change:
+    st.write(
+        "Send a creator a verification link. When they press Allow, their browser comes back "
+        "to this app and they join the roster. If they land somewhere else, paste what they "
+        "send you into step 2."
+    )
+
 settings = ws.settings
 ws.prune_links()
 
@@ -153,7 +154,9 @@ show_finished = st.toggle(
 )
 links = ws.links(include_finished=show_finished)
 if not links:
-    st.caption("No links waiting for a creator. Create one in step 1.")
+    st.caption(
+        "No links waiting for a creator." + (" Create one in step 1." if ws.may_change else "")
+    )
 action = render_links_list(links, ttl_s=settings.link_ttl_s, actions=ws.may_change)
 if action:
     verb, key = action

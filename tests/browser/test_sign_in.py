@@ -38,7 +38,9 @@ USERS = [
     {"sub": UNVERIFIED, "email": UNVERIFIED, "email_verified": False},
     {"sub": UNVOUCHED, "email": UNVOUCHED},
     *({"sub": who, "email": who, "email_verified": True} for who in (LONG_S, LIGATURE, TWO_ATS)),
+    {"sub": "vic@brand.test", "email": "vic@brand.test", "email_verified": True},
 ]
+VIEWER = "vic@brand.test"
 HIDDEN_CREATOR = "Zoë Hiddenname"
 ANALYST_PATHS = [spec.url_path or "" for spec in PAGES.values() if not spec.public]
 
@@ -57,7 +59,11 @@ def team(tmp_path_factory):
         with running_app(
             base / "data",
             base / "streamlit.log",
-            {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": "@agency.test, @staff.test"},
+            {
+                "HOME": str(auth.home),
+                "FPAPI_ALLOWED_EMAILS": "@agency.test, @staff.test",
+                "FPAPI_VIEWER_EMAILS": "@brand.test",
+            },
             port=port,
         ) as app:
             yield app, auth
@@ -262,3 +268,28 @@ def test_cookies_saved_before_sign_out_open_nothing_and_server_routes_need_them(
         replay.close()
     sign_in(page, app.url, ANALYST)  # a new sign-in is a new token: the workspace opens
     assert "Creators on the roster" in main_text(page)
+
+
+def test_a_viewer_reads_the_roster_and_links_but_is_offered_no_change(team, page):
+    app, _ = team
+    sign_in(page, app.url, VIEWER)
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert f"Signed in as {VIEWER} · viewer" in sidebar
+    page.goto(f"{app.url}/creators")
+    wait_for_app(page)
+    assert HIDDEN_CREATOR in main_text(page)  # reads the roster
+    assert page.get_by_text("Select creators").count() == 0
+    screenshot(page, "viewer-creators")
+    page.goto(f"{app.url}/connect")
+    wait_for_app(page)
+    assert "You are a viewer" in main_text(page)
+    assert page.get_by_role("button", name="Create verification link").count() == 0
+    screenshot(page, "viewer-connect")
+    page.goto(f"{app.url}/insights?creator=hidden-1")
+    wait_for_app(page)
+    assert page.get_by_role("button", name="Refresh").count() == 0
+    sign_out(
+        page,
+        app.url,
+        page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out"),
+    )
