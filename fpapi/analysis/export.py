@@ -137,7 +137,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         taken: set[str] = set()
         for name, frame in sheets.items():
-            _neutralised(frame, for_excel=True).to_excel(
-                writer, sheet_name=sheet_name(name, taken), index=False
-            )
+            safe = _neutralised(frame, for_excel=True)
+            safe.columns = [redact_contacts(str(c)) for c in safe.columns]  # creators' names
+            safe.to_excel(writer, sheet_name=sheet_name(redact_contacts(name), taken), index=False)
     return buffer.getvalue()

@@ -143,3 +143,16 @@ def test_csv_injection_in_every_text_column_is_neutralised():
     rows = list(__import__("csv").reader(io.StringIO(text)))[1:]
     assert [r[0] for r in rows] == ["'=1+1", "'+1", "'-1", "'@SUM(1)", "'\t=1", "plain"]
     assert rows[-1][1] == "-6"  # numbers stay numbers
+
+
+def test_xlsx_headers_and_sheet_names_are_redacted_too():
+    """A creator's name becomes a column header (compare) or a sheet name: an address or a
+    phone number in it is redacted there as in the cells and in the CSV."""
+    import pandas as pd
+
+    named = pd.DataFrame({"Ana ana@brand.test": [1.0], "metric": ["ER"]})
+    book = to_xlsx({"Bo +44 20 7946 0958": named})
+    text = xlsx_text(book)
+    [sheet] = pd.ExcelFile(io.BytesIO(book)).sheet_names
+    assert "ana@brand.test" not in text and "7946" not in sheet
+    assert EMAIL_MARK in text and sheet.startswith("Bo ")
