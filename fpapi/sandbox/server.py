@@ -64,6 +64,13 @@ class Knobs:
     revoked: list[str] = field(default_factory=list)
 
 
+class _Server(ThreadingHTTPServer):
+    # A thread per call, and room for a whole comparison's calls at once: with the default
+    # listen backlog of 5, calls past it on a busy host wait a second for TCP to try again.
+    daemon_threads = True
+    request_queue_size = 128
+
+
 @dataclass
 class _Session:
     state: str
@@ -107,8 +114,7 @@ class Sandbox:
         # calls really overlap (a client or server that queued them would show 1).
         self.peak_calls_at_once = 0
         self._calls_now = 0
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), self._handler_class())
         self._thread: threading.Thread | None = None
 
     # --- lifecycle -----------------------------------------------------------------------

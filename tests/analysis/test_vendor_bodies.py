@@ -7,7 +7,7 @@ many more by hand (README, Development).
 
 from __future__ import annotations
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 
 from fpapi import InvalidResponse
 from tests.vendor_shapes import (
@@ -23,6 +23,10 @@ def test_every_unbroken_base_renders():
         assert not isinstance(run_pipeline(body), InvalidResponse), name
 
 
+# A body through the whole pipeline takes about half a second (every figure twice, both
+# exports, the comparison with the sample): half the profile's examples, which still try each
+# base and kind of break many times over; HYPOTHESIS_PROFILE=long runs 1,500.
+@settings(max_examples=max(10, settings.default.max_examples // 2))
 @given(broken_bodies())
 @example(KNOWN_BREAKS[0])
 @example(KNOWN_BREAKS[1])
