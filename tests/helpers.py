@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,13 @@ KPI_LABELS = (
     "Median views",
     "Profile quality",
 )
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for a server to start on, or to find nothing)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 class Clock:

@@ -17,7 +17,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from tests.browser.servers import free_port
+from tests.helpers import free_port
 
 SUPERUSER = "postgres"
 

@@ -7,7 +7,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import string
 import subprocess
 import sys
@@ -17,13 +16,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.helpers import free_port
+
 POLL_S = 0.3
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(process: subprocess.Popen, url: str, log_path: Path, *, timeout_s: float) -> None:

@@ -24,8 +24,14 @@ from fpapi.sandbox import embedded_sandbox, instagram_pool
 from fpapi.storage.data_folder import ROSTER_DB, DataFolderStore
 from fpapi.storage.database import open_database
 from fpapi.storage.sql_store import SqlStore
-from tests.browser.servers import free_port
-from tests.helpers import add_to_roster, app_store, charts_of, stored_text, write_older_store
+from tests.helpers import (
+    add_to_roster,
+    app_store,
+    charts_of,
+    free_port,
+    stored_text,
+    write_older_store,
+)
 from tests.pages.apptest import PAGES, open_page, page_source, page_text, verify
 
 
