@@ -86,6 +86,17 @@ def with_api(settings: Settings) -> Settings:
     return replace(settings, base_url=sandbox.base_url, token=sandbox.token)
 
 
+def _storable(key: str) -> bool:
+    """Whether a key from an address can be in the store at all: PostgreSQL's text holds no
+    NUL character (it refuses the query), so a key with one names nothing."""
+    return "\x00" not in key
+
+
+def _storable_text(text: str) -> str:
+    """Search text from an address, without the NUL characters no stored text can hold."""
+    return text.replace("\x00", "")
+
+
 def cache_label(settings: Settings) -> str:
     """What the insight cache is keyed by: the configured API, or one label for the sandbox
     (it moves port every start; its creators stay the same). Of the settings as configured,
@@ -345,7 +356,7 @@ class Workspace:
         return self.store.prune_links(keep_s=self.settings.link_keep_s)
 
     def link(self, key: str) -> PendingLink | None:
-        return self.store.get_link(key)
+        return self.store.get_link(key) if _storable(key) else None
 
     def links(self, *, include_finished: bool = True) -> list[PendingLink]:
         return self.store.links(include_finished=include_finished)
@@ -368,16 +379,19 @@ class Workspace:
     # --- the roster -----------------------------------------------------------------------
 
     def creator(self, creator_id: str) -> Creator | None:
-        return self.store.get_creator(creator_id)
+        return self.store.get_creator(creator_id) if _storable(creator_id) else None
 
     def creators(self, creator_ids: list[str] | None = None) -> list[Creator]:
         """These creators in this order (those on the roster), or the whole roster."""
         if creator_ids is None:
             return self.store.creators()
-        return self.store.get_creators(creator_ids)
+        return self.store.get_creators([cid for cid in creator_ids if _storable(cid)])
 
     def roster_page(self, query: RosterQuery) -> RosterPage:
-        return self.store.roster_page(query)
+        clean = replace(
+            query, text=_storable_text(query.text), tags=tuple(map(_storable_text, query.tags))
+        )
+        return self.store.roster_page(clean)
 
     def roster_counts(self) -> RosterCounts:
         return self.store.roster_counts()
@@ -385,7 +399,7 @@ class Workspace:
     def find_creators(
         self, text: str, *, connector: str | None = None, limit: int = 20
     ) -> list[Creator]:
-        return self.store.find_creators(text, connector=connector, limit=limit)
+        return self.store.find_creators(_storable_text(text), connector=connector, limit=limit)
 
     def creators_with_handles(self, handles: list[str]) -> list[Creator]:
         return self.store.creators_with_handles(handles)
@@ -439,7 +453,7 @@ class Workspace:
         return self.store.shortlists()
 
     def shortlist(self, shortlist_id: str) -> Shortlist | None:
-        return self.store.get_shortlist(shortlist_id)
+        return self.store.get_shortlist(shortlist_id) if _storable(shortlist_id) else None
 
     def save_shortlist(
         self,
@@ -473,7 +487,7 @@ class Workspace:
         return self.store.campaigns()
 
     def campaign(self, campaign_id: str) -> Campaign | None:
-        return self.store.get_campaign(campaign_id)
+        return self.store.get_campaign(campaign_id) if _storable(campaign_id) else None
 
     def save_campaign(self, campaign: Campaign) -> Campaign:
         self._require_change("save campaigns")

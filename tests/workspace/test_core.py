@@ -188,3 +188,16 @@ def test_a_viewer_reads_every_use_case_and_a_creator_finishes_their_callback(ws,
     assert viewer.links() and viewer.activity() and viewer.snapshots(creator_id)
     viewer.record("exported", "Ana", "ana.csv")  # a viewer's download is recorded
     assert ws.activity()[0].actor == "vi@agency.test"
+
+
+def test_an_address_with_a_nul_character_names_nothing_on_every_backend(ws):
+    """PostgreSQL's text holds no NUL: ``?shortlist=%00`` or ``?creator=a%00`` must be "not
+    found", not a database error."""
+    from fpapi.storage.records import RosterQuery
+
+    ws.store.add_creator(Creator("c1", "instagram", name="Ana"))
+    assert ws.shortlist("s\x00") is None and ws.campaign("\x00") is None
+    assert ws.creator("c1\x00") is None and ws.link("\x00") is None
+    assert [c.creator_id for c in ws.creators(["c1", "c\x001"])] == ["c1"]
+    assert [c.creator_id for c in ws.find_creators("An\x00a")] == ["c1"]
+    assert ws.roster_page(RosterQuery(text="a\x00na", tags=("x\x00",))).matched == 0
