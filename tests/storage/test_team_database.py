@@ -41,7 +41,7 @@ def test_replicas_starting_at_once_migrate_once(postgres):
     )
     assert tables.strip() == (
         "activity,alembic_version,alerts,campaigns,creators,insights,links,relationships,"
-        "shortlists,snapshots"
+        "shortlists,sign_outs,snapshots"
     )
 
 
