@@ -30,7 +30,8 @@ from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.database import fingerprint
 from fpapi.storage.records import Snapshot, StoredAlert
 from fpapi.storage.store import Store
-from fpapi.workspace.core import Workspace, open_cache, open_store, with_api
+from fpapi.workspace.core import Workspace
+from fpapi.workspace.opening import open_cache, open_store, with_api
 from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings, load_settings
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ notes, shortlists, campaigns, and the activity list, which it alone writes. Ever
 its :class:`Actor`, so a rule about who may do what has one place to live. Nothing here knows
 Streamlit.
 
-The store, the insight cache and the API client are opened here and nowhere else
-(:func:`open_store`, :func:`open_cache`, :meth:`Workspace.client`), from the settings.
+The store and the insight cache are opened from the settings in
+:mod:`fpapi.workspace.opening`, and the API client in :meth:`Workspace.client`, nowhere else.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,9 +27,7 @@ from fpapi.api.client import CONNECT_TIMEOUT_S, FirstPartyClient
 from fpapi.api.models import Insights
 from fpapi.errors import FPAPIError, NotPermitted, StoreError
 from fpapi.links import PendingLink
-from fpapi.sandbox import embedded_sandbox
-from fpapi.storage.cache import InsightCache, LoadedInsights, Shelf
-from fpapi.storage.data_folder import DataFolderStore
+from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.records import (
     Activity,
     Campaign,
@@ -43,25 +40,20 @@ from fpapi.storage.records import (
     Snapshot,
     StoredAlert,
 )
-from fpapi.storage.sql_cache import SqlShelf
-from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from fpapi.workspace import connect
 from fpapi.workspace.access import Role
 from fpapi.workspace.connect import NewLink, VerificationOutcome, Via
 from fpapi.workspace.demo import ConsentPage, demo_usernames_to_add
 from fpapi.workspace.history import record_fetch, record_fetches
-from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings
+from fpapi.workspace.opening import cache_label, open_cache, open_store, with_api
+from fpapi.workspace.settings import Settings
 
 __all__ = [
     "MAX_CONCURRENT_FETCHES",
     "Actor",
     "Workspace",
-    "cache_label",
-    "open_cache",
-    "open_store",
     "open_workspace",
-    "with_api",
 ]
 
 log = logging.getLogger(__name__)
@@ -78,14 +70,6 @@ class Actor:
     role: Role = Role.ADMIN
 
 
-def with_api(settings: Settings) -> Settings:
-    """These settings with an API to call: the embedded sandbox when none is configured."""
-    if not settings.uses_sandbox:
-        return settings
-    sandbox = embedded_sandbox()
-    return replace(settings, base_url=sandbox.base_url, token=sandbox.token)
-
-
 def _storable(key: str) -> bool:
     """Whether a key from an address can be in the store at all: PostgreSQL's text holds no
     NUL character (it refuses the query), so a key with one names nothing."""
@@ -95,28 +79,6 @@ def _storable(key: str) -> bool:
 def _storable_text(text: str) -> str:
     """Search text from an address, without the NUL characters no stored text can hold."""
     return text.replace("\x00", "")
-
-
-def cache_label(settings: Settings) -> str:
-    """What the insight cache is keyed by: the configured API, or one label for the sandbox
-    (it moves port every start; its creators stay the same). Of the settings as configured,
-    before :func:`with_api`."""
-    return settings.base_url or SANDBOX_CACHE_LABEL
-
-
-def open_store(settings: Settings) -> Store:
-    """The roster these settings name: the team database, or the data folder's."""
-    if settings.database_url:
-        return SqlStore(settings.database_url, pending_ttl_s=settings.link_ttl_s)
-    return DataFolderStore(settings.data_dir / "store", pending_ttl_s=settings.link_ttl_s)
-
-
-def open_cache(settings: Settings, label: str) -> InsightCache:
-    """The insight cache these settings name, for the API ``label`` names."""
-    shelf: Shelf | Path = (
-        SqlShelf(settings.database_url) if settings.database_url else settings.data_dir / "insights"
-    )
-    return InsightCache(shelf, api_base_url=label, ttl_s=settings.cache_ttl_s)
 
 
 def open_workspace(settings: Settings, actor: Actor) -> Workspace:
