@@ -11,7 +11,7 @@ import hashlib
 import streamlit as st
 
 from components.frame import state
-from components.frame.access import current_access
+from components.frame.access import access_this_run
 from components.frame.pages import link
 from components.frame.url_scrub import scrub_query_string
 from components.frame.workspace import open_workspace
@@ -57,7 +57,7 @@ else:
     outcome = state.last_callback_outcome()
 
 # Whoever opened this page, only an analyst who is let in gets a way into the workspace.
-analyst = current_access().may_enter
+analyst = access_this_run().may_enter
 if outcome is None:
     st.write(
         "This page finishes a creator's verification when their browser comes back from the "

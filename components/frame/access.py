@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.frame import state
 from components.frame.loaders import SecretsUnreadable, get_config, get_store, secrets_section
 from components.text import md_escape
 from fpapi.errors import StudioError
@@ -23,8 +24,18 @@ log = logging.getLogger(__name__)
 
 
 def current_access() -> AccessDecision:
-    """The verdict for this session's visitor, from the environment, secrets and ``st.user``."""
-    return access_of(st.user.to_dict())
+    """The verdict for this session's visitor, from the environment, secrets and ``st.user``,
+    decided afresh: the frame does it at the start of every run (app.py), and the rest of the
+    run reads it with :func:`access_this_run`."""
+    decision = access_of(st.user.to_dict())
+    state.remember_access(decision)
+    return decision
+
+
+def access_this_run() -> AccessDecision:
+    """The decision the frame made at the start of this run (decided now if it made none)."""
+    decision = state.remembered_access()
+    return decision if isinstance(decision, AccessDecision) else current_access()
 
 
 def access_of(user: dict[str, Any]) -> AccessDecision:

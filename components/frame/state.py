@@ -77,6 +77,16 @@ def last_callback_outcome() -> VerificationOutcome | None:
     return callback_outcome(fingerprint) if fingerprint else None
 
 
+def remember_access(decision: Any) -> None:
+    """This run's access decision (the frame decides it first, every run), so that pages and
+    buttons do not read the secrets and the store's sign-outs again."""
+    _set("access", decision)
+
+
+def remembered_access() -> Any:
+    return _get("access")
+
+
 def set_notice(text: str) -> None:
     """A sentence to show once, as a toast, on the next run (after an action that reruns)."""
     _set("notice", text)

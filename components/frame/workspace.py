@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import streamlit as st
 
-from components.frame.access import current_access
+from components.frame.access import access_this_run
 from components.frame.loaders import Config, get_config, get_insight_cache, get_store
 from fpapi.errors import DataDirError, StoreError
 from fpapi.workspace.access import AccessDecision, Role
@@ -51,7 +51,7 @@ def open_workspace(
             config.settings,
             get_store(config),
             get_insight_cache(config),
-            actor_of(current_access()),
+            actor_of(access_this_run()),
             on_sandbox=config.sandbox,
         )
         if check:
