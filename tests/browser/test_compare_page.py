@@ -39,6 +39,12 @@ def test_compare_three_creators_and_download_the_csv(app, page):
         wait_for_app(page, timeout_ms=60_000)
         if section == OVERLAP:
             page.get_by_text("Shared hashtags").wait_for()
+            # The last tab's chart goes once its stale element is dropped (a moment later
+            # under load); a chart that stays fails here.
+            page.wait_for_function(
+                "() => !document.querySelector(\"[data-testid='cisPlotlyChart']\")",
+                timeout=10_000,
+            )
             assert page.locator("[data-testid='cisPlotlyChart']").count() == 0
         else:
             page.wait_for_function(
