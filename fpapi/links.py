@@ -112,6 +112,7 @@ class PendingLink:
     detail: str = ""  # the vendor's reason, for refused or failed links
     creator_id: str | None = None
     created_by: str = ""  # the analyst's address, or "local" without sign-in
+    workspace: str = "default"  # the client workspace it was made in: its creator joins that
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", LinkStatus(self.status))  # as read from the store

@@ -33,6 +33,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from fpapi.errors import DatabaseUnavailable, SettingsError
 
 __all__ = [
+    "DEFAULT_WORKSPACE",
     "UNREACHABLE",
     "activity",
     "alerts",
@@ -46,8 +47,10 @@ __all__ = [
     "insert_missing",
     "insights",
     "is_postgres",
+    "last_workspaces",
     "links",
     "lock_id",
+    "members",
     "metadata",
     "new_engine",
     "open_database",
@@ -58,6 +61,7 @@ __all__ = [
     "snapshots",
     "upsert",
     "valid_database_url",
+    "workspaces",
 ]
 
 log = logging.getLogger(__name__)
@@ -77,13 +81,15 @@ UNREACHABLE = (
 
 # --- the schema as the code sees it (the migrations create it) --------------------------------
 
+DEFAULT_WORKSPACE = "default"  # where everything made before client workspaces lives
 JSONB = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 metadata = sa.MetaData()
 
 creators = sa.Table(
     "creators",
     metadata,
-    sa.Column("creator_id", sa.Text, primary_key=True),
+    sa.Column("workspace", sa.Text, primary_key=True, server_default=DEFAULT_WORKSPACE),
+    sa.Column("creator_id", sa.Text, primary_key=True, index=True),
     sa.Column("connector", sa.Text, nullable=False),
     sa.Column("name", sa.Text),
     sa.Column("username", sa.Text),
@@ -103,13 +109,16 @@ creators = sa.Table(
 ROSTER_SORT_COLUMNS = (
     "added_at", "verified_at", "sort_name", "followers", "engagement_rate", "last_fetched_at"
 )  # fmt: skip
-for _column in ROSTER_SORT_COLUMNS:  # each sort, ties by id, read in index order
-    sa.Index(f"ix_creators_{_column}", creators.c[_column], creators.c.creator_id)
+for _column in ROSTER_SORT_COLUMNS:  # each sort in a workspace, ties by id, in index order
+    sa.Index(
+        f"ix_creators_{_column}", creators.c.workspace, creators.c[_column], creators.c.creator_id
+    )
 
 links = sa.Table(
     "links",
     metadata,
     sa.Column("key", sa.Text, primary_key=True),  # SHA-256 of the state, never the state
+    sa.Column("workspace", sa.Text, nullable=False, index=True, server_default=DEFAULT_WORKSPACE),
     sa.Column("connector", sa.Text, nullable=False),
     sa.Column("redirect_url", sa.Text, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
@@ -126,19 +135,22 @@ shortlists = sa.Table(
     "shortlists",
     metadata,
     sa.Column("shortlist_id", sa.Text, primary_key=True),
+    sa.Column("workspace", sa.Text, nullable=False, server_default=DEFAULT_WORKSPACE),
     sa.Column("name", sa.Text, nullable=False),
-    sa.Column("name_key", sa.Text, nullable=False, unique=True),  # casefolded: one per name
+    sa.Column("name_key", sa.Text, nullable=False),  # casefolded: one per name and workspace
     sa.Column("creator_ids", JSONB, nullable=False),
     sa.Column("fees", JSONB, nullable=False),
     sa.Column("notes", JSONB, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("workspace", "name_key", name="uq_shortlists_name"),
 )
 
 activity = sa.Table(
     "activity",
     metadata,
     sa.Column("entry_id", sa.Text, primary_key=True),
+    sa.Column("workspace", sa.Text, nullable=False, index=True, server_default=DEFAULT_WORKSPACE),
     sa.Column("at", sa.Float, nullable=False, index=True),
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("action", sa.Text, nullable=False),
@@ -177,18 +189,21 @@ snapshots = sa.Table(
 relationships = sa.Table(
     "relationships",
     metadata,
+    sa.Column("workspace", sa.Text, primary_key=True, server_default=DEFAULT_WORKSPACE),
     sa.Column("creator_id", sa.Text, primary_key=True),
     sa.Column("tags", JSONB, nullable=False),
-    sa.Column("status", sa.Text, nullable=False, index=True),
+    sa.Column("status", sa.Text, nullable=False),
     sa.Column("notes", JSONB, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
     sa.Column("tags_text", sa.Text, nullable=False, server_default=""),  # "#tag#tag#"
 )
+sa.Index("ix_relationships_status", relationships.c.workspace, relationships.c.status)
 
 campaigns = sa.Table(
     "campaigns",
     metadata,
     sa.Column("campaign_id", sa.Text, primary_key=True),
+    sa.Column("workspace", sa.Text, nullable=False, index=True, server_default=DEFAULT_WORKSPACE),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("creator_ids", JSONB, nullable=False),
     sa.Column("hashtags", JSONB, nullable=False),
@@ -206,12 +221,43 @@ campaigns = sa.Table(
 alerts = sa.Table(
     "alerts",
     metadata,
+    sa.Column("workspace", sa.Text, primary_key=True, server_default=DEFAULT_WORKSPACE),
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("creator_id", sa.Text, nullable=False),
     sa.Column("rule", sa.Text, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
-    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False),
     sa.Column("delivered_at", sa.Float),
+)
+sa.Index("ix_alerts_at", alerts.c.workspace, alerts.c.at)
+
+# Client workspaces (migration 0008): every row above but snapshots, insights and sign-outs
+# belongs to one. A member's role is "analyst" or "viewer"; "removed" keeps someone whom the
+# allow-lists let in out of ``default``.
+workspaces = sa.Table(
+    "workspaces",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False, server_default=""),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("workspace", sa.Text, primary_key=True),
+    sa.Column("email", sa.Text, primary_key=True, index=True),  # casefolded
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("added_at", sa.Float, nullable=False),
+    sa.Column("added_by", sa.Text, nullable=False, server_default=""),
+)
+
+last_workspaces = sa.Table(  # where each person lands without ``ws`` in the address
+    "last_workspaces",
+    metadata,
+    sa.Column("email", sa.Text, primary_key=True),
+    sa.Column("workspace", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
 )
 
 insights = sa.Table(

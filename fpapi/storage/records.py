@@ -20,7 +20,9 @@ __all__ = [
     "ROSTER_SORTS",
     "Activity",
     "Campaign",
+    "ClientWorkspace",
     "Creator",
+    "Member",
     "Relationship",
     "RosterCounts",
     "RosterPage",
@@ -62,10 +64,15 @@ ACTIVITY_ACTIONS = {
     "shortlist_deleted": "deleted the shortlist",
     "campaign_saved": "saved the campaign",
     "campaign_deleted": "deleted the campaign",
+    "workspace_created": "created the workspace",
+    "member_added": "added to this workspace",
+    "member_role_changed": "changed the role of",
+    "member_removed": "removed from this workspace",
+    "workspace_viewed_by_admin": "opened, as an admin who is not a member, the workspace",
 }
 # Actions that repeat in bursts: the same one by the same person, on the same subject, within
 # REPEAT_WITHIN_S of the last is counted on that entry instead of adding one.
-REPEATING_ACTIONS = frozenset({"exported"})
+REPEATING_ACTIONS = frozenset({"exported", "workspace_viewed_by_admin"})
 
 
 def iso_day(text: str | None) -> date | None:
@@ -295,3 +302,24 @@ def tags_text(tags: list[str]) -> str:
 def search_needle(text: str) -> str:
     """A search as typed, as the store compares it: trimmed, case-folded, no "@" or "#"."""
     return text.strip().casefold().lstrip("@#").strip()
+
+
+@dataclass(frozen=True)
+class ClientWorkspace:
+    """A client workspace: its own roster, links, lists, alerts and activity."""
+
+    name: str
+    created_at: float
+    created_by: str = ""
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone's role in one workspace: "analyst", "viewer", or "removed" (kept out of
+    ``default``, where the allow-lists would otherwise put them)."""
+
+    workspace: str
+    email: str
+    role: str
+    added_at: float
+    added_by: str = ""

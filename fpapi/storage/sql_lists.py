@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from fpapi.errors import ShortlistError
+from fpapi.errors import NotInWorkspace, ShortlistError
 from fpapi.storage.database import (
     campaigns,
     guarded,
@@ -39,6 +40,7 @@ class ListTables:
 
     _engine: Engine
     _clock: Callable[[], float]
+    workspace: str
 
     # --- tags, pipeline status and notes ---------------------------------------------------
 
@@ -46,7 +48,10 @@ class ListTables:
     def relationship(self, creator_id: str) -> Relationship:
         with self._engine.connect() as connection:
             row = connection.execute(
-                relationships.select().where(relationships.c.creator_id == creator_id)
+                relationships.select().where(
+                    relationships.c.workspace == self.workspace,
+                    relationships.c.creator_id == creator_id,
+                )
             ).first()
         return Relationship(creator_id) if row is None else record_of(Relationship, row)
 
@@ -71,24 +76,27 @@ class ListTables:
         self, creator_id: str, changes: dict[str, Any], *, note: dict[str, Any] | None = None
     ) -> Relationship:
         """One transaction, the row locked: two analysts' notes at once both stay."""
+        this_row = (relationships.c.workspace == self.workspace) & (
+            relationships.c.creator_id == creator_id
+        )
         with self._engine.begin() as connection:
             connection.execute(
                 upsert(connection, relationships)
-                .values(creator_id=creator_id, tags=[], status="new", notes=[], updated_at=0.0)
+                .values(
+                    workspace=self.workspace,
+                    creator_id=creator_id,
+                    tags=[],
+                    status="new",
+                    notes=[],
+                    updated_at=0.0,
+                )
                 .on_conflict_do_nothing()
             )
-            row = connection.execute(
-                relationships.select()
-                .where(relationships.c.creator_id == creator_id)
-                .with_for_update()
-            ).one()
+            row = connection.execute(relationships.select().where(this_row).with_for_update()).one()
             if note is not None:
                 changes = {**changes, "notes": [*row.notes, note]}
             row = connection.execute(
-                relationships.update()
-                .where(relationships.c.creator_id == creator_id)
-                .values(**changes)
-                .returning(*relationships.c)
+                relationships.update().where(this_row).values(**changes).returning(*relationships.c)
             ).one()
         return record_of(Relationship, row)
 
@@ -98,30 +106,44 @@ class ListTables:
     def save_campaign(self, campaign: Campaign) -> Campaign:
         """Save a new campaign or update one by id (keeping who made it and when)."""
         now = self._clock()
-        values = {**asdict(campaign), "created_at": now, "updated_at": now}
-        kept = ("campaign_id", "created_by", "created_at")
+        values = {
+            "workspace": self.workspace,
+            **asdict(campaign),
+            "created_at": now,
+            "updated_at": now,
+        }
+        kept = ("workspace", "campaign_id", "created_by", "created_at")
         with self._engine.begin() as connection:
             insert = upsert(connection, campaigns).values(**values)
             row = connection.execute(
                 insert.on_conflict_do_update(
                     index_elements=[campaigns.c.campaign_id],
                     set_={k: insert.excluded[k] for k in values if k not in kept},
+                    where=campaigns.c.workspace == self.workspace,  # never another's campaign
                 ).returning(*campaigns.c)
-            ).one()
+            ).first()
+        if row is None:
+            raise NotInWorkspace("That campaign is not in this workspace, so it was not saved.")
         return record_of(Campaign, row)
 
     @guarded
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         with self._engine.connect() as connection:
             row = connection.execute(
-                campaigns.select().where(campaigns.c.campaign_id == campaign_id)
+                campaigns.select().where(
+                    campaigns.c.workspace == self.workspace, campaigns.c.campaign_id == campaign_id
+                )
             ).first()
         return None if row is None else record_of(Campaign, row)
 
     @guarded
     def campaigns(self) -> list[Campaign]:
         with self._engine.connect() as connection:
-            rows = connection.execute(campaigns.select().order_by(campaigns.c.updated_at.desc()))
+            rows = connection.execute(
+                campaigns.select()
+                .where(campaigns.c.workspace == self.workspace)
+                .order_by(campaigns.c.updated_at.desc())
+            )
             return [record_of(Campaign, row) for row in rows]
 
     @guarded
@@ -129,12 +151,18 @@ class ListTables:
         with self._engine.begin() as connection:
             row = connection.execute(
                 campaigns.delete()
-                .where(campaigns.c.campaign_id == campaign_id)
+                .where(
+                    campaigns.c.workspace == self.workspace, campaigns.c.campaign_id == campaign_id
+                )
                 .returning(campaigns.c.campaign_id)
             ).first()
         return row is not None
 
     # --- shortlists ----------------------------------------------------------------------
+
+    @property
+    def _shortlist_here(self) -> sa.ColumnElement[bool]:
+        return shortlists.c.workspace == self.workspace
 
     @guarded
     def save_shortlist(
@@ -149,6 +177,7 @@ class ListTables:
         name = shortlist_name(name)
         now = self._clock()
         values = {
+            "workspace": self.workspace,
             "shortlist_id": secrets.token_hex(8),
             "name": name,
             "name_key": name.casefold(),
@@ -163,7 +192,7 @@ class ListTables:
             insert = upsert(connection, shortlists).values(**values)
             row = connection.execute(
                 insert.on_conflict_do_update(
-                    index_elements=[shortlists.c.name_key],
+                    index_elements=[shortlists.c.workspace, shortlists.c.name_key],
                     set_={k: insert.excluded[k] for k in changed},
                 ).returning(*shortlists.c)
             ).one()
@@ -172,14 +201,20 @@ class ListTables:
     @guarded
     def shortlists(self) -> list[Shortlist]:
         with self._engine.connect() as connection:
-            rows = connection.execute(shortlists.select().order_by(shortlists.c.updated_at.desc()))
+            rows = connection.execute(
+                shortlists.select()
+                .where(self._shortlist_here)
+                .order_by(shortlists.c.updated_at.desc())
+            )
             return [record_of(Shortlist, row) for row in rows]
 
     @guarded
     def get_shortlist(self, shortlist_id: str) -> Shortlist | None:
         with self._engine.connect() as connection:
             row = connection.execute(
-                shortlists.select().where(shortlists.c.shortlist_id == shortlist_id)
+                shortlists.select().where(
+                    self._shortlist_here, shortlists.c.shortlist_id == shortlist_id
+                )
             ).first()
         return None if row is None else record_of(Shortlist, row)
 
@@ -190,7 +225,7 @@ class ListTables:
             with self._engine.begin() as connection:
                 row = connection.execute(
                     shortlists.update()
-                    .where(shortlists.c.shortlist_id == shortlist_id)
+                    .where(self._shortlist_here, shortlists.c.shortlist_id == shortlist_id)
                     .values(name=new_name, name_key=new_name.casefold(), updated_at=self._clock())
                     .returning(*shortlists.c)
                 ).first()
@@ -206,6 +241,8 @@ class ListTables:
     def delete_shortlist(self, shortlist_id: str) -> bool:
         with self._engine.begin() as connection:
             deleted = connection.execute(
-                shortlists.delete().where(shortlists.c.shortlist_id == shortlist_id)
+                shortlists.delete().where(
+                    self._shortlist_here, shortlists.c.shortlist_id == shortlist_id
+                )
             )
             return bool(deleted.rowcount)

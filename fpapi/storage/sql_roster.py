@@ -39,21 +39,27 @@ class RosterTables:
 
     _engine: Engine
     _clock: Callable[[], float]
+    workspace: str
 
     # --- roster --------------------------------------------------------------------------
+
+    @property
+    def _on_roster(self) -> sa.ColumnElement[bool]:
+        """Rows of this workspace's roster."""
+        return creators.c.workspace == self.workspace
 
     @guarded
     def add_creator(self, creator: Creator) -> Creator:
         """Add or refresh a creator; a re-verified creator keeps one row, and who first added
         them and when."""
-        values = asdict(creator)
+        values = {"workspace": self.workspace, **asdict(creator)}
         values["added_at"] = creator.added_at or creator.verified_at or self._clock()
         values.update(search_text=search_text(creator), sort_name=sort_name(creator))
-        kept = ("creator_id", "added_by", "added_at")
+        kept = ("workspace", "creator_id", "added_by", "added_at")
         with self._engine.begin() as connection:
             insert = upsert(connection, creators).values(**values)
             statement = insert.on_conflict_do_update(
-                index_elements=[creators.c.creator_id],
+                index_elements=[creators.c.workspace, creators.c.creator_id],
                 set_={k: insert.excluded[k] for k in values if k not in kept},
             ).returning(*creators.c)
             row = connection.execute(statement).one()
@@ -62,7 +68,8 @@ class RosterTables:
 
     @staticmethod
     def _keep_latest_fetch(connection: sa.Connection, creator_id: str) -> None:
-        """Copy the creator's newest fetch's numbers onto their row, for the roster's sorts."""
+        """Copy the creator's newest fetch's numbers onto their rows (in every workspace: the
+        fetch history is shared), for the roster's sorts."""
         latest = connection.execute(
             sa.select(snapshots.c.fetched_at, snapshots.c.followers, snapshots.c.engagement_rate)
             .where(snapshots.c.creator_id == creator_id)
@@ -84,27 +91,27 @@ class RosterTables:
     def add_new_creators(self, found: list[tuple[Creator, Relationship | None]]) -> int:
         """Add many creators (with their tags and status) in one transaction, leaving any
         already on the roster as they are; how many were new. For a seeded demo roster."""
+        here = {"workspace": self.workspace}
         creator_rows = [
-            {**asdict(c), "search_text": search_text(c), "sort_name": sort_name(c)}
+            {**here, **asdict(c), "search_text": search_text(c), "sort_name": sort_name(c)}
             for c, _ in found
         ]
         relationship_rows = [
-            {**asdict(r), "tags_text": tags_text(r.tags)} for _, r in found if r is not None
+            {**here, **asdict(r), "tags_text": tags_text(r.tags)} for _, r in found if r is not None
         ]
+        count = sa.select(sa.func.count()).select_from(creators).where(self._on_roster)
         with self._engine.begin() as connection:
-            before = connection.execute(sa.select(sa.func.count()).select_from(creators))
-            counted = before.scalar_one()
+            counted = connection.execute(count).scalar_one()
             for table, rows in ((creators, creator_rows), (relationships, relationship_rows)):
                 if rows:
                     connection.execute(upsert(connection, table).on_conflict_do_nothing(), rows)
-            after = connection.execute(sa.select(sa.func.count()).select_from(creators))
-            return int(after.scalar_one() - counted)
+            return int(connection.execute(count).scalar_one() - counted)
 
     @guarded
     def get_creator(self, creator_id: str) -> Creator | None:
         with self._engine.connect() as connection:
             row = connection.execute(
-                creators.select().where(creators.c.creator_id == creator_id)
+                creators.select().where(self._on_roster, creators.c.creator_id == creator_id)
             ).first()
         return None if row is None else record_of(Creator, row)
 
@@ -112,14 +119,16 @@ class RosterTables:
     def creators(self) -> list[Creator]:
         """The roster, most recently verified first."""
         with self._engine.connect() as connection:
-            rows = connection.execute(creators.select().order_by(creators.c.verified_at.desc()))
+            rows = connection.execute(
+                creators.select().where(self._on_roster).order_by(creators.c.verified_at.desc())
+            )
             return [record_of(Creator, row) for row in rows]
 
     @guarded
     def roster_page(self, query: RosterQuery) -> RosterPage:
         """One page of the roster as ``query`` asks: filtered, counted and sorted in the
         database, and only the page's rows read (with their relationships)."""
-        conditions = _roster_conditions(query)
+        conditions = [self._on_roster, *_roster_conditions(query)]
         matching = _WITH_RELATIONSHIPS if _needs_relationships(query) else creators
         order = _ROSTER_ORDER.get(query.sort, _ROSTER_ORDER["date added"])
         per_page = max(1, query.per_page)
@@ -144,7 +153,10 @@ class RosterTables:
             related = {
                 row.creator_id: record_of(Relationship, row)
                 for row in connection.execute(
-                    relationships.select().where(relationships.c.creator_id.in_(ids))
+                    relationships.select().where(
+                        relationships.c.workspace == self.workspace,
+                        relationships.c.creator_id.in_(ids),
+                    )
                 )
             }
         return RosterPage(shown, related, matched, page, pages)
@@ -159,18 +171,21 @@ class RosterTables:
                 connection.execute(
                     sa.select(status, sa.func.count())
                     .select_from(_WITH_RELATIONSHIPS)
+                    .where(self._on_roster)
                     .group_by(status)
                 ).all()
             )
             by_connector: dict[str, int] = dict(
                 connection.execute(
-                    sa.select(creators.c.connector, sa.func.count()).group_by(creators.c.connector)
+                    sa.select(creators.c.connector, sa.func.count())
+                    .where(self._on_roster)
+                    .group_by(creators.c.connector)
                 ).all()
             )
             tagged = connection.execute(  # each distinct set of tags once, as "#a#b#"
                 sa.select(relationships.c.tags_text)
-                .join(creators, creators.c.creator_id == relationships.c.creator_id)
-                .where(relationships.c.tags_text != "")
+                .select_from(_WITH_RELATIONSHIPS)
+                .where(self._on_roster, relationships.c.tags_text != "")
                 .distinct()
             ).scalars()
             tags = sorted({tag for text in tagged for tag in text.strip("#").split("#")})
@@ -182,7 +197,7 @@ class RosterTables:
     ) -> list[Creator]:
         """Creators whose name, handle or label holds ``text``, by name: what a picker offers
         as the analyst types."""
-        query = sa.select(creators)
+        query = sa.select(creators).where(self._on_roster)
         needle = search_needle(text)
         if needle:
             query = query.where(creators.c.search_text.contains(needle, autoescape=True))
@@ -200,7 +215,7 @@ class RosterTables:
             return []
         handle = sa.func.lower(sa.func.ltrim(creators.c.username, "@"))
         with self._engine.connect() as connection:
-            rows = connection.execute(creators.select().where(handle.in_(wanted)))
+            rows = connection.execute(creators.select().where(self._on_roster, handle.in_(wanted)))
             return [record_of(Creator, row) for row in rows]
 
     @guarded
@@ -210,7 +225,7 @@ class RosterTables:
             return []
         with self._engine.connect() as connection:
             rows = connection.execute(
-                creators.select().where(creators.c.creator_id.in_(creator_ids))
+                creators.select().where(self._on_roster, creators.c.creator_id.in_(creator_ids))
             ).all()
         found = {row.creator_id: record_of(Creator, row) for row in rows}
         return [found[c] for c in dict.fromkeys(creator_ids) if c in found]
@@ -219,7 +234,9 @@ class RosterTables:
     def remove_creator(self, creator_id: str) -> Creator | None:
         with self._engine.begin() as connection:
             row = connection.execute(
-                creators.delete().where(creators.c.creator_id == creator_id).returning(*creators.c)
+                creators.delete()
+                .where(self._on_roster, creators.c.creator_id == creator_id)
+                .returning(*creators.c)
             ).first()
         return None if row is None else record_of(Creator, row)
 
@@ -283,7 +300,9 @@ class RosterTables:
 
 
 _WITH_RELATIONSHIPS = creators.outerjoin(
-    relationships, relationships.c.creator_id == creators.c.creator_id
+    relationships,
+    (relationships.c.workspace == creators.c.workspace)
+    & (relationships.c.creator_id == creators.c.creator_id),
 )
 _ROSTER_ORDER = {
     "date added": (creators.c.added_at.desc(),),

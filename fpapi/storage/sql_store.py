@@ -9,13 +9,15 @@ upsert that keeps who first added them.
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -32,6 +34,7 @@ from fpapi.links import (
     claim_refusal,
 )
 from fpapi.storage.database import (
+    DEFAULT_WORKSPACE,
     activity,
     alerts,
     creators,
@@ -53,18 +56,16 @@ from fpapi.storage.records import (
 )
 from fpapi.storage.sql_lists import ListTables
 from fpapi.storage.sql_roster import RosterTables
+from fpapi.storage.sql_workspaces import WorkspaceTables
 
 __all__ = ["SqlStore"]
 
 log = logging.getLogger(__name__)
 
 
-class SqlStore(RosterTables, ListTables):
-    """The team's shared store; see the module's docstring."""
-
-    recovered_from: Path | None = (
-        None  # the database is the DBA's to repair: nothing is ever moved aside
-    )
+class SqlStore(RosterTables, ListTables, WorkspaceTables):
+    """The team's shared store; see the module's docstring. One object per database, seen
+    through one client workspace at a time (:meth:`in_workspace`)."""
 
     def __init__(
         self,
@@ -72,12 +73,41 @@ class SqlStore(RosterTables, ListTables):
         *,
         pending_ttl_s: float = DEFAULT_PENDING_TTL_S,
         clock: Callable[[], float] = time.time,
+        workspace: str = DEFAULT_WORKSPACE,
     ) -> None:
-        self._engine = open_database(engine) if isinstance(engine, str) else engine
+        self._shared = _Shared(open_database(engine) if isinstance(engine, str) else engine)
+        self.workspace = workspace
         self.pending_ttl_s = pending_ttl_s
         self._clock = clock
         self._activity_writes = 0
         self._last_prune = -math.inf
+
+    @property
+    def _engine(self) -> Engine:
+        """The engine, the same object for every workspace's view (the data folder's recovery
+        replaces it for all of them)."""
+        return self._shared.engine
+
+    @_engine.setter
+    def _engine(self, engine: Engine) -> None:
+        self._shared.engine = engine
+
+    @property
+    def recovered_from(self) -> Path | None:
+        """Where the data folder's damaged database was moved (the team database is the DBA's
+        to repair: nothing is ever moved aside there)."""
+        return self._shared.recovered_from
+
+    @recovered_from.setter
+    def recovered_from(self, path: Path | None) -> None:
+        self._shared.recovered_from = path
+
+    def in_workspace(self, workspace: str) -> Self:
+        """This store seen through ``workspace``: its roster, links, lists, alerts and activity
+        only (fetch history, sign-outs and the workspaces themselves are shared)."""
+        view = copy.copy(self)
+        view.workspace = workspace
+        return view
 
     @property
     def engine(self) -> Engine:
@@ -107,6 +137,7 @@ class SqlStore(RosterTables, ListTables):
         created_by: str = "",
     ) -> PendingLink:
         link = PendingLink(
+            workspace=self.workspace,
             key=key,
             connector=connector,
             redirect_url=redirect_url,
@@ -138,7 +169,11 @@ class SqlStore(RosterTables, ListTables):
     @guarded
     def links(self, *, include_finished: bool = True) -> list[PendingLink]:
         now = self._clock()
-        query = links.select().order_by(links.c.created_at.desc())
+        query = (
+            links.select()
+            .where(links.c.workspace == self.workspace)
+            .order_by(links.c.created_at.desc())
+        )
         if not include_finished:
             query = query.where(links.c.status.in_(OPEN_STATUSES))
         with self._engine.connect() as connection:
@@ -230,6 +265,7 @@ class SqlStore(RosterTables, ListTables):
             row = connection.execute(
                 links.update()
                 .where(
+                    links.c.workspace == self.workspace,
                     links.c.key == key,
                     links.c.status == LinkStatus.PENDING,
                     links.c.created_at > now - self.pending_ttl_s,
@@ -245,7 +281,7 @@ class SqlStore(RosterTables, ListTables):
     def add_alert(self, alert: StoredAlert) -> bool:
         """Keep an alert; False when one with its key exists (another replica found it)."""
         with self._engine.begin() as connection:
-            statement = upsert(connection, alerts).values(**asdict(alert))
+            statement = upsert(connection, alerts).values(workspace=self.workspace, **asdict(alert))
             result = connection.execute(
                 statement.on_conflict_do_nothing().returning(alerts.c.key)
             ).first()
@@ -254,7 +290,12 @@ class SqlStore(RosterTables, ListTables):
     @guarded
     def alerts(self, *, limit: int = 50) -> list[StoredAlert]:
         with self._engine.connect() as connection:
-            rows = connection.execute(alerts.select().order_by(alerts.c.at.desc()).limit(limit))
+            rows = connection.execute(
+                alerts.select()
+                .where(alerts.c.workspace == self.workspace)
+                .order_by(alerts.c.at.desc())
+                .limit(limit)
+            )
             return [record_of(StoredAlert, row) for row in rows]
 
     @guarded
@@ -263,7 +304,11 @@ class SqlStore(RosterTables, ListTables):
         with self._engine.begin() as connection:
             row = connection.execute(
                 alerts.update()
-                .where(alerts.c.key == key, alerts.c.delivered_at.is_(None))
+                .where(
+                    alerts.c.workspace == self.workspace,
+                    alerts.c.key == key,
+                    alerts.c.delivered_at.is_(None),
+                )
                 .values(delivered_at=at)
                 .returning(alerts.c.key)
             ).first()
@@ -292,9 +337,16 @@ class SqlStore(RosterTables, ListTables):
     @guarded
     def add_activity(self, entry: Activity, *, keep_s: float = DEFAULT_ACTIVITY_KEEP_S) -> None:
         with self._engine.begin() as connection:
-            if not (entry.action in REPEATING_ACTIONS and _count_repeat(connection, entry)):
+            repeated = entry.action in REPEATING_ACTIONS and _count_repeat(
+                connection, self.workspace, entry
+            )
+            if not repeated:
                 entry_id = f"{entry.at:017.6f}|{secrets.token_hex(4)}"
-                connection.execute(activity.insert().values(entry_id=entry_id, **asdict(entry)))
+                connection.execute(
+                    activity.insert().values(
+                        entry_id=entry_id, workspace=self.workspace, **asdict(entry)
+                    )
+                )
             self._activity_writes += 1
             if self._activity_writes % ACTIVITY_PRUNE_EVERY == 1:  # the first write, then every 100
                 connection.execute(activity.delete().where(activity.c.at < entry.at - keep_s))
@@ -303,15 +355,27 @@ class SqlStore(RosterTables, ListTables):
     def activity(self, *, limit: int = 200) -> list[Activity]:
         with self._engine.connect() as connection:
             rows = connection.execute(
-                activity.select().order_by(activity.c.entry_id.desc()).limit(limit)
+                activity.select()
+                .where(activity.c.workspace == self.workspace)
+                .order_by(activity.c.entry_id.desc())
+                .limit(limit)
             )
             return [record_of(Activity, row) for row in rows]
 
 
-def _count_repeat(connection: sa.Connection, entry: Activity) -> bool:
+@dataclass
+class _Shared:
+    """What every workspace's view of one store shares."""
+
+    engine: Engine
+    recovered_from: Path | None = None
+
+
+def _count_repeat(connection: sa.Connection, workspace: str, entry: Activity) -> bool:
     """Count ``entry`` on the same person's same entry of the last REPEAT_WITHIN_S, if any."""
     same = (
-        (activity.c.actor == entry.actor)
+        (activity.c.workspace == workspace)
+        & (activity.c.actor == entry.actor)
         & (activity.c.action == entry.action)
         & (activity.c.subject == entry.subject)
         & (activity.c.detail == entry.detail)
