@@ -20,6 +20,8 @@
     ├── ShortlistError              a shortlist cannot be saved or renamed as asked
     ├── LinkRequestError            a verification link cannot be made as asked
     ├── NotPermitted                the person's role may not do this (a viewer changing)
+    ├── NotInWorkspace              not in this client workspace (or not a member of it)
+    ├── WorkspaceError              a workspace or member cannot be made or changed as asked
     └── LinkProblem                 a callback's ``state`` cannot be claimed (in fpapi.links,
                                     beside the link's life cycle and its sentences)
 
@@ -47,6 +49,7 @@ __all__ = [
     "InvalidResponse",
     "LinkRequestError",
     "NotFound",
+    "NotInWorkspace",
     "NotPermitted",
     "RateLimited",
     "ServerError",
@@ -56,6 +59,7 @@ __all__ = [
     "StudioError",
     "TransportError",
     "VerificationFailed",
+    "WorkspaceError",
 ]
 
 MAX_VENDOR_TEXT_CHARS = 300
@@ -251,3 +255,12 @@ class LinkRequestError(StudioError):
 
 class NotPermitted(StudioError):
     """The acting person's role may not do this; nothing was changed. ``str()`` says who may."""
+
+
+class NotInWorkspace(StudioError):
+    """What was asked for is not in the current client workspace (or the person is not a
+    member of the workspace asked for); nothing of it was read or changed."""
+
+
+class WorkspaceError(StudioError):
+    """A workspace or membership cannot be created or changed as asked; ``str()`` says why."""

@@ -1,6 +1,10 @@
 """Scheduled refresh: ``python -m fpapi.refresh`` fetches every Instagram creator on the roster,
 keeps a snapshot of each, evaluates the alert rules and posts new alerts to the webhook.
 
+``--workspace NAME`` refreshes that client workspace's roster and prints only its creators;
+without it, every workspace is refreshed in turn (under a heading each when there are several), and a creator on several
+rosters is fetched once (the vendor's numbers are shared; alerts are each workspace's own).
+
 Configured like the app: the environment, then the ``[fpapi]`` table of
 ``.streamlit/secrets.toml`` (in this folder, then in the home folder). One line per creator:
 the handle, followers and ER, and what changed (or the error). Exit status: 0 when every
@@ -19,12 +23,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fpapi.analysis.report import build_report
-from fpapi.errors import FPAPIError, SettingsError, StoreError
+from fpapi.errors import FPAPIError, SettingsError, StudioError
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Creator, Snapshot, StoredAlert
 from fpapi.workspace.alerts import AlertRules, deliver, evaluate, handle_of
 from fpapi.workspace.core import Actor, Workspace, open_workspace
 from fpapi.workspace.history import headline, previous_snapshot, snapshot_of
+from fpapi.workspace.members import not_a_member, workspace_name
 from fpapi.workspace.settings import load_settings, secrets_files
 
 __all__ = ["main"]
@@ -41,36 +46,69 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         "--concurrency", type=int, default=DEFAULT_CONCURRENCY,
         help=f"creators fetched at once (default {DEFAULT_CONCURRENCY})",
     )  # fmt: skip
+    parser.add_argument(
+        "--workspace", metavar="NAME", help="refresh this client workspace only (default: all)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings(os.environ if environ is None else environ, secrets_files())
         ws = open_workspace(settings, Actor("refresh"))
-    except (SettingsError, StoreError, OSError) as err:
+    except (SettingsError, StudioError, OSError) as err:
         print(f"Configuration error: {err}", file=sys.stderr)
         return CONFIG_ERROR
     try:
-        return _refresh(ws, max(1, args.concurrency))
+        names = [workspace_name(args.workspace)] if args.workspace else list(ws.open_to)
+        if names[0] not in ws.open_to:
+            print(f"Configuration error: {not_a_member(names[0])}", file=sys.stderr)
+            return CONFIG_ERROR
+        fetched: dict[str, Fetched] = {}  # this run's fetches, by creator: one per creator
+        outcomes = []
+        for name in names:
+            if len(names) > 1:
+                print(f"# workspace {name}")
+            each = ws.acting_as(ws.actor.name, name)
+            outcomes.append(_refresh(each, max(1, args.concurrency), fetched))
+        return FAILED if FAILED in outcomes else OK
+    except StudioError as err:
+        print(f"Configuration error: {err}", file=sys.stderr)
+        return CONFIG_ERROR
     finally:
         ws.close()
 
 
-def _refresh(ws: Workspace, concurrency: int) -> int:
+Fetched = tuple[LoadedInsights | FPAPIError, Snapshot | None]
+
+
+def _refresh(ws: Workspace, concurrency: int, fetched: dict[str, Fetched]) -> int:
+    """Refresh ``ws``'s roster, printing a line per creator as it comes; creators this run
+    fetched for another workspace already are not fetched again."""
     creators = {c.creator_id: c for c in ws.creators() if c.connector == "instagram"}
     rules = AlertRules.of(ws.settings)
     webhook = ws.settings.alert_webhook_url
     failed = 0
-    for creator_id, outcome, kept in ws.refresh(list(creators), concurrency=concurrency):
-        creator = creators[creator_id]
+
+    def report(
+        creator: Creator, outcome: LoadedInsights | FPAPIError, kept: Snapshot | None
+    ) -> None:
+        nonlocal failed
         if isinstance(outcome, FPAPIError):
             failed += 1
             print(f"{handle_of(creator)}  error: {outcome}")
-            continue
+            return
         watched = _watch(ws, rules, creator, outcome, kept)
         print(_line(creator, watched))
         for alert in watched.alerts:
             if webhook and deliver(webhook, alert):
                 ws.alert_delivered(alert.key)
+
+    before = [cid for cid in creators if cid in fetched]
+    new = [cid for cid in creators if cid not in fetched]
+    for creator_id, outcome, kept in ws.refresh(new, concurrency=concurrency):
+        fetched[creator_id] = (outcome, kept)
+        report(creators[creator_id], outcome, kept)
+    for creator_id in before:
+        report(creators[creator_id], *fetched[creator_id])
     return FAILED if failed else OK
 
 

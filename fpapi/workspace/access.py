@@ -12,6 +12,8 @@ The decision, in order (fail closed at every step):
 - signed in, address not vouched for          -> ``not_allowed`` (see :func:`verifying_claim`)
 - signed in, address not on the allow-list    -> ``not_allowed`` (look-alikes included)
 - signed in, address on the allow-list        -> ``allowed``
+- signed in, address a workspace's member     -> ``allowed`` (no role of their own: their role
+                                                 is each workspace's, :mod:`.members`)
 
 An address is vouched for only by a claim that says so: ``email_verified`` true, or, when a
 provider sends no ``email_verified`` at all, Microsoft Entra's ``xms_edov`` true (the address's
@@ -28,7 +30,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
@@ -305,9 +307,13 @@ def decide(
     *,
     now: float = 0.0,
     signed_out_at: float | None = None,
+    is_member: Callable[[str], bool] | None = None,
 ) -> AccessDecision:
     """The verdict for a visitor whose identity claims are ``user`` (``st.user``'s shape), at
-    ``now``; ``signed_out_at`` is when this subject last signed out (from the store)."""
+    ``now``; ``signed_out_at`` is when this subject last signed out (from the store).
+    ``is_member`` says whether a verified address no list names is a member of a client
+    workspace (from the store): such a person is let in with no role of their own, and sees
+    only the workspaces they are a member of."""
     if policy.auth_configured:
         if policy.auth_problem:
             return AccessDecision("misconfigured", reason=policy.auth_problem)
@@ -339,7 +345,10 @@ def decide(
                 "true. Verify it with the provider, then sign in again.",
                 verified_by=claim,
             )
-        matched = policy.role_of(email)
+        matched: tuple[Role | None, str] | None = policy.role_of(email)
+        address = matchable_address(email)
+        if matched is None and address is not None and is_member and is_member(address):
+            matched = (None, address)
         if matched is None:
             return AccessDecision(
                 "not_allowed",

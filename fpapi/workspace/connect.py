@@ -166,6 +166,7 @@ def finish_verification(
         link = store.pop_pending(key)
     except LinkProblem as problem:
         return VerificationOutcome("rejected", str(problem), link=problem.link)
+    store = store.in_workspace(link.workspace)  # its creator joins the link's workspace
 
     if error:
         code = platform_error_code(error)

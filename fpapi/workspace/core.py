@@ -18,15 +18,15 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
 from fpapi.api.client import CONNECT_TIMEOUT_S, FirstPartyClient
 from fpapi.api.models import Insights
-from fpapi.errors import FPAPIError, NotPermitted, StoreError
-from fpapi.links import PendingLink
+from fpapi.errors import FPAPIError, NotInWorkspace, NotPermitted, StoreError
+from fpapi.links import PendingLink, claim_refusal, state_key
 from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.records import (
     Activity,
@@ -43,9 +43,11 @@ from fpapi.storage.records import (
 from fpapi.storage.store import Store
 from fpapi.workspace import connect
 from fpapi.workspace.access import Role
+from fpapi.workspace.admin import WorkspaceAdmin
 from fpapi.workspace.connect import NewLink, VerificationOutcome, Via
 from fpapi.workspace.demo import ConsentPage, demo_usernames_to_add
 from fpapi.workspace.history import record_fetch, record_fetches
+from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, not_a_member, roles_of
 from fpapi.workspace.opening import cache_label, open_cache, open_store, with_api
 from fpapi.workspace.settings import Settings
 
@@ -61,15 +63,6 @@ log = logging.getLogger(__name__)
 MAX_CONCURRENT_FETCHES = 12  # a whole comparison at once: bounded by the slowest fetch
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: the signed-in person's address, ``local`` without sign-in, or a command; and
-    what their role lets them do (one analyst's own app, and a command, are admins)."""
-
-    name: str
-    role: Role = Role.ADMIN
-
-
 def _storable(key: str) -> bool:
     """Whether a key from an address can be in the store at all: PostgreSQL's text holds no
     NUL character (it refuses the query), so a key with one names nothing."""
@@ -81,7 +74,9 @@ def _storable_text(text: str) -> str:
     return text.replace("\x00", "")
 
 
-def open_workspace(settings: Settings, actor: Actor) -> Workspace:
+def open_workspace(
+    settings: Settings, actor: Actor, *, workspace: str = DEFAULT_WORKSPACE
+) -> Workspace:
     """A workspace for a command, on the store and cache the settings name. Its API (the
     embedded sandbox when none is configured) is started only when a call needs it."""
     return Workspace(
@@ -89,12 +84,15 @@ def open_workspace(settings: Settings, actor: Actor) -> Workspace:
         open_store(settings),
         open_cache(settings, cache_label(settings)),
         actor,
+        workspace=workspace,
         on_sandbox=settings.uses_sandbox,
     )
 
 
-class Workspace:
-    """The use cases, for ``actor``, on one store and insight cache."""
+class Workspace(WorkspaceAdmin):
+    """The use cases, for ``actor``, in one client workspace (``name``) of one store, with
+    the insight cache every workspace shares. Opening one ``actor`` is not in raises
+    NotInWorkspace: nothing of it can be read through this object then."""
 
     def __init__(
         self,
@@ -103,15 +101,32 @@ class Workspace:
         cache: InsightCache,
         actor: Actor,
         *,
+        workspace: str = DEFAULT_WORKSPACE,
         on_sandbox: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.settings = settings
-        self.store = store
-        self.cache = cache
-        self.actor = actor
+        self.open_to = roles_of(store, actor)  # every workspace the actor may open: their role
+        if workspace not in self.open_to:
+            raise not_a_member(workspace)
+        self._set_up(settings, store, cache, actor, workspace, self.open_to[workspace])
         self.on_sandbox = on_sandbox  # the API is the embedded sandbox: demo creators on offer
         self._clock = clock
+
+    def _set_up(
+        self,
+        settings: Settings,
+        store: Store,
+        cache: InsightCache,
+        actor: Actor,
+        workspace: str,
+        role: Role,
+    ) -> None:
+        self.settings = settings
+        self.store = store.in_workspace(workspace)
+        self.cache = cache
+        self.actor = actor
+        self.name = workspace
+        self.role = role  # the actor's role in this workspace
 
     def close(self) -> None:
         self.store.close()
@@ -135,7 +150,7 @@ class Workspace:
     @property
     def may_change(self) -> bool:
         """Whether the actor may change anything (an analyst or admin), not only read."""
-        return self.actor.role.may_change
+        return self.role.may_change
 
     def _require_change(self, what: str) -> None:
         """Refuse a change a viewer asks for, whichever way the call came: nothing changes."""
@@ -143,6 +158,23 @@ class Workspace:
             raise NotPermitted(
                 f"Viewers can read every page and download exports, but not {what}. Ask an "
                 "admin to make you an analyst."
+            )
+
+    # --- what is on this workspace's roster ------------------------------------------------
+
+    def _on_roster(self, creator_ids: list[str]) -> list[str]:
+        """``creator_ids`` that are on this workspace's roster, in order, once each."""
+        wanted = [cid for cid in dict.fromkeys(creator_ids) if _storable(cid)]
+        found = {c.creator_id for c in self.store.get_creators(wanted)}
+        return [cid for cid in wanted if cid in found]
+
+    def _require_on_roster(self, creator_id: str) -> None:
+        """Refuse anything about a creator who is not on this workspace's roster (another
+        client's, or removed): nothing of them is read or changed."""
+        if not self._on_roster([creator_id]):
+            raise NotInWorkspace(
+                "This creator is not on this workspace's roster, so nothing of them is shown or "
+                "changed here. Pick a creator from the roster."
             )
 
     # --- the activity list: its one writer ------------------------------------------------
@@ -175,6 +207,7 @@ class Workspace:
         fails and nothing is cached."""
         if refresh:
             self._require_change("refresh insights")
+        self._require_on_roster(creator_id)
         loaded = self.cache.load(creator_id, self._fetch, refresh=refresh)
         record_fetch(self.store, loaded)
         if refresh and loaded.source == "api":
@@ -185,7 +218,9 @@ class Workspace:
         self, creator_ids: list[str], *, on_result: Callable[[str], None] | None = None
     ) -> dict[str, LoadedInsights | FPAPIError]:
         """Several creators: fresh copies first, the rest fetched together (at most
-        MAX_CONCURRENT_FETCHES at once), their snapshots kept in one write."""
+        MAX_CONCURRENT_FETCHES at once), their snapshots kept in one write. Creators not on
+        this workspace's roster are left out."""
+        creator_ids = self._on_roster(creator_ids)
 
         def fetch_many(
             ids: list[str], on_fetched: Callable[[str, Insights | FPAPIError], None]
@@ -206,8 +241,10 @@ class Workspace:
     ) -> Iterator[tuple[str, LoadedInsights | FPAPIError, Snapshot | None]]:
         """Fetch each creator again (``concurrency`` at once, on one client), in order: the
         fresh response and its kept snapshot, or the error (a failed fetch whose stale copy
-        was kept still counts as failed)."""
+        was kept still counts as failed). Creators not on this workspace's roster are left
+        out."""
         self._require_change("refresh insights")
+        creator_ids = self._on_roster(creator_ids)
 
         def fetch(client: FirstPartyClient, creator_id: str) -> LoadedInsights | FPAPIError:
             try:
@@ -228,20 +265,23 @@ class Workspace:
 
     def keep_alert(self, alert: StoredAlert) -> bool:
         """Store an alert once by its key: whether this call stored it (and so posts it)."""
+        self._require_on_roster(alert.creator_id)
         return self.store.add_alert(alert)
 
     def alert_delivered(self, key: str) -> None:
         self.store.claim_alert(key, self._clock())
 
     def cached(self, creator_id: str) -> LoadedInsights | None:
-        """What the cache holds for a creator, without calling the API."""
-        return self.cache.peek(creator_id)
+        """What the cache holds for a creator on this roster, without calling the API."""
+        return self.cache.peek(creator_id) if self._on_roster([creator_id]) else None
 
     def snapshots(self, creator_id: str, *, limit: int | None = None) -> list[Snapshot]:
+        if not self._on_roster([creator_id]):
+            return []
         return self.store.snapshots(creator_id, limit=limit)
 
     def latest_snapshots(self, creator_ids: list[str]) -> dict[str, list[Snapshot]]:
-        return self.store.latest_snapshots(per_creator=2, creator_ids=creator_ids)
+        return self.store.latest_snapshots(per_creator=2, creator_ids=self._on_roster(creator_ids))
 
     def alerts(self, *, limit: int = 50) -> list[StoredAlert]:
         return self.store.alerts(limit=limit)
@@ -279,6 +319,9 @@ class Workspace:
         no role is needed; a paste is an analyst's change."""
         if via != "callback":
             self._require_change("verify creators")
+            found = self.store.get_link(state_key(state)) if state else None
+            if found is not None and found.workspace != self.name:  # another workspace's link
+                return VerificationOutcome("rejected", str(claim_refusal(None)))
         with self.client() as client:
             outcome = connect.finish_verification(
                 client,
@@ -291,20 +334,30 @@ class Workspace:
             )
         if outcome.status == "verified" and outcome.creator and outcome.link:
             creator = outcome.creator
-            actor = self if not credit_link_creator else self.acting_as(outcome.link.created_by)
+            link = outcome.link
+            actor = (
+                self.acting_as(link.created_by, link.workspace)
+                if credit_link_creator
+                else self.acting_as(self.actor.name, link.workspace)
+            )
             actor.record("creator_verified", creator.name or creator.username or creator.creator_id)
         return outcome
 
-    def acting_as(self, name: str) -> Workspace:
-        """The same workspace, for another actor (who a callback's verification is credited to)."""
-        return Workspace(
+    def acting_as(self, name: str, workspace: str | None = None) -> Workspace:
+        """The same workspace (or ``workspace``), for another actor with the same role: whom a
+        callback's verification is credited to, in the workspace its link was made in."""
+        other = object.__new__(Workspace)
+        other._set_up(
             self.settings,
             self.store,
             self.cache,
             Actor(name, self.actor.role),
-            on_sandbox=self.on_sandbox,
-            clock=self._clock,
+            workspace or self.name,
+            self.role,
         )
+        other.open_to = self.open_to
+        other.on_sandbox, other._clock = self.on_sandbox, self._clock
+        return other
 
     def cancel_link(self, key: str) -> bool:
         self._require_change("cancel verification links")
@@ -318,7 +371,9 @@ class Workspace:
         return self.store.prune_links(keep_s=self.settings.link_keep_s)
 
     def link(self, key: str) -> PendingLink | None:
-        return self.store.get_link(key) if _storable(key) else None
+        """A link made in this workspace, by key (a link of another is not found)."""
+        link = self.store.get_link(key) if _storable(key) else None
+        return link if link is not None and link.workspace == self.name else None
 
     def links(self, *, include_finished: bool = True) -> list[PendingLink]:
         return self.store.links(include_finished=include_finished)
@@ -382,6 +437,7 @@ class Workspace:
     # --- tags, status and notes -----------------------------------------------------------
 
     def relationship(self, creator_id: str) -> Relationship:
+        self._require_on_roster(creator_id)
         return self.store.relationship(creator_id)
 
     def set_relationship(
@@ -389,6 +445,7 @@ class Workspace:
     ) -> Relationship:
         """Set a creator's tags or pipeline status; each change that took is recorded."""
         self._require_change("tag creators or set their status")
+        self._require_on_roster(creator_id)
         before = self.store.relationship(creator_id)
         after = self.store.set_relationship(creator_id, tags=tags, status=status)
         subject = self._creator_subject(creator_id)
@@ -400,6 +457,7 @@ class Workspace:
 
     def add_note(self, creator_id: str, text: str) -> Relationship:
         self._require_change("add notes")
+        self._require_on_roster(creator_id)
         kept = self.store.add_note(creator_id, text, author=self.actor.name)
         self.record("note_added", self._creator_subject(creator_id))
         return kept
@@ -426,6 +484,7 @@ class Workspace:
         notes: dict[str, str] | None = None,
     ) -> Shortlist:
         self._require_change("save shortlists")
+        creator_ids = self._on_roster(creator_ids)
         saved = self.store.save_shortlist(name, creator_ids, fees=fees, notes=notes)
         self.record("shortlist_saved", saved.name, f"{len(saved.creator_ids)} creators")
         return saved
@@ -453,6 +512,7 @@ class Workspace:
 
     def save_campaign(self, campaign: Campaign) -> Campaign:
         self._require_change("save campaigns")
+        campaign = replace(campaign, creator_ids=self._on_roster(campaign.creator_ids))
         saved = self.store.save_campaign(campaign)
         self.record("campaign_saved", saved.name)
         return saved
