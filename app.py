@@ -11,8 +11,11 @@ from components.frame.loaders import get_config
 from components.frame.pages import navigation_pages, render_menu, spec_of
 from components.frame.plotly_view import warm_up_charts
 from components.frame.sidebar import render_api_status, render_data_warnings
-from components.frame.workspace import open_workspace
-from fpapi.errors import NotPermitted, StoreError
+from components.frame.state import remember_workspace
+from components.frame.workspace import enter_workspace
+from components.text import md_escape
+from fpapi.errors import NotInWorkspace, NotPermitted, StoreError
+from fpapi.workspace.access import Role
 
 log = logging.getLogger("creator_insights_studio")
 
@@ -23,13 +26,14 @@ st.set_page_config(page_title="Creator Insights Studio", page_icon="📊", layou
 page = st.navigation(navigation_pages(), position="hidden")
 spec = spec_of(page)
 access = current_access()
+remember_workspace(None)  # opened afresh below, for this run
 
 
 def run_page() -> None:
     try:
         page.run()
-    except NotPermitted as err:  # a change a viewer forced (the buttons are not drawn for them)
-        st.error(str(err))
+    except (NotPermitted, NotInWorkspace) as err:  # forced: no button offers it
+        st.error(md_escape(str(err)))
     except StoreError as err:  # names the data folder: for analysts only
         log.warning("Store error on the %s page: %s", page.title, err)
         st.error(
@@ -56,10 +60,11 @@ if not access.may_enter:
     render_gate(access)
     st.stop()
 
-render_menu()
-warm_up_charts(now=spec.charts)
-render_account(access)
 config = get_config()
+ws = enter_workspace(config=config)  # stops with a sentence when there is none to open
+render_menu(admin=ws.actor.role is Role.ADMIN)
+warm_up_charts(now=spec.charts)
+render_account(access, ws.role)
 render_api_status(config)
-render_data_warnings(open_workspace(config=config, check=True))
+render_data_warnings(ws)
 run_page()

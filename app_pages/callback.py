@@ -14,7 +14,7 @@ from components.frame import state
 from components.frame.access import access_this_run
 from components.frame.pages import link
 from components.frame.url_scrub import scrub_query_string
-from components.frame.workspace import open_workspace
+from components.frame.workspace import open_callback_workspace
 from components.text import md_escape
 from components.ui.connect import render_outcome
 from fpapi.workspace.connect import CONNECTORS, VerificationOutcome
@@ -42,7 +42,7 @@ if has_params:
                 "be trusted. Ask the analyst for a new link.",
             )
         else:
-            ws = open_workspace(failure=UNAVAILABLE)
+            ws = open_callback_workspace(UNAVAILABLE)
             with st.spinner("Confirming your account…"):
                 outcome = ws.finish_verification(
                     state=(params["state"] or [None])[0],

@@ -17,7 +17,14 @@ from components.frame import state
 from components.frame.loaders import SecretsUnreadable, get_config, get_store, secrets_section
 from components.text import md_escape
 from fpapi.errors import StudioError
-from fpapi.workspace.access import AccessDecision, auth_providers, decide, load_access_policy
+from fpapi.workspace.access import (
+    AccessDecision,
+    Role,
+    auth_providers,
+    decide,
+    load_access_policy,
+)
+from fpapi.workspace.members import REMOVED
 
 APP_NAME = "Creator Insights Studio"
 log = logging.getLogger(__name__)
@@ -46,7 +53,13 @@ def access_of(user: dict[str, Any]) -> AccessDecision:
     except SecretsUnreadable as err:  # fail closed
         return AccessDecision("misconfigured", reason=f"{err} Nobody can be let in until then.")
     policy = load_access_policy(os.environ, fpapi_table, auth_table)
-    return decide(policy, user, now=time.time(), signed_out_at=_signed_out_at(user))
+    return decide(
+        policy,
+        user,
+        now=time.time(),
+        signed_out_at=_signed_out_at(user),
+        is_member=_is_member,
+    )
 
 
 def sign_in_configured() -> bool:
@@ -69,6 +82,17 @@ def _signed_out_at(user: dict[str, Any]) -> float | None:
         return get_store(config).signed_out_at(str(subject))
     except StudioError:
         return None  # the frame tells the outage before any page runs
+
+
+def _is_member(address: str) -> bool:
+    """Whether an address no allow-list names is a member of a client workspace."""
+    config = get_config()
+    if config.problem:
+        return False
+    try:
+        return any(m.role != REMOVED for m in get_store(config).memberships(address))
+    except StudioError:
+        return False  # fail closed; the frame tells the outage to those who are let in
 
 
 def sign_out(decision: AccessDecision) -> None:
@@ -113,13 +137,13 @@ def render_gate(decision: AccessDecision) -> None:
         st.error(md_escape(decision.reason))
 
 
-def render_account(decision: AccessDecision) -> None:
+def render_account(decision: AccessDecision, role: Role | None = None) -> None:
     """The sidebar's line about who is here: the signed-in address and a way out, or a
     warning that the workspace is open to anyone who reaches it."""
     with st.sidebar:
         if decision.verdict == "allowed":
             st.caption(
-                f"Signed in as **{md_escape(decision.actor)}** · {decision.role or 'viewer'}",
+                f"Signed in as **{md_escape(decision.actor)}** · {role or decision.role}",
                 help=f"Your sign-in provider vouched for this address with its "
                 f"`{decision.verified_by}` claim.",
             )

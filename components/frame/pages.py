@@ -13,6 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from components.frame import state
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -24,6 +26,7 @@ class PageSpec:
     public: bool = False  # reachable without sign-in
     in_menu: bool = True
     charts: bool = False  # draws plotly charts as soon as it opens
+    admins_only: bool = False  # in the menu for admins only (the core refuses the others)
 
 
 PAGES: dict[str, PageSpec] = {
@@ -54,6 +57,14 @@ PAGES: dict[str, PageSpec] = {
             "campaigns", "app_pages/campaigns.py", "Campaigns", ":material/campaign:", "campaigns"
         ),
         PageSpec("activity", "app_pages/activity.py", "Activity", ":material/history:", "activity"),
+        PageSpec(
+            "admin",
+            "app_pages/admin.py",
+            "Admin",
+            ":material/admin_panel_settings:",
+            "admin",
+            admins_only=True,
+        ),
         PageSpec(
             "callback",
             "app_pages/callback.py",
@@ -99,9 +110,14 @@ def link(
     icon: str | None = None,
     query_params: dict[str, str] | None = None,
 ) -> None:
-    """A link to one of the app's pages, by key."""
+    """A link to one of the app's pages, by key, in the current workspace."""
     spec = PAGES[key]
-    st.page_link(spec.path, label=label, icon=icon or spec.icon, query_params=query_params)
+    st.page_link(
+        spec.path,
+        label=label,
+        icon=icon or spec.icon,
+        query_params={**_workspace_param(), **(query_params or {})},
+    )
 
 
 def compare_link(creator_ids: list[str], label: str) -> None:
@@ -109,10 +125,20 @@ def compare_link(creator_ids: list[str], label: str) -> None:
     link("compare", label, query_params={"creators": ",".join(creator_ids)})
 
 
-def render_menu() -> None:
+def render_menu(*, admin: bool) -> None:
     """The sidebar menu, for visitors who are let in (the built-in one is hidden, so that a
-    signed-out visitor or a creator on the callback never sees the workspace's pages)."""
+    signed-out visitor or a creator on the callback never sees the workspace's pages). Each
+    link keeps the workspace, so a link opened in a new tab opens the same one."""
+    params = _workspace_param()
     with st.sidebar:
         for spec in PAGES.values():
-            if spec.in_menu:
-                st.page_link(spec.path, label=spec.title, icon=spec.icon)
+            if spec.in_menu and (admin or not spec.admins_only):
+                st.page_link(spec.path, label=spec.title, icon=spec.icon, query_params=params)
+
+
+def _workspace_param() -> dict[str, str]:
+    """``ws=NAME`` for a person in several workspaces (with one, no ``ws`` is needed)."""
+    ws = state.remembered_workspace()
+    if ws is None or len(getattr(ws, "open_to", ())) < 2:
+        return {}
+    return {"ws": ws.name}

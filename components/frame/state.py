@@ -87,6 +87,24 @@ def remembered_access() -> Any:
     return _get("access")
 
 
+def remember_workspace(ws: Any) -> None:
+    """The workspace core the frame opened for this run (None before it opens one)."""
+    _set("workspace", ws)
+
+
+def remembered_workspace() -> Any:
+    return _get("workspace")
+
+
+def workspace_name() -> str | None:
+    """The client workspace this session is in (None before its first run in one)."""
+    return _get("workspace_name")
+
+
+def set_workspace_name(name: str | None) -> None:
+    _set("workspace_name", name)
+
+
 def set_notice(text: str) -> None:
     """A sentence to show once, as a toast, on the next run (after an action that reruns)."""
     _set("notice", text)

@@ -1,9 +1,12 @@
-"""One preamble for every page: the workspace core for this session's analyst, or a sentence
-and stop.
+"""One preamble for every page: the workspace core for this session's person, in the client
+workspace they are in, or a sentence and stop.
 
-A page starts with ``ws = open_workspace()`` and goes through ``ws`` for everything it reads
-or changes (:class:`fpapi.workspace.core.Workspace`); it never repeats the configuration and
-data-folder checks itself.
+The frame (``app.py``) opens the workspace first on every run, with :func:`enter_workspace`: it
+picks the client workspace (``ws=NAME`` in the address, else the one used last, else the first
+the person was added to), keeps ``ws`` in the address when the person has several, and draws
+the sidebar's picker. A page then starts with ``ws = open_workspace()`` and goes through ``ws``
+for everything it reads or changes (:class:`fpapi.workspace.core.Workspace`); it never repeats
+the configuration and data-folder checks itself, and it cannot reach another workspace's data.
 """
 
 from __future__ import annotations
@@ -12,19 +15,25 @@ from typing import NoReturn
 
 import streamlit as st
 
+from components.frame import state
 from components.frame.access import access_this_run
 from components.frame.loaders import Config, get_config, get_insight_cache, get_store
-from fpapi.errors import DataDirError, StoreError
-from fpapi.workspace.access import AccessDecision, Role
-from fpapi.workspace.core import Actor, Workspace
+from components.text import md_escape
+from fpapi.errors import DataDirError, NotInWorkspace, StoreError
+from fpapi.storage.store import Store
+from fpapi.workspace.access import LOCAL_ACTOR, AccessDecision, Role
+from fpapi.workspace.core import Workspace
+from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, choose_workspace, roles_of
 
-__all__ = ["Workspace", "open_workspace"]
+__all__ = ["Workspace", "enter_workspace", "open_callback_workspace", "open_workspace"]
+
+WORKSPACE_PARAM = "ws"
 
 
 def actor_of(decision: AccessDecision) -> Actor:
-    """Who this session acts as: the address as matched (or "local") with its role; a visitor
-    who is not let in (a creator on the callback) acts as a viewer."""
-    return Actor(decision.actor, decision.role or Role.VIEWER)
+    """Who this session acts as: the address as matched (or "local") with the role the
+    allow-lists give them (none when only a workspace membership let them in)."""
+    return Actor(decision.actor, decision.role)
 
 
 def _stop(message: str) -> NoReturn:
@@ -33,29 +42,97 @@ def _stop(message: str) -> NoReturn:
     raise AssertionError("st.stop() returned")  # for type checkers: st.stop never returns
 
 
-def open_workspace(
-    *, config: Config | None = None, failure: str | None = None, check: bool = False
-) -> Workspace:
-    """The workspace, or the problem shown as a sentence and the page stopped.
-
-    ``config`` saves reading the configuration again when the caller has it. ``failure``
-    replaces the detailed sentence (which names settings and folders) for a visitor who must
-    not see them: a creator on the callback page. ``check`` reads the store once, so that an
-    outage or damage is told before the page draws (the frame does it once per run).
-    """
+def _configured(config: Config | None, failure: str | None) -> Config:
     config = config or get_config()
     if config.problem or config.settings is None:
         _stop(failure or config.problem or "The app is not configured.")
+    return config
+
+
+def enter_workspace(*, config: Config | None = None) -> Workspace:
+    """The frame's first step after the gate: the workspace this run is in (the sidebar's
+    picker drawn, ``ws`` kept in the address), or the sentence saying why not, and stop."""
+    config = _configured(config, None)
+    actor = actor_of(access_this_run())
     try:
-        workspace = Workspace(
-            config.settings,
-            get_store(config),
-            get_insight_cache(config),
-            actor_of(access_this_run()),
-            on_sandbox=config.sandbox,
-        )
-        if check:
-            workspace.store.check()
-        return workspace
+        store = get_store(config)
+        roles = roles_of(store, actor)
+        try:
+            name = choose_workspace(
+                roles, _asked(), state.workspace_name() or store.last_workspace(actor.name)
+            )
+        except NotInWorkspace as err:
+            _render_picker(roles, None)
+            _stop(md_escape(str(err)))
+        ws = _open(config, store, actor, name)
+        ws.store.check()
+        if state.workspace_name() != name:  # this session's first run here
+            ws.record_visit()
+            state.set_workspace_name(name)
     except (DataDirError, StoreError) as err:
-        _stop(failure or str(err))
+        _stop(str(err))
+    state.remember_workspace(ws)
+    if len(roles) > 1 and _asked() != name:
+        st.query_params[WORKSPACE_PARAM] = name  # links and bookmarks keep the workspace
+    _render_picker(roles, name)
+    return ws
+
+
+def open_workspace() -> Workspace:
+    """The workspace the frame opened for this run (opened now if it opened none)."""
+    ws = state.remembered_workspace()
+    return ws if isinstance(ws, Workspace) else enter_workspace()
+
+
+def open_callback_workspace(failure: str) -> Workspace:
+    """The core for a creator's browser on the callback page (signed out, in no workspace):
+    it can only finish a link, and the creator joins the workspace the link was made in.
+    ``failure`` replaces the detailed sentence (settings, folders) a creator must not see."""
+    config = _configured(None, failure)
+    try:
+        return _open(config, get_store(config), Actor(LOCAL_ACTOR, Role.VIEWER), DEFAULT_WORKSPACE)
+    except (DataDirError, StoreError, NotInWorkspace):
+        _stop(failure)
+
+
+def _open(config: Config, store: Store, actor: Actor, name: str) -> Workspace:
+    assert config.settings is not None
+    return Workspace(
+        config.settings,
+        store,
+        get_insight_cache(config),
+        actor,
+        workspace=name,
+        on_sandbox=config.sandbox,
+    )
+
+
+def _asked() -> str | None:
+    asked = st.query_params.get(WORKSPACE_PARAM)
+    return asked.strip().lower() if asked else None
+
+
+def _render_picker(roles: dict[str, Role], current: str | None) -> None:
+    """The sidebar's workspace picker, for a person in more than one."""
+    if len(roles) < 2 and current is not None:
+        return
+    names = list(roles)
+    key = f"cis.workspace_picker.{current}"  # a fresh widget whenever the address changes it
+
+    def picked() -> None:
+        chosen = st.session_state[key]
+        if chosen:
+            state.set_workspace_name(None)  # the next run records the visit
+            st.query_params[WORKSPACE_PARAM] = chosen
+
+    with st.sidebar:
+        st.selectbox(
+            "Workspace",
+            names,
+            index=names.index(current) if current in names else None,
+            key=key,
+            on_change=picked,
+            format_func=lambda name: f"{name} ({roles[name].value})",
+            placeholder="Pick a workspace",
+            help="Each client workspace has its own roster, links, lists and activity.",
+        )
