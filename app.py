@@ -61,7 +61,12 @@ if not access.may_enter:
     st.stop()
 
 config = get_config()
-ws = enter_workspace(config=config)  # stops with a sentence when there is none to open
+try:
+    ws = enter_workspace(config=config)
+except NotInWorkspace as err:  # the workspace asked for is not theirs (or they have none)
+    render_account(access)
+    st.error(md_escape(str(err)))
+    st.stop()
 render_menu(admin=ws.actor.role is Role.ADMIN)
 warm_up_charts(now=spec.charts)
 render_account(access, ws.role)

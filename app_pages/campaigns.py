@@ -10,7 +10,7 @@ import streamlit as st
 from components.exports import campaign_report
 from components.frame import state
 from components.frame.loaders import load_many, report_of
-from components.frame.workspace import open_workspace
+from components.frame.workspace import WORKSPACE_PARAM, open_workspace
 from components.text import md_escape
 from components.ui import campaigns as campaigns_ui
 from components.ui.activity import export_button
@@ -34,7 +34,9 @@ if notice:
     st.toast(md_escape(notice))  # it names a campaign: text, never markup
 
 opened = ws.campaign(st.query_params.get("campaign") or "")
-params = {k: v for k, v in st.query_params.to_dict().items() if k != "campaign"}
+params = {
+    k: v for k, v in st.query_params.to_dict().items() if k not in ("campaign", WORKSPACE_PARAM)
+}
 asked = [*(opened.creator_ids if opened else []), *listed_ids(params.get("creators"))]
 by_id = roster_choices(ws, asked, key="find-campaign-creators", connector="instagram") or {}
 if opened is not None and not params:  # a saved campaign, as saved

@@ -30,7 +30,7 @@ if choices is None:
 
 if wanted and wanted not in choices:
     st.warning(
-        "The creator in this link is not on the roster (removed, or a mistyped link). Pick one below."
+        "The creator in this link is not on this workspace's roster (removed, or a mistyped link). Pick one below."
     )
 ids = list(choices)
 chosen = st.selectbox(

@@ -143,7 +143,8 @@ def render_account(decision: AccessDecision, role: Role | None = None) -> None:
     with st.sidebar:
         if decision.verdict == "allowed":
             st.caption(
-                f"Signed in as **{md_escape(decision.actor)}** · {role or decision.role}",
+                f"Signed in as **{md_escape(decision.actor)}**"
+                + (f" · {role or decision.role}" if role or decision.role else ""),
                 help=f"Your sign-in provider vouched for this address with its "
                 f"`{decision.verified_by}` claim.",
             )

@@ -18,14 +18,19 @@ import streamlit as st
 from components.frame import state
 from components.frame.access import access_this_run
 from components.frame.loaders import Config, get_config, get_insight_cache, get_store
-from components.text import md_escape
 from fpapi.errors import DataDirError, NotInWorkspace, StoreError
 from fpapi.storage.store import Store
 from fpapi.workspace.access import LOCAL_ACTOR, AccessDecision, Role
 from fpapi.workspace.core import Workspace
 from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, choose_workspace, roles_of
 
-__all__ = ["Workspace", "enter_workspace", "open_callback_workspace", "open_workspace"]
+__all__ = [
+    "WORKSPACE_PARAM",
+    "Workspace",
+    "enter_workspace",
+    "open_callback_workspace",
+    "open_workspace",
+]
 
 WORKSPACE_PARAM = "ws"
 
@@ -51,7 +56,9 @@ def _configured(config: Config | None, failure: str | None) -> Config:
 
 def enter_workspace(*, config: Config | None = None) -> Workspace:
     """The frame's first step after the gate: the workspace this run is in (the sidebar's
-    picker drawn, ``ws`` kept in the address), or the sentence saying why not, and stop."""
+    picker drawn, ``ws`` kept in the address). NotInWorkspace (its sentence for the page)
+    when the person may not open the one asked for, or none; a configuration or store
+    problem is shown as a sentence, and the run stops."""
     config = _configured(config, None)
     actor = actor_of(access_this_run())
     try:
@@ -61,9 +68,9 @@ def enter_workspace(*, config: Config | None = None) -> Workspace:
             name = choose_workspace(
                 roles, _asked(), state.workspace_name() or store.last_workspace(actor.name)
             )
-        except NotInWorkspace as err:
+        except NotInWorkspace:
             _render_picker(roles, None)
-            _stop(md_escape(str(err)))
+            raise
         ws = _open(config, store, actor, name)
         ws.store.check()
         if state.workspace_name() != name:  # this session's first run here
@@ -115,6 +122,8 @@ def _asked() -> str | None:
 def _render_picker(roles: dict[str, Role], current: str | None) -> None:
     """The sidebar's workspace picker, for a person in more than one."""
     if len(roles) < 2 and current is not None:
+        with st.sidebar:
+            st.caption(f"Workspace: **{current}**")
         return
     names = list(roles)
     key = f"cis.workspace_picker.{current}"  # a fresh widget whenever the address changes it

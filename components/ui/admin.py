@@ -28,7 +28,8 @@ def render_workspaces(listing: list[tuple[ClientWorkspace, list[Member]]]) -> No
         st.subheader(found.name, anchor=False)
         made = datetime.fromtimestamp(found.created_at, UTC).strftime("%Y-%m-%d")
         by = f" by {md_escape(found.created_by)}" if found.created_by else ""
-        st.caption(f"Created {made}{by}. {len(members)} member(s) added here.")
+        count = f"{len(members)} member{'s' if len(members) != 1 else ''}"
+        st.caption(f"Created {made}{by}. {count} added here.")
         if found.name == DEFAULT_WORKSPACE:
             st.write(
                 "Everyone the allow-lists let in is a member of **default**, with their list's "

@@ -292,7 +292,9 @@ def spec_from_params(
     wanted = listed_ids(params.get("creators"))
     ids = tuple(dict.fromkeys(cid for cid in wanted if cid in known))[:MAX_CAMPAIGN_CREATORS]
     if len(ids) < len(dict.fromkeys(wanted)):
-        problems.append("Some creators in the address are not on the roster and were left out.")
+        problems.append(
+            "Some creators in the address are not on this workspace's roster and were left out."
+        )
     start, end = _day(params.get("from"), "from", problems), _day(params.get("to"), "to", problems)
     if start and end and start > end:
         problems.append("The campaign ends before it starts: the two dates were swapped.")

@@ -119,7 +119,7 @@ def parse_creator_ids(param: str | None, known: Mapping[str, object]) -> ParsedI
     if unknown:
         notes.append(
             f"{len(unknown)} creator{'s' if len(unknown) != 1 else ''} in the link "
-            f"{'are' if len(unknown) != 1 else 'is'} not on the roster and left out."
+            f"{'are' if len(unknown) != 1 else 'is'} not on this workspace's roster and left out."
         )
     valid = [cid for cid in unique if cid in known]
     if len(valid) > MAX_COMPARE:

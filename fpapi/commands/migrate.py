@@ -30,10 +30,12 @@ from fpapi.storage.database import (
     insert_missing,
     insights,
     links,
+    members,
     new_engine,
     relationships,
     shortlists,
     snapshots,
+    workspaces,
 )
 
 __all__ = ["Copied", "copy_data_dir", "main"]
@@ -75,6 +77,9 @@ def copy_data_dir(data_dir: Path, database_url: str) -> Copied:
     copied = Copied()
     try:
         with store.engine.connect() as source, engine.begin() as connection:
+            for table in (workspaces, members):  # the data folder's own workspaces too
+                rows = [dict(row) for row in source.execute(table.select()).mappings()]
+                insert_missing(connection, table, rows)
             for table in (creators, links, activity, snapshots, alerts, relationships, campaigns):
                 rows = [dict(row) for row in source.execute(table.select()).mappings()]
                 setattr(copied, table.name, insert_missing(connection, table, rows))
@@ -82,7 +87,8 @@ def copy_data_dir(data_dir: Path, database_url: str) -> Copied:
             for row in source.execute(shortlists.select()).mappings():
                 taken = connection.execute(
                     sa.select(shortlists.c.shortlist_id).where(
-                        shortlists.c.name_key == row["name_key"]
+                        shortlists.c.workspace == row["workspace"],
+                        shortlists.c.name_key == row["name_key"],
                     )
                 ).scalar()
                 if taken is not None and taken != row["shortlist_id"]:

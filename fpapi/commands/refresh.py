@@ -29,7 +29,7 @@ from fpapi.storage.records import Creator, Snapshot, StoredAlert
 from fpapi.workspace.alerts import AlertRules, deliver, evaluate, handle_of
 from fpapi.workspace.core import Actor, Workspace, open_workspace
 from fpapi.workspace.history import headline, previous_snapshot, snapshot_of
-from fpapi.workspace.members import not_a_member, workspace_name
+from fpapi.workspace.members import no_such_workspace, workspace_name
 from fpapi.workspace.settings import load_settings, secrets_files
 
 __all__ = ["main"]
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         names = [workspace_name(args.workspace)] if args.workspace else list(ws.open_to)
         if names[0] not in ws.open_to:
-            print(f"Configuration error: {not_a_member(names[0])}", file=sys.stderr)
+            print(f"Configuration error: {no_such_workspace(names[0])}", file=sys.stderr)
             return CONFIG_ERROR
         fetched: dict[str, Fetched] = {}  # this run's fetches, by creator: one per creator
         outcomes = []

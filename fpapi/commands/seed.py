@@ -1,7 +1,8 @@
 """A demo roster at agency scale: ``python -m fpapi.sandbox.seed --creators N``.
 
 Puts N of the sandbox's generated creators (N up to 10,000; the same N creators every time) on
-the roster the environment configures, the data folder (``FPAPI_DATA_DIR``) or the team
+the roster of the client workspace ``--workspace NAME`` (``default`` without it; created when it
+does not exist yet) in the store the environment configures, the data folder (``FPAPI_DATA_DIR``) or the team
 database (``FPAPI_DATABASE_URL``), in one transaction. Each gets a label naming their tier and
 niche, verification over the last 120 days, and for most of them tags and a pipeline status.
 Creators already on the roster are left as they are, so seeding again, or with a larger N,
@@ -20,11 +21,12 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 
-from fpapi.errors import SettingsError, StoreError
+from fpapi.errors import StudioError
 from fpapi.sandbox.accounts import NICHES, generated_account, seeded_rng
 from fpapi.sandbox.insights import size_of
 from fpapi.storage.records import PIPELINE_STATUSES, Creator, Relationship
-from fpapi.workspace.core import Actor, open_workspace
+from fpapi.workspace.core import open_workspace
+from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, workspace_name
 from fpapi.workspace.settings import load_settings, secrets_files
 
 __all__ = ["MAX_SEEDED", "main", "seeded_creators"]
@@ -72,6 +74,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     parser.add_argument(
         "--creators", type=int, required=True, help=f"how many (1 to {MAX_SEEDED:,})"
     )
+    parser.add_argument(
+        "--workspace", default=DEFAULT_WORKSPACE, metavar="NAME",
+        help="the client workspace whose roster gets them (created if needed; default: default)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if not 1 <= args.creators <= MAX_SEEDED:
         print(f"--creators must be from 1 to {MAX_SEEDED:,}.", file=sys.stderr)
@@ -79,13 +85,17 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         settings = load_settings(os.environ if environ is None else environ, secrets_files())
         ws = open_workspace(settings, Actor(SEEDED_BY))
+        name = workspace_name(args.workspace)
+        if name not in ws.open_to:
+            ws.create_workspace(name)
+        ws = ws.acting_as(ws.actor.name, name)
         added = ws.add_new_creators(seeded_creators(args.creators, now=time.time()))
-    except (SettingsError, StoreError, OSError) as err:
+    except (StudioError, OSError) as err:
         print(f"Could not seed the roster: {err}", file=sys.stderr)
         return 1
     where = "the team database" if settings.database_url else f"{settings.data_dir}"
     print(
-        f"Added {added:,} demo creators to the roster in {where} "
+        f"Added {added:,} demo creators to the roster of the workspace {name} in {where} "
         f"({args.creators - added:,} were on it already)."
     )
     ws.close()

@@ -19,7 +19,7 @@ from fpapi.workspace.members import (
     REMOVED,
     member_address,
     member_role,
-    not_a_member,
+    no_such_workspace,
     workspace_name,
 )
 
@@ -103,7 +103,7 @@ class WorkspaceAdmin:
     def _existing(self, workspace: str) -> str:
         name = workspace_name(workspace)
         if name not in {found.name for found in self.store.workspaces()}:
-            raise not_a_member(name)  # an admin is in every workspace: it does not exist
+            raise no_such_workspace(name)
         return name
 
     def record_visit(self) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "choose_workspace",
     "member_address",
     "member_role",
+    "no_such_workspace",
     "not_a_member",
     "roles_of",
     "workspace_name",
@@ -92,6 +93,14 @@ def not_a_member(name: str) -> NotInWorkspace:
     return NotInWorkspace(
         f"You are not a member of a workspace named “{name}”, so nothing of it is shown. "
         "Pick one of yours in the sidebar, or ask an admin to add you."
+    )
+
+
+def no_such_workspace(name: str) -> WorkspaceError:
+    """For an admin, who may open every workspace: the one named does not exist."""
+    return WorkspaceError(
+        f"There is no workspace named “{name}”. The admin page and python -m fpapi.workspaces "
+        "list show them all."
     )
 
 

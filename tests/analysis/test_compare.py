@@ -51,7 +51,7 @@ def test_creator_ids_from_a_link_are_cleaned():
     parsed = parse_creator_ids("id1, id2,id1,,nope,id3", known)
     assert parsed.ids == ["id1", "id2", "id3"]
     assert any("twice" in n for n in parsed.notes) and any(
-        "not on the roster" in n for n in parsed.notes
+        "not on this workspace's roster" in n for n in parsed.notes
     )
     many = parse_creator_ids(",".join(f"id{i}" for i in range(15)), known)
     assert len(many.ids) == 12 and any("At most 12" in n for n in many.notes)

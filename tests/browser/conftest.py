@@ -163,3 +163,26 @@ def plotly_summaries(page) -> list[dict]:
             points: (el.calcdata || []).reduce((n, trace) => n + trace.filter(pt => pt && !pt.gap).length, 0),
         }))"""
     )
+
+
+def sign_in(page, url: str, who: str) -> None:
+    """Press "Sign in", pick ``who`` on the provider's page, and wait to be back."""
+    page.goto(url)
+    wait_for_app(page)
+    page.locator("[data-testid='stMain']").get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=who, exact=True).click()
+    page.wait_for_url(lambda address: address.split("?")[0] == f"{url}/")  # ws= may follow
+    wait_for_app(page)
+
+
+def sign_out(page, url: str, button) -> None:
+    """Press "Sign out": the app clears its cookie and hands over to the provider's end-session
+    page, which asks once more before sending the browser back to the app."""
+    button.click()
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{url}/")
+    wait_for_app(page)
+
+
+def main_text(page) -> str:
+    return page.locator("[data-testid='stMain']").inner_text()

@@ -17,8 +17,11 @@ from fpapi.storage.records import Creator
 from tests.browser.conftest import (
     consent,
     create_link,
+    main_text,
     running_app,
     screenshot,
+    sign_in,
+    sign_out,
     wait_for_app,
 )
 from tests.browser.servers import free_port, start_oidc_provider, stop, write_auth_home
@@ -69,29 +72,6 @@ def team(tmp_path_factory):
             yield app, auth
     finally:
         stop(provider.process)
-
-
-def sign_in(page, url: str, who: str) -> None:
-    """Press "Sign in", pick ``who`` on the provider's page, and wait to be back."""
-    page.goto(url)
-    wait_for_app(page)
-    page.locator("[data-testid='stMain']").get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name=who, exact=True).click()
-    page.wait_for_url(f"{url}/")
-    wait_for_app(page)
-
-
-def sign_out(page, url: str, button) -> None:
-    """Press "Sign out": the app clears its cookie and hands over to the provider's end-session
-    page, which asks once more before sending the browser back to the app."""
-    button.click()
-    page.get_by_role("button", name="End session").click()
-    page.wait_for_url(f"{url}/")
-    wait_for_app(page)
-
-
-def main_text(page) -> str:
-    return page.locator("[data-testid='stMain']").inner_text()
 
 
 def assert_nothing_of_the_workspace(page, app_url: str, buttons: list[str]) -> None:

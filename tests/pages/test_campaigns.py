@@ -69,7 +69,7 @@ def test_bad_address_parts_are_sentences_and_the_rest_is_used(app_env):
     at = open_page("campaigns", query=query)
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    assert "not on the roster" in warnings and "YYYY-MM-DD" in warnings
+    assert "not on this workspace's roster" in warnings and "YYYY-MM-DD" in warnings
     assert "fee in the address could not be read" in warnings and "three-letter code" in warnings
 
 

@@ -105,7 +105,11 @@ def test_bad_ids_in_the_link_are_notes_not_errors(app_env):
     at = open_page("compare", query={"creators": link})
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    assert "twice" in warnings and "not on the roster" in warnings and "At most 12" in warnings
+    assert (
+        "twice" in warnings
+        and "not on this workspace's roster" in warnings
+        and "At most 12" in warnings
+    )
     assert len(table_of(at).columns) == 12
 
 

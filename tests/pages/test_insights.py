@@ -227,7 +227,7 @@ def test_an_unknown_creator_in_the_link_is_a_note_not_a_crash(app_env):
     add_to_roster(app_env, instagram_pool()[0])
     at = open_page("insights", query={"creator": "not-a-creator"})
     assert not at.exception
-    assert "not on the roster" in page_text(at)
+    assert "not on this workspace's roster" in page_text(at)
 
 
 def test_a_youtube_creator_is_told_plainly(app_env):
