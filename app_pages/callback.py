@@ -14,9 +14,10 @@ from components.frame import state
 from components.frame.access import access_this_run
 from components.frame.pages import link
 from components.frame.url_scrub import scrub_query_string
-from components.frame.workspace import open_callback_workspace
+from components.frame.workspace import open_public_workspace
 from components.text import md_escape
 from components.ui.connect import render_outcome
+from components.ui.forget import deletion_offer
 from fpapi.workspace.connect import CONNECTORS, VerificationOutcome
 
 # What a creator reads when the app cannot finish: no setting names or folders.
@@ -42,7 +43,7 @@ if has_params:
                 "be trusted. Ask the analyst for a new link.",
             )
         else:
-            ws = open_callback_workspace(UNAVAILABLE)
+            ws = open_public_workspace(UNAVAILABLE)
             with st.spinner("Confirming your account…"):
                 outcome = ws.finish_verification(
                     state=(params["state"] or [None])[0],
@@ -72,6 +73,7 @@ elif outcome.status == "verified" and outcome.creator is not None:
         f"Thank you{', ' + md_escape(creator.name) if creator.name else ''}! Your {platform} "
         "account is connected. You can close this tab now."
     )
+    st.write(deletion_offer(open_public_workspace(UNAVAILABLE).settings))
     if analyst:
         link("creators", "Open the roster")
 else:

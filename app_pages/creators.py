@@ -11,6 +11,7 @@ from components.frame.loaders import latest_fetches
 from components.frame.pages import link
 from components.frame.workspace import open_workspace
 from components.text import md_escape
+from components.ui.forget import render_deletion_receipt
 from components.ui.roster import (
     render_bulk_actions,
     render_pager,
@@ -29,6 +30,7 @@ ws = open_workspace()
 notice = state.pop_notice()
 if notice:
     st.toast(md_escape(notice))  # it names creators and a tag: text, never markup
+render_deletion_receipt()
 
 counts = ws.roster_counts()  # counted in the database, never by reading every row
 if not counts.total:

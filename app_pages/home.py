@@ -8,6 +8,7 @@ from components.frame.loaders import recent_alerts
 from components.frame.pages import link
 from components.frame.workspace import open_workspace
 from components.ui.demo import render_demo_offer
+from components.ui.forget import retention_policy
 from components.ui.roster import render_what_changed
 
 st.title("Creator Insights Studio")
@@ -47,3 +48,5 @@ with st.container(border=True):
     st.markdown("**3. Vet and compare.** Open a creator's insights, or compare several.")
     link("insights", "Open insights")
     link("compare", "Compare creators")
+
+st.caption(retention_policy(ws.settings))

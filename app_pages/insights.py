@@ -13,6 +13,7 @@ from components.text import md_escape
 from components.ui import insights as ui
 from components.ui import insights_sections as sections
 from components.ui.creator_picker import creator_label, roster_choices
+from components.ui.forget import render_forget
 from components.ui.relationship import render_relationship
 from fpapi import FPAPIError
 from fpapi.errors import ConsentLapsed
@@ -54,6 +55,7 @@ if creator.connector != "instagram":
     )
     st.stop()
 
+render_forget(ws, creator)  # before loading: a creator whose data cannot load can be forgotten
 try:
     with st.spinner("Loading insights…"):
         loaded = (

@@ -2,8 +2,8 @@
 and the tests open them by key.
 
 Pages are analyst pages unless marked ``public``: the access gate in ``app.py`` keeps every
-analyst page (those added later too) from anyone not let in. Only the callback is public,
-because a creator's signed-out browser lands there.
+analyst page (those added later too) from anyone not let in. Only the callback (a creator's
+signed-out browser lands there) and /deletion (anyone checks a deletion code) are public.
 """
 
 from __future__ import annotations
@@ -64,6 +64,15 @@ PAGES: dict[str, PageSpec] = {
             ":material/admin_panel_settings:",
             "admin",
             admins_only=True,
+        ),
+        PageSpec(
+            "deletion",
+            "app_pages/deletion.py",
+            "Deletion",
+            ":material/delete_forever:",
+            "deletion",
+            public=True,
+            in_menu=False,
         ),
         PageSpec(
             "callback",

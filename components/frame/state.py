@@ -105,6 +105,17 @@ def set_workspace_name(name: str | None) -> None:
     _set("workspace_name", name)
 
 
+def set_deletion_receipt(text: str) -> None:
+    """The receipt of a forgetting (markdown: the names in it are escaped), shown once."""
+    _set("deletion_receipt", text)
+
+
+def pop_deletion_receipt() -> str | None:
+    receipt = _get("deletion_receipt")
+    _set("deletion_receipt", None)
+    return receipt
+
+
 def set_notice(text: str) -> None:
     """A sentence to show once, as a toast, on the next run (after an action that reruns)."""
     _set("notice", text)

@@ -28,7 +28,7 @@ __all__ = [
     "WORKSPACE_PARAM",
     "Workspace",
     "enter_workspace",
-    "open_callback_workspace",
+    "open_public_workspace",
     "open_workspace",
 ]
 
@@ -91,10 +91,11 @@ def open_workspace() -> Workspace:
     return ws if isinstance(ws, Workspace) else enter_workspace()
 
 
-def open_callback_workspace(failure: str) -> Workspace:
-    """The core for a creator's browser on the callback page (signed out, in no workspace):
-    it can only finish a link, and the creator joins the workspace the link was made in.
-    ``failure`` replaces the detailed sentence (settings, folders) a creator must not see."""
+def open_public_workspace(failure: str) -> Workspace:
+    """The core for a signed-out visitor of a public page (a creator's browser, in no
+    workspace): on the callback it can only finish a link (the creator joins the workspace the
+    link was made in), on /deletion only read a receipt. ``failure`` replaces the detailed
+    sentence (settings, folders) a creator must not see."""
     config = _configured(None, failure)
     try:
         return _open(config, get_store(config), Actor(LOCAL_ACTOR, Role.VIEWER), DEFAULT_WORKSPACE)

@@ -241,7 +241,13 @@ def render_roster_row(
         ]
         if row.latest is not None:
             lines.append(f":small[{changes_text(row)}]")
-        if row.needs_reconnect:
+        if creator.consent_withdrawn_at is not None:
+            lines.append(
+                f":small[:red[Consent withdrawn on {day_label(date.fromtimestamp(creator.consent_withdrawn_at))}: "
+                "the app no longer fetches or shows their data, and deletes it once "
+                "FPAPI_REVOKED_PURGE_DAYS have passed.]]"
+            )
+        elif row.needs_reconnect:
             lines.append(
                 f":small[:orange[Consent may have expired: verified over {RECONNECT_AFTER_DAYS} "
                 "days ago, and platform consent lasts about 60 days.]]"

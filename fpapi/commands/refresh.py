@@ -1,5 +1,7 @@
 """Scheduled refresh: ``python -m fpapi.refresh`` fetches every Instagram creator on the roster,
-keeps a snapshot of each, evaluates the alert rules and posts new alerts to the webhook.
+keeps a snapshot of each, evaluates the alert rules and posts new alerts to the webhook. First,
+it keeps the privacy rules: creators whose consent was withdrawn are forgotten once
+FPAPI_REVOKED_PURGE_DAYS have passed, and what is older than FPAPI_RETENTION_DAYS is deleted.
 
 ``--workspace NAME`` refreshes that client workspace's roster and prints only its creators;
 without it, every workspace is refreshed in turn (under a heading each when there are several), and a creator on several
@@ -62,6 +64,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         if names[0] not in ws.open_to:
             print(f"Configuration error: {no_such_workspace(names[0])}", file=sys.stderr)
             return CONFIG_ERROR
+        _keep_the_privacy_rules(ws)
         fetched: dict[str, Fetched] = {}  # this run's fetches, by creator: one per creator
         outcomes = []
         for name in names:
@@ -78,6 +81,18 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 
 Fetched = tuple[LoadedInsights | FPAPIError, Snapshot | None]
+
+
+def _keep_the_privacy_rules(ws: Workspace) -> None:
+    """Before fetching: forget creators whose consent was withdrawn FPAPI_REVOKED_PURGE_DAYS
+    ago, and delete what is older than FPAPI_RETENTION_DAYS (in every workspace)."""
+    for deletion in ws.purge_withdrawn():
+        print(f"Forgot a creator whose consent was withdrawn (deletion code {deletion.code}).")
+    deleted = ws.apply_retention()
+    if any(deleted.values()):
+        days = ws.settings.retention_s / 86_400
+        counts = ", ".join(f"{count} {kind}" for kind, count in deleted.items() if count)
+        print(f"Deleted what is older than {days:g} days (FPAPI_RETENTION_DAYS): {counts}.")
 
 
 def _refresh(ws: Workspace, concurrency: int, fetched: dict[str, Fetched]) -> int:

@@ -25,7 +25,7 @@ import diskcache
 
 from fpapi.api.models import Insights
 from fpapi.errors import FPAPIError, InvalidResponse
-from fpapi.storage.jsondisk import open_json_cache
+from fpapi.storage.jsondisk import checkpoint, open_json_cache, remove_kept_copies
 
 __all__ = [
     "DEFAULT_TTL_S",
@@ -114,6 +114,10 @@ class Shelf(Protocol):
     ) -> None:
         """Keep a response; a failure to write is logged, never raised (the page still shows it)."""
 
+    def forget(self, creator_id: str) -> None:
+        """Delete every response kept for ``creator_id`` (any API, any platform), leaving
+        nothing of it readable in any file."""
+
     def exclusive(self, keys: list[CacheKey]) -> AbstractContextManager[None]:
         """Hold these keys against every other loader of them (sessions, and on the team
         database, other replicas), so a creator missing from the cache is fetched once."""
@@ -173,6 +177,14 @@ class DiskShelf:
                 self._cache.set("summary|" + disk_key, summary)
         except (OSError, sqlite3.Error, diskcache.Timeout) as err:  # full, read-only: still shown
             log.warning("Could not write the insight cache in %s: %s", self.directory, err)
+
+    def forget(self, creator_id: str) -> None:
+        suffix = f"|{creator_id}"
+        for disk_key in list(self._cache.iterkeys()):
+            if isinstance(disk_key, str) and disk_key.endswith(suffix):
+                self._cache.delete(disk_key)  # a large body's file goes with it
+        checkpoint(self.directory)
+        remove_kept_copies(self.directory)
 
     def summary(self, key: CacheKey) -> CacheSummary | None:
         try:
@@ -237,6 +249,10 @@ class InsightCache:
 
     def _key(self, connector: str, creator_id: str) -> CacheKey:
         return (self.api_base_url, connector, creator_id)
+
+    def forget(self, creator_id: str) -> None:
+        """Delete every response kept for ``creator_id``: a forgotten creator's vendor data."""
+        self.shelf.forget(creator_id)
 
     def peek(self, creator_id: str, *, connector: str = "instagram") -> LoadedInsights | None:
         """The cached copy however old it is, as "cache" if fresh and "stale" if expired."""

@@ -37,7 +37,13 @@ from fpapi.links import DEFAULT_PENDING_TTL_S
 from fpapi.storage.database import insert_missing, new_engine
 from fpapi.storage.datadir import ensure_private_dir
 from fpapi.storage.disk_store import older_rows
-from fpapi.storage.jsondisk import CACHE_DB_NAME, PRIVATE_FILE_MODE, move_aside
+from fpapi.storage.jsondisk import (
+    CACHE_DB_NAME,
+    PRIVATE_FILE_MODE,
+    move_aside,
+    remove_kept_copies,
+)
+from fpapi.storage.records import Deletion
 from fpapi.storage.sql_store import SqlStore
 
 __all__ = ["ROSTER_DB", "DataFolderStore"]
@@ -69,6 +75,15 @@ class DataFolderStore(SqlStore):
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def forget_creator(self, creator_id: str, *, code: str) -> Deletion | None:
+        """SqlStore's, then the copies this folder keeps aside (an older version's folder, a
+        damaged database moved aside): they may hold the creator and cannot be searched, so
+        they go too."""
+        deletion = SqlStore.forget_creator(self, creator_id, code=code)
+        if deletion is not None:
+            remove_kept_copies(self.directory, [self.directory / OLDER_FOLDER])
+        return deletion
 
     def _recover(self, err: Exception, *, failed: Engine) -> None:
         """Move the damaged database aside and open a fresh one, once: sessions share this
@@ -199,3 +214,4 @@ for _part in SqlStore.__mro__[:-1]:
     for _name, _method in list(vars(_part).items()):
         if callable(_method) and not _name.startswith("_") and _name not in vars(DataFolderStore):
             setattr(DataFolderStore, _name, _local(_method))
+DataFolderStore.forget_creator = _local(DataFolderStore.forget_creator)  # type: ignore[method-assign]

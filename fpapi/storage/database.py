@@ -41,6 +41,7 @@ __all__ = [
     "campaigns",
     "close_database",
     "creators",
+    "deletions",
     "describe",
     "fingerprint",
     "guarded",
@@ -105,6 +106,9 @@ creators = sa.Table(
     sa.Column("followers", sa.Float),  # of the newest fetch on record
     sa.Column("engagement_rate", sa.Float),
     sa.Column("last_fetched_at", sa.Float),
+    # When the vendor said the creator's consent was withdrawn (migration 0009): never fetched
+    # again, and forgotten after FPAPI_REVOKED_PURGE_DAYS.
+    sa.Column("consent_withdrawn_at", sa.Float),
 )
 ROSTER_SORT_COLUMNS = (
     "added_at", "verified_at", "sort_name", "followers", "engagement_rate", "last_fetched_at"
@@ -252,6 +256,16 @@ members = sa.Table(
     sa.Column("added_by", sa.Text, nullable=False, server_default=""),
 )
 
+# The receipt of each forgotten creator (migration 0009): a random code and two dates, nothing
+# that names them; /deletion?code= reads it.
+deletions = sa.Table(
+    "deletions",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("connected_at", sa.Float),
+    sa.Column("deleted_at", sa.Float, nullable=False),
+)
+
 last_workspaces = sa.Table(  # where each person lands without ``ws`` in the address
     "last_workspaces",
     metadata,
@@ -370,6 +384,7 @@ def _create_engine(url: URL) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left behind
         cursor.close()
 
     return engine

@@ -7,8 +7,10 @@ stores keys and values as JSON instead. A database that SQLite cannot read is mo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -66,6 +68,28 @@ def move_aside(directory: Path, err: Exception) -> Path:
     return aside
 
 
+def remove_kept_copies(directory: Path, also: list[Path] | None = None) -> None:
+    """Delete the copies of ``directory`` moved aside when unreadable (and ``also``): after a
+    creator is forgotten, no copy may still hold them."""
+    kept = [*directory.parent.glob(f"{directory.name}.corrupt-*"), *(also or [])]
+    for path in kept:
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+            log.warning(
+                "Deleted %s, kept aside earlier: it may have held a forgotten creator", path
+            )
+
+
+def checkpoint(directory: Path) -> None:
+    """Copy the cache's write-ahead log into its database and empty it: after a deletion, what
+    was deleted is then in no file (secure_delete overwrote it in the database's pages)."""
+    try:
+        with contextlib.closing(sqlite3.connect(directory / CACHE_DB_NAME, timeout=30)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error as err:
+        log.warning("Could not empty the insight cache's log in %s: %s", directory, err)
+
+
 def _open(directory: Path) -> diskcache.Cache:
     cache = diskcache.Cache(
         str(directory),
@@ -73,6 +97,7 @@ def _open(directory: Path) -> diskcache.Cache:
         disk_min_file_size=MIN_FILE_SIZE_BYTES,
         timeout=SQLITE_TIMEOUT_S,
         eviction_policy="none",
+        sqlite_secure_delete=1,  # a deleted response is overwritten, not left in free pages
     )
     # Reading one row proves the file is a database, not just a file named like one.
     cache.get("__probe__")

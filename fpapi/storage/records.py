@@ -22,6 +22,7 @@ __all__ = [
     "Campaign",
     "ClientWorkspace",
     "Creator",
+    "Deletion",
     "Member",
     "Relationship",
     "RosterCounts",
@@ -69,6 +70,8 @@ ACTIVITY_ACTIONS = {
     "member_role_changed": "changed the role of",
     "member_removed": "removed from this workspace",
     "workspace_viewed_by_admin": "opened, as an admin who is not a member, the workspace",
+    "consent_withdrawn": "found that the vendor reports withdrawn consent for",
+    "creator_forgotten": "forgot a creator and everything about them:",
 }
 # Actions that repeat in bursts: the same one by the same person, on the same subject, within
 # REPEAT_WITHIN_S of the last is counted on that entry instead of adding one.
@@ -197,6 +200,7 @@ class Creator:
     extra: dict[str, Any] = field(default_factory=dict)
     added_by: str = ""  # the analyst whose link brought them in
     added_at: float = 0.0  # first verification; verified_at moves on each re-verification
+    consent_withdrawn_at: float | None = None  # the vendor said so: never fetched again
 
 
 @dataclass(frozen=True)
@@ -323,3 +327,12 @@ class Member:
     role: str
     added_at: float
     added_by: str = ""
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """The receipt of a forgotten creator: its code and two dates, nothing that names them."""
+
+    code: str
+    connected_at: float | None
+    deleted_at: float

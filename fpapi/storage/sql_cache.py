@@ -65,6 +65,13 @@ class SqlShelf:
         return {"fetched_at": row.fetched_at, "raw": row.body}
 
     @guarded
+    def forget(self, creator_id: str) -> None:
+        """The store's forgetting deletes these rows in its own transaction; this is for a
+        shelf used alone."""
+        with self._engine.begin() as connection:
+            connection.execute(insights.delete().where(insights.c.creator_id == creator_id))
+
+    @guarded
     def summary(self, key: CacheKey) -> CacheSummary | None:
         with self._engine.connect() as connection:
             row = connection.execute(

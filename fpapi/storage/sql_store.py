@@ -54,6 +54,7 @@ from fpapi.storage.records import (
     Activity,
     StoredAlert,
 )
+from fpapi.storage.sql_forget import ForgetTables
 from fpapi.storage.sql_lists import ListTables
 from fpapi.storage.sql_roster import RosterTables
 from fpapi.storage.sql_workspaces import WorkspaceTables
@@ -63,7 +64,7 @@ __all__ = ["SqlStore"]
 log = logging.getLogger(__name__)
 
 
-class SqlStore(RosterTables, ListTables, WorkspaceTables):
+class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables):
     """The team's shared store; see the module's docstring. One object per database, seen
     through one client workspace at a time (:meth:`in_workspace`)."""
 

@@ -25,7 +25,7 @@ import httpx
 
 from fpapi.api.client import CONNECT_TIMEOUT_S, FirstPartyClient
 from fpapi.api.models import Insights
-from fpapi.errors import FPAPIError, NotInWorkspace, NotPermitted, StoreError
+from fpapi.errors import ConsentLapsed, FPAPIError, NotInWorkspace, NotPermitted, StoreError
 from fpapi.links import PendingLink, claim_refusal, state_key
 from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.records import (
@@ -46,6 +46,7 @@ from fpapi.workspace.access import Role
 from fpapi.workspace.admin import WorkspaceAdmin
 from fpapi.workspace.connect import NewLink, VerificationOutcome, Via
 from fpapi.workspace.demo import ConsentPage, demo_usernames_to_add
+from fpapi.workspace.forgetting import Forgetting, withdrawn_error
 from fpapi.workspace.history import record_fetch, record_fetches
 from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, not_a_member, roles_of
 from fpapi.workspace.opening import cache_label, open_cache, open_store, with_api
@@ -89,7 +90,7 @@ def open_workspace(
     )
 
 
-class Workspace(WorkspaceAdmin):
+class Workspace(WorkspaceAdmin, Forgetting):
     """The use cases, for ``actor``, in one client workspace (``name``) of one store, with
     the insight cache every workspace shares. Opening one ``actor`` is not in raises
     NotInWorkspace: nothing of it can be read through this object then."""
@@ -168,14 +169,16 @@ class Workspace(WorkspaceAdmin):
         found = {c.creator_id for c in self.store.get_creators(wanted)}
         return [cid for cid in wanted if cid in found]
 
-    def _require_on_roster(self, creator_id: str) -> None:
-        """Refuse anything about a creator who is not on this workspace's roster (another
-        client's, or removed): nothing of them is read or changed."""
-        if not self._on_roster([creator_id]):
-            raise NotInWorkspace(
-                "This creator is not on this workspace's roster, so nothing of them is shown or "
-                "changed here. Pick a creator from the roster."
-            )
+    def _require_on_roster(self, creator_id: str) -> Creator:
+        """The creator, on this workspace's roster; anything about one who is not (another
+        client's, or removed) is refused: nothing of them is read or changed."""
+        found = self.store.get_creator(creator_id) if _storable(creator_id) else None
+        if found is not None:
+            return found
+        raise NotInWorkspace(
+            "This creator is not on this workspace's roster, so nothing of them is shown or "
+            "changed here. Pick a creator from the roster."
+        )
 
     # --- the activity list: its one writer ------------------------------------------------
 
@@ -207,8 +210,15 @@ class Workspace(WorkspaceAdmin):
         fails and nothing is cached."""
         if refresh:
             self._require_change("refresh insights")
-        self._require_on_roster(creator_id)
-        loaded = self.cache.load(creator_id, self._fetch, refresh=refresh)
+        creator = self._require_on_roster(creator_id)
+        if creator.consent_withdrawn_at is not None:  # the vendor is never asked again
+            raise withdrawn_error(creator, self.purge_at(creator))
+        try:
+            loaded = self.cache.load(creator_id, self._fetch, refresh=refresh)
+        except ConsentLapsed as err:
+            raise self._consent_ended(creator, err) from None
+        if isinstance(loaded.error, ConsentLapsed):  # a stale copy is not shown either
+            raise self._consent_ended(creator, loaded.error)
         record_fetch(self.store, loaded)
         if refresh and loaded.source == "api":
             self.record("insights_refreshed", subject or creator_id)
@@ -220,7 +230,12 @@ class Workspace(WorkspaceAdmin):
         """Several creators: fresh copies first, the rest fetched together (at most
         MAX_CONCURRENT_FETCHES at once), their snapshots kept in one write. Creators not on
         this workspace's roster are left out."""
-        creator_ids = self._on_roster(creator_ids)
+        on_roster = {c.creator_id: c for c in self.store.get_creators(self._on_roster(creator_ids))}
+        withdrawn: dict[str, LoadedInsights | FPAPIError] = {
+            cid: withdrawn_error(c, self.purge_at(c))
+            for cid, c in on_roster.items()
+            if c.consent_withdrawn_at is not None
+        }
 
         def fetch_many(
             ids: list[str], on_fetched: Callable[[str, Insights | FPAPIError], None]
@@ -230,11 +245,16 @@ class Workspace(WorkspaceAdmin):
                     ids, on_result=on_fetched, max_concurrency=MAX_CONCURRENT_FETCHES
                 )
 
-        results = self.cache.load_many(creator_ids, fetch_many, on_result=on_result)
+        fetchable = [cid for cid in on_roster if cid not in withdrawn]
+        results = self.cache.load_many(fetchable, fetch_many, on_result=on_result)
+        for cid, outcome in results.items():
+            lapsed = outcome.error if isinstance(outcome, LoadedInsights) else outcome
+            if isinstance(lapsed, ConsentLapsed):
+                results[cid] = self._consent_ended(on_roster[cid], lapsed)
         record_fetches(
             self.store, [item for item in results.values() if isinstance(item, LoadedInsights)]
         )
-        return results
+        return {**withdrawn, **results}
 
     def refresh(
         self, creator_ids: list[str], *, concurrency: int
@@ -242,11 +262,15 @@ class Workspace(WorkspaceAdmin):
         """Fetch each creator again (``concurrency`` at once, on one client), in order: the
         fresh response and its kept snapshot, or the error (a failed fetch whose stale copy
         was kept still counts as failed). Creators not on this workspace's roster are left
-        out."""
+        out; one whose consent was withdrawn gets that sentence, and no call."""
         self._require_change("refresh insights")
-        creator_ids = self._on_roster(creator_ids)
+        on_roster = {c.creator_id: c for c in self.store.get_creators(self._on_roster(creator_ids))}
+        creator_ids = list(on_roster)
 
         def fetch(client: FirstPartyClient, creator_id: str) -> LoadedInsights | FPAPIError:
+            creator = on_roster[creator_id]
+            if creator.consent_withdrawn_at is not None:
+                return withdrawn_error(creator, self.purge_at(creator))
             try:
                 loaded = self.cache.load(creator_id, client.get_instagram_insights, refresh=True)
             except FPAPIError as err:
@@ -256,6 +280,11 @@ class Workspace(WorkspaceAdmin):
         with self.client() as client, ThreadPoolExecutor(max_workers=concurrency) as pool:
             outcomes = pool.map(lambda creator_id: fetch(client, creator_id), creator_ids)
             for creator_id, outcome in zip(creator_ids, outcomes, strict=True):
+                if (
+                    isinstance(outcome, ConsentLapsed)
+                    and not on_roster[creator_id].consent_withdrawn_at
+                ):
+                    outcome = self._consent_ended(on_roster[creator_id], outcome)
                 kept = (
                     record_fetch(self.store, outcome)
                     if isinstance(outcome, LoadedInsights)

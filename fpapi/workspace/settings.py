@@ -32,6 +32,8 @@ __all__ = [
     "setting_value",
 ]
 
+DEFAULT_RETENTION_DAYS = 730  # two years: fetch history, activity, ended campaigns
+
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 
 # name in the environment -> (key in the [fpapi] secrets table, what it is)
@@ -60,6 +62,9 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_ALERT_ER_DROP_PCT": ("alert_er_drop_pct", "Alert when ER falls by at least this share since the previous fetch, in percent. Default 25."),
     "FPAPI_ALERT_FOLLOWERS_PCT": ("alert_followers_pct", "Alert when followers rise or fall by at least this share since the previous fetch, in percent. Default 5."),
     "FPAPI_ALERT_QUALITY_DROP": ("alert_quality_drop", "Alert when the 0-100 profile quality score falls by at least this many points. Default 10."),
+    "FPAPI_RETENTION_DAYS": ("retention_days", f"How long fetch history, activity entries and ended campaigns are kept, in days; older ones are deleted whenever `python -m fpapi.refresh` runs. Default {DEFAULT_RETENTION_DAYS}."),
+    "FPAPI_REVOKED_PURGE_DAYS": ("revoked_purge_days", "How many days after the vendor says a creator withdrew consent their data is forgotten. Default 0: at once."),
+    "FPAPI_PRIVACY_CONTACT": ("privacy_contact", "Where a creator asks for their data to be deleted (an e-mail address or a web address), told on the verification page. Default: none."),
     "FPAPI_REPORT_BRAND": ("report_brand", "The agency's name at the top of campaign reports (HTML). Default: none."),
     "FPAPI_REPORT_COLOR": ("report_color", "The agency's colour in campaign reports, as #RRGGBB. Default #1f6feb."),
     "FPAPI_SESSION_MAX_HOURS": ("session_max_hours", "How long past its ID token's expiry a sign-in stays valid, in hours; then the analyst signs in again. Default 12."),
@@ -83,6 +88,9 @@ class Settings:
     database_url: str | None = field(repr=False, default=None)  # holds the database password
     alert_webhook_url: str | None = field(repr=False, default=None)  # a webhook URL is a secret
     report_brand: str = ""
+    retention_s: float = DEFAULT_RETENTION_DAYS * 86_400
+    revoked_purge_s: float = 0.0
+    privacy_contact: str = ""
     report_color: str = "#1f6feb"
     alert_er_drop_pct: float = 25.0
     alert_followers_pct: float = 5.0
@@ -183,6 +191,18 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         raise SettingsError(f"FPAPI_REPORT_COLOR must be a colour such as #1f6feb, not {color!r}.")
     return Settings(
         report_brand=(value("FPAPI_REPORT_BRAND") or "")[:80],
+        retention_s=_amount(
+            "FPAPI_RETENTION_DAYS",
+            value("FPAPI_RETENTION_DAYS"),
+            DEFAULT_RETENTION_DAYS,
+            unit="days",
+        )
+        * 86_400,
+        revoked_purge_s=_amount(
+            "FPAPI_REVOKED_PURGE_DAYS", value("FPAPI_REVOKED_PURGE_DAYS"), 0.0, unit="days"
+        )
+        * 86_400,
+        privacy_contact=(value("FPAPI_PRIVACY_CONTACT") or "").strip()[:200],
         report_color=color,
         alert_webhook_url=webhook,
         alert_er_drop_pct=_amount(

@@ -367,14 +367,38 @@ def test_a_corrupt_insight_cache_is_rebuilt(app_env):
     assert charts_of(at)[0]["layout"]["title"]["text"] == "Followers over time"
 
 
-def test_the_insights_page_says_the_creator_must_reconnect(app_env, clean_sandbox):
+def test_a_creator_whose_consent_was_withdrawn_is_forgotten_at_once(app_env, clean_sandbox):
     add_to_roster(app_env, LAPSED)
     clean_sandbox.knobs.revoked = [LAPSED.creator_id]
     at = open_page("insights", query={"creator": LAPSED.creator_id})
-    assert not at.exception
-    assert "They must reconnect: send them a fresh verification link." in page_text(at)
-    (fresh,) = [e for e in at.get("page_link") if "Prepare a fresh link" in str(e.proto)]
-    assert f"reconnect={LAPSED.creator_id}" in str(fresh.proto)
+    text = page_text(at)
+    assert not at.exception and not charts_of(at)
+    assert "withdrew their consent" in text and "deletion code" in text
+    calls = clean_sandbox.calls[f"insights:{LAPSED.creator_id}"]
+    again = open_page("insights", query={"creator": LAPSED.creator_id})
+    assert "No creators yet" in page_text(again)
+    assert clean_sandbox.calls[f"insights:{LAPSED.creator_id}"] == calls  # never asked again
+    assert "No creators yet" in page_text(open_page("creators"))
+    (entry, *_) = app_store(app_env).activity()
+    assert entry.action == "creator_forgotten" and entry.subject.startswith("deletion ")
+
+
+def test_a_withdrawn_consent_kept_for_days_shows_nothing_and_calls_no_more(
+    app_env, clean_sandbox, monkeypatch
+):
+    monkeypatch.setenv("FPAPI_REVOKED_PURGE_DAYS", "30")
+    monkeypatch.setenv("FPAPI_CACHE_TTL_S", "0")  # every open asks the vendor
+    add_to_roster(app_env, LAPSED)
+    open_page("insights", query={"creator": LAPSED.creator_id})  # fetched while consent holds
+    clean_sandbox.knobs.revoked = [LAPSED.creator_id]
+    at = open_page("insights", query={"creator": LAPSED.creator_id})
+    calls = clean_sandbox.calls[f"insights:{LAPSED.creator_id}"]
+    again = open_page("insights", query={"creator": LAPSED.creator_id})
+    for page in (at, again):
+        text = page_text(page)
+        assert not page.exception and not charts_of(page)  # the cached copy is not shown
+        assert "withdrew their consent on" in text and "it is deleted on" in text
+    assert clean_sandbox.calls[f"insights:{LAPSED.creator_id}"] == calls
 
 
 def test_the_insights_page_edits_status_tags_and_notes(app_env):

@@ -49,8 +49,8 @@ def test_replicas_starting_at_once_migrate_once(postgres):
         database=database,
     )
     assert tables.strip() == (
-        "activity,alembic_version,alerts,campaigns,creators,insights,last_workspaces,links,"
-        "members,relationships,shortlists,sign_outs,snapshots,workspaces"
+        "activity,alembic_version,alerts,campaigns,creators,deletions,insights,last_workspaces,"
+        "links,members,relationships,shortlists,sign_outs,snapshots,workspaces"
     )
 
 

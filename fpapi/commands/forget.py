@@ -1,0 +1,75 @@
+"""Forget a creator: ``python -m fpapi.forget CREATOR_ID`` or ``python -m fpapi.forget @handle``.
+
+Deletes everything the app holds about the creator in every client workspace, as the "Forget
+this creator" button does (:meth:`fpapi.workspace.core.Workspace.forget_creator`), and prints
+the deletion code to give the creator: ``/deletion?code=CODE`` then confirms it to anyone.
+Configured like the app. Exit status: 0 forgotten, 1 no such creator, 2 a configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from fpapi.errors import SettingsError, StoreError, StudioError
+from fpapi.workspace.core import Workspace, open_workspace
+from fpapi.workspace.members import Actor
+from fpapi.workspace.settings import load_settings, secrets_files
+
+__all__ = ["main"]
+
+COMMAND_ACTOR = "forget command"
+CONFIG_ERROR, NOT_FOUND, OK = 2, 1, 0
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m fpapi.forget", description=__doc__)
+    parser.add_argument("creator", help="the creator's id, or their handle as @handle")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(os.environ if environ is None else environ, secrets_files())
+        ws = open_workspace(settings, Actor(COMMAND_ACTOR))
+    except (SettingsError, StoreError, OSError) as err:
+        print(f"Configuration error: {err}", file=sys.stderr)
+        return CONFIG_ERROR
+    try:
+        found = _find(ws, args.creator.strip())
+        if found is None:
+            print(
+                f"No creator {args.creator.strip()!r} is on any workspace's roster.",
+                file=sys.stderr,
+            )
+            return NOT_FOUND
+        where, creator_id = found
+        deletion = where.forget_creator(creator_id)
+    except StudioError as err:
+        print(str(err), file=sys.stderr)
+        return CONFIG_ERROR
+    finally:
+        ws.close()
+    print(
+        f"Forgot the creator and everything the app held about them. Deletion code: "
+        f"{deletion.code} (the creator can check it at /deletion?code={deletion.code})."
+    )
+    return OK
+
+
+def _find(ws: Workspace, asked: str) -> tuple[Workspace, str] | None:
+    """A workspace (an admin's view of it) whose roster has the creator, by id or @handle,
+    and their id."""
+    for name in ws.open_to:
+        here = ws.acting_as(ws.actor.name, name)
+        creator = (
+            next(iter(here.creators_with_handles([asked])), None)
+            if asked.startswith("@")
+            else here.creator(asked)
+        )
+        if creator is not None:
+            return here, creator.creator_id
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

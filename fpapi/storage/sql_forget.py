@@ -1,0 +1,199 @@
+"""Forgetting a creator, withdrawn consent and retention in the SQL store (a part of
+:class:`fpapi.storage.sql_store.SqlStore`). These reach across every client workspace: a
+creator's consent is theirs, not one client's.
+
+Forgetting is one transaction: every row that names the creator goes (the roster in every
+workspace, relationships, fetch history, alerts, links, the cached vendor body when the cache
+is in this database), shortlists and campaigns lose them, and the activity list keeps its
+entries with the identifying text replaced by the deletion code. On SQLite, deleted content is
+overwritten (``secure_delete``, set on every connection) and the write-ahead log truncated, so
+no file of the folder still holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from fpapi.storage.database import (
+    activity,
+    alerts,
+    campaigns,
+    creators,
+    deletions,
+    guarded,
+    insights,
+    is_postgres,
+    links,
+    record_of,
+    relationships,
+    shortlists,
+    snapshots,
+)
+from fpapi.storage.records import Deletion
+
+__all__ = ["ForgetTables", "forgotten_subject"]
+
+
+def forgotten_subject(code: str) -> str:
+    """What the activity list says instead of a forgotten creator's name."""
+    return f"a forgotten creator (deletion {code})"
+
+
+class ForgetTables:
+    """The forgetting, consent and retention methods of :class:`SqlStore`."""
+
+    _engine: Engine
+    _clock: Callable[[], float]
+
+    @guarded
+    def forget_creator(self, creator_id: str, *, code: str) -> Deletion | None:
+        """Delete everything this database holds about ``creator_id``, in every workspace, in
+        one transaction, and keep the receipt under ``code``; None when nothing named them."""
+        now = self._clock()
+        with self._engine.begin() as connection:
+            rows = connection.execute(
+                creators.select().where(creators.c.creator_id == creator_id)
+            ).all()
+            link_rows = connection.execute(
+                sa.select(links.c.key, links.c.label).where(links.c.creator_id == creator_id)
+            ).all()
+            if not rows and not link_rows:
+                return None
+            words = _identifiers(creator_id, rows, [row.label for row in link_rows])
+            for table in (creators, relationships, snapshots, alerts, links, insights):
+                connection.execute(table.delete().where(table.c.creator_id == creator_id))
+            _drop_from_lists(connection, creator_id)
+            _redact_activity(connection, words, forgotten_subject(code))
+            connected = [row.added_at for row in rows if row.added_at]
+            deletion = Deletion(code, min(connected) if connected else None, now)
+            connection.execute(deletions.insert().values(**asdict(deletion)))
+        self._truncate_log()
+        return deletion
+
+    @guarded
+    def workspaces_of(self, creator_id: str) -> list[str]:
+        """Every workspace whose roster has the creator, by name."""
+        with self._engine.connect() as connection:
+            return list(
+                connection.execute(
+                    sa.select(creators.c.workspace)
+                    .where(creators.c.creator_id == creator_id)
+                    .order_by(creators.c.workspace)
+                ).scalars()
+            )
+
+    @guarded
+    def deletion(self, code: str) -> Deletion | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(deletions.select().where(deletions.c.code == code)).first()
+        return None if row is None else record_of(Deletion, row)
+
+    @guarded
+    def mark_consent_withdrawn(self, creator_id: str, at: float) -> bool:
+        """Mark the creator's consent withdrawn in every workspace (once: the first date
+        stays); whether this call marked them."""
+        with self._engine.begin() as connection:
+            marked = connection.execute(
+                creators.update()
+                .where(
+                    creators.c.creator_id == creator_id, creators.c.consent_withdrawn_at.is_(None)
+                )
+                .values(consent_withdrawn_at=at)
+            )
+            return bool(marked.rowcount)
+
+    @guarded
+    def withdrawn_before(self, cutoff: float) -> list[str]:
+        """Creators whose consent was withdrawn at or before ``cutoff``, in any workspace."""
+        with self._engine.connect() as connection:
+            return list(
+                connection.execute(
+                    sa.select(creators.c.creator_id)
+                    .where(creators.c.consent_withdrawn_at <= cutoff)
+                    .distinct()
+                ).scalars()
+            )
+
+    @guarded
+    def apply_retention(self, cutoff: float) -> dict[str, int]:
+        """Delete fetch history and activity entries from before ``cutoff``, and campaigns
+        that ended (or, without an end, last changed) before it; how many of each."""
+        day = _iso_day(cutoff)
+        ended = sa.func.coalesce(campaigns.c.end, "") < day
+        old_campaign = sa.case(
+            (campaigns.c.end.is_(None), campaigns.c.updated_at < cutoff), else_=ended
+        )
+        with self._engine.begin() as connection:
+            counts = {
+                "snapshots": connection.execute(
+                    snapshots.delete().where(snapshots.c.fetched_at < cutoff)
+                ).rowcount,
+                "activity": connection.execute(
+                    activity.delete().where(activity.c.at < cutoff)
+                ).rowcount,
+                "campaigns": connection.execute(campaigns.delete().where(old_campaign)).rowcount,
+            }
+        if any(counts.values()):
+            self._truncate_log()
+        return counts
+
+    def _truncate_log(self) -> None:
+        """SQLite: copy the write-ahead log into the database and empty it, so what was just
+        deleted is in no file (the database's own pages were overwritten on delete)."""
+        if is_postgres(self._engine):
+            return
+        with self._engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _identifiers(creator_id: str, rows: Sequence[Any], labels: list[str]) -> list[str]:
+    """Every text that names the creator in an activity entry: their id, Instagram id,
+    handle (with and without "@"), name, and the labels of the links that brought them."""
+    words = {creator_id}
+    for row in rows:
+        words.update(w for w in (row.name, row.username, row.platform_user_id, row.label) if w)
+        if row.username:
+            words.add("@" + row.username.lstrip("@"))
+    words.update(label for label in labels if label)
+    return sorted((w for w in words if len(w) >= 3), key=len, reverse=True)
+
+
+def _drop_from_lists(connection: Connection, creator_id: str) -> None:
+    """Take the creator out of every shortlist and campaign (and their fees and notes)."""
+    for table, key, maps in (
+        (shortlists, shortlists.c.shortlist_id, ("fees", "notes")),
+        (campaigns, campaigns.c.campaign_id, ("fees",)),
+    ):
+        for row in connection.execute(sa.select(table)).mappings():
+            if creator_id not in (row["creator_ids"] or []):
+                continue
+            changes: dict[str, Any] = {
+                "creator_ids": [c for c in row["creator_ids"] if c != creator_id]
+            }
+            for name in maps:
+                changes[name] = {k: v for k, v in (row[name] or {}).items() if k != creator_id}
+            connection.execute(table.update().where(key == row[key.name]).values(**changes))
+
+
+def _redact_activity(connection: Connection, words: list[str], replacement: str) -> None:
+    """Entries that name the creator keep who did what and when; the name becomes the code."""
+    if not words:
+        return
+    names = sa.or_(
+        *(
+            column.contains(word, autoescape=True)
+            for word in words
+            for column in (activity.c.subject, activity.c.detail)
+        )
+    )
+    connection.execute(activity.update().where(names).values(subject=replacement, detail=""))
+
+
+def _iso_day(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).date().isoformat()
