@@ -60,7 +60,7 @@ def _find(ws: Workspace, asked: str) -> tuple[Workspace, str] | None:
     """A workspace (an admin's view of it) whose roster has the creator, by id or @handle,
     and their id."""
     for name in ws.open_to:
-        here = ws.acting_as(ws.actor.name, name)
+        here = ws.switch_to(name)
         creator = (
             next(iter(here.creators_with_handles([asked])), None)
             if asked.startswith("@")

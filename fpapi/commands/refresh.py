@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         for name in names:
             if len(names) > 1:
                 print(f"# workspace {name}")
-            each = ws.acting_as(ws.actor.name, name)
+            each = ws.switch_to(name)
             outcomes.append(_refresh(each, max(1, args.concurrency), fetched))
         return FAILED if FAILED in outcomes else OK
     except StudioError as err:

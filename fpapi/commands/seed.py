@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         name = workspace_name(args.workspace)
         if name not in ws.open_to:
             ws.create_workspace(name)
-        ws = ws.acting_as(ws.actor.name, name)
+        ws = ws.switch_to(name)
         added = ws.add_new_creators(seeded_creators(args.creators, now=time.time()))
     except (StudioError, OSError) as err:
         print(f"Could not seed the roster: {err}", file=sys.stderr)

@@ -91,21 +91,33 @@ class RosterTables:
     def add_new_creators(self, found: list[tuple[Creator, Relationship | None]]) -> int:
         """Add many creators (with their tags and status) in one transaction, leaving any
         already on the roster as they are; how many were new. For a seeded demo roster."""
-        here = {"workspace": self.workspace}
+        scope = {"workspace": self.workspace}
         creator_rows = [
-            {**here, **asdict(c), "search_text": search_text(c), "sort_name": sort_name(c)}
+            {**scope, **asdict(c), "search_text": search_text(c), "sort_name": sort_name(c)}
             for c, _ in found
         ]
         relationship_rows = [
-            {**here, **asdict(r), "tags_text": tags_text(r.tags)} for _, r in found if r is not None
+            {**scope, **asdict(r), "tags_text": tags_text(r.tags)}
+            for _, r in found
+            if r is not None
         ]
-        count = sa.select(sa.func.count()).select_from(creators).where(self._on_roster)
         with self._engine.begin() as connection:
-            counted = connection.execute(count).scalar_one()
-            for table, rows in ((creators, creator_rows), (relationships, relationship_rows)):
-                if rows:
+            ids = [row["creator_id"] for row in creator_rows]
+            here = {
+                present
+                for start in range(0, len(ids), 1_000)
+                for present in connection.execute(
+                    sa.select(creators.c.creator_id).where(
+                        self._on_roster, creators.c.creator_id.in_(ids[start : start + 1_000])
+                    )
+                ).scalars()
+            }
+            new = [row for row in creator_rows if row["creator_id"] not in here]
+            related = [row for row in relationship_rows if row["creator_id"] not in here]
+            for table, rows in ((creators, new), (relationships, related)):
+                if rows:  # a creator already here keeps their tags and status
                     connection.execute(upsert(connection, table).on_conflict_do_nothing(), rows)
-            return int(connection.execute(count).scalar_one() - counted)
+            return len(new)
 
     @guarded
     def get_creator(self, creator_id: str) -> Creator | None:

@@ -294,10 +294,12 @@ class Workspace(WorkspaceAdmin, Forgetting):
 
     def keep_alert(self, alert: StoredAlert) -> bool:
         """Store an alert once by its key: whether this call stored it (and so posts it)."""
+        self._require_change("keep alerts")
         self._require_on_roster(alert.creator_id)
         return self.store.add_alert(alert)
 
     def alert_delivered(self, key: str) -> None:
+        self._require_change("mark alerts delivered")
         self.store.claim_alert(key, self._clock())
 
     def cached(self, creator_id: str) -> LoadedInsights | None:
@@ -365,23 +367,42 @@ class Workspace(WorkspaceAdmin, Forgetting):
             creator = outcome.creator
             link = outcome.link
             actor = (
-                self.acting_as(link.created_by, link.workspace)
+                self._recording_as(link.created_by, link.workspace)
                 if credit_link_creator
-                else self.acting_as(self.actor.name, link.workspace)
+                else self._recording_as(self.actor.name, link.workspace)
             )
             actor.record("creator_verified", creator.name or creator.username or creator.creator_id)
         return outcome
 
-    def acting_as(self, name: str, workspace: str | None = None) -> Workspace:
-        """The same workspace (or ``workspace``), for another actor with the same role: whom a
-        callback's verification is credited to, in the workspace its link was made in."""
+    def acting_as(self, name: str) -> Workspace:
+        """The same workspace, for another actor with the same role (whom a callback's
+        verification is credited to)."""
+        return self._recording_as(name, self.name)
+
+    def switch_to(self, workspace: str) -> Workspace:
+        """The same actor in another workspace, if they may open it (NotInWorkspace if not;
+        asked afresh, so a workspace created a moment ago counts)."""
+        return Workspace(
+            self.settings,
+            self.store,
+            self.cache,
+            self.actor,
+            workspace=workspace,
+            on_sandbox=self.on_sandbox,
+            clock=self._clock,
+        )
+
+    def _recording_as(self, name: str, workspace: str) -> Workspace:
+        """This core as ``name`` in ``workspace``, with no membership check: only for the
+        core's own records there (a callback credited to the link's creator in the link's
+        workspace, an admin's change or a forgetting noted where it happened)."""
         other = object.__new__(Workspace)
         other._set_up(
             self.settings,
             self.store,
             self.cache,
             Actor(name, self.actor.role),
-            workspace or self.name,
+            workspace,
             self.role,
         )
         other.open_to = self.open_to

@@ -75,7 +75,7 @@ class Forgetting:
         actor: Actor
 
         def record(self, action: str, subject: str, detail: str = "") -> None: ...
-        def acting_as(self, name: str, workspace: str | None = None) -> Workspace: ...
+        def _recording_as(self, name: str, workspace: str) -> Workspace: ...
 
     def forget_creator(self, creator_id: str) -> Deletion:
         """Delete everything the app holds about a creator on this roster, in every
@@ -95,7 +95,7 @@ class Forgetting:
         self.cache.forget(creator_id)
         if deletion is not None:  # in the activity list of every workspace that had them
             for name in rosters or [self.name]:
-                self.acting_as(self.actor.name, name).record(
+                self._recording_as(self.actor.name, name).record(
                     "creator_forgotten", f"deletion {deletion.code}"
                 )
         return deletion

@@ -91,8 +91,8 @@ def member_role(text: str) -> Role:
 def not_a_member(name: str) -> NotInWorkspace:
     """The one sentence for a workspace someone may not open (whether or not it exists)."""
     return NotInWorkspace(
-        f"You are not a member of a workspace named “{name}”, so nothing of it is shown. "
-        "Pick one of yours in the sidebar, or ask an admin to add you."
+        f"You are not a member of a workspace named “{name}”, so nothing of it is shown: "
+        "pick one of yours in the sidebar, or ask an admin to add you."
     )
 
 

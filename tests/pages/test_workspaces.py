@@ -81,7 +81,7 @@ GLOBEX_ALERT = f"@{GLOBEX_ONLY[0].username}: followers up 10,000 → 12,500"
 ACME_ALERT = f"@{ACME[0].username}: engagement rate down 4.1% → 2.2%"
 ADMIN_VIEWED = "opened, as an admin who is not a member, the workspace"
 NOT_ON_ROSTER = "not on this workspace's roster"
-NOT_A_MEMBER = "You are not a member of a workspace named “{}”, so nothing of it is shown."
+NOT_A_MEMBER = "You are not a member of a workspace named “{}”, so nothing of it is shown:"
 # Buttons that change something: never drawn for a viewer.
 CHANGE_BUTTONS = {
     "Create verification link",
@@ -391,7 +391,7 @@ def test_acme_people_are_kept_out_of_default_whether_taken_out_or_never_listed(w
     no list at all: acme's membership alone lets each in, to acme only."""
     at = visit(VISITORS[who], "home", {"ws": "default"})
     assert errors(at) == [
-        NOT_A_MEMBER.format("default") + " Pick one of yours in the sidebar, or ask an admin "
+        NOT_A_MEMBER.format("default") + " pick one of yours in the sidebar, or ask an admin "
         "to add you."
     ]
     assert not at.metric

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from fpapi.commands.seed import DAYS_BACK, main
+from fpapi.commands.seed import DAYS_BACK, main, seeded_creators
 from fpapi.storage.records import RosterQuery
 from tests.helpers import app_store
 
@@ -46,3 +46,15 @@ def test_seeding_the_team_database(app_env, monkeypatch, tmp_path, capsys):
 def test_a_count_out_of_range_is_a_sentence(app_env, capsys, count):
     assert main(["--creators", count]) == 2
     assert "from 1 to 10,000" in capsys.readouterr().err
+
+
+def test_seeding_leaves_a_creator_already_on_the_roster_as_they_were(app_env):
+    found = seeded_creators(40, now=time.time())
+    tagged = [(creator, relationship) for creator, relationship in found if relationship]
+    creator, _ = next((c, r) for c, r in tagged if r.tags and r.status != "new")
+    store = app_store(app_env)
+    store.add_creator(creator)  # verified by an analyst before, never tagged
+    assert main(["--creators", "40"]) == 0
+    kept = app_store(app_env).relationship(creator.creator_id)
+    assert kept.tags == [] and kept.status == "new"
+    assert app_store(app_env).roster_counts().total == 40
