@@ -15,6 +15,7 @@ from components.text import md_escape
 from components.ui import campaigns as campaigns_ui
 from components.ui.activity import export_button
 from components.ui.creator_picker import creator_label, roster_choices
+from components.ui.share import render_share_button
 from fpapi.analysis.campaigns import (
     MATCH_RULE,
     build_campaign_report,
@@ -105,6 +106,13 @@ report = build_campaign_report(
     {cid: item.fetched_at for cid, item in loaded.items()},
 )
 campaigns_ui.render_report(report)
+render_share_button(
+    ws,
+    "campaign",
+    spec.name or "Campaign report",
+    [cid for cid in spec.creator_ids if cid in loaded],
+    {k: v for k, v in spec_params(spec).items() if k != "creators"},
+)
 
 st.subheader("Export", anchor=False)
 subject = f"campaign {spec.name or 'report'}"

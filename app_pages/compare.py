@@ -16,6 +16,7 @@ from components.ui import compare as ui
 from components.ui.activity import export_button
 from components.ui.creator_picker import creator_label, roster_choices
 from components.ui.insights import show_figure
+from components.ui.share import render_share_button
 from fpapi.analysis.compare import (
     MAX_COMPARE,
     MIN_COMPARE,
@@ -192,6 +193,14 @@ export_button(
     icon=":material/description:",
     subject=subject,
     container=right,
+)
+
+render_share_button(
+    ws,
+    "compare",
+    "Comparison of " + ", ".join(columns[cid] for cid in chosen if cid in loaded),
+    [cid for cid in chosen if cid in loaded],
+    {"fees": {cid: {"amount": f.amount, "currency": f.currency} for cid, f in fees.items()}},
 )
 
 with st.expander("Saved shortlists"):

@@ -3,7 +3,8 @@ and the tests open them by key.
 
 Pages are analyst pages unless marked ``public``: the access gate in ``app.py`` keeps every
 analyst page (those added later too) from anyone not let in. Only the callback (a creator's
-signed-out browser lands there) and /deletion (anyone checks a deletion code) are public.
+signed-out browser lands there), /deletion (anyone checks a deletion code) and /share (a
+client's link) are public.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ PAGES: dict[str, PageSpec] = {
             "campaigns", "app_pages/campaigns.py", "Campaigns", ":material/campaign:", "campaigns"
         ),
         PageSpec("activity", "app_pages/activity.py", "Activity", ":material/history:", "activity"),
+        PageSpec("shares", "app_pages/shares.py", "Shares", ":material/share:", "shares"),
         PageSpec(
             "admin",
             "app_pages/admin.py",
@@ -64,6 +66,15 @@ PAGES: dict[str, PageSpec] = {
             ":material/admin_panel_settings:",
             "admin",
             admins_only=True,
+        ),
+        PageSpec(
+            "share",
+            "app_pages/share.py",
+            "Shared report",
+            ":material/share:",
+            "share",
+            public=True,
+            in_menu=False,
         ),
         PageSpec(
             "deletion",

@@ -116,6 +116,15 @@ def pop_deletion_receipt() -> str | None:
     return receipt
 
 
+def remember_share_link(kind: str, address: str) -> None:
+    """The share link this analyst just made on a page (its token is shown to them only)."""
+    _set(f"share_link.{kind}", address)
+
+
+def share_link(kind: str) -> str | None:
+    return _get(f"share_link.{kind}")
+
+
 def set_notice(text: str) -> None:
     """A sentence to show once, as a toast, on the next run (after an action that reruns)."""
     _set("notice", text)

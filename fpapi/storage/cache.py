@@ -254,6 +254,12 @@ class InsightCache:
         """Delete every response kept for ``creator_id``: a forgotten creator's vendor data."""
         self.shelf.forget(creator_id)
 
+    def body(self, creator_id: str, *, connector: str = "instagram") -> tuple[float, dict] | None:
+        """When the kept response was fetched, and the vendor's JSON as received (for a
+        share, which shows it as it stood); None when nothing is kept."""
+        entry = self.shelf.read(self._key(connector, creator_id))
+        return None if entry is None else (entry["fetched_at"], entry["raw"])
+
     def peek(self, creator_id: str, *, connector: str = "instagram") -> LoadedInsights | None:
         """The cached copy however old it is, as "cache" if fresh and "stale" if expired."""
         entry = self.shelf.read(self._key(connector, creator_id))

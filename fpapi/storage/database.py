@@ -57,6 +57,7 @@ __all__ = [
     "open_database",
     "record_of",
     "relationships",
+    "shares",
     "shortlists",
     "sign_outs",
     "snapshots",
@@ -264,6 +265,26 @@ deletions = sa.Table(
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("connected_at", sa.Float),
     sa.Column("deleted_at", sa.Float, nullable=False),
+)
+
+# Shares (migration 0010): a comparison or campaign report for a client without an account,
+# found by the SHA-256 of its token's random part; ``content`` is what it shows, as shared.
+shares = sa.Table(
+    "shares",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("workspace", sa.Text, nullable=False, index=True),
+    sa.Column("kind", sa.Text, nullable=False),  # "compare" or "campaign"
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("creator_ids", JSONB, nullable=False),
+    sa.Column("content", JSONB, nullable=False),
+    sa.Column("as_of", sa.Float, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+    sa.Column("revoked_at", sa.Float),
+    sa.Column("views", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_view_at", sa.Float),
 )
 
 last_workspaces = sa.Table(  # where each person lands without ``ws`` in the address

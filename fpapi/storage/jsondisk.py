@@ -85,7 +85,12 @@ def checkpoint(directory: Path) -> None:
     was deleted is then in no file (secure_delete overwrote it in the database's pages)."""
     try:
         with contextlib.closing(sqlite3.connect(directory / CACHE_DB_NAME, timeout=30)) as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            for _ in range(25):  # a reader holding the log lets go within a page's run
+                busy, *_ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return
+                time.sleep(0.2)
+        log.warning("The insight cache's log in %s is emptied at its next checkpoint", directory)
     except sqlite3.Error as err:
         log.warning("Could not empty the insight cache's log in %s: %s", directory, err)
 

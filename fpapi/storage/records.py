@@ -28,6 +28,7 @@ __all__ = [
     "RosterCounts",
     "RosterPage",
     "RosterQuery",
+    "Share",
     "Shortlist",
     "Snapshot",
     "StoredAlert",
@@ -72,10 +73,14 @@ ACTIVITY_ACTIONS = {
     "workspace_viewed_by_admin": "opened, as an admin who is not a member, the workspace",
     "consent_withdrawn": "found that the vendor reports withdrawn consent for",
     "creator_forgotten": "forgot a creator and everything about them:",
+    "share_created": "shared with a client",
+    "share_viewed": "opened the share",
+    "share_revoked": "revoked the share",
+    "share_updated": "updated to the current data the share",
 }
 # Actions that repeat in bursts: the same one by the same person, on the same subject, within
 # REPEAT_WITHIN_S of the last is counted on that entry instead of adding one.
-REPEATING_ACTIONS = frozenset({"exported", "workspace_viewed_by_admin"})
+REPEATING_ACTIONS = frozenset({"exported", "workspace_viewed_by_admin", "share_viewed"})
 
 
 def iso_day(text: str | None) -> date | None:
@@ -336,3 +341,23 @@ class Deletion:
     code: str
     connected_at: float | None
     deleted_at: float
+
+
+@dataclass(frozen=True)
+class Share:
+    """A comparison or campaign report shared with a client: what it shows (``content``, as
+    it stood at ``as_of``), whose it is, until when, and how often it was opened."""
+
+    key: str
+    workspace: str
+    kind: str  # "compare" or "campaign"
+    title: str
+    creator_ids: list[str]
+    content: dict[str, Any]
+    as_of: float
+    created_by: str
+    created_at: float
+    expires_at: float
+    revoked_at: float | None = None
+    views: int = 0
+    last_view_at: float | None = None

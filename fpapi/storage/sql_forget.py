@@ -5,13 +5,17 @@ creator's consent is theirs, not one client's.
 Forgetting is one transaction: every row that names the creator goes (the roster in every
 workspace, relationships, fetch history, alerts, links, the cached vendor body when the cache
 is in this database), shortlists and campaigns lose them, and the activity list keeps its
-entries with the identifying text replaced by the deletion code. On SQLite, deleted content is
+entries with the identifying text replaced by the deletion code; a share showing them stops
+showing them. On SQLite, deleted content is
 overwritten (``secure_delete``, set on every connection) and the write-ahead log truncated, so
 no file of the folder still holds it.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -32,12 +36,20 @@ from fpapi.storage.database import (
     links,
     record_of,
     relationships,
+    shares,
     shortlists,
     snapshots,
 )
 from fpapi.storage.records import Deletion
 
-__all__ = ["ForgetTables", "forgotten_subject"]
+__all__ = ["FORGOTTEN_NAME", "ForgetTables", "forgotten_subject"]
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_TRIES = 25  # five seconds of readers, then the next checkpoint empties it
+
+
+FORGOTTEN_NAME = "[a forgotten creator]"
 
 
 def forgotten_subject(code: str) -> str:
@@ -65,11 +77,16 @@ class ForgetTables:
             ).all()
             if not rows and not link_rows:
                 return None
-            words = _identifiers(creator_id, rows, [row.label for row in link_rows])
+            words = _identifiers(creator_id, rows)
+            subjects = _link_subjects([row.label for row in link_rows])
             for table in (creators, relationships, snapshots, alerts, links, insights):
                 connection.execute(table.delete().where(table.c.creator_id == creator_id))
+            # Links never finished that name her (refused, expired, a reconnect link).
+            connection.execute(links.delete().where(_names(links.c.label, words)))
             _drop_from_lists(connection, creator_id)
-            _redact_activity(connection, words, forgotten_subject(code))
+            _drop_from_shares(connection, creator_id, words)
+            _redact_activity(connection, words, subjects, forgotten_subject(code))
+            _scrub_free_text(connection, words)
             connected = [row.added_at for row in rows if row.added_at]
             deletion = Deletion(code, min(connected) if connected else None, now)
             connection.execute(deletions.insert().values(**asdict(deletion)))
@@ -148,20 +165,69 @@ class ForgetTables:
         deleted is in no file (the database's own pages were overwritten on delete)."""
         if is_postgres(self._engine):
             return
-        with self._engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        for _ in range(CHECKPOINT_TRIES):
+            with self._engine.connect() as connection:
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+            if busy is None or not busy[0]:
+                return
+            time.sleep(0.2)  # a reader holds the log: it lets go within a page's run
+        log.warning("The database's log could not be emptied now; it is at its next checkpoint")
 
 
-def _identifiers(creator_id: str, rows: Sequence[Any], labels: list[str]) -> list[str]:
-    """Every text that names the creator in an activity entry: their id, Instagram id,
-    handle (with and without "@"), name, and the labels of the links that brought them."""
+def _identifiers(creator_id: str, rows: Sequence[Any]) -> list[str]:
+    """Every text that names the creator: their id, Instagram id, handle (with and without
+    "@") and name, lower-cased, longest first (shorter than 3 characters names nobody)."""
     words = {creator_id}
     for row in rows:
-        words.update(w for w in (row.name, row.username, row.platform_user_id, row.label) if w)
+        words.update(w for w in (row.name, row.username, row.platform_user_id) if w)
         if row.username:
             words.add("@" + row.username.lstrip("@"))
-    words.update(label for label in labels if label)
-    return sorted((w for w in words if len(w) >= 3), key=len, reverse=True)
+    return sorted({w.lower() for w in words if len(w) >= 3}, key=len, reverse=True)
+
+
+def _link_subjects(labels: list[str]) -> list[str]:
+    """How the activity list begins its entries about her own links: "LABEL (Platform)"
+    (a label names her only there: "spring launch" elsewhere is another thing)."""
+    return [f"{label} (" for label in labels if label]
+
+
+def _names(column: Any, words: list[str]) -> Any:
+    """``column`` holds one of ``words``, whatever its case (alike on SQLite and PostgreSQL)."""
+    lowered = sa.func.lower(column)
+    return sa.or_(sa.false(), *(lowered.contains(word, autoescape=True) for word in words))
+
+
+def _drop_from_shares(connection: Connection, creator_id: str, words: list[str]) -> None:
+    """A share showing the creator stops showing them: out of its list, its content, its
+    settings (a fee quoted for them) and its title (which may name them)."""
+    rows = connection.execute(
+        sa.select(shares.c.key, shares.c.title, shares.c.creator_ids, shares.c.content)
+    ).all()
+    for row in rows:
+        if creator_id not in (row.creator_ids or []):
+            continue
+        content = dict(row.content or {})
+        content["creators"] = {
+            k: v for k, v in (content.get("creators") or {}).items() if k != creator_id
+        }
+        spec = dict(content.get("spec") or {})
+        fees = spec.get("fees")
+        if isinstance(fees, dict):
+            spec["fees"] = {k: v for k, v in fees.items() if k != creator_id}
+        elif isinstance(fees, str):  # a campaign's "id:amount,id:amount"
+            spec["fees"] = ",".join(
+                part for part in fees.split(",") if not part.startswith(f"{creator_id}:")
+            )
+        content["spec"] = _scrubbed(spec, words)
+        connection.execute(
+            shares.update()
+            .where(shares.c.key == row.key)
+            .values(
+                title=_scrubbed(row.title, words),
+                creator_ids=[c for c in row.creator_ids if c != creator_id],
+                content=content,
+            )
+        )
 
 
 def _drop_from_lists(connection: Connection, creator_id: str) -> None:
@@ -181,18 +247,60 @@ def _drop_from_lists(connection: Connection, creator_id: str) -> None:
             connection.execute(table.update().where(key == row[key.name]).values(**changes))
 
 
-def _redact_activity(connection: Connection, words: list[str], replacement: str) -> None:
+def _redact_activity(
+    connection: Connection, words: list[str], subjects: list[str], replacement: str
+) -> None:
     """Entries that name the creator keep who did what and when; the name becomes the code."""
-    if not words:
-        return
-    names = sa.or_(
-        *(
-            column.contains(word, autoescape=True)
-            for word in words
-            for column in (activity.c.subject, activity.c.detail)
+    named = (
+        _names(activity.c.subject, words)
+        | _names(activity.c.detail, words)
+        | sa.or_(
+            sa.false(),
+            *(activity.c.subject.startswith(start, autoescape=True) for start in subjects),
         )
     )
-    connection.execute(activity.update().where(names).values(subject=replacement, detail=""))
+    connection.execute(activity.update().where(named).values(subject=replacement, detail=""))
+
+
+def _scrubbed(value: Any, words: list[str]) -> Any:
+    """``value`` (text, or lists and maps of it) with every one of ``words`` replaced by
+    FORGOTTEN_NAME, whatever its case."""
+    if not words:
+        return value
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+
+    def scrub(item: Any) -> Any:
+        if isinstance(item, str):
+            return pattern.sub(FORGOTTEN_NAME, item)
+        if isinstance(item, list):
+            return [scrub(inner) for inner in item]
+        if isinstance(item, dict):
+            return {key: scrub(inner) for key, inner in item.items()}
+        return item
+
+    return scrub(value)
+
+
+def _scrub_free_text(connection: Connection, words: list[str]) -> None:
+    """What the agency wrote that names her (notes on other creators, a shortlist's or a
+    campaign's name and notes) keeps its sense, with her name replaced."""
+    for table, key, columns in (
+        (relationships, (relationships.c.workspace, relationships.c.creator_id), ("notes",)),
+        (shortlists, (shortlists.c.shortlist_id,), ("name", "notes")),
+        (campaigns, (campaigns.c.campaign_id,), ("name", "notes", "mentions")),
+    ):
+        for row in connection.execute(sa.select(table)).mappings():
+            changes = {
+                column: _scrubbed(row[column], words)
+                for column in columns
+                if _scrubbed(row[column], words) != row[column]
+            }
+            if not changes:
+                continue
+            if "name" in changes and table is shortlists:
+                changes["name_key"] = changes["name"].casefold()
+            where = [column == row[column.name] for column in key]
+            connection.execute(table.update().where(*where).values(**changes))
 
 
 def _iso_day(at: float) -> str:

@@ -63,6 +63,15 @@ class RosterTables:
                 set_={k: insert.excluded[k] for k in values if k not in kept},
             ).returning(*creators.c)
             row = connection.execute(statement).one()
+            if creator.consent_withdrawn_at is None:  # consent anew: in every workspace
+                connection.execute(
+                    creators.update()
+                    .where(
+                        creators.c.creator_id == creator.creator_id,
+                        creators.c.consent_withdrawn_at.is_not(None),
+                    )
+                    .values(consent_withdrawn_at=None)
+                )
             self._keep_latest_fetch(connection, creator.creator_id)
         return record_of(Creator, row)
 

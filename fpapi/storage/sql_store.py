@@ -57,6 +57,7 @@ from fpapi.storage.records import (
 from fpapi.storage.sql_forget import ForgetTables
 from fpapi.storage.sql_lists import ListTables
 from fpapi.storage.sql_roster import RosterTables
+from fpapi.storage.sql_shares import ShareTables
 from fpapi.storage.sql_workspaces import WorkspaceTables
 
 __all__ = ["SqlStore"]
@@ -64,7 +65,7 @@ __all__ = ["SqlStore"]
 log = logging.getLogger(__name__)
 
 
-class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables):
+class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTables):
     """The team's shared store; see the module's docstring. One object per database, seen
     through one client workspace at a time (:meth:`in_workspace`)."""
 
@@ -201,12 +202,14 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables):
         expired = (links.c.status == LinkStatus.PENDING) & (
             links.c.created_at + self.pending_ttl_s < cutoff
         )
+        pruned_shares = self.prune_shares(cutoff)  # expired shares go with the links
         with self._engine.begin() as connection:
             # Look before deleting: a page that calls this must not take the write lock (or
             # fail on a read-only folder) when there is nothing to prune.
             if connection.execute(sa.select(links.c.key).where(finished | expired)).first() is None:
-                return 0
-            return connection.execute(links.delete().where(finished | expired)).rowcount or 0
+                return pruned_shares
+            pruned = connection.execute(links.delete().where(finished | expired)).rowcount or 0
+            return pruned + pruned_shares
 
     @guarded
     def pop_pending(self, key: str) -> PendingLink:

@@ -49,8 +49,9 @@ from fpapi.workspace.demo import ConsentPage, demo_usernames_to_add
 from fpapi.workspace.forgetting import Forgetting, withdrawn_error
 from fpapi.workspace.history import record_fetch, record_fetches
 from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, not_a_member, roles_of
-from fpapi.workspace.opening import cache_label, open_cache, open_store, with_api
+from fpapi.workspace.opening import cache_label, open_cache, open_store, share_secret, with_api
 from fpapi.workspace.settings import Settings
+from fpapi.workspace.sharing import Sharing
 
 __all__ = [
     "MAX_CONCURRENT_FETCHES",
@@ -90,7 +91,7 @@ def open_workspace(
     )
 
 
-class Workspace(WorkspaceAdmin, Forgetting):
+class Workspace(WorkspaceAdmin, Forgetting, Sharing):
     """The use cases, for ``actor``, in one client workspace (``name``) of one store, with
     the insight cache every workspace shares. Opening one ``actor`` is not in raises
     NotInWorkspace: nothing of it can be read through this object then."""
@@ -145,6 +146,9 @@ class Workspace(WorkspaceAdmin, Forgetting):
             settings.base_url or "", settings.token, paths=settings.paths, timeout=timeout
         ) as client:
             yield client
+
+    def _share_secret(self) -> bytes:
+        return share_secret(self.settings)
 
     # --- who may do what -------------------------------------------------------------------
 
@@ -302,17 +306,25 @@ class Workspace(WorkspaceAdmin, Forgetting):
         self._require_change("mark alerts delivered")
         self.store.claim_alert(key, self._clock())
 
+    def _shown(self, creator_ids: list[str]) -> list[str]:
+        """Of ``creator_ids``, those on this roster whose data may be shown (not withdrawn)."""
+        return [
+            c.creator_id
+            for c in self.store.get_creators(self._on_roster(creator_ids))
+            if c.consent_withdrawn_at is None
+        ]
+
     def cached(self, creator_id: str) -> LoadedInsights | None:
         """What the cache holds for a creator on this roster, without calling the API."""
-        return self.cache.peek(creator_id) if self._on_roster([creator_id]) else None
+        return self.cache.peek(creator_id) if self._shown([creator_id]) else None
 
     def snapshots(self, creator_id: str, *, limit: int | None = None) -> list[Snapshot]:
-        if not self._on_roster([creator_id]):
+        if not self._shown([creator_id]):
             return []
         return self.store.snapshots(creator_id, limit=limit)
 
     def latest_snapshots(self, creator_ids: list[str]) -> dict[str, list[Snapshot]]:
-        return self.store.latest_snapshots(per_creator=2, creator_ids=self._on_roster(creator_ids))
+        return self.store.latest_snapshots(per_creator=2, creator_ids=self._shown(creator_ids))
 
     def alerts(self, *, limit: int = 50) -> list[StoredAlert]:
         return self.store.alerts(limit=limit)

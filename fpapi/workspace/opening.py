@@ -6,18 +6,22 @@ resources; the commands open them through :func:`fpapi.workspace.core.open_works
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import replace
 from pathlib import Path
 
+from fpapi.errors import SettingsError
 from fpapi.sandbox import embedded_sandbox
 from fpapi.storage.cache import InsightCache, Shelf
 from fpapi.storage.data_folder import DataFolderStore
+from fpapi.storage.datadir import ensure_private_dir
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
 from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings
 
-__all__ = ["cache_label", "open_cache", "open_store", "with_api"]
+__all__ = ["cache_label", "open_cache", "open_store", "share_secret", "with_api"]
 
 
 def with_api(settings: Settings) -> Settings:
@@ -48,3 +52,34 @@ def open_cache(settings: Settings, label: str) -> InsightCache:
         SqlShelf(settings.database_url) if settings.database_url else settings.data_dir / "insights"
     )
     return InsightCache(shelf, api_base_url=label, ttl_s=settings.cache_ttl_s)
+
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (the file's name, not a secret)
+
+
+def share_secret(settings: Settings) -> bytes:
+    """The server secret share links are signed with: FPAPI_SECRET_KEY; with a team database
+    it must be set (every replica signs alike), on one machine it is generated once into the
+    data folder (mode 0600) and read back from there."""
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    if settings.database_url:
+        raise SettingsError(
+            "Sharing with clients needs FPAPI_SECRET_KEY with a team database, the same on "
+            "every replica: generate one with python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))' and restart the app."
+        )
+    folder = ensure_private_dir(settings.data_dir)
+    path = folder / SECRET_KEY_FILE
+    if not path.exists():  # written whole, then linked in: a reader never sees half of it
+        draft = folder / f".{SECRET_KEY_FILE}.{secrets.token_hex(8)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another session made it first: theirs is the one
+        finally:
+            draft.unlink()
+    return path.read_bytes().strip()

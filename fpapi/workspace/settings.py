@@ -65,6 +65,8 @@ SETTINGS_TABLE: dict[str, tuple[str, str]] = {
     "FPAPI_RETENTION_DAYS": ("retention_days", f"How long fetch history, activity entries and ended campaigns are kept, in days; older ones are deleted whenever `python -m fpapi.refresh` runs. Default {DEFAULT_RETENTION_DAYS}."),
     "FPAPI_REVOKED_PURGE_DAYS": ("revoked_purge_days", "How many days after the vendor says a creator withdrew consent their data is forgotten. Default 0: at once."),
     "FPAPI_PRIVACY_CONTACT": ("privacy_contact", "Where a creator asks for their data to be deleted (an e-mail address or a web address), told on the verification page. Default: none."),
+    "FPAPI_SECRET_KEY": ("secret_key", "The server secret share links are signed with (at least 32 characters; `python -c 'import secrets; print(secrets.token_urlsafe(48))'`). Required to share with a team database; on one machine it is generated once into the data folder. A secret: never logged."),
+    "FPAPI_SHARE_MAX_DAYS": ("share_max_days", "The longest a share link may last, in days (an analyst picks 1, 7 or 30, up to this). Default 30."),
     "FPAPI_REPORT_BRAND": ("report_brand", "The agency's name at the top of campaign reports (HTML). Default: none."),
     "FPAPI_REPORT_COLOR": ("report_color", "The agency's colour in campaign reports, as #RRGGBB. Default #1f6feb."),
     "FPAPI_SESSION_MAX_HOURS": ("session_max_hours", "How long past its ID token's expiry a sign-in stays valid, in hours; then the analyst signs in again. Default 12."),
@@ -89,6 +91,8 @@ class Settings:
     alert_webhook_url: str | None = field(repr=False, default=None)  # a webhook URL is a secret
     report_brand: str = ""
     retention_s: float = DEFAULT_RETENTION_DAYS * 86_400
+    secret_key: str | None = field(repr=False, default=None)  # signs share links
+    share_max_days: float = 30.0
     revoked_purge_s: float = 0.0
     privacy_contact: str = ""
     report_color: str = "#1f6feb"
@@ -203,6 +207,8 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         )
         * 86_400,
         privacy_contact=(value("FPAPI_PRIVACY_CONTACT") or "").strip()[:200],
+        secret_key=_secret_key(value("FPAPI_SECRET_KEY")),
+        share_max_days=_share_max_days(value("FPAPI_SHARE_MAX_DAYS")),
         report_color=color,
         alert_webhook_url=webhook,
         alert_er_drop_pct=_amount(
@@ -227,6 +233,25 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         link_keep_s=keep_days * 86_400,
         activity_keep_s=activity_keep_days * 86_400,
     )
+
+
+def _share_max_days(text: str | None) -> float:
+    days = _amount("FPAPI_SHARE_MAX_DAYS", text, 30.0, unit="days")
+    if days < 1:
+        raise SettingsError("FPAPI_SHARE_MAX_DAYS must be at least 1 day.")
+    return days
+
+
+def _secret_key(text: str | None) -> str | None:
+    """FPAPI_SECRET_KEY, if set: long enough to sign with (never echoed)."""
+    if text is None or not text.strip():
+        return None
+    if len(text.strip()) < 32:
+        raise SettingsError(
+            "FPAPI_SECRET_KEY must be at least 32 characters: generate one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+    return text.strip()
 
 
 def _amount(name: str, text: str | None, default: float, *, unit: str = "seconds") -> float:

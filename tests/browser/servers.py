@@ -120,7 +120,10 @@ def start_nginx(folder: Path, *, port: int, replicas: list[str]) -> subprocess.P
         STUDIO_REPLICA_1=replicas[0],
         STUDIO_REPLICA_2=replicas[1],
     )
-    (folder / "studio.conf").write_text(snippet)
+    access_log = folder / "access.log"  # the template's path is the packages' own
+    (folder / "studio.conf").write_text(
+        snippet.replace("/var/log/nginx/access.log", str(access_log))
+    )
     temp_paths = "\n".join(
         f"    {kind}_temp_path {folder / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from subprocess import Popen
 from urllib.parse import urlsplit
 
@@ -18,6 +19,10 @@ from fpapi.storage.database import UNREACHABLE, close_database, open_database
 from fpapi.storage.records import Creator
 from fpapi.storage.sql_store import SqlStore
 from fpapi.workspace.connect import create_link as create_link_in_store
+from fpapi.workspace.core import Workspace, open_workspace
+from fpapi.workspace.members import Actor
+from fpapi.workspace.settings import load_settings
+from fpapi.workspace.sharing import SHARE_REFUSED
 from tests.browser.conftest import (
     RunningApp,
     consent,
@@ -44,6 +49,15 @@ class Team:
     replicas: list[RunningApp]
     nginx: Popen
     url: str  # the public address: nginx
+    env: dict[str, str]  # what every replica is configured with
+    nginx_folder: Path
+
+    def access_log(self) -> str:
+        return (self.nginx_folder / "access.log").read_text()
+
+    def workspace(self) -> Workspace:
+        """The workspace core as a command opens it, on the team's database and API."""
+        return open_workspace(load_settings(self.env, []), Actor("test"))
 
     @property
     def store(self) -> SqlStore:
@@ -78,6 +92,7 @@ def team(tmp_path_factory, postgres):
         "FPAPI_PUBLIC_URL": public_url,
         # One cookie secret for every replica, as in compose.yaml.
         "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32),
+        "FPAPI_SECRET_KEY": secrets.token_urlsafe(48),  # share links: every replica signs alike
     }
     replicas: list[RunningApp] = []
     nginx = None
@@ -89,7 +104,9 @@ def team(tmp_path_factory, postgres):
             port=nginx_port,
             replicas=[urlsplit(r.url).netloc.replace("localhost", "127.0.0.1") for r in replicas],
         )
-        yield Team(postgres, database_url, sandbox, replicas, nginx, public_url)
+        yield Team(
+            postgres, database_url, sandbox, replicas, nginx, public_url, env, base / "nginx"
+        )
     finally:
         stop_all(nginx, *(replica.process for replica in replicas))
         sandbox.stop()
@@ -246,3 +263,27 @@ def test_nginx_refuses_a_route_cookie_that_names_no_replica_and_hides_the_metric
     named = httpx.get(f"{team.url}/creators", cookies={"studio_route": "r2"})
     assert named.status_code == 200 and "set-cookie" not in named.headers
     assert httpx.get(f"{team.url}/_stcore/metrics").status_code == 404
+
+
+def test_a_share_revoked_on_one_replica_is_refused_on_the_other(team):
+    ws = team.workspace()
+    shared = POOL[6:9]
+    for account in shared:
+        ws.store.add_creator(Creator(account.creator_id, "instagram", name=account.name))
+    ids = [account.creator_id for account in shared]
+    ws.load_many(ids)
+    made = ws.create_share("compare", "For the client", ids, {"fees": {}}, days=7)
+    first, second = (replica.url for replica in team.replicas)
+    opened = visit((second, "share", f"t={made.token}"))[0]
+    assert "For the client" in opened.text and opened.charts, opened.text
+    assert ws.revoke_share(made.share.key)  # as if pressed on the first replica's page
+    refused, again = visit(
+        (first, "share", f"t={made.token}"), (second, "share", f"t={made.token}")
+    )
+    for page in (refused, again):
+        assert page.text.strip() == SHARE_REFUSED and not page.charts
+    views = next(s for s in ws.shares() if s.key == made.share.key).views
+    assert views == 1  # the refused loads are not views
+    for replica in team.replicas:
+        assert made.token not in replica.log()
+    assert f"t={made.token}" not in team.access_log()  # nginx logs paths without queries

@@ -39,7 +39,8 @@ from tests.pages.apptest import PAGES, open_page, page_source, page_text, verify
 def test_every_page_runs_without_an_exception(app_env, name):
     at = open_page(name)
     assert not at.exception, at.exception
-    assert at.title, f"{name} has no title"
+    if name != "share":  # without a valid link: one sentence and nothing else, by design
+        assert at.title, f"{name} has no title"
 
 
 def test_sidebar_says_the_app_runs_on_the_sandbox(app_env):

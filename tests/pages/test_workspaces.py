@@ -102,13 +102,16 @@ CHANGE_BUTTONS = {
 }
 
 
+GLOBEX_SHARE = "Globex winter picks for the client"
+
+
 def globex_secrets() -> list[str]:
     """What only globex holds: its own 15 creators' names and handles (a name acme's 15 share
     is left out), its shortlist, campaign, link and alert."""
     acme_names = {a.name for a in ACME}
     names = [a.name for a in GLOBEX_ONLY if a.name not in acme_names]
     handles = [a.username for a in GLOBEX_ONLY]
-    return [*names, *handles, SHORTLIST, CAMPAIGN, GLOBEX_LINK, GLOBEX_ALERT]
+    return [*names, *handles, SHORTLIST, CAMPAIGN, GLOBEX_LINK, GLOBEX_ALERT, GLOBEX_SHARE]
 
 
 def core(environ: dict[str, str], workspace: str) -> Workspace:
@@ -135,6 +138,7 @@ def team_environ(folder: Path, database_url: str | None) -> dict[str, str]:
         FPAPI_DATA_DIR=str(folder),
         FPAPI_ADMIN_EMAILS=ADMIN_EMAIL,
         FPAPI_ALLOWED_EMAILS=ACME_ANALYST_EMAIL,
+        FPAPI_SECRET_KEY="a-test-secret-that-signs-share-links-0123456789",
     )
     if database_url:
         environ["FPAPI_DATABASE_URL"] = database_url
@@ -166,6 +170,8 @@ def build_world(folder: Path, database_url: str | None) -> World:
         )
     )
     globex.add_note(X0, "Globex pays well")
+    globex.load_many([X0, A0])
+    globex.create_share("compare", GLOBEX_SHARE, [X0, A0], {"fees": {}}, days=7)
     globex.create_link(
         connector="instagram", redirect_url=globex.settings.callback_url, label=GLOBEX_LINK
     )
@@ -264,6 +270,7 @@ PROBES = {
     "campaigns-mixed": ("campaigns", {"creators": f"{A0},{X0}", "hashtags": "winter"}),
     "campaigns-globex-campaign": ("campaigns", {"campaign": "CAMPAIGN"}),
     "activity": ("activity", {}),
+    "shares": ("shares", {}),
     "admin": ("admin", {}),
 }
 assert {page for page, _ in PROBES.values()} == {k for k, s in PAGE_SPECS.items() if not s.public}
@@ -294,6 +301,8 @@ def expected(probe: str, visitor: Visitor) -> list[str]:
         return [ACME[0].username, GLOBEX_ONLY[0].username]
     if probe == "campaigns-globex-campaign":
         return [CAMPAIGN] if in_globex else ["New campaign"]
+    if probe == "shares":
+        return [GLOBEX_SHARE, "Views: **0**"] if in_globex else ["No shares yet."]
     if probe == "activity":
         if visitor.admin:  # an admin's look into a client's workspace is logged there
             return [f"added a note on {GLOBEX_ONLY[0].name}", f"{ADMIN_VIEWED} globex"]

@@ -1,0 +1,109 @@
+"""Sharing with a client in a real browser, signed in through the real OpenID Connect provider:
+the analyst shares three of six creators; a browser that never signed in sees exactly those
+three and nothing of the workspace; a tampered link shows nothing; /shares counts the view;
+after Revoke the link shows nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fpapi.sandbox import instagram_pool
+from fpapi.storage.data_folder import DataFolderStore
+from fpapi.storage.records import Creator
+from fpapi.workspace.sharing import SHARE_REFUSED
+from tests.browser.conftest import main_text, running_app, screenshot, sign_in, wait_for_app
+from tests.browser.servers import free_port, start_oidc_provider, stop, write_auth_home
+
+pytestmark = pytest.mark.browser
+
+ANALYST = "ana@agency.test"
+SIX = instagram_pool()[:6]
+SHARED, NOT_SHARED = SIX[:3], SIX[3:]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    base = tmp_path_factory.mktemp("sharing")
+    provider = start_oidc_provider(
+        [{"sub": ANALYST, "email": ANALYST, "email_verified": True}], base / "oidc.log"
+    )
+    port = free_port()
+    auth = write_auth_home(base / "home", app_port=port, provider=provider)
+    store = DataFolderStore(base / "data" / "store")
+    for account in SIX:
+        store.add_creator(
+            Creator(account.creator_id, "instagram", name=account.name, username=account.username)
+        )
+    store.close()
+    try:
+        with running_app(
+            base / "data",
+            base / "streamlit.log",
+            {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": ANALYST},
+            port=port,
+        ) as running:
+            yield running
+    finally:
+        stop(provider.process)
+
+
+def nothing_of_the_workspace(page, app_url: str) -> None:
+    assert page.locator("[data-testid='stSidebar']").count() == 0
+    hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+    assert [h for h in hrefs if h.startswith(app_url) and "#" not in h] == [], hrefs
+
+
+def test_an_analyst_shares_three_of_six_creators_with_a_client(app, page, browser):
+    sign_in(page, app.url, ANALYST)
+    ids = ",".join(account.creator_id for account in SHARED)
+    page.goto(f"{app.url}/compare?creators={ids}")
+    wait_for_app(page)
+    page.get_by_role("button", name="Share with a client").click()
+    page.get_by_text("7 days").click()
+    page.get_by_role("button", name="Create share link").click()
+    page.locator("[data-testid='stCode']").wait_for()  # shown in the popover, still open
+    wait_for_app(page)
+    link = page.locator("[data-testid='stCode'] code").inner_text().strip()
+    assert re.fullmatch(rf"{re.escape(app.url)}/share\?t=[\w-]{{24}}\.[\w-]{{22}}", link), link
+    screenshot(page, "share-created")
+
+    client_context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    try:
+        client = client_context.new_page()
+        client.goto(link)
+        wait_for_app(client)
+        text = main_text(client)
+        for account in SHARED:
+            assert account.name in text, account.name
+        for account in NOT_SHARED:
+            assert account.name not in text and account.username not in text
+        assert "as of" in text and client.locator(".js-plotly-plot").count() > 0
+        assert client.get_by_role("button", name="Table as CSV").count() == 1
+        nothing_of_the_workspace(client, app.url)
+        screenshot(client, "share-client-view")
+
+        tampered = link[:-1] + ("A" if link[-1] != "A" else "B")
+        client.goto(tampered)
+        wait_for_app(client)
+        assert main_text(client).strip() == SHARE_REFUSED
+        nothing_of_the_workspace(client, app.url)
+        screenshot(client, "share-tampered")
+
+        page.goto(f"{app.url}/shares")
+        wait_for_app(page)
+        assert "Views: 1" in main_text(page)
+        screenshot(page, "shares-page")
+        page.get_by_role("button", name="Revoke").click()
+        wait_for_app(page)
+        assert "revoked" in main_text(page)
+
+        client.goto(link)
+        wait_for_app(client)
+        assert main_text(client).strip() == SHARE_REFUSED
+        for account in SHARED:
+            assert account.name not in main_text(client)
+    finally:
+        client_context.close()
+    assert link.split("t=")[1] not in app.log()
