@@ -186,3 +186,22 @@ def test_callback_when_the_vendor_fails(app_env, vendor):
 def test_callback_opened_by_hand_explains_itself(app_env):
     at = open_page("callback")
     assert "nothing to do here by hand" in page_text(at)
+
+
+@pytest.mark.parametrize(
+    ("contact", "says"),
+    [
+        ("privacy@agency.test", "write to privacy@agency.test"),
+        (None, "ask the person who sent you the link"),
+    ],
+)
+def test_the_thank_you_tells_the_creator_how_to_have_their_data_deleted(
+    app_env, monkeypatch, contact, says
+):
+    if contact:
+        monkeypatch.setenv("FPAPI_PRIVACY_CONTACT", contact)
+    state = new_link(app_env)
+    at = open_callback(token=embedded_sandbox().approve(state), state=state)
+    thanks = page_text(at)
+    assert "Thank you" in thanks and "You can have your data deleted at any time" in thanks
+    assert says in thanks and "/deletion" in thanks

@@ -39,3 +39,11 @@ def test_home_walks_a_first_time_analyst_to_the_next_step(app_env):
     links = {link.proto.label: link.proto.page for link in at.get("page_link")}
     assert links["Create a verification link"] == "connect"
     assert any(m.label == "Creators on the roster" and m.value == "0" for m in at.metric)
+
+
+def test_the_home_page_states_the_privacy_policy(app_env, monkeypatch):
+    monkeypatch.setenv("FPAPI_RETENTION_DAYS", "365")
+    monkeypatch.setenv("FPAPI_REVOKED_PURGE_DAYS", "7")
+    text = page_text(open_page("home"))
+    assert "kept 365 days (FPAPI_RETENTION_DAYS)" in text
+    assert "forgotten 7 days later" in text and "deletion code" in text
