@@ -156,11 +156,11 @@ def _engine(directory: Path) -> Engine:
 
 
 def _unreadable(err: BaseException) -> bool:
-    """A file that is not (or no longer) a database: "file is not a database", "malformed".
-    Locked, read-only or full are OperationalErrors: the file is fine, never move it."""
-    return isinstance(err, sa.exc.DatabaseError) and not isinstance(
-        err, sa.exc.OperationalError | sa.exc.InterfaceError
-    )
+    """A file that is not (or no longer) a database: "file is not a database", "malformed",
+    which SQLite raises as its DatabaseError itself. Its subclasses say the file is fine: locked,
+    read-only or full (OperationalError), a broken rule (IntegrityError), a bad query
+    (ProgrammingError): never move the file for those."""
+    return isinstance(err, sa.exc.DatabaseError) and type(err.orig) is sqlite3.DatabaseError
 
 
 def _folder_problem(directory: Path, err: DatabaseUnavailable) -> StoreError:

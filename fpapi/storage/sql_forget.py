@@ -281,6 +281,20 @@ def _scrubbed(value: Any, words: list[str]) -> Any:
     return scrub(value)
 
 
+def _free_name(connection: Connection, workspace: str, name: str) -> str:
+    """``name``, numbered if the workspace has a shortlist so named already."""
+    taken = set(
+        connection.execute(
+            sa.select(shortlists.c.name_key).where(shortlists.c.workspace == workspace)
+        ).scalars()
+    )
+    candidate, number = name, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{name} ({number})"
+    return candidate
+
+
 def _scrub_free_text(connection: Connection, words: list[str]) -> None:
     """What the agency wrote that names her (notes on other creators, a shortlist's or a
     campaign's name and notes) keeps its sense, with her name replaced."""
@@ -297,7 +311,8 @@ def _scrub_free_text(connection: Connection, words: list[str]) -> None:
             }
             if not changes:
                 continue
-            if "name" in changes and table is shortlists:
+            if "name" in changes and table is shortlists:  # still one shortlist per name
+                changes["name"] = _free_name(connection, row["workspace"], changes["name"])
                 changes["name_key"] = changes["name"].casefold()
             where = [column == row[column.name] for column in key]
             connection.execute(table.update().where(*where).values(**changes))

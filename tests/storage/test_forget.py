@@ -438,6 +438,24 @@ def test_the_deletion_receipt_is_found_by_its_code_and_nothing_else(backend, clo
         assert ws.deletion(unknown) is None, unknown
 
 
+def test_shortlists_named_after_her_keep_distinct_names_and_the_folder_stays(backend, clock):
+    """Two shortlists that differ only by her name would collide once it is replaced: the
+    second is numbered, nothing fails, and the data folder is never taken for damaged."""
+    store = backend.store(clock=clock)
+    cache = InsightCache(backend.shelf(), api_base_url=OTHER_API, clock=clock)
+    ws = Workspace(Settings(base_url=None), store, cache, ADMIN, clock=clock)
+    store.add_creator(Creator(F_ID, "instagram", name=FORGOTTEN.name, verified_at=1_000.0))
+    store.add_creator(Creator(KEPT[0].creator_id, "instagram", name=KEPT[0].name))
+    ws.save_shortlist(f"Picks {FORGOTTEN.name}", [F_ID, KEPT[0].creator_id])
+    ws.save_shortlist("Picks [a forgotten creator]", [KEPT[0].creator_id])
+
+    ws.forget_creator(F_ID)
+
+    names = sorted(s.name for s in store.shortlists())
+    assert names == ["Picks [a forgotten creator]", "Picks [a forgotten creator] (2)"]
+    assert store.recovered_from is None and ws.creator(KEPT[0].creator_id) is not None
+
+
 def test_entries_that_only_share_her_links_label_are_not_redacted(backend, clock):
     """A link's label is the agency's word for a batch of links (a campaign's name, "demo"),
     not hers alone: entries about a campaign or a shortlist of that name stay as they were."""
