@@ -47,7 +47,8 @@ def render_share_list(ws: Workspace) -> None:
         )
         with st.container(border=True, key=f"share-{share.key[:16]}"):
             st.markdown(
-                f"**{md_escape(share.title)}** · {what} of {md_escape(who) or 'nobody left'}  \n"
+                f"**{md_escape(share.title)}** · {what}, {len(share.creator_ids)} creator{'s' if len(share.creator_ids) != 1 else ''}: "
+                f"{md_escape(who) or 'nobody left'}  \n"
                 f":small[Shared by {md_escape(share.created_by)} on {_when(share.created_at)} · "
                 f"as of {_when(share.as_of)} · {_status(share, now)}]  \n"
                 f":small[Views: **{share.views}** · last view {_when(share.last_view_at)}]"
