@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from components.frame.access import access_of, sign_in_configured
+from components.frame.downloads import is_public_media
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def may_reach(path: str, cookies: Mapping[str, str]) -> bool:
         return True
     if route == "media" and not sign_in_configured():
         return True  # one analyst on loopback: nobody signs in, the downloads must work
+    if route == "media" and is_public_media(path):
+        return True  # a share link's own download, for its signed-out client
     user = cookie_user(cookies)
     return user is not None and access_of(user).verdict == "allowed"
 

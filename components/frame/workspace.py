@@ -16,13 +16,19 @@ from typing import NoReturn
 import streamlit as st
 
 from components.frame import state
-from components.frame.access import access_this_run
+from components.frame.access import access_this_run, current_access
 from components.frame.loaders import Config, get_config, get_insight_cache, get_store
-from fpapi.errors import DataDirError, NotInWorkspace, StoreError
+from fpapi.errors import DataDirError, NotInWorkspace, NotPermitted, StoreError, WorkspaceError
 from fpapi.storage.store import Store
 from fpapi.workspace.access import LOCAL_ACTOR, AccessDecision, Role
 from fpapi.workspace.core import Workspace
-from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, choose_workspace, roles_of
+from fpapi.workspace.members import (
+    DEFAULT_WORKSPACE,
+    Actor,
+    choose_workspace,
+    roles_of,
+    workspace_name,
+)
 
 __all__ = [
     "WORKSPACE_PARAM",
@@ -30,6 +36,7 @@ __all__ = [
     "enter_workspace",
     "open_public_workspace",
     "open_workspace",
+    "reopened",
 ]
 
 WORKSPACE_PARAM = "ws"
@@ -85,6 +92,23 @@ def enter_workspace(*, config: Config | None = None) -> Workspace:
     return ws
 
 
+def reopened(ws: Workspace) -> Workspace:
+    """``ws`` opened afresh for whoever this session is now: a dialog reruns alone, without
+    the frame's gate, so a change made from one checks access again (a sign-out or a role
+    taken away on another replica holds). NotInWorkspace or NotPermitted if it does not."""
+    decision = current_access()
+    if not decision.may_enter:
+        raise NotPermitted("You are signed out: sign in again to change anything.")
+    return Workspace(
+        ws.settings,
+        ws.store,
+        ws.cache,
+        actor_of(decision),
+        workspace=ws.name,
+        on_sandbox=ws.on_sandbox,
+    )
+
+
 def open_workspace() -> Workspace:
     """The workspace the frame opened for this run (opened now if it opened none)."""
     ws = state.remembered_workspace()
@@ -116,8 +140,15 @@ def _open(config: Config, store: Store, actor: Actor, name: str) -> Workspace:
 
 
 def _asked() -> str | None:
+    """The workspace the address asks for; one that cannot be a name is asked for as "?"
+    (answered like any other that is not the person's, without echoing it)."""
     asked = st.query_params.get(WORKSPACE_PARAM)
-    return asked.strip().lower() if asked else None
+    if not asked:
+        return None
+    try:
+        return workspace_name(asked)
+    except WorkspaceError:
+        return "?"
 
 
 def _render_picker(roles: dict[str, Role], current: str | None) -> None:

@@ -41,7 +41,7 @@ def export_button(
 
     def make() -> bytes | str:
         content = held.file(key, data)  # pressed again: the same file, not a new one
-        ws.record("exported", subject, file_name)
+        ws.record_export(subject, file_name)
         return content
 
     container.download_button(

@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.frame import state
 from components.frame.pages import PAGES
-from components.frame.workspace import Workspace
+from components.frame.workspace import Workspace, reopened
 from components.text import md_escape
 from fpapi.errors import StudioError
 from fpapi.storage.records import Creator, Deletion
@@ -59,7 +59,7 @@ def _confirm(ws: Workspace, creator: Creator) -> None:
     left, right = st.columns(2)
     if left.button(f"Forget {who}", type="primary", icon=":material/delete_forever:"):
         try:
-            deletion = ws.forget_creator(creator.creator_id)
+            deletion = reopened(ws).forget_creator(creator.creator_id)
         except StudioError as err:
             st.error(md_escape(str(err)))
             return

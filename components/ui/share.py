@@ -8,6 +8,7 @@ the labels and the report's settings): no roster, no workspace, no other creator
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from components.exports.compare_html import render_compare_html
 from components.figures import compare_charts as cc
 from components.figures.compare_charts import comparison_figures
 from components.frame import state
+from components.frame.downloads import offered_publicly
 from components.frame.workspace import Workspace
 from components.text import md_escape
 from components.ui import campaigns as campaigns_ui
@@ -85,7 +87,7 @@ def render_shared(share: Share, settings: Settings) -> None:
     kept: dict[str, dict[str, Any]] = share.content.get("creators") or {}
     creators = {cid: kept[cid] for cid in share.creator_ids if cid in kept}  # as shared, in order
     spec: dict[str, Any] = share.content.get("spec") or {}
-    st.title(share.title)
+    st.title(md_escape(share.title))  # names creators chose: text, never markup
     brand = f" by {md_escape(settings.report_brand)}" if settings.report_brand else ""
     st.caption(
         f"Shared{brand} · as of {_day(share.as_of)} · this link works until {_day(share.expires_at)}"
@@ -122,18 +124,16 @@ def _render_comparison(
     for index, figure in enumerate(figures):
         show_figure(figure, key=f"shared-{index}", missing=cc.MISSING_NOTES[index])
     left, right = st.columns(2)
-    left.download_button(
-        "Table as CSV", data=lambda: to_safe_csv(comparison.labelled()),
-        file_name="comparison.csv", mime="text/csv", icon=":material/download:",
-        on_click="ignore",
+    _download(
+        left, "Table as CSV", lambda: to_safe_csv(comparison.labelled()), "comparison.csv",
+        "text/csv", ":material/download:",
     )  # fmt: skip
-    right.download_button(
-        "Report as HTML",
-        data=lambda: render_compare_html(
+    _download(
+        right, "Report as HTML",
+        lambda: render_compare_html(
             shown.frame, best=shown.highlight, figures=figures, title="Creator comparison"
         ),
-        file_name="comparison.html", mime="text/html", icon=":material/description:",
-        on_click="ignore",
+        "comparison.html", "text/html", ":material/description:",
     )  # fmt: skip
 
 
@@ -162,16 +162,28 @@ def _render_campaign(
     campaigns_ui.render_report(report)
     stem = "".join(ch if ch.isalnum() else "-" for ch in share.title).strip("-") or "campaign"
     left, right = st.columns(2)
-    left.download_button(
-        "Posts as CSV", data=lambda: campaign_report.to_csv(report), file_name=f"{stem}.csv",
-        mime="text/csv", icon=":material/download:", on_click="ignore",
+    _download(
+        left, "Posts as CSV", lambda: campaign_report.to_csv(report), f"{stem}.csv", "text/csv",
+        ":material/download:",
     )  # fmt: skip
-    right.download_button(
-        "Report as HTML",
-        data=lambda: campaign_report.to_html(
+    _download(
+        right, "Report as HTML",
+        lambda: campaign_report.to_html(
             report, by_id, brand=settings.report_brand, colour=settings.report_color,
             now=time.time(),
         ),
-        file_name=f"{stem}.html", mime="text/html", icon=":material/description:",
-        on_click="ignore",
+        f"{stem}.html", "text/html", ":material/description:",
     )  # fmt: skip
+
+
+def _download(
+    where: Any, label: str, build: Callable[[], bytes | str], name: str, mime: str, icon: str
+) -> None:
+    """A download the client may fetch without signing in, built when pressed."""
+
+    def make() -> bytes:
+        content = build()
+        data = content.encode() if isinstance(content, str) else content
+        return offered_publicly(data, mime, name)
+
+    where.download_button(label, data=make, file_name=name, mime=mime, icon=icon, on_click="ignore")

@@ -35,15 +35,17 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         print(f"Configuration error: {err}", file=sys.stderr)
         return CONFIG_ERROR
     try:
-        found = _find(ws, args.creator.strip())
-        if found is None:
-            print(
-                f"No creator {args.creator.strip()!r} is on any workspace's roster.",
-                file=sys.stderr,
-            )
-            return NOT_FOUND
-        where, creator_id = found
-        deletion = where.forget_creator(creator_id)
+        asked = args.creator.strip()
+        found = _find(ws, asked)
+        if found is not None:
+            where, creator_id = found
+            deletion = where.forget_creator(creator_id)
+        else:  # on no roster: removed before, its history or cache may be left
+            left = None if asked.startswith("@") else ws.forget_anywhere(asked)
+            if left is None:
+                print(f"Nothing of a creator {asked!r} is held by this app.", file=sys.stderr)
+                return NOT_FOUND
+            deletion = left
     except StudioError as err:
         print(str(err), file=sys.stderr)
         return CONFIG_ERROR

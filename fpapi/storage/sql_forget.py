@@ -17,7 +17,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,27 +66,33 @@ class ForgetTables:
     @guarded
     def forget_creator(self, creator_id: str, *, code: str) -> Deletion | None:
         """Delete everything this database holds about ``creator_id``, in every workspace, in
-        one transaction, and keep the receipt under ``code``; None when nothing named them."""
+        one transaction, and keep the receipt under ``code``; None when nothing held them.
+
+        Rows keyed by their id go wherever they are. Text that names them (activity entries,
+        notes, list names, a share's title) is found by whole words, and only in the
+        workspaces that had them: a name like "the" must not rewrite another client's notes.
+        """
         now = self._clock()
         with self._engine.begin() as connection:
             rows = connection.execute(
                 creators.select().where(creators.c.creator_id == creator_id)
             ).all()
             link_rows = connection.execute(
-                sa.select(links.c.key, links.c.label).where(links.c.creator_id == creator_id)
+                sa.select(links.c.workspace, links.c.label).where(links.c.creator_id == creator_id)
             ).all()
-            if not rows and not link_rows:
+            naming = _Naming.of(connection, creator_id, rows, link_rows)
+            removed = sum(
+                connection.execute(table.delete().where(table.c.creator_id == creator_id)).rowcount
+                or 0
+                for table in (creators, relationships, snapshots, alerts, links, insights)
+            )
+            removed += _drop_from_lists(connection, creator_id)
+            removed += _drop_from_shares(connection, creator_id, naming)
+            if not removed:
                 return None
-            words = _identifiers(creator_id, rows)
-            subjects = _link_subjects([row.label for row in link_rows])
-            for table in (creators, relationships, snapshots, alerts, links, insights):
-                connection.execute(table.delete().where(table.c.creator_id == creator_id))
-            # Links never finished that name her (refused, expired, a reconnect link).
-            connection.execute(links.delete().where(_names(links.c.label, words)))
-            _drop_from_lists(connection, creator_id)
-            _drop_from_shares(connection, creator_id, words)
-            _redact_activity(connection, words, subjects, forgotten_subject(code))
-            _scrub_free_text(connection, words)
+            _delete_named_links(connection, naming)  # refused, expired, a reconnect link
+            _redact_activity(connection, naming, forgotten_subject(code))
+            _scrub_free_text(connection, naming)
             connected = [row.added_at for row in rows if row.added_at]
             deletion = Deletion(code, min(connected) if connected else None, now)
             connection.execute(deletions.insert().values(**asdict(deletion)))
@@ -174,38 +180,108 @@ class ForgetTables:
         log.warning("The database's log could not be emptied now; it is at its next checkpoint")
 
 
-def _identifiers(creator_id: str, rows: Sequence[Any]) -> list[str]:
-    """Every text that names the creator: their id, Instagram id, handle (with and without
-    "@") and name, lower-cased, longest first (shorter than 3 characters names nobody)."""
-    words = {creator_id}
-    for row in rows:
-        words.update(w for w in (row.name, row.username, row.platform_user_id) if w)
-        if row.username:
-            words.add("@" + row.username.lstrip("@"))
-    return sorted({w.lower() for w in words if len(w) >= 3}, key=len, reverse=True)
+@dataclass(frozen=True)
+class _Naming:
+    """How text names the forgotten creator: ``anywhere`` (their ids, unique strings) may be
+    matched in every workspace; ``here`` (their name, @handle, their own links' labels) only
+    in the workspaces that had them. Both as whole words, whatever the case."""
+
+    anywhere: tuple[str, ...]
+    here: tuple[str, ...]
+    workspaces: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, connection: Connection, creator_id: str, rows: Sequence[Any], link_rows: Sequence[Any]
+    ) -> _Naming:
+        anywhere = {creator_id, *(row.platform_user_id for row in rows if row.platform_user_id)}
+        here: set[str] = set()
+        for row in rows:
+            if row.name and len(row.name) >= 4:
+                here.add(row.name)
+            if row.username:
+                handle = row.username.lstrip("@")
+                here.add("@" + handle)
+                if re.search(r"[\d._]", handle):  # "lucia.fit2" names her; "the" names nobody
+                    here.add(handle)
+        workspaces = {row.workspace for row in rows} | {row.workspace for row in link_rows}
+        for row in link_rows:  # a label of her links alone (not "demo", shared by many)
+            if row.label and len(row.label) >= 4 and not _label_shared(connection, row, creator_id):
+                here.add(row.label)
+        return cls(
+            tuple(sorted(anywhere, key=len, reverse=True)),
+            tuple(sorted(here, key=len, reverse=True)),
+            tuple(sorted(workspaces)),
+        )
+
+    def pattern(self, workspace: str | None) -> re.Pattern[str] | None:
+        """The whole-word pattern for text of ``workspace`` (None: any workspace)."""
+        words = [*self.anywhere, *(self.here if workspace in self.workspaces else ())]
+        if not words:
+            return None
+        alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+        return re.compile(rf"(?<![\w@.])(?:{alternatives})(?![\w])", re.IGNORECASE)
+
+    def candidates(self, column: Any) -> Any:
+        """An SQL filter that keeps every row whose ``column`` might name them (the pattern
+        then decides, in Python)."""
+        lowered = sa.func.lower(column)
+        words = [*self.anywhere, *self.here]
+        return sa.or_(sa.false(), *(lowered.contains(w.lower(), autoescape=True) for w in words))
+
+    def scrubbed(self, value: Any, workspace: str | None) -> Any:
+        pattern = self.pattern(workspace)
+        if pattern is None:
+            return value
+
+        def scrub(item: Any) -> Any:
+            if isinstance(item, str):
+                return pattern.sub(FORGOTTEN_NAME, item)
+            if isinstance(item, list):
+                return [scrub(inner) for inner in item]
+            if isinstance(item, dict):
+                return {key: scrub(inner) for key, inner in item.items()}
+            return item
+
+        return scrub(value)
 
 
-def _link_subjects(labels: list[str]) -> list[str]:
-    """How the activity list begins its entries about her own links: "LABEL (Platform)"
-    (a label names her only there: "spring launch" elsewhere is another thing)."""
-    return [f"{label} (" for label in labels if label]
+def _label_shared(connection: Connection, link: Any, creator_id: str) -> bool:
+    other = connection.execute(
+        sa.select(links.c.key)
+        .where(
+            links.c.workspace == link.workspace,
+            links.c.label == link.label,
+            sa.or_(links.c.creator_id.is_(None), links.c.creator_id != creator_id),
+        )
+        .limit(1)
+    ).first()
+    return other is not None
 
 
-def _names(column: Any, words: list[str]) -> Any:
-    """``column`` holds one of ``words``, whatever its case (alike on SQLite and PostgreSQL)."""
-    lowered = sa.func.lower(column)
-    return sa.or_(sa.false(), *(lowered.contains(word, autoescape=True) for word in words))
+def _delete_named_links(connection: Connection, naming: _Naming) -> None:
+    """Links never finished whose label names them, in the workspaces that had them."""
+    found = connection.execute(
+        sa.select(links.c.key, links.c.workspace, links.c.label).where(
+            links.c.workspace.in_(naming.workspaces), naming.candidates(links.c.label)
+        )
+    ).all()
+    for link in found:
+        pattern = naming.pattern(link.workspace)
+        if pattern is not None and pattern.search(link.label):
+            connection.execute(links.delete().where(links.c.key == link.key))
 
 
-def _drop_from_shares(connection: Connection, creator_id: str, words: list[str]) -> None:
+def _drop_from_shares(connection: Connection, creator_id: str, naming: _Naming) -> int:
     """A share showing the creator stops showing them: out of its list, its content, its
-    settings (a fee quoted for them) and its title (which may name them)."""
+    settings (a fee quoted for them) and its title; how many shares changed."""
+    changed = 0
     rows = connection.execute(
-        sa.select(shares.c.key, shares.c.title, shares.c.creator_ids, shares.c.content)
+        sa.select(
+            shares.c.key, shares.c.workspace, shares.c.title, shares.c.creator_ids, shares.c.content
+        )
     ).all()
     for row in rows:
-        if creator_id not in (row.creator_ids or []):
-            continue
         content = dict(row.content or {})
         content["creators"] = {
             k: v for k, v in (content.get("creators") or {}).items() if k != creator_id
@@ -218,20 +294,23 @@ def _drop_from_shares(connection: Connection, creator_id: str, words: list[str])
             spec["fees"] = ",".join(
                 part for part in fees.split(",") if not part.startswith(f"{creator_id}:")
             )
-        content["spec"] = _scrubbed(spec, words)
-        connection.execute(
-            shares.update()
-            .where(shares.c.key == row.key)
-            .values(
-                title=_scrubbed(row.title, words),
-                creator_ids=[c for c in row.creator_ids if c != creator_id],
-                content=content,
-            )
-        )
+        content["spec"] = naming.scrubbed(spec, row.workspace)
+        values = {
+            "title": naming.scrubbed(row.title, row.workspace),
+            "creator_ids": [c for c in row.creator_ids or [] if c != creator_id],
+            "content": content,
+        }
+        if values == {"title": row.title, "creator_ids": row.creator_ids, "content": row.content}:
+            continue
+        connection.execute(shares.update().where(shares.c.key == row.key).values(**values))
+        changed += 1
+    return changed
 
 
-def _drop_from_lists(connection: Connection, creator_id: str) -> None:
-    """Take the creator out of every shortlist and campaign (and their fees and notes)."""
+def _drop_from_lists(connection: Connection, creator_id: str) -> int:
+    """Take the creator out of every shortlist and campaign (and their fees and notes); how
+    many lists changed."""
+    changed = 0
     for table, key, maps in (
         (shortlists, shortlists.c.shortlist_id, ("fees", "notes")),
         (campaigns, campaigns.c.campaign_id, ("fees",)),
@@ -245,40 +324,25 @@ def _drop_from_lists(connection: Connection, creator_id: str) -> None:
             for name in maps:
                 changes[name] = {k: v for k, v in (row[name] or {}).items() if k != creator_id}
             connection.execute(table.update().where(key == row[key.name]).values(**changes))
+            changed += 1
+    return changed
 
 
-def _redact_activity(
-    connection: Connection, words: list[str], subjects: list[str], replacement: str
-) -> None:
+def _redact_activity(connection: Connection, naming: _Naming, replacement: str) -> None:
     """Entries that name the creator keep who did what and when; the name becomes the code."""
-    named = (
-        _names(activity.c.subject, words)
-        | _names(activity.c.detail, words)
-        | sa.or_(
-            sa.false(),
-            *(activity.c.subject.startswith(start, autoescape=True) for start in subjects),
-        )
-    )
-    connection.execute(activity.update().where(named).values(subject=replacement, detail=""))
-
-
-def _scrubbed(value: Any, words: list[str]) -> Any:
-    """``value`` (text, or lists and maps of it) with every one of ``words`` replaced by
-    FORGOTTEN_NAME, whatever its case."""
-    if not words:
-        return value
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-
-    def scrub(item: Any) -> Any:
-        if isinstance(item, str):
-            return pattern.sub(FORGOTTEN_NAME, item)
-        if isinstance(item, list):
-            return [scrub(inner) for inner in item]
-        if isinstance(item, dict):
-            return {key: scrub(inner) for key, inner in item.items()}
-        return item
-
-    return scrub(value)
+    found = connection.execute(
+        sa.select(
+            activity.c.entry_id, activity.c.workspace, activity.c.subject, activity.c.detail
+        ).where(naming.candidates(activity.c.subject) | naming.candidates(activity.c.detail))
+    ).all()
+    for entry in found:
+        pattern = naming.pattern(entry.workspace)
+        if pattern is not None and (pattern.search(entry.subject) or pattern.search(entry.detail)):
+            connection.execute(
+                activity.update()
+                .where(activity.c.entry_id == entry.entry_id)
+                .values(subject=replacement, detail="")
+            )
 
 
 def _free_name(connection: Connection, workspace: str, name: str) -> str:
@@ -295,20 +359,20 @@ def _free_name(connection: Connection, workspace: str, name: str) -> str:
     return candidate
 
 
-def _scrub_free_text(connection: Connection, words: list[str]) -> None:
-    """What the agency wrote that names her (notes on other creators, a shortlist's or a
-    campaign's name and notes) keeps its sense, with her name replaced."""
+def _scrub_free_text(connection: Connection, naming: _Naming) -> None:
+    """What the agency wrote that names them (notes on other creators, a shortlist's or a
+    campaign's name and notes) keeps its sense, with their name replaced."""
     for table, key, columns in (
         (relationships, (relationships.c.workspace, relationships.c.creator_id), ("notes",)),
         (shortlists, (shortlists.c.shortlist_id,), ("name", "notes")),
         (campaigns, (campaigns.c.campaign_id,), ("name", "notes", "mentions")),
     ):
         for row in connection.execute(sa.select(table)).mappings():
-            changes = {
-                column: _scrubbed(row[column], words)
-                for column in columns
-                if _scrubbed(row[column], words) != row[column]
-            }
+            changes = {}
+            for column in columns:
+                after = naming.scrubbed(row[column], row["workspace"])
+                if after != row[column]:
+                    changes[column] = after
             if not changes:
                 continue
             if "name" in changes and table is shortlists:  # still one shortlist per name

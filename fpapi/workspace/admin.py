@@ -42,7 +42,7 @@ class WorkspaceAdmin:
         name: str
         role: Role
 
-        def record(self, action: str, subject: str, detail: str = "") -> None: ...
+        def _record(self, action: str, subject: str, detail: str = "") -> None: ...
         def _recording_as(self, name: str, workspace: str) -> Workspace: ...
 
     def _require_admin(self, what: str) -> None:
@@ -65,7 +65,7 @@ class WorkspaceAdmin:
         name = workspace_name(name)
         if not self.store.create_workspace(name, by=self.actor.name):
             raise WorkspaceError(f"A workspace named “{name}” exists already.")
-        self._recording_as(self.actor.name, name).record("workspace_created", name)
+        self._recording_as(self.actor.name, name)._record("workspace_created", name)
         return name
 
     def set_member(self, workspace: str, email: str, role: str) -> Member:
@@ -80,7 +80,7 @@ class WorkspaceAdmin:
         member = self.store.set_member(workspace, address, chosen.value, by=self.actor.name)
         if before != member.role:
             action = "member_added" if before in (None, REMOVED) else "member_role_changed"
-            self._recording_as(self.actor.name, workspace).record(action, address, member.role)
+            self._recording_as(self.actor.name, workspace)._record(action, address, member.role)
         return member
 
     def remove_member(self, workspace: str, email: str) -> bool:
@@ -97,7 +97,7 @@ class WorkspaceAdmin:
         else:
             removed = self.store.remove_member(workspace, address)
         if removed:
-            self._recording_as(self.actor.name, workspace).record("member_removed", address)
+            self._recording_as(self.actor.name, workspace)._record("member_removed", address)
         return removed
 
     def _existing(self, workspace: str) -> str:
@@ -117,4 +117,4 @@ class WorkspaceAdmin:
         if self.role is Role.ADMIN and self.name != DEFAULT_WORKSPACE:
             rows = {m.workspace: m.role for m in self.store.memberships(self.actor.name)}
             if rows.get(self.name) in (None, REMOVED):
-                self.record("workspace_viewed_by_admin", self.name)
+                self._record("workspace_viewed_by_admin", self.name)

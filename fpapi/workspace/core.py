@@ -186,7 +186,12 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
 
     # --- the activity list: its one writer ------------------------------------------------
 
-    def record(self, action: str, subject: str, detail: str = "") -> None:
+    def record_export(self, subject: str, file_name: str) -> None:
+        """Note that the actor downloaded ``file_name`` about ``subject``: the one entry anyone
+        let in may add (a viewer's downloads are recorded too)."""
+        self._record("exported", subject, file_name)
+
+    def _record(self, action: str, subject: str, detail: str = "") -> None:
         """Add an entry credited to the actor. What already happened is never undone by a
         failure to note it: that failure is logged instead."""
         entry = Activity(
@@ -225,7 +230,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
             raise self._consent_ended(creator, loaded.error)
         record_fetch(self.store, loaded)
         if refresh and loaded.source == "api":
-            self.record("insights_refreshed", subject or creator_id)
+            self._record("insights_refreshed", subject or creator_id)
         return loaded
 
     def load_many(
@@ -344,7 +349,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
                 actor=self.actor.name,
                 label=label,
             )
-        self.record("link_created", connect.link_subject(new.link))
+        self._record("link_created", connect.link_subject(new.link))
         return new
 
     def finish_verification(
@@ -383,7 +388,9 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
                 if credit_link_creator
                 else self._recording_as(self.actor.name, link.workspace)
             )
-            actor.record("creator_verified", creator.name or creator.username or creator.creator_id)
+            actor._record(
+                "creator_verified", creator.name or creator.username or creator.creator_id
+            )
         return outcome
 
     def acting_as(self, name: str) -> Workspace:
@@ -426,7 +433,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
         link = self.store.cancel_link(key)
         if link is None:
             return False
-        self.record("link_cancelled", link.label or link.connector)
+        self._record("link_cancelled", link.label or link.connector)
         return True
 
     def prune_links(self) -> int:
@@ -488,7 +495,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
         removed = self.store.remove_creator(creator_id)
         if removed is None:
             return False
-        self.record("creator_removed", removed.name or removed.username or creator_id)
+        self._record("creator_removed", removed.name or removed.username or creator_id)
         return True
 
     def add_new_creators(self, found: list[tuple[Creator, Relationship | None]]) -> int:
@@ -512,16 +519,16 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
         after = self.store.set_relationship(creator_id, tags=tags, status=status)
         subject = self._creator_subject(creator_id)
         if after.tags != before.tags:
-            self.record("tags_changed", subject, ", ".join(after.tags) or "no tags")
+            self._record("tags_changed", subject, ", ".join(after.tags) or "no tags")
         if after.status != before.status:
-            self.record("status_changed", subject, f"{before.status} → {after.status}")
+            self._record("status_changed", subject, f"{before.status} → {after.status}")
         return after
 
     def add_note(self, creator_id: str, text: str) -> Relationship:
         self._require_change("add notes")
         self._require_on_roster(creator_id)
         kept = self.store.add_note(creator_id, text, author=self.actor.name)
-        self.record("note_added", self._creator_subject(creator_id))
+        self._record("note_added", self._creator_subject(creator_id))
         return kept
 
     def _creator_subject(self, creator_id: str) -> str:
@@ -548,14 +555,14 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
         self._require_change("save shortlists")
         creator_ids = self._on_roster(creator_ids)
         saved = self.store.save_shortlist(name, creator_ids, fees=fees, notes=notes)
-        self.record("shortlist_saved", saved.name, f"{len(saved.creator_ids)} creators")
+        self._record("shortlist_saved", saved.name, f"{len(saved.creator_ids)} creators")
         return saved
 
     def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
         self._require_change("rename shortlists")
         before = self.store.get_shortlist(shortlist_id)
         renamed = self.store.rename_shortlist(shortlist_id, new_name)
-        self.record("shortlist_renamed", renamed.name, f"was {before.name}" if before else "")
+        self._record("shortlist_renamed", renamed.name, f"was {before.name}" if before else "")
         return renamed
 
     def delete_shortlist(self, shortlist_id: str) -> bool:
@@ -563,7 +570,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
         shortlist = self.store.get_shortlist(shortlist_id)
         deleted = self.store.delete_shortlist(shortlist_id)
         if deleted and shortlist is not None:
-            self.record("shortlist_deleted", shortlist.name)
+            self._record("shortlist_deleted", shortlist.name)
         return deleted
 
     def campaigns(self) -> list[Campaign]:
@@ -576,7 +583,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
         self._require_change("save campaigns")
         campaign = replace(campaign, creator_ids=self._on_roster(campaign.creator_ids))
         saved = self.store.save_campaign(campaign)
-        self.record("campaign_saved", saved.name)
+        self._record("campaign_saved", saved.name)
         return saved
 
     def delete_campaign(self, campaign_id: str) -> bool:
@@ -584,5 +591,5 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
         campaign = self.store.get_campaign(campaign_id)
         deleted = self.store.delete_campaign(campaign_id)
         if deleted and campaign is not None:
-            self.record("campaign_deleted", campaign.name)
+            self._record("campaign_deleted", campaign.name)
         return deleted

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from fpapi.errors import ConsentLapsed, FPAPIError, StoreError
+from fpapi.errors import ConsentLapsed, FPAPIError, NotPermitted, StoreError
 from fpapi.storage.records import Creator, Deletion
+from fpapi.workspace.access import Role
 
 if TYPE_CHECKING:
     from fpapi.storage.cache import InsightCache
@@ -33,6 +34,7 @@ __all__ = ["CODE_ALPHABET", "Forgetting", "deletion_code", "withdrawn_error"]
 
 log = logging.getLogger(__name__)
 
+APP_ACTOR = "the app"  # who a forgetting is credited to in another client's workspace
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud, typed back
 CODE_LENGTH = 10
 _CODE = re.compile(rf"[{CODE_ALPHABET}]{{8,12}}")
@@ -74,7 +76,7 @@ class Forgetting:
         name: str
         actor: Actor
 
-        def record(self, action: str, subject: str, detail: str = "") -> None: ...
+        def _record(self, action: str, subject: str, detail: str = "") -> None: ...
         def _recording_as(self, name: str, workspace: str) -> Workspace: ...
 
     def forget_creator(self, creator_id: str) -> Deletion:
@@ -94,8 +96,9 @@ class Forgetting:
         deletion = self.store.forget_creator(creator_id, code=deletion_code())
         self.cache.forget(creator_id)
         if deletion is not None:  # in the activity list of every workspace that had them
-            for name in rosters or [self.name]:
-                self._recording_as(self.actor.name, name).record(
+            for name in rosters or [self.name]:  # another client's list names no one of ours
+                who = self.actor.name if name == self.name else APP_ACTOR
+                self._recording_as(who, name)._record(
                     "creator_forgotten", f"deletion {deletion.code}"
                 )
         return deletion
@@ -119,7 +122,7 @@ class Forgetting:
             return error
         now = self._clock()
         if self.store.mark_consent_withdrawn(creator.creator_id, now):
-            self.record("consent_withdrawn", creator.name or creator.username or "a creator")
+            self._record("consent_withdrawn", creator.name or creator.username or "a creator")
         if self.settings.revoked_purge_s <= 0:
             deletion = self._forget(creator.creator_id)
             code = f" (deletion code {deletion.code})" if deletion else ""
@@ -133,9 +136,18 @@ class Forgetting:
         marked = Creator(creator.creator_id, creator.connector, consent_withdrawn_at=now)
         return withdrawn_error(marked, self.purge_at(marked))
 
+    def forget_anywhere(self, creator_id: str) -> Deletion | None:
+        """For an admin (``python -m fpapi.forget``): forget an id wherever anything of it is
+        left, on a roster or not (a creator removed before was kept in the cache, history
+        and lists); None when nothing is."""
+        if self.actor.role is not Role.ADMIN:
+            raise NotPermitted("Only admins can forget a creator who is on no roster.")
+        return self._forget(creator_id)
+
     def purge_withdrawn(self) -> list[Deletion]:
         """Forget every creator whose consent was withdrawn FPAPI_REVOKED_PURGE_DAYS ago or
         more (``python -m fpapi.refresh`` calls it); their receipts."""
+        self._require_change("forget creators")
         cutoff = self._clock() - self.settings.revoked_purge_s
         forgotten = [self._forget(creator_id) for creator_id in self.store.withdrawn_before(cutoff)]
         return [deletion for deletion in forgotten if deletion is not None]
@@ -143,4 +155,5 @@ class Forgetting:
     def apply_retention(self) -> dict[str, int]:
         """Delete fetch history, activity entries and ended campaigns older than
         FPAPI_RETENTION_DAYS; how many of each."""
+        self._require_change("delete old records")
         return self.store.apply_retention(self._clock() - self.settings.retention_s)

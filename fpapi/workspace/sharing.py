@@ -18,7 +18,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from fpapi.errors import NotInWorkspace, StudioError
@@ -89,6 +89,17 @@ def verified_key(token: str | None, secret: bytes) -> str | None:
     return _key(random_part)
 
 
+def _only(spec: dict[str, Any], creator_ids: list[str]) -> dict[str, Any]:
+    """The report's settings with the fees of creators not in the share left out."""
+    fees = spec.get("fees")
+    if isinstance(fees, dict):
+        return {**spec, "fees": {k: v for k, v in fees.items() if k in creator_ids}}
+    if isinstance(fees, str):  # a campaign's "id:amount,id:amount"
+        kept = [part for part in fees.split(",") if part.split(":", 1)[0] in creator_ids]
+        return {**spec, "fees": ",".join(kept)}
+    return spec
+
+
 class Sharing:
     """Share links, for the workspace core."""
 
@@ -102,7 +113,7 @@ class Sharing:
 
         def _require_change(self, what: str) -> None: ...
         def _on_roster(self, creator_ids: list[str]) -> list[str]: ...
-        def record(self, action: str, subject: str, detail: str = "") -> None: ...
+        def _record(self, action: str, subject: str, detail: str = "") -> None: ...
         def _recording_as(self, name: str, workspace: str) -> Workspace: ...
         def _share_secret(self) -> bytes: ...
 
@@ -135,7 +146,7 @@ class Sharing:
                 created_at=now, expires_at=now + days * 86_400,
             )
         )  # fmt: skip
-        self.record("share_created", share.title, f"{len(ids)} creators, {days} days")
+        self._record("share_created", share.title, f"{len(ids)} creators, {days} days")
         return NewShare(share, token)
 
     def _content(self, creator_ids: list[str], spec: dict[str, Any]) -> tuple[list[str], dict]:
@@ -157,7 +168,7 @@ class Sharing:
                 "None of these creators has insights loaded yet, so there is nothing to share: "
                 "open the comparison or report first."
             )
-        return list(creators), {"spec": spec, "creators": creators}
+        return list(creators), {"spec": _only(spec, list(creators)), "creators": creators}
 
     def shares(self) -> list[Share]:
         return self.store.shares()
@@ -166,7 +177,7 @@ class Sharing:
         self._require_change("revoke shares")
         revoked = self.store.revoke_share(key, self._clock())
         if revoked is not None:
-            self.record("share_revoked", revoked.title)
+            self._record("share_revoked", revoked.title)
         return revoked is not None
 
     def update_share(self, key: str) -> Share:
@@ -181,7 +192,7 @@ class Sharing:
         )
         if updated is None:
             raise NotInWorkspace("That share is not one of this workspace's open shares.")
-        self.record("share_updated", updated.title)
+        self._record("share_updated", updated.title)
         return updated
 
     def open_share(self, token: str | None) -> Share:
@@ -191,5 +202,11 @@ class Sharing:
         share = self.store.count_share_view(key, self._clock()) if key else None
         if share is None:
             raise ShareRefused()
-        self._recording_as(CLIENT, share.workspace).record("share_viewed", share.title)
+        self._recording_as(CLIENT, share.workspace)._record("share_viewed", share.title)
+        withdrawn = set(self.store.withdrawn_before(self._clock()))  # never shown again
+        if withdrawn & set(share.creator_ids):
+            kept = [cid for cid in share.creator_ids if cid not in withdrawn]
+            creators = share.content.get("creators") or {}
+            content = {**share.content, "creators": {c: creators[c] for c in kept if c in creators}}
+            share = replace(share, creator_ids=kept, content=content)
         return share

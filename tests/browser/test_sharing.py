@@ -79,8 +79,13 @@ def test_an_analyst_shares_three_of_six_creators_with_a_client(app, page, browse
             assert account.name in text, account.name
         for account in NOT_SHARED:
             assert account.name not in text and account.username not in text
-        assert "as of" in text and client.locator(".js-plotly-plot").count() > 0
-        assert client.get_by_role("button", name="Table as CSV").count() == 1
+        client.locator(".js-plotly-plot").first.wait_for()  # drawn once plotly.js is in
+        assert "as of" in text
+        with client.expect_download() as download:  # /media/ answers a signed-out client
+            client.get_by_role("button", name="Table as CSV").click()
+        table = download.value.path().read_text()
+        assert all(account.name in table for account in SHARED)
+        assert not any(account.name in table for account in NOT_SHARED)
         nothing_of_the_workspace(client, app.url)
         screenshot(client, "share-client-view")
 

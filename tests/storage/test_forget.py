@@ -240,8 +240,8 @@ def build(backend: Backend, sandbox: Sandbox) -> World:
             ws.add_note(cid, f"{account.name} (@{account.username}) answered within a day")
             alert = f"@{account.username}: ER fell from 3.{number}% to 1.2%"
             ws.keep_alert(StoredAlert(f"{name}|{cid}|er", cid, "er_drop", alert, at=clock()))
-            ws.record("exported", account.name, f"{account.username}.csv")
-            ws.record("insights_refreshed", f"@{account.username}")
+            ws.record_export(account.name, f"{account.username}.csv")
+            ws._record("insights_refreshed", f"@{account.username}")
         fees = {cid: {"amount": 500 + n, "currency": "EUR"} for n, cid in enumerate(ids)}
         notes = {account.creator_id: f"{account.name} fits the brief" for account in ALL}
         ws.save_shortlist(f"{name.title()} spring picks", ids, fees=fees, notes=notes)
@@ -418,9 +418,8 @@ def test_an_analyst_of_acme_forgets_a_creator_and_no_table_or_file_holds_her(wor
         for when in named_before[name]:
             assert deletion.code in by_when[when].subject, by_when[when]
         forgotten = [e for e in entries if e.action == "creator_forgotten"]
-        assert [(e.actor, e.subject) for e in forgotten] == [
-            (ANALYST.name, f"deletion {deletion.code}")
-        ]
+        who = ANALYST.name if name == "acme" else "the app"  # another client's staff unnamed
+        assert [(e.actor, e.subject) for e in forgotten] == [(who, f"deletion {deletion.code}")]
         assert world.store.in_workspace(name).get_creator(F_ID) is None
 
 
@@ -813,9 +812,71 @@ def test_the_forget_command_prints_a_deletion_code_and_an_unknown_creator_exits_
     assert store.deletion(code) is not None and f"/deletion?code={code}" in out
     assert store.workspaces_of(F_ID) == []
     assert forget_command.main([f"@{FORGOTTEN.username}"], env) == 1  # nothing left of her
-    assert "No creator" in capsys.readouterr().err
+    assert "Nothing of a creator" in capsys.readouterr().err
     assert forget_command.main(["@nobody.here"], env) == 1
     assert forget_command.main([KEPT[0].creator_id], env) == 0  # by id
     assert store.workspaces_of(KEPT[0].creator_id) == []
     assert store.workspaces_of(KEPT[1].creator_id) == ["default"]
     store.close()
+
+
+# --- what forgetting must not touch, and what it must still reach (an outside review) ---------
+
+
+def two_clients(backend: Backend, clock: Clock) -> tuple[Store, Workspace, Workspace]:
+    """Acme and globex on one store, an admin's core on each (a stand-in for their analysts)."""
+    store = backend.store(clock=clock)
+    cache = InsightCache(backend.shelf(), api_base_url=OTHER_API, clock=clock)
+    ws = Workspace(Settings(base_url=None), store, cache, ADMIN, clock=clock)
+    for name in WORKSPACES:
+        if name not in ws.open_to:
+            ws.create_workspace(name)
+    acme, globex = (ws.switch_to(name) for name in WORKSPACES)
+    return store, acme, globex
+
+
+def test_a_creator_named_like_a_common_word_leaves_other_clients_text_alone(backend, clock):
+    """A creator chooses their own display name; forgetting one called "the" must not rewrite
+    another client's notes, list names or activity (only the workspaces that had them, and
+    whole words there)."""
+    _, acme, globex = two_clients(backend, clock)
+    acme.store.add_creator(Creator("odd-1", "instagram", name="the", username="the"))
+    globex.store.add_creator(Creator(KEPT_IDS[0], "instagram", name=KEPT[0].name))
+    globex.add_note(KEPT_IDS[0], "Negotiate the fee on Monday")
+    globex.save_shortlist("The winter shortlist", [KEPT_IDS[0]])
+    before = [(e.action, e.subject, e.detail) for e in globex.activity()]
+
+    acme.forget_creator("odd-1")
+
+    assert globex.relationship(KEPT_IDS[0]).notes[0]["text"] == "Negotiate the fee on Monday"
+    assert [s.name for s in globex.shortlists()] == ["The winter shortlist"]
+    assert [(e.action, e.subject, e.detail) for e in globex.activity()] == before
+
+
+def test_a_creator_removed_before_is_forgotten_by_the_command(backend, clock, capsys, tmp_path):
+    """Removing takes a creator off the roster but keeps their history and notes: the
+    command still finds and forgets them by id."""
+    store, acme, _ = two_clients(backend, clock)
+    acme.store.add_creator(Creator(F_ID, "instagram", name=FORGOTTEN.name))
+    acme.add_note(F_ID, f"secret note about {FORGOTTEN.username}")
+    store.add_snapshot(Snapshot(F_ID, 1_000.0, followers=10.0))
+    acme.remove_creator(F_ID)
+    deletion = acme.switch_to("acme").forget_anywhere(F_ID)
+    assert deletion is not None
+    assert store.snapshots(F_ID) == [] and acme.store.relationship(F_ID).notes == []
+    assert acme.switch_to("acme").forget_anywhere(F_ID) is None  # nothing is left now
+    acme.set_member("acme", VIEWER.name, "viewer")
+    viewer = Workspace(acme.settings, store, acme.cache, VIEWER, workspace="acme", clock=clock)
+    with pytest.raises(NotPermitted):
+        viewer.forget_anywhere(F_ID)
+
+
+def test_a_viewer_can_neither_purge_nor_apply_retention(backend, clock):
+    store = backend.store(clock=clock)
+    cache = InsightCache(backend.shelf(), api_base_url=OTHER_API, clock=clock)
+    admin = Workspace(Settings(base_url=None), store, cache, ADMIN, clock=clock)
+    admin.set_member("default", VIEWER.name, "viewer")
+    viewer = Workspace(Settings(base_url=None), store, cache, VIEWER, clock=clock)
+    for change in (viewer.purge_withdrawn, viewer.apply_retention):
+        with pytest.raises(NotPermitted):
+            change()

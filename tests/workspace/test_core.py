@@ -102,11 +102,11 @@ def test_tags_status_notes_shortlists_and_campaigns_are_recorded(ws):
 
 def test_the_same_export_clicked_again_within_a_minute_is_one_entry_with_a_count(ws):
     for _ in range(3):
-        ws.record("exported", "Ana", "ana.csv")  # the clock ticks a second each time
-    ws.record("exported", "Ana", "ana.xlsx")  # another file: its own entry
+        ws.record_export("Ana", "ana.csv")  # the clock ticks a second each time
+    ws.record_export("Ana", "ana.xlsx")  # another file: its own entry
     [xlsx, csv] = ws.activity()
     assert (csv.detail, csv.count, xlsx.detail, xlsx.count) == ("ana.csv", 3, "ana.xlsx", 1)
-    ws.acting_as("bo@agency.test").record("exported", "Ana", "ana.csv")  # another person
+    ws.acting_as("bo@agency.test").record_export("Ana", "ana.csv")  # another person
     assert [e.count for e in ws.activity()] == [1, 1, 3]
 
 
@@ -119,11 +119,11 @@ def test_a_flood_of_exports_never_evicts_a_removal_only_age_does(backend, clean_
     ws.remove_creator("c1")
     for number in range(250):  # distinct files: no two are the same export
         clock.now += 120
-        ws.record("exported", "Bo", f"sheet {number}.csv")
+        ws.record_export("Bo", f"sheet {number}.csv")
     assert any(e.action == "creator_removed" for e in ws.activity(limit=1_000))
     clock.now += 31 * 86_400  # a month later, the old entries go as new ones come
     for number in range(100):
-        ws.record("exported", "Bo", f"later {number}.csv")
+        ws.record_export("Bo", f"later {number}.csv")
     assert all(e.subject == "Bo" and e.detail.startswith("later") for e in ws.activity(limit=1_000))
 
 
@@ -186,7 +186,7 @@ def test_a_viewer_reads_every_use_case_and_a_creator_finishes_their_callback(ws,
     assert viewer.load_insights(creator_id).source == "api"  # reading may fetch: not a change
     assert [c.creator_id for c in viewer.creators()] == [creator_id]
     assert viewer.links() and viewer.activity() and viewer.snapshots(creator_id)
-    viewer.record("exported", "Ana", "ana.csv")  # a viewer's download is recorded
+    viewer.record_export("Ana", "ana.csv")  # a viewer's download is recorded
     assert ws.activity()[0].actor == "vi@agency.test"
 
 
