@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from components.text import md_escape
 from fpapi import Insights
 from fpapi.analysis.report import build_report
 from fpapi.sandbox import build_insights, instagram_pool
@@ -295,3 +296,15 @@ def test_pressing_update_shows_the_client_the_current_data(shared):
     assert list(after.table[0].value.columns) == [account.name for account in SHARED[:2]]
     [kept] = stored_shares()
     assert kept.as_of > shared.share.as_of
+
+
+def test_a_title_a_creator_named_is_shown_to_the_client_as_text(six):
+    """The compare page's title holds creators' display names, which creators choose."""
+    ws = core()
+    try:
+        hostile = "[Claim your fee](https://evil.test/phish) ![](https://evil.test/px.png)"
+        new = ws.create_share("compare", f"Comparison of {hostile}", IDS, {}, days=7)
+    finally:
+        ws.close()
+    at = client_opens(new.token)
+    assert at.title[0].value == md_escape(f"Comparison of {hostile}")  # text, never a link

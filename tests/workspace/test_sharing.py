@@ -546,3 +546,21 @@ def test_a_share_record_is_what_the_store_gives_back(world):
     opened = world.client().open_share(new.token)
     assert replace(listed, views=1, last_view_at=world.clock.now) == opened
     assert listed == new.share
+
+
+def test_a_client_sees_no_more_of_a_creator_whose_consent_was_withdrawn(world):
+    """While a withdrawn creator waits out FPAPI_REVOKED_PURGE_DAYS, the app shows nothing of
+    them, and a share made before does not either."""
+    acme = world.open()
+    new = share_three(acme)
+    acme.store.mark_consent_withdrawn(IDS[0], world.clock())
+    shown = world.client().open_share(new.token)
+    assert shown.creator_ids == IDS[1:3] and IDS[0] not in shown.content["creators"]
+
+
+def test_a_campaign_share_keeps_no_fee_of_a_creator_it_does_not_show(world):
+    acme = world.open()
+    fees = ",".join(f"{cid}:100" for cid in (*IDS[:2], "not-shared-creator"))
+    new = acme.create_share("campaign", "Winter", IDS[:2], {"fees": fees}, days=7)
+    assert "not-shared-creator" not in new.share.content["spec"]["fees"]
+    assert all(cid in new.share.content["spec"]["fees"] for cid in IDS[:2])
