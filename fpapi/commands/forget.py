@@ -9,30 +9,25 @@ Configured like the app. Exit status: 0 forgotten, 1 no such creator, 2 a config
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from fpapi.errors import SettingsError, StoreError, StudioError
-from fpapi.workspace.core import Workspace, open_workspace
-from fpapi.workspace.members import Actor
-from fpapi.workspace.settings import load_settings, secrets_files
+from fpapi.commands import CONFIG_ERROR, command_workspace
+from fpapi.errors import StudioError
+from fpapi.workspace.core import Workspace
 
 __all__ = ["main"]
 
 COMMAND_ACTOR = "forget command"
-CONFIG_ERROR, NOT_FOUND, OK = 2, 1, 0
+NOT_FOUND, OK = 1, 0
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fpapi.forget", description=__doc__)
     parser.add_argument("creator", help="the creator's id, or their handle as @handle")
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings(os.environ if environ is None else environ, secrets_files())
-        ws = open_workspace(settings, Actor(COMMAND_ACTOR))
-    except (SettingsError, StoreError, OSError) as err:
-        print(f"Configuration error: {err}", file=sys.stderr)
+    ws = command_workspace(environ, COMMAND_ACTOR)
+    if ws is None:
         return CONFIG_ERROR
     try:
         asked = args.creator.strip()

@@ -19,27 +19,26 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fpapi.analysis.report import build_report
-from fpapi.errors import FPAPIError, SettingsError, StudioError
+from fpapi.commands import CONFIG_ERROR, command_workspace
+from fpapi.errors import FPAPIError, StudioError
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Creator, Snapshot, StoredAlert
 from fpapi.workspace.alerts import AlertRules, deliver, evaluate, handle_of
-from fpapi.workspace.core import Actor, Workspace, open_workspace
+from fpapi.workspace.core import Workspace
 from fpapi.workspace.history import headline, previous_snapshot, snapshot_of
 from fpapi.workspace.members import no_such_workspace, workspace_name
-from fpapi.workspace.settings import load_settings, secrets_files
 
 __all__ = ["main"]
 
 log = logging.getLogger("fpapi.refresh")
 
 DEFAULT_CONCURRENCY = 4
-CONFIG_ERROR, FAILED, OK = 2, 1, 0
+FAILED, OK = 1, 0
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -53,11 +52,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        settings = load_settings(os.environ if environ is None else environ, secrets_files())
-        ws = open_workspace(settings, Actor("refresh"))
-    except (SettingsError, StudioError, OSError) as err:
-        print(f"Configuration error: {err}", file=sys.stderr)
+    ws = command_workspace(environ, "refresh")
+    if ws is None:
         return CONFIG_ERROR
     try:
         names = [workspace_name(args.workspace)] if args.workspace else list(ws.open_to)

@@ -14,19 +14,18 @@ the /admin page's do, and is recorded in that workspace's activity list. Exit st
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from fpapi.errors import SettingsError, StoreError, StudioError
-from fpapi.workspace.core import Workspace, open_workspace
-from fpapi.workspace.members import DEFAULT_WORKSPACE, MEMBER_ROLES, REMOVED, Actor
-from fpapi.workspace.settings import load_settings, secrets_files
+from fpapi.commands import CONFIG_ERROR, command_workspace
+from fpapi.errors import StudioError
+from fpapi.workspace.core import Workspace
+from fpapi.workspace.members import DEFAULT_WORKSPACE, MEMBER_ROLES, REMOVED
 
 __all__ = ["main"]
 
 COMMAND_ACTOR = "workspaces command"
-CONFIG_ERROR, REFUSED, OK = 2, 1, 0
+REFUSED, OK = 1, 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,11 +46,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        settings = load_settings(os.environ if environ is None else environ, secrets_files())
-        ws = open_workspace(settings, Actor(COMMAND_ACTOR))
-    except (SettingsError, StoreError, OSError) as err:
-        print(f"Configuration error: {err}", file=sys.stderr)
+    ws = command_workspace(environ, COMMAND_ACTOR)
+    if ws is None:
         return CONFIG_ERROR
     try:
         print(_run(ws, args))

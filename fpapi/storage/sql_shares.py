@@ -66,16 +66,20 @@ class ShareTables:
             ).first()
         return None if row is None else record_of(Share, row)
 
+    def _open_here(self, key: str) -> tuple[sa.ColumnElement[bool], ...]:
+        """This workspace's share ``key``, not revoked."""
+        return (
+            shares.c.workspace == self.workspace,
+            shares.c.key == key,
+            shares.c.revoked_at.is_(None),
+        )
+
     @guarded
     def revoke_share(self, key: str, at: float) -> Share | None:
         with self._engine.begin() as connection:
             row = connection.execute(
                 shares.update()
-                .where(
-                    shares.c.workspace == self.workspace,
-                    shares.c.key == key,
-                    shares.c.revoked_at.is_(None),
-                )
+                .where(*self._open_here(key))
                 .values(revoked_at=at)
                 .returning(*shares.c)
             ).first()
@@ -88,11 +92,7 @@ class ShareTables:
         with self._engine.begin() as connection:
             row = connection.execute(
                 shares.update()
-                .where(
-                    shares.c.workspace == self.workspace,
-                    shares.c.key == key,
-                    shares.c.revoked_at.is_(None),
-                )
+                .where(*self._open_here(key))
                 .values(creator_ids=creator_ids, content=content, as_of=as_of)
                 .returning(*shares.c)
             ).first()

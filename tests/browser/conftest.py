@@ -17,7 +17,15 @@ from typing import Any
 
 import pytest
 
-from tests.browser.servers import free_port, stop, wait_until_up
+from fpapi.storage.data_folder import DataFolderStore
+from fpapi.storage.records import Creator
+from tests.browser.servers import (
+    free_port,
+    start_oidc_provider,
+    stop,
+    wait_until_up,
+    write_auth_home,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -186,3 +194,32 @@ def sign_out(page, url: str, button) -> None:
 
 def main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
+
+
+@contextlib.contextmanager
+def signed_in_app(
+    base: Path, who: list[str], env: dict[str, str], creators: tuple[Any, ...] = ()
+) -> Iterator[RunningApp]:
+    """The app with sign-in through a real OpenID Connect provider on loopback whose users are
+    ``who`` (verified addresses), the sandbox ``creators`` (accounts) on its roster, and
+    ``env`` (the allow-lists): everything in ``base``, stopped when the block ends."""
+    users = [{"sub": email, "email": email, "email_verified": True} for email in who]
+    provider = start_oidc_provider(users, base / "oidc.log")
+    port = free_port()
+    auth = write_auth_home(base / "home", app_port=port, provider=provider)
+    store = DataFolderStore(base / "data" / "store")
+    for account in creators:
+        store.add_creator(
+            Creator(
+                account.creator_id, "instagram", name=account.name, username=account.username,
+                platform_user_id=account.platform_user_id,
+            )
+        )  # fmt: skip
+    store.close()
+    try:
+        with running_app(
+            base / "data", base / "streamlit.log", {"HOME": str(auth.home), **env}, port=port
+        ) as running:
+            yield running
+    finally:
+        stop(provider.process)

@@ -8,10 +8,7 @@ import re
 import pytest
 
 from fpapi.sandbox import instagram_pool
-from fpapi.storage.data_folder import DataFolderStore
-from fpapi.storage.records import Creator
-from tests.browser.conftest import main_text, running_app, screenshot, sign_in, wait_for_app
-from tests.browser.servers import free_port, start_oidc_provider, stop, write_auth_home
+from tests.browser.conftest import main_text, screenshot, sign_in, signed_in_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -23,33 +20,9 @@ FORGOTTEN, KEPT = instagram_pool()[:2]
 def app(tmp_path_factory):
     """Sign-in configured; two creators on the roster."""
     base = tmp_path_factory.mktemp("forget")
-    provider = start_oidc_provider(
-        [{"sub": ANALYST, "email": ANALYST, "email_verified": True}], base / "oidc.log"
-    )
-    port = free_port()
-    auth = write_auth_home(base / "home", app_port=port, provider=provider)
-    store = DataFolderStore(base / "data" / "store")
-    for account in (FORGOTTEN, KEPT):
-        store.add_creator(
-            Creator(
-                account.creator_id,
-                "instagram",
-                name=account.name,
-                username=account.username,
-                platform_user_id=account.platform_user_id,
-            )
-        )
-    store.close()
-    try:
-        with running_app(
-            base / "data",
-            base / "streamlit.log",
-            {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": ANALYST},
-            port=port,
-        ) as running:
-            yield running
-    finally:
-        stop(provider.process)
+    env = {"FPAPI_ALLOWED_EMAILS": ANALYST}
+    with signed_in_app(base, [ANALYST], env, (FORGOTTEN, KEPT)) as running:
+        yield running
 
 
 def test_an_analyst_forgets_a_creator_and_a_signed_out_visitor_checks_the_code(app, page, browser):

@@ -10,11 +10,8 @@ import re
 import pytest
 
 from fpapi.sandbox import instagram_pool
-from fpapi.storage.data_folder import DataFolderStore
-from fpapi.storage.records import Creator
 from fpapi.workspace.sharing import SHARE_REFUSED
-from tests.browser.conftest import main_text, running_app, screenshot, sign_in, wait_for_app
-from tests.browser.servers import free_port, start_oidc_provider, stop, write_auth_home
+from tests.browser.conftest import main_text, screenshot, sign_in, signed_in_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -26,27 +23,8 @@ SHARED, NOT_SHARED = SIX[:3], SIX[3:]
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     base = tmp_path_factory.mktemp("sharing")
-    provider = start_oidc_provider(
-        [{"sub": ANALYST, "email": ANALYST, "email_verified": True}], base / "oidc.log"
-    )
-    port = free_port()
-    auth = write_auth_home(base / "home", app_port=port, provider=provider)
-    store = DataFolderStore(base / "data" / "store")
-    for account in SIX:
-        store.add_creator(
-            Creator(account.creator_id, "instagram", name=account.name, username=account.username)
-        )
-    store.close()
-    try:
-        with running_app(
-            base / "data",
-            base / "streamlit.log",
-            {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": ANALYST},
-            port=port,
-        ) as running:
-            yield running
-    finally:
-        stop(provider.process)
+    with signed_in_app(base, [ANALYST], {"FPAPI_ALLOWED_EMAILS": ANALYST}, tuple(SIX)) as running:
+        yield running
 
 
 def nothing_of_the_workspace(page, app_url: str) -> None:

@@ -17,8 +17,7 @@ from fpapi.storage.records import Campaign
 from fpapi.workspace.core import open_workspace
 from fpapi.workspace.members import Actor
 from fpapi.workspace.settings import load_settings
-from tests.browser.conftest import main_text, running_app, screenshot, sign_in, wait_for_app
-from tests.browser.servers import free_port, start_oidc_provider, stop, write_auth_home
+from tests.browser.conftest import main_text, screenshot, sign_in, signed_in_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +25,6 @@ ADMIN = "root@agency.test"
 ACME_ANALYST = "ana@acme.test"
 ACME_VIEWER = "vic@acme.test"
 GLOBEX_ANALYST = "gus@globex.test"
-USERS = [
-    {"sub": who, "email": who, "email_verified": True}
-    for who in (ADMIN, ACME_ANALYST, ACME_VIEWER, GLOBEX_ANALYST)
-]
 SHARED = [generated_account(n) for n in range(15)]  # on both rosters
 GLOBEX_ONLY = [generated_account(n) for n in range(15, 30)]
 GLOBEX_CAMPAIGN = "Globex winter launch"
@@ -63,19 +58,9 @@ def agency(tmp_path_factory):
     finally:
         admin.close()
 
-    provider = start_oidc_provider(USERS, base / "oidc.log")
-    port = free_port()
-    auth = write_auth_home(base / "home", app_port=port, provider=provider)
-    try:
-        with running_app(
-            data,
-            base / "streamlit.log",
-            {"HOME": str(auth.home), "FPAPI_ADMIN_EMAILS": ADMIN},
-            port=port,
-        ) as app:
-            yield app
-    finally:
-        stop(provider.process)
+    emails = [ADMIN, ACME_ANALYST, ACME_VIEWER, GLOBEX_ANALYST]
+    with signed_in_app(base, emails, {"FPAPI_ADMIN_EMAILS": ADMIN}) as app:
+        yield app
 
 
 def globex_leaks(text: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,17 @@ from fpapi.sandbox import Knobs, Sandbox, embedded_sandbox
 from tests.helpers import app_store, make_link
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+# Sign-in as AppTest sees it: an [auth] table (nothing is ever reached at its address) and the
+# claims of an ID token issued a minute ago, good for an hour (st.user carries them).
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "cookie-secret-never-shown-7f3a",
+    "client_id": "studio",
+    "client_secret": "client-secret-never-shown-91c2",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+TOKEN_TIMES = {"iat": int(time.time()) - 60, "exp": int(time.time()) + 3_600}
+SIGNED_OUT = {"is_logged_in": False}
 PAGES = {key: spec.path for key, spec in PAGE_SPECS.items()}
 TIMEOUT_S = 60
 # Property tests that drive pages: each AppTest run costs a fraction of a second, so a sixth

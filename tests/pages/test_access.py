@@ -10,18 +10,9 @@ import streamlit as st
 from components.frame.pages import PAGES as PAGE_SPECS
 from fpapi.storage.store import Store
 from tests.helpers import app_store, charts_of
-from tests.pages.apptest import open_page, page_text, verify
+from tests.pages.apptest import AUTH, SIGNED_OUT, TOKEN_TIMES, open_page, page_text, verify
 
 ANALYST_PAGES = [key for key, spec in PAGE_SPECS.items() if not spec.public]
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "cookie-secret-never-shown-7f3a",
-    "client_id": "studio",
-    "client_secret": "client-secret-never-shown-91c2",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
-# An ID token issued a minute ago, good for an hour (st.user carries its claims).
-TOKEN_TIMES = {"iat": int(time.time()) - 60, "exp": int(time.time()) + 3_600}
 ANALYST = {
     "is_logged_in": True,
     "email": "Ana@Agency.test",
@@ -36,7 +27,6 @@ OUTSIDER = {
     **TOKEN_TIMES,
 }
 MATCHED = "ana@agency.test"  # ANALYST's address as it matched the allow-list
-SIGNED_OUT = {"is_logged_in": False}
 
 
 @pytest.fixture

@@ -27,16 +27,8 @@ from fpapi.workspace.opening import cache_label, open_cache, open_store, share_s
 from fpapi.workspace.settings import load_settings
 from fpapi.workspace.sharing import SHARE_REFUSED, NewShare, new_token
 from tests.helpers import add_to_roster, app_store, charts_of
-from tests.pages.apptest import by_label, open_page, page_text
+from tests.pages.apptest import AUTH, SIGNED_OUT, TOKEN_TIMES, by_label, open_page, page_text
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "cookie-secret-never-shown-7f3a",
-    "client_id": "studio",
-    "client_secret": "client-secret-never-shown-91c2",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
-TOKEN_TIMES = {"iat": int(time.time()) - 60, "exp": int(time.time()) + 3_600}
 ANALYST = {
     "is_logged_in": True,
     "email": "ana@agency.test",
@@ -45,7 +37,6 @@ ANALYST = {
     **TOKEN_TIMES,
 }
 VIEWER = {**ANALYST, "email": "vic@brand.test", "sub": "vic-1"}
-SIGNED_OUT = {"is_logged_in": False}
 
 POOL = instagram_pool()
 SHARED, OTHERS = POOL[:3], POOL[3:6]

@@ -26,16 +26,8 @@ from fpapi.workspace.campaigns import campaign_of, new_campaign_id
 from fpapi.workspace.core import Actor, Workspace, open_workspace
 from fpapi.workspace.demo import DEMO_CREATORS
 from fpapi.workspace.settings import load_settings
-from tests.pages.apptest import open_page, page_text
+from tests.pages.apptest import AUTH, TOKEN_TIMES, open_page, page_text
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "cookie-secret-never-shown-7f3a",
-    "client_id": "studio",
-    "client_secret": "client-secret-never-shown-91c2",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
-TOKEN_TIMES = {"iat": int(time.time()) - 60, "exp": int(time.time()) + 3_600}
 ADMIN_EMAIL = "boss@agency.test"
 ACME_ANALYST_EMAIL = "ana@acme.test"  # on the analysts' allow-list, but kept out of default
 ACME_VIEWER_EMAIL = "vic@acme.test"  # on no allow-list: only acme's membership lets her in
