@@ -178,8 +178,8 @@ def render_what_changed(alerts: list[StoredAlert], on_roster: set[str]) -> None:
     first, each linked to the creator's insights while they are on the roster."""
     st.subheader("What changed", anchor=False)
     if not alerts:
-        st.caption(
-            "No alerts yet. The scheduled refresh (`python -m fpapi.refresh`, see the README) "
+        st.caption(  # no inline code here: faded code text measured 2.7:1 against white
+            "No alerts yet. The scheduled refresh (python -m fpapi.refresh, see the README) "
             "checks every creator and lists here what changed: ER or quality down, followers "
             "up or down, an unexplained follower spike, consent about to lapse."
         )
