@@ -61,6 +61,15 @@ def charts_of(at: Any) -> list[dict]:
     ]
 
 
+def chart_labels(at: Any) -> list[str]:
+    """What a screen reader reads for each chart an AppTest run drew (its aria-label)."""
+    return [
+        json.loads(element.proto.json)["label"]
+        for element in at.get("bidi_component")
+        if element.proto.component_name.endswith(CHART_COMPONENT)
+    ]
+
+
 def plotly_values(array: Any) -> list[float]:
     """A plotly JSON array, plain or typed ({"dtype", "bdata"})."""
     if isinstance(array, dict):

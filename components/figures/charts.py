@@ -42,7 +42,10 @@ def _app_template() -> go.layout.Template:
 pio.templates["creator_insights"] = _app_template()
 pio.templates.default = "creator_insights"
 
-PALETTE = ["#1f6feb", "#e8590c", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599", "#e03131"]
+# Okabe and Ito's colours, which readers with each kind of colour blindness tell apart: blue,
+# orange, bluish green, reddish purple, yellow, sky blue, vermillion (in the roles the charts
+# gave the earlier palette: video, photo, explained, paid, middling, other, unexplained).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#56B4E9", "#D55E00"]
 VIDEO_COLOUR, PHOTO_COLOUR, PAID_COLOUR = PALETTE[0], PALETTE[1], PALETTE[3]
 RANGE_BUTTONS = [
     {"count": 1, "label": "1m", "step": "month", "stepmode": "backward"},

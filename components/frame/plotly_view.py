@@ -105,6 +105,8 @@ export default function ({ data, parentElement }) {
     graph.dataset.testid = "__TEST_ID__";
     parentElement.appendChild(graph);
   }
+  graph.setAttribute("role", "img");  // one image to a screen reader, named by what it shows
+  graph.setAttribute("aria-label", data.label || "Chart");
   const figure = JSON.parse(data.figure);
   loadPlotly(data).then((Plotly) =>
     Plotly.react(graph, figure.data || [], figure.layout || {}, data.config)
@@ -127,9 +129,10 @@ def warm_up_charts(*, now: bool) -> None:
         _warm_up(key="cis-chart-warmup", data={"src": _relative_route(), "now": now}, height=0)
 
 
-def plotly_chart(fig: go.Figure, *, key: str, config: dict[str, Any]) -> None:
-    """Draw one figure, as wide as its container."""
+def plotly_chart(fig: go.Figure, *, key: str, config: dict[str, Any], label: str = "") -> None:
+    """Draw one figure, as wide as its container, named ``label`` for screen readers."""
     data = {
+        "label": label,
         "figure": fig.to_json(),
         "config": {"responsive": True, **config},
         "src": _relative_route(),

@@ -88,6 +88,9 @@ class ShownTable:
     highlight: set[tuple[str, str]]
 
 
+BEST_MARK = "▲ best"
+
+
 def shown_table(comparison: Comparison, rows: list[str], statuses: Mapping[str, str]) -> ShownTable:
     table = comparison.table
     shown = [key for key in rows if key in table.index]
@@ -108,6 +111,8 @@ def shown_table(comparison: Comparison, rows: list[str], statuses: Mapping[str, 
         if key in shown
         for column in columns
     }
+    for row, column in highlight:  # marked in words too, not by colour alone
+        frame.at[row, column] = f"{frame.at[row, column]} {BEST_MARK}"
     return ShownTable(pd.concat([status, frame]), highlight)
 
 

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.figures.charts import make_history_figure
+from components.figures.describe import MAX_DATA_ROWS, describe, figure_table
 from components.frame.pages import compare_link, link
 from components.frame.plotly_view import plotly_chart
 from components.text import ago, day_label, md_escape, safe_http_url, unexplained_growth
@@ -34,11 +35,18 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "se
 
 
 def show_figure(fig: go.Figure | None, *, key: str, missing: str) -> None:
-    """A chart, or a plain sentence when there is nothing to draw (never an empty chart)."""
+    """A chart, or a plain sentence when there is nothing to draw (never an empty chart). A
+    screen reader reads the chart as an image named by what it shows; "Show data" shows its
+    numbers as a table."""
     if fig is None:
         st.caption(f":material/info: {missing}")
-    else:
-        plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+        return
+    plotly_chart(fig, key=key, config=PLOTLY_CONFIG, label=describe(fig))
+    if st.toggle("Show data", key=f"{key}-data", help="The chart's numbers, as a table."):
+        table = figure_table(fig)
+        st.table(table.map(md_escape), hide_index=True)
+        if len(table) == MAX_DATA_ROWS:
+            st.caption(f"The newest {MAX_DATA_ROWS} rows.")
 
 
 def render_header(report: InsightsReport, creator: Creator) -> None:
@@ -110,11 +118,16 @@ def render_freshness(
     )
 
 
+KPIS_PER_ROW = 3
+
+
 def render_kpis(report: InsightsReport, previous: Snapshot | None = None) -> None:
-    """The KPI row; each with its change since the previous fetch, when there was one."""
-    columns = st.columns(len(report.kpis))
+    """The KPIs, three to a row (six in one row cut "Effective follower rate" at 1,400 px),
+    each with its change since the previous fetch, when there was one."""
+    paired = list(report.kpis.paired(HISTORY_METRICS))
+    columns = [c for _ in range(0, len(paired), KPIS_PER_ROW) for c in st.columns(KPIS_PER_ROW)]
     current = snapshot_of("", 0.0, report.insights) if previous else None
-    for column, (kpi, metric) in zip(columns, report.kpis.paired(HISTORY_METRICS), strict=True):
+    for column, (kpi, metric) in zip(columns, paired, strict=False):
         moved = change(metric, previous, current)
         if moved is not None and moved.delta == 0:
             moved, note = None, " Unchanged since the previous fetch."

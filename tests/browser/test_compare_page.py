@@ -73,7 +73,7 @@ def test_compare_three_creators_and_download_the_csv(app, page):
     wait_for_app(page, timeout_ms=60_000)
     page.wait_for_function(f"() => ({growth_title})().startsWith('Follower')", timeout=30_000)
     assert "indexed" not in page.evaluate(growth_title)
-    assert page.get_by_role("switch").is_checked()
+    assert page.get_by_role("switch", name="Show raw follower counts").is_checked()
 
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Table as CSV").click()

@@ -153,7 +153,7 @@ def test_fees_add_cost_rows_with_the_formula(app_env):
         "CPM (cost per 1,000 views)",
         "Cost per 1,000 followers",
     } <= set(table.index)
-    assert table.at["Quoted fee", ACCOUNTS[0].name] == "500.00 USD"
+    assert table.at["Quoted fee", ACCOUNTS[0].name] == "500.00 USD ▲ best"  # not colour alone
     assert table.at["Cost per engagement", ACCOUNTS[2].name] == "–"  # no fee quoted
     assert "Cost per engagement = fee / (median likes + median comments per post)" in page_text(at)
 
@@ -224,9 +224,14 @@ def test_the_comparison_shows_each_value_with_its_unit_and_highlights_the_best(a
         values = {name: float(read(body)) for name, body in raw.items()}
         assert {(row, max(values, key=values.get))} == {cell for cell in best if cell[0] == row}
     for name, body in raw.items():  # percentages as the vendor sends them, never x100
-        assert table.at["Engagement rate", name] == f"{body['profile_overview']['engagement']:.2f}%"
-        assert table.at["Profile quality score", name].endswith(" / 100")
+        marked = " ▲ best" if ("Engagement rate", name) in best else ""  # words, not colour only
+        shown = f"{body['profile_overview']['engagement']:.2f}%{marked}"
+        assert table.at["Engagement rate", name] == shown
+        assert table.at["Profile quality score", name].removesuffix(" ▲ best").endswith(" / 100")
     assert not any(cell[0] == "Share of sponsored posts" for cell in best)  # no direction
+    marked = {(row, column) for row in table.index for column in table.columns
+              if str(table.at[row, column]).endswith("▲ best")}  # fmt: skip
+    assert marked == best  # every highlighted cell says so in words, and only those
 
 
 def test_the_growth_chart_can_show_raw_follower_counts(app_env):
