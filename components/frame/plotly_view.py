@@ -105,12 +105,22 @@ export default function ({ data, parentElement }) {
     graph.dataset.testid = "__TEST_ID__";
     parentElement.appendChild(graph);
   }
-  graph.setAttribute("role", "img");  // one image to a screen reader, named by what it shows
-  graph.setAttribute("aria-label", data.label || "Chart");
+
   const figure = JSON.parse(data.figure);
   loadPlotly(data).then((Plotly) =>
     Plotly.react(graph, figure.data || [], figure.layout || {}, data.config)
-  ).catch(() => {
+  ).then(() => {
+    // To a screen reader, the drawing is one image named by what it shows (plotly's other
+    // layers repeat it); its buttons (range, toolbar) stay buttons beside it.
+    graph.querySelectorAll("svg.main-svg").forEach((svg, index) => {
+      if (index === 0) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", data.label || "Chart");
+      } else {
+        svg.setAttribute("aria-hidden", "true");
+      }
+    });
+  }).catch(() => {
     graph.textContent = "This chart could not be drawn: reload the page to try again.";
   });
   return () => { if (window.Plotly) window.Plotly.purge(graph); };
