@@ -33,6 +33,8 @@ from fpapi.analysis.export import to_safe_csv, to_xlsx
 from fpapi.errors import ShortlistError
 from fpapi.storage.cache import LoadedInsights
 
+PICKER_KEY = "cis.compare.creators"
+
 st.title("Compare creators")
 
 ws = open_workspace()
@@ -61,10 +63,15 @@ if len(choices) < MIN_COMPARE:
     link("connect", "Create a verification link")
     st.stop()
 
+# A stable key keeps the picker the same widget as creators are picked (with only a default
+# that changes, each pick made a new one and the keyboard's focus was lost); an address changed
+# from outside (a shortlist, a link) is put into it.
+if st.query_params.get("creators", "") != state.compare_address():
+    st.session_state[PICKER_KEY] = parsed.ids
 chosen = st.multiselect(
     f"Creators to compare ({MIN_COMPARE} to {MAX_COMPARE}; type to search by name or handle)",
     list(choices),
-    default=parsed.ids,
+    key=PICKER_KEY,
     max_selections=MAX_COMPARE,
     format_func=lambda cid: creator_label(choices[cid]),
     placeholder="Choose creators",
@@ -72,6 +79,7 @@ chosen = st.multiselect(
 names = unique_labels({cid: (choices[cid].name, choices[cid].username) for cid in chosen})
 if ",".join(chosen) != st.query_params.get("creators", ""):
     st.query_params["creators"] = ",".join(chosen)  # the comparison stays a shareable link
+state.set_compare_address(",".join(chosen))
 if len(chosen) < MIN_COMPARE:
     st.info(f"Pick at least {MIN_COMPARE} creators to compare them side by side.")
     st.stop()

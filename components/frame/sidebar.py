@@ -9,6 +9,19 @@ import streamlit as st
 from components.frame.loaders import Config
 from components.frame.workspace import Workspace
 
+# Where the keyboard is must always show: Streamlit's page links draw no focus ring of their own,
+# and its inputs only tint their border. One ring for all, set once per run.
+FOCUS_STYLE = """<style>
+a:focus-visible, [role="tab"]:focus-visible, summary:focus-visible,
+input:focus-visible, textarea:focus-visible {
+  outline: 2px solid #0b57d0 !important; outline-offset: 2px; border-radius: 4px;
+}
+</style>"""
+
+
+def render_focus_style() -> None:
+    st.html(FOCUS_STYLE)
+
 
 def render_api_status(config: Config) -> None:
     with st.sidebar:

@@ -125,6 +125,15 @@ def share_link(kind: str) -> str | None:
     return _get(f"share_link.{kind}")
 
 
+def compare_address() -> str | None:
+    """The ``creators`` the compare page's picker last put in the address."""
+    return _get("compare.address")
+
+
+def set_compare_address(ids: str) -> None:
+    _set("compare.address", ids)
+
+
 def set_notice(text: str) -> None:
     """A sentence to show once, as a toast, on the next run (after an action that reruns)."""
     _set("notice", text)

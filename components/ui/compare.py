@@ -112,7 +112,7 @@ def shown_table(comparison: Comparison, rows: list[str], statuses: Mapping[str, 
         for column in columns
     }
     for row, column in highlight:  # marked in words too, not by colour alone
-        frame.at[row, column] = f"{frame.at[row, column]} {BEST_MARK}"
+        frame.at[row, column] = f"{frame.at[row, column]!s} {BEST_MARK}"
     return ShownTable(pd.concat([status, frame]), highlight)
 
 
