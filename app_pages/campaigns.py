@@ -24,7 +24,7 @@ from fpapi.analysis.campaigns import (
 )
 from fpapi.analysis.compare import listed_ids
 from fpapi.storage.cache import LoadedInsights
-from fpapi.workspace.campaigns import campaign_of, new_campaign_id, spec_of
+from fpapi.workspace.campaigns import campaign_of, example_campaign, new_campaign_id, spec_of
 
 st.title("Campaigns")
 st.caption(f"{MATCH_RULE} Every figure is first-party: read from the creator's own account.")
@@ -55,6 +55,9 @@ st.subheader(f"Editing: {md_escape(opened.name)}" if opened else "New campaign",
 if not by_id:
     st.info("No Instagram creators on the roster yet: connect a creator first.")
     st.stop()
+example = example_campaign(ws) if ws.on_sandbox and opened is None else None
+if example is not None:
+    campaigns_ui.render_example(example)
 form = campaigns_ui.render_form(
     spec, list(by_id.values()), editing=opened is not None, may_change=ws.may_change
 )

@@ -38,6 +38,18 @@ def render_saved(saved: Sequence[Campaign], opened: str | None) -> None:
         )
 
 
+def render_example(params: dict[str, str]) -> None:
+    """The sandbox's offer: a report over the demo creators, opened from its address."""
+    tags = " or ".join(f"#{tag}" for tag in parse_terms(params.get("hashtags")))
+    st.caption(
+        f"Sandbox: the demo creators on the roster tagged a few recent posts with "
+        f"{md_escape(tags)}. "
+        "The example shows their report, with a fee for each, from the same kind of address "
+        "a shared campaign has."
+    )
+    link("campaigns", "Try an example campaign", icon=":material/science:", query_params=params)
+
+
 @dataclass(frozen=True)
 class FormResult:
     spec: CampaignSpec

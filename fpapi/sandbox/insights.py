@@ -26,6 +26,7 @@ from fpapi.sandbox.accounts import (
     instagram_pool,
     seeded_rng,
 )
+from fpapi.sandbox.campaigns import add_campaign_tags
 
 __all__ = ["build_insights", "size_of"]
 
@@ -105,6 +106,7 @@ def _normal(account: SandboxAccount, *, posts: int | None, days: int | None) -> 
         niche_tags,
     )
     _add_spikes(account, trend_days, series, post_list)
+    add_campaign_tags(account, post_list)
     video = [p for p in post_list if p["video"]]
     non_video = [p for p in post_list if not p["video"]]
     paid = [p for p in post_list if p["sponsored"]]
