@@ -10,11 +10,15 @@ from components.frame.loaders import Config
 from components.frame.workspace import Workspace
 
 # Where the keyboard is must always show: Streamlit's page links draw no focus ring of their own,
-# and its inputs only tint their border. One ring for all, set once per run.
+# and its inputs only tint their border. One ring for all, set once per run. And a metric's
+# label wraps in a narrow column instead of ending in "…" ("Followers, last quarter" at 1,024 px).
 FOCUS_STYLE = """<style>
 a:focus-visible, [role="tab"]:focus-visible, summary:focus-visible,
 input:focus-visible, textarea:focus-visible {
   outline: 2px solid #0b57d0 !important; outline-offset: 2px; border-radius: 4px;
+}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 </style>"""
 

@@ -94,7 +94,7 @@ def render_freshness(
         "cache": "from the app's cache",
         "stale": "from the app's cache",
     }
-    text, button = st.columns([5, 1], vertical_alignment="center")
+    text, button = st.columns([4, 1], vertical_alignment="center")  # "Refresh" whole at 1,024 px
     text.caption(
         f"Vendor data processed {day_label(insights.last_processed_at)} · fetched {fetched} "
         f"({ago(loaded.age_s)}), {origin.get(loaded.source, loaded.source)}."

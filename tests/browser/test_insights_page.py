@@ -167,3 +167,26 @@ def test_follower_spikes_are_listed_linked_and_marked(app, page):
     )
     assert ["Spike, explained by a post", 1] in traces and ["Spike, unexplained", 1] in traces
     screenshot(page, "insights-follower-spikes")
+
+
+@pytest.mark.parametrize("width", [1024, 1400])
+def test_no_kpi_label_is_cut_off(app, page, width):
+    """At a laptop's 1,024 px and a desktop's 1,400 px: every KPI's label and value, and the
+    Refresh button, are read whole."""
+    add_to_roster(app.data_dir, NORMAL)
+    page.set_viewport_size({"width": width, "height": 1600})
+    page.goto(f"{app.url}/insights?creator={NORMAL.creator_id}")
+    wait_for_app(page, timeout_ms=60_000)
+    labels = page.locator("[data-testid='stMetricLabel']")
+    labels.first.wait_for()
+    whole = page.locator(
+        "[data-testid='stMetricLabel'], [data-testid='stMetricValue'], [data-testid='stButton']"
+    )
+    cut = whole.evaluate_all(
+        "els => els.filter(el => [el, ...el.querySelectorAll('*')].some("
+        "e => e.scrollWidth > e.clientWidth + 1)).map(el => el.innerText)"
+    )
+    shown = labels.all_inner_texts()
+    assert all(any(label in text for text in shown) for label in KPI_LABELS)
+    assert cut == []
+    screenshot(page, f"insights-kpis-{width}")
