@@ -25,6 +25,7 @@ from fpapi.storage.records import (
     clean_tags,
 )
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
+from fpapi.workspace.headlines import fetch_failure
 from fpapi.workspace.history import headline
 from fpapi.workspace.roster import CONSENT_FILTERS, RosterRow, consent_window
 
@@ -199,6 +200,22 @@ def changes_text(row: RosterRow) -> str:
     return md_escape(" · ".join(parts)) + f" · _{since_when}_"
 
 
+def failed_fetch_text(row: RosterRow) -> str | None:
+    """The sentence for a creator whose fetch after joining failed and who has nothing else on
+    record (no snapshot, no cached copy; consent standing): why, and what to do."""
+    if not row.has_insights or row.latest is not None or row.fetched_at is not None:
+        return None
+    if row.creator.consent_withdrawn_at is not None:
+        return None  # their own sentence says why nothing is fetched
+    reason = fetch_failure(row.creator)
+    if reason is None:
+        return None
+    reason = reason.strip()
+    if not reason.endswith((".", "!", "?")):
+        reason += "."
+    return f"Insights could not be fetched: {md_escape(reason)} Open insights to try again."
+
+
 def render_roster_row(
     row: RosterRow, *, selecting: bool, may_change: bool = True, now: float | None = None
 ) -> bool:
@@ -241,6 +258,8 @@ def render_roster_row(
         ]
         if row.latest is not None:
             lines.append(f":small[{changes_text(row)}]")
+        elif (failed := failed_fetch_text(row)) is not None:
+            lines.append(f":small[:orange[{failed}]]")
         if creator.consent_withdrawn_at is not None:
             lines.append(
                 f":small[:red[Consent withdrawn on {day_label(date.fromtimestamp(creator.consent_withdrawn_at))}: "

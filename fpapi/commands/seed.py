@@ -10,7 +10,11 @@ adds only the missing ones.
 
 Their insights come from the sandbox when an analyst opens them (the app on the embedded
 sandbox, or the sandbox process the app is configured against): the seed writes no fetch
-history, so nothing on the roster claims a fetch that did not happen.
+history, so nothing on the roster claims a fetch that did not happen. With ``--fetch`` their
+headline numbers are fetched right after (from the API the environment configures, else the
+embedded sandbox; MAX_CONCURRENT_FETCHES at once, those with a fresh cached copy skipped), so
+the roster shows followers and ER and sorts by them; a fetch that fails is named, and the exit
+status is then 1 (the creators stay on the roster).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from fpapi.errors import StudioError
 from fpapi.sandbox.accounts import NICHES, generated_account, seeded_rng
 from fpapi.sandbox.insights import size_of
 from fpapi.storage.records import PIPELINE_STATUSES, Creator, Relationship
-from fpapi.workspace.core import open_workspace
+from fpapi.workspace.core import Workspace, open_workspace
+from fpapi.workspace.headlines import FETCH_BATCH, HeadlineFetch, fetch_headlines
 from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, workspace_name
 from fpapi.workspace.settings import load_settings, secrets_files
 
@@ -78,6 +83,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         "--workspace", default=DEFAULT_WORKSPACE, metavar="NAME",
         help="the client workspace whose roster gets them (created if needed; default: default)",
     )  # fmt: skip
+    parser.add_argument(
+        "--fetch", action="store_true",
+        help="fetch their headline numbers right after, so the roster shows followers and ER",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if not 1 <= args.creators <= MAX_SEEDED:
         print(f"--creators must be from 1 to {MAX_SEEDED:,}.", file=sys.stderr)
@@ -89,17 +98,47 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         if name not in ws.open_to:
             ws.create_workspace(name)
         ws = ws.switch_to(name)
-        added = ws.add_new_creators(seeded_creators(args.creators, now=time.time()))
+        seeded = seeded_creators(args.creators, now=time.time())
+        added = ws.add_new_creators(seeded)
     except (StudioError, OSError) as err:
         print(f"Could not seed the roster: {err}", file=sys.stderr)
         return 1
     where = "the team database" if settings.database_url else f"{settings.data_dir}"
     print(
         f"Added {added:,} demo creators to the roster of the workspace {name} in {where} "
-        f"({args.creators - added:,} were on it already)."
+        f"({args.creators - added:,} were on it already).",
+        flush=True,
     )
+    status = _fetch([creator.creator_id for creator, _ in seeded], ws) if args.fetch else 0
     ws.close()
-    return 0
+    return status
+
+
+def _fetch(creator_ids: list[str], ws: Workspace) -> int:
+    """``--fetch``: the creators' headline numbers, with progress; 1 when any failed."""
+    done = [0]
+
+    def progress(batch: HeadlineFetch) -> None:
+        done[0] += len(batch.fetched) + len(batch.failed)
+        if len(creator_ids) > FETCH_BATCH:
+            print(f"Fetched {done[0]:,} of {len(creator_ids):,}…", flush=True)
+
+    started = time.monotonic()
+    result = fetch_headlines(ws, creator_ids, on_batch=progress)
+    print(
+        f"Fetched the headline numbers of {len(result.fetched):,} creators in "
+        f"{time.monotonic() - started:.1f} s."
+    )
+    if not result.failed:
+        return 0
+    reason = next(iter(result.failed.values()))
+    print(
+        f"The insights of {len(result.failed):,} creators could not be fetched ({reason}); they "
+        "are on the roster, and their numbers are fetched when an analyst opens them, or by "
+        "seeding again with --fetch.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ from fpapi.workspace.admin import WorkspaceAdmin
 from fpapi.workspace.connect import NewLink, VerificationOutcome, Via
 from fpapi.workspace.demo import ConsentPage, demo_usernames_to_add
 from fpapi.workspace.forgetting import Forgetting, withdrawn_error
+from fpapi.workspace.headlines import fetch_headlines
 from fpapi.workspace.history import record_fetch, record_fetches
 from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, not_a_member, roles_of
 from fpapi.workspace.opening import cache_label, open_cache, open_store, share_secret, with_api
@@ -360,6 +361,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
         error: str | None = None,
         via: Via,
         credit_link_creator: bool = False,
+        fetch: bool = True,
     ) -> VerificationOutcome:
         """Finish a link once (:func:`fpapi.workspace.connect.finish_verification`). Through
         the callback (a creator's browser, signed out) the verification is credited to the
@@ -391,6 +393,8 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
             actor._record(
                 "creator_verified", creator.name or creator.username or creator.creator_id
             )
+            if fetch:  # their headline numbers, for the roster's first view (one call, about
+                fetch_headlines(actor, [creator.creator_id])  # a second; it never raises)
         return outcome
 
     def acting_as(self, name: str) -> Workspace:
@@ -451,15 +455,19 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
         """Verify each of ``usernames`` not yet on the roster through the real flow (a link,
         the creator's consent, Verify Creator); the names of those added."""
         self._require_change("add creators")
-        added = []
+        added, joined = [], []
         for username in demo_usernames_to_add(self.store, usernames):
             new = self.create_link(
                 connector="instagram", redirect_url=self.settings.callback_url, label="demo"
             )
             token = consent.approve(new.state, username=username)
-            outcome = self.finish_verification(state=new.state, token=token, via="callback")
+            outcome = self.finish_verification(
+                state=new.state, token=token, via="callback", fetch=False
+            )
             if outcome.status == "verified" and outcome.creator is not None:
                 added.append(outcome.creator.name or username)
+                joined.append(outcome.creator.creator_id)
+        fetch_headlines(self, joined)  # together, before the roster's counts: about a second
         return added
 
     # --- the roster -----------------------------------------------------------------------

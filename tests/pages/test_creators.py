@@ -227,7 +227,9 @@ def test_creators_page_lists_each_creator_as_text_with_links(app_env):
     at = open_page("creators")
     text = page_text(at)
     assert "Kenji" in text and "@kenji.travel0" in text and "Camila" in text
-    assert "insights fetched never" in text
+    assert (
+        "insights fetched " in text
+    )  # never, or just now: fetched after joining, in the background
     links = [
         (link.proto.label, link.proto.page, link.proto.query_string) for link in at.get("page_link")
     ]

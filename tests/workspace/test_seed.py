@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from fpapi.commands.seed import DAYS_BACK, main, seeded_creators
+from fpapi.sandbox import Knobs
 from fpapi.storage.records import RosterQuery
 from tests.helpers import app_store
 
@@ -58,3 +59,34 @@ def test_seeding_leaves_a_creator_already_on_the_roster_as_they_were(app_env):
     kept = app_store(app_env).relationship(creator.creator_id)
     assert kept.tags == [] and kept.status == "new"
     assert app_store(app_env).roster_counts().total == 40
+
+
+def test_seeding_with_fetch_puts_followers_on_every_seeded_creator(app_env, clean_sandbox, capsys):
+    assert main(["--creators", "30", "--fetch"]) == 0
+    assert "Fetched the headline numbers of 30 creators" in capsys.readouterr().out
+    store = app_store(app_env)
+    by_followers = store.roster_page(RosterQuery(sort="followers", per_page=30)).creators
+    history = store.latest_snapshots(
+        per_creator=2, creator_ids=[c.creator_id for c in by_followers]
+    )
+    followers = [history[c.creator_id][-1].followers for c in by_followers]
+    assert len(followers) == 30 and None not in followers
+    assert followers == sorted(followers, reverse=True)
+    store.close()
+
+    def insight_calls() -> int:
+        return sum(clean_sandbox.calls[f"insights:{c.creator_id}"] for c in by_followers)
+
+    before = insight_calls()
+    assert main(["--creators", "30", "--fetch"]) == 0  # again: fresh copies, no call
+    assert insight_calls() == before
+
+
+def test_seeding_with_fetch_names_the_fetches_that_failed(app_env, clean_sandbox, capsys):
+    clean_sandbox.knobs = Knobs(garbage="html")  # insight calls answer an HTML page
+    assert main(["--creators", "5", "--fetch"]) == 1
+    out, err = capsys.readouterr()
+    assert "Added 5 demo creators" in out
+    assert "The insights of 5 creators could not be fetched (" in err
+    assert "they are on the roster" in err and "Traceback" not in err
+    assert app_store(app_env).roster_counts().total == 5

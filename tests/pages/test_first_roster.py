@@ -1,0 +1,124 @@
+"""The roster's first view has numbers: a creator who joins (here, the sandbox's demo creators)
+has their headline numbers fetched right after, so their rows show followers and ER and sort
+by them; a fetch that failed says so on the creator's row."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from fpapi import FirstPartyClient
+from fpapi.analysis.metrics import format_count, kpis
+from fpapi.sandbox import Knobs
+from fpapi.storage.records import Creator
+from fpapi.workspace.core import Actor, open_workspace
+from fpapi.workspace.demo import DEMO_CREATORS
+from fpapi.workspace.headlines import fetch_headlines
+from fpapi.workspace.settings import load_settings
+from tests.helpers import add_to_roster, app_store
+from tests.pages.apptest import open_page, page_text
+
+
+def demo_accounts(sandbox):
+    """The creators "Add 12 demo creators" puts on an empty roster, in its order."""
+    return [a for a in sandbox.accounts("instagram") if a.kind == "normal"][:DEMO_CREATORS]
+
+
+def add_demo_creators():
+    at = open_page("home")
+    next(b for b in at.button if b.label == f"Add {DEMO_CREATORS} demo creators").click().run()
+    assert not at.exception
+    return at
+
+
+def rows(at) -> dict[str, str]:
+    """Each creator's row on the roster, by handle, as a reader sees its text, in page order."""
+    found = {}
+    for element in at.markdown:
+        text = re.sub(r"\\(.)", r"\1", element.value)
+        if text.startswith("**"):
+            found[text.split(" · @")[1].split(" · ")[0]] = text
+    return found
+
+
+def followers_from_the_api(sandbox, creator_id: str) -> float:
+    with FirstPartyClient(sandbox.base_url, sandbox.token) as client:
+        followers = kpis(client.get_instagram_insights(creator_id)).followers.value
+    assert followers is not None
+    return followers
+
+
+def our_warnings(at) -> list[str]:
+    return [w.value for w in at.warning if "could not be fetched" in w.value]
+
+
+def test_the_demo_creators_rows_show_followers_on_the_first_view(app_env, clean_sandbox):
+    clean_sandbox.reset_peak()
+    started = time.monotonic()
+    home = add_demo_creators()
+    took = time.monotonic() - started
+    assert "Added 12 demo creators" in page_text(home) and not our_warnings(home)
+    assert took < 10, f"adding and fetching the demo creators took {took:.1f} s"
+    assert clean_sandbox.peak_calls_at_once > 1  # the twelve fetches overlapped
+    shown = rows(open_page("creators"))
+    accounts = demo_accounts(clean_sandbox)
+    assert set(shown) == {a.username for a in accounts}
+    for account in accounts:
+        row = shown[account.username]
+        followers = format_count(followers_from_the_api(clean_sandbox, account.creator_id))
+        assert f"Followers {followers}" in row
+        assert "Engagement rate " in row and "first fetch on record" in row
+        assert "insights fetched never" not in row and "could not be fetched" not in row
+
+
+def test_sorted_by_followers_the_demo_creators_come_before_creators_never_fetched(
+    app_env, clean_sandbox
+):
+    store = app_store(app_env)
+    for i in range(3):  # added later than the demo creators, never fetched
+        store.add_creator(
+            Creator(f"old-{i}", "instagram", name=f"Never Fetched {i}", username=f"never.{i}")
+        )
+    store.close()
+    add_demo_creators()
+    by_followers = list(rows(open_page("creators", query={"sort": "followers"})))
+    accounts = demo_accounts(clean_sandbox)
+    followers = {a.username: followers_from_the_api(clean_sandbox, a.creator_id) for a in accounts}
+    assert by_followers[:DEMO_CREATORS] == sorted(followers, key=followers.__getitem__)[::-1]
+    assert sorted(by_followers[DEMO_CREATORS:]) == [f"never.{i}" for i in range(3)]
+
+
+def test_a_demo_creator_whose_fetch_failed_says_so_on_their_row(app_env, clean_sandbox):
+    clean_sandbox.knobs = Knobs(garbage="html")  # verifications work, insight calls answer HTML
+    home = add_demo_creators()
+    assert "Added 12 demo creators" in page_text(home)
+    assert [w[:53] for w in our_warnings(home)] == [
+        "The insights of 12 of them could not be fetched yet: "
+    ]
+    clean_sandbox.knobs = Knobs()
+    shown = rows(open_page("creators"))
+    assert len(shown) == DEMO_CREATORS
+    for row in shown.values():
+        assert "Insights could not be fetched: " in row and "Open insights to try again." in row
+        assert "Followers" not in row
+
+
+def test_a_failed_fetch_after_joining_is_named_until_a_fetch_succeeds(app_env, clean_sandbox):
+    account = clean_sandbox.accounts("instagram")[0]
+    add_to_roster(app_env, account)
+    ws = open_workspace(load_settings({"FPAPI_DATA_DIR": str(app_env)}), Actor("local"))
+    clean_sandbox.knobs = Knobs(failure_rate=1.0)  # the API answers 503 with an HTML page
+    try:
+        result = fetch_headlines(ws, [account.creator_id])
+    finally:
+        clean_sandbox.knobs = Knobs()
+        ws.close()
+    assert result.fetched == [] and list(result.failed) == [account.creator_id]
+    row = rows(open_page("creators"))[account.username]
+    assert f"Insights could not be fetched: {result.failed[account.creator_id]}" in row
+    insights = open_page("insights", query={"creator": account.creator_id})  # fetched now
+    assert not insights.exception
+    row = rows(open_page("creators"))[account.username]
+    assert "could not be fetched" not in row
+    followers = format_count(followers_from_the_api(clean_sandbox, account.creator_id))
+    assert f"Followers {followers}" in row
