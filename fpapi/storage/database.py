@@ -12,7 +12,6 @@ The URL carries the database password: it is never logged or shown, only
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import fcntl
 import functools
 import hashlib
@@ -25,12 +24,13 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from fpapi.errors import DatabaseUnavailable, SettingsError
+from fpapi.storage.sql_helpers import insert_missing, is_postgres, lock_id, record_of, upsert
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -343,10 +343,6 @@ def describe(url: str | URL) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
-def is_postgres(engine: Engine | Connection) -> bool:
-    return engine.dialect.name == "postgresql"
-
-
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -473,35 +469,3 @@ def _connection_problem(err: DBAPIError) -> bool:
     return err.connection_invalidated or isinstance(
         err, sa.exc.InterfaceError | sa.exc.OperationalError
     )
-
-
-def lock_id(*parts: str) -> int:
-    """A PostgreSQL advisory-lock id (a signed 64-bit integer) for this key."""
-    digest = hashlib.sha256("|".join(parts).encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
-def upsert(connection: Connection, table: sa.Table) -> Any:
-    """``INSERT`` with ``ON CONFLICT`` for this connection's dialect (PostgreSQL or SQLite)."""
-    dialect = postgresql if is_postgres(connection) else sqlite
-    return dialect.insert(table)
-
-
-def insert_missing(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> int:
-    """Insert the rows whose key is not in ``table`` yet, leaving the others as they are;
-    how many were new."""
-    added = 0
-    for row in rows:
-        statement = upsert(connection, table).values(**row).on_conflict_do_nothing()
-        # A row comes back only when it was inserted (rowcount is not reliable here).
-        added += connection.execute(statement.returning(sa.literal(1))).first() is not None
-    return added
-
-
-R = TypeVar("R")
-
-
-def record_of(cls: type[R], row: Any) -> R:
-    """A row as its record (a dataclass of :mod:`fpapi.storage.records`), extra columns left out."""
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    return cls(**{k: v for k, v in row._mapping.items() if k in names})

@@ -18,8 +18,6 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import replace
-from typing import Any
 
 import httpx
 
@@ -30,13 +28,7 @@ from fpapi.links import PendingLink, claim_refusal, state_key
 from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.records import (
     Activity,
-    Campaign,
     Creator,
-    Relationship,
-    RosterCounts,
-    RosterPage,
-    RosterQuery,
-    Shortlist,
     Snapshot,
     StoredAlert,
 )
@@ -49,6 +41,7 @@ from fpapi.workspace.demo import ConsentPage, demo_usernames_to_add
 from fpapi.workspace.forgetting import Forgetting, withdrawn_error
 from fpapi.workspace.headlines import fetch_headlines
 from fpapi.workspace.history import record_fetch, record_fetches
+from fpapi.workspace.lists import Lists, _storable
 from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, not_a_member, roles_of
 from fpapi.workspace.opening import cache_label, open_cache, open_store, share_secret, with_api
 from fpapi.workspace.settings import Settings
@@ -66,17 +59,6 @@ log = logging.getLogger(__name__)
 MAX_CONCURRENT_FETCHES = 12  # a whole comparison at once: bounded by the slowest fetch
 
 
-def _storable(key: str) -> bool:
-    """Whether a key from an address can be in the store at all: PostgreSQL's text holds no
-    NUL character (it refuses the query), so a key with one names nothing."""
-    return "\x00" not in key
-
-
-def _storable_text(text: str) -> str:
-    """Search text from an address, without the NUL characters no stored text can hold."""
-    return text.replace("\x00", "")
-
-
 def open_workspace(
     settings: Settings, actor: Actor, *, workspace: str = DEFAULT_WORKSPACE
 ) -> Workspace:
@@ -92,7 +74,7 @@ def open_workspace(
     )
 
 
-class Workspace(WorkspaceAdmin, Forgetting, Sharing):
+class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
     """The use cases, for ``actor``, in one client workspace (``name``) of one store, with
     the insight cache every workspace shares. Opening one ``actor`` is not in raises
     NotInWorkspace: nothing of it can be read through this object then."""
@@ -469,135 +451,3 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing):
                 joined.append(outcome.creator.creator_id)
         fetch_headlines(self, joined)  # together, before the roster's counts: about a second
         return added
-
-    # --- the roster -----------------------------------------------------------------------
-
-    def creator(self, creator_id: str) -> Creator | None:
-        return self.store.get_creator(creator_id) if _storable(creator_id) else None
-
-    def creators(self, creator_ids: list[str] | None = None) -> list[Creator]:
-        """These creators in this order (those on the roster), or the whole roster."""
-        if creator_ids is None:
-            return self.store.creators()
-        return self.store.get_creators([cid for cid in creator_ids if _storable(cid)])
-
-    def roster_page(self, query: RosterQuery) -> RosterPage:
-        clean = replace(
-            query, text=_storable_text(query.text), tags=tuple(map(_storable_text, query.tags))
-        )
-        return self.store.roster_page(clean)
-
-    def roster_counts(self) -> RosterCounts:
-        return self.store.roster_counts()
-
-    def find_creators(
-        self, text: str, *, connector: str | None = None, limit: int = 20
-    ) -> list[Creator]:
-        return self.store.find_creators(_storable_text(text), connector=connector, limit=limit)
-
-    def creators_with_handles(self, handles: list[str]) -> list[Creator]:
-        return self.store.creators_with_handles(handles)
-
-    def remove_creator(self, creator_id: str) -> bool:
-        self._require_change("remove creators")
-        removed = self.store.remove_creator(creator_id)
-        if removed is None:
-            return False
-        self._record("creator_removed", removed.name or removed.username or creator_id)
-        return True
-
-    def add_new_creators(self, found: list[tuple[Creator, Relationship | None]]) -> int:
-        """Creators who are not on the roster yet (the seed command); how many were new."""
-        self._require_change("add creators")
-        return self.store.add_new_creators(found)
-
-    # --- tags, status and notes -----------------------------------------------------------
-
-    def relationship(self, creator_id: str) -> Relationship:
-        self._require_on_roster(creator_id)
-        return self.store.relationship(creator_id)
-
-    def set_relationship(
-        self, creator_id: str, *, tags: list[str] | None = None, status: str | None = None
-    ) -> Relationship:
-        """Set a creator's tags or pipeline status; each change that took is recorded."""
-        self._require_change("tag creators or set their status")
-        self._require_on_roster(creator_id)
-        before = self.store.relationship(creator_id)
-        after = self.store.set_relationship(creator_id, tags=tags, status=status)
-        subject = self._creator_subject(creator_id)
-        if after.tags != before.tags:
-            self._record("tags_changed", subject, ", ".join(after.tags) or "no tags")
-        if after.status != before.status:
-            self._record("status_changed", subject, f"{before.status} → {after.status}")
-        return after
-
-    def add_note(self, creator_id: str, text: str) -> Relationship:
-        self._require_change("add notes")
-        self._require_on_roster(creator_id)
-        kept = self.store.add_note(creator_id, text, author=self.actor.name)
-        self._record("note_added", self._creator_subject(creator_id))
-        return kept
-
-    def _creator_subject(self, creator_id: str) -> str:
-        """What the activity list calls a creator: their name, handle, or else their id."""
-        creator = self.store.get_creator(creator_id)
-        return (creator and (creator.name or creator.username)) or creator_id
-
-    # --- shortlists and campaigns ---------------------------------------------------------
-
-    def shortlists(self) -> list[Shortlist]:
-        return self.store.shortlists()
-
-    def shortlist(self, shortlist_id: str) -> Shortlist | None:
-        return self.store.get_shortlist(shortlist_id) if _storable(shortlist_id) else None
-
-    def save_shortlist(
-        self,
-        name: str,
-        creator_ids: list[str],
-        *,
-        fees: dict[str, dict[str, Any]] | None = None,
-        notes: dict[str, str] | None = None,
-    ) -> Shortlist:
-        self._require_change("save shortlists")
-        creator_ids = self._on_roster(creator_ids)
-        saved = self.store.save_shortlist(name, creator_ids, fees=fees, notes=notes)
-        self._record("shortlist_saved", saved.name, f"{len(saved.creator_ids)} creators")
-        return saved
-
-    def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
-        self._require_change("rename shortlists")
-        before = self.store.get_shortlist(shortlist_id)
-        renamed = self.store.rename_shortlist(shortlist_id, new_name)
-        self._record("shortlist_renamed", renamed.name, f"was {before.name}" if before else "")
-        return renamed
-
-    def delete_shortlist(self, shortlist_id: str) -> bool:
-        self._require_change("delete shortlists")
-        shortlist = self.store.get_shortlist(shortlist_id)
-        deleted = self.store.delete_shortlist(shortlist_id)
-        if deleted and shortlist is not None:
-            self._record("shortlist_deleted", shortlist.name)
-        return deleted
-
-    def campaigns(self) -> list[Campaign]:
-        return self.store.campaigns()
-
-    def campaign(self, campaign_id: str) -> Campaign | None:
-        return self.store.get_campaign(campaign_id) if _storable(campaign_id) else None
-
-    def save_campaign(self, campaign: Campaign) -> Campaign:
-        self._require_change("save campaigns")
-        campaign = replace(campaign, creator_ids=self._on_roster(campaign.creator_ids))
-        saved = self.store.save_campaign(campaign)
-        self._record("campaign_saved", saved.name)
-        return saved
-
-    def delete_campaign(self, campaign_id: str) -> bool:
-        self._require_change("delete campaigns")
-        campaign = self.store.get_campaign(campaign_id)
-        deleted = self.store.delete_campaign(campaign_id)
-        if deleted and campaign is not None:
-            self._record("campaign_deleted", campaign.name)
-        return deleted
