@@ -259,7 +259,8 @@ def build(backend: Backend, sandbox: Sandbox) -> World:
     acme = world.open(ADMIN, "acme")
     for number, account in enumerate(ALL):
         cid = account.creator_id
-        assert acme.load_insights(cid).source == "api"  # the sandbox's body, its snapshot kept
+        # the sandbox's body, fetched when they joined (its snapshot kept), or now
+        assert acme.load_insights(cid).source in ("api", "cache") and store.snapshots(cid)
         store.add_snapshots(
             [Snapshot(cid, clock.now - days * DAY_S, followers=1_000.0 + days) for days in (30, 60)]
         )
