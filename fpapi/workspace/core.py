@@ -150,11 +150,14 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
 
     # --- what is on this workspace's roster ------------------------------------------------
 
+    def _roster_creators(self, creator_ids: list[str]) -> list[Creator]:
+        """The creators of ``creator_ids`` on this workspace's roster, in order, once each,
+        read in one query."""
+        return self.store.get_creators([cid for cid in creator_ids if _storable(cid)])
+
     def _on_roster(self, creator_ids: list[str]) -> list[str]:
         """``creator_ids`` that are on this workspace's roster, in order, once each."""
-        wanted = [cid for cid in dict.fromkeys(creator_ids) if _storable(cid)]
-        found = {c.creator_id for c in self.store.get_creators(wanted)}
-        return [cid for cid in wanted if cid in found]
+        return [c.creator_id for c in self._roster_creators(creator_ids)]
 
     def _require_on_roster(self, creator_id: str) -> Creator:
         """The creator, on this workspace's roster; anything about one who is not (another
@@ -222,7 +225,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
         """Several creators: fresh copies first, the rest fetched together (at most
         MAX_CONCURRENT_FETCHES at once), their snapshots kept in one write. Creators not on
         this workspace's roster are left out."""
-        on_roster = {c.creator_id: c for c in self.store.get_creators(self._on_roster(creator_ids))}
+        on_roster = {c.creator_id: c for c in self._roster_creators(creator_ids)}
         withdrawn: dict[str, LoadedInsights | FPAPIError] = {
             cid: withdrawn_error(c, self.purge_at(c))
             for cid, c in on_roster.items()
@@ -256,7 +259,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
         was kept still counts as failed). Creators not on this workspace's roster are left
         out; one whose consent was withdrawn gets that sentence, and no call."""
         self._require_change("refresh insights")
-        on_roster = {c.creator_id: c for c in self.store.get_creators(self._on_roster(creator_ids))}
+        on_roster = {c.creator_id: c for c in self._roster_creators(creator_ids)}
         creator_ids = list(on_roster)
 
         def fetch(client: FirstPartyClient, creator_id: str) -> LoadedInsights | FPAPIError:
@@ -298,7 +301,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
         """Of ``creator_ids``, those on this roster whose data may be shown (not withdrawn)."""
         return [
             c.creator_id
-            for c in self.store.get_creators(self._on_roster(creator_ids))
+            for c in self._roster_creators(creator_ids)
             if c.consent_withdrawn_at is None
         ]
 

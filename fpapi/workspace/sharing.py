@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from fpapi.errors import NotInWorkspace, StudioError
-from fpapi.storage.records import Share
+from fpapi.storage.records import Creator, Share
 
 if TYPE_CHECKING:
     from fpapi.storage.cache import InsightCache
@@ -112,7 +112,7 @@ class Sharing:
         _clock: Callable[[], float]
 
         def _require_change(self, what: str) -> None: ...
-        def _on_roster(self, creator_ids: list[str]) -> list[str]: ...
+        def _roster_creators(self, creator_ids: list[str]) -> list[Creator]: ...
         def _record(self, action: str, subject: str, detail: str = "") -> None: ...
         def _recording_as(self, name: str, workspace: str) -> Workspace: ...
         def _share_secret(self) -> bytes: ...
@@ -153,7 +153,7 @@ class Sharing:
         """What a share shows, as it stands now: each creator's labels and the vendor's body
         the app holds (creators not on this roster, or with nothing cached, are left out)."""
         creators: dict[str, Any] = {}
-        for creator in self.store.get_creators(self._on_roster(creator_ids)):
+        for creator in self._roster_creators(creator_ids):
             kept = self.cache.body(creator.creator_id)
             if kept is None or creator.consent_withdrawn_at is not None:
                 continue
