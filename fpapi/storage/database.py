@@ -1,9 +1,10 @@
 """The team database (``FPAPI_DATABASE_URL``): PostgreSQL for a team, any SQLAlchemy URL works.
 
 One engine per URL and process, with a pool that pings a connection before lending it, so the
-app reconnects by itself after the database restarts. The schema is Alembic's (the migrations
-beside this file) and :func:`open_database` brings it up to date at start; on PostgreSQL that
-runs under an advisory lock, so replicas starting at once migrate one after the other.
+app reconnects by itself after the database restarts. The tables below are the schema as the
+code sees it: :func:`open_database` creates a new database from them, or brings one already
+made up to date with Alembic's migrations (beside this file); on PostgreSQL that runs under an
+advisory lock, so replicas starting at once migrate one after the other.
 
 The URL carries the database password: it is never logged or shown, only
 :func:`describe` (the URL with the password masked) is.
@@ -17,6 +18,7 @@ import functools
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,12 +26,15 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from fpapi.errors import DatabaseUnavailable, SettingsError
+from fpapi.errors import DatabaseUnavailable, SettingsError, StoreError
 from fpapi.storage.sql_helpers import insert_missing, is_postgres, lock_id, record_of, upsert
 
 __all__ = [
@@ -71,6 +76,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BASELINE_REVISION = "0010"  # older revisions were squashed into it (see versions/)
+LAST_FULL_MIGRATIONS = "ee12a55"  # the last commit carrying revisions 0001 to 0009
 MIGRATION_LOCK_ID = 0x5354_5544_494F  # "STUDIO": one advisory lock for schema migrations
 POOL_SIZE = 10  # connections kept per replica; sessions beyond it borrow up to the overflow
 POOL_MAX_OVERFLOW = 20
@@ -81,7 +88,7 @@ UNREACHABLE = (
     "The app reconnects by itself: reload in a minute, and if this stays, tell whoever runs it."
 )
 
-# --- the schema as the code sees it (the migrations create it) --------------------------------
+# --- the schema as the code sees it (the newest revision) --------------------------------------
 
 DEFAULT_WORKSPACE = "default"  # where everything made before client workspaces lives
 JSONB = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
@@ -101,13 +108,13 @@ creators = sa.Table(
     sa.Column("extra", JSONB, nullable=False),
     sa.Column("added_by", sa.Text, nullable=False, server_default=""),
     sa.Column("added_at", sa.Float, nullable=False),
-    # What the roster is searched and sorted by, kept by the store (migration 0005).
+    # What the roster is searched and sorted by, kept by the store (since revision 0005).
     sa.Column("search_text", sa.Text, nullable=False, server_default=""),
     sa.Column("sort_name", sa.Text, nullable=False, server_default=""),
     sa.Column("followers", sa.Float),  # of the newest fetch on record
     sa.Column("engagement_rate", sa.Float),
     sa.Column("last_fetched_at", sa.Float),
-    # When the vendor said the creator's consent was withdrawn (migration 0009): never fetched
+    # When the vendor said the creator's consent was withdrawn (since revision 0009): never fetched
     # again, and forgotten after FPAPI_REVOKED_PURGE_DAYS.
     sa.Column("consent_withdrawn_at", sa.Float),
 )
@@ -236,7 +243,7 @@ alerts = sa.Table(
 )
 sa.Index("ix_alerts_at", alerts.c.workspace, alerts.c.at)
 
-# Client workspaces (migration 0008): every row above but snapshots, insights and sign-outs
+# Client workspaces (since revision 0008): every row above but snapshots, insights and sign-outs
 # belongs to one. A member's role is "analyst" or "viewer"; "removed" keeps someone whom the
 # allow-lists let in out of ``default``.
 workspaces = sa.Table(
@@ -257,7 +264,7 @@ members = sa.Table(
     sa.Column("added_by", sa.Text, nullable=False, server_default=""),
 )
 
-# The receipt of each forgotten creator (migration 0009): a random code and two dates, nothing
+# The receipt of each forgotten creator (since revision 0009): a random code and two dates, nothing
 # that names them; /deletion?code= reads it.
 deletions = sa.Table(
     "deletions",
@@ -267,7 +274,7 @@ deletions = sa.Table(
     sa.Column("deleted_at", sa.Float, nullable=False),
 )
 
-# Shares (migration 0010): a comparison or campaign report for a client without an account,
+# Shares (since revision 0010): a comparison or campaign report for a client without an account,
 # found by the SHA-256 of its token's random part; ``content`` is what it shows, as shared.
 shares = sa.Table(
     "shares",
@@ -411,16 +418,39 @@ _migrating = threading.Lock()  # Alembic's environment is one per process
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to date (idempotent), one migration at a time: one thread of this
-    process, and one process or replica, at a time (an advisory lock on PostgreSQL, a lock
-    file beside an SQLite database); the others wait, then find nothing left to do."""
+    """Bring the schema up to date (idempotent): a new database is created from
+    :data:`metadata` and stamped at the newest revision, one already made gets the migrations
+    it lacks. One thread of this process, and one process or replica, at a time (an advisory
+    lock on PostgreSQL, a lock file beside an SQLite database); the others wait, then find
+    nothing left to do. StoreError for a database too old to bring up to date here."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with _migrating, _file_lock(engine), engine.begin() as connection:
         if is_postgres(connection):
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
         config.attributes["connection"] = connection
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current is None:
+            metadata.create_all(connection)
+            connection.execute(
+                workspaces.insert().values(name=DEFAULT_WORKSPACE, created_at=time.time())
+            )
+            command.stamp(config, "head")
+            return
+        try:
+            ScriptDirectory.from_config(config).get_revision(current)
+        except CommandError:
+            raise StoreError(_too_old(current)) from None
         command.upgrade(config, "head")
+
+
+def _too_old(revision: str) -> str:
+    return (
+        f"This database was last opened by an older version of the app (schema {revision[:8]!r}), "
+        f"from before revision {BASELINE_REVISION}, which this version cannot update. Start the "
+        f"app once as of commit {LAST_FULL_MIGRATIONS} (it brings the schema to "
+        f"{BASELINE_REVISION}), then start this version again. Nothing was changed."
+    )
 
 
 @contextlib.contextmanager

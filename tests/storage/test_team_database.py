@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from fpapi.errors import DatabaseUnavailable
+from fpapi.errors import DatabaseUnavailable, StoreError
 from fpapi.storage.database import (
+    BASELINE_REVISION,
     MIGRATIONS_DIR,
     close_database,
     metadata,
@@ -54,19 +57,76 @@ def test_replicas_starting_at_once_migrate_once(postgres):
     )
 
 
+FROZEN_SCHEMA = Path(__file__).parents[1] / "fixtures" / "schema_0010.sql"
+
+
+def at_revision(url: str, revision: str, *, backend: str) -> None:
+    """A database as a released version left it: the frozen 0010 schema (squashed revisions'
+    end), stamped at ``revision``, with one creator on the roster."""
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    lines = FROZEN_SCHEMA.read_text().splitlines()
+    ddl = "\n".join(line for line in lines if not line.startswith("--"))
+    if backend == "sqlite":
+        ddl = ddl.replace(" JSONB ", " JSON ")
+    with engine.begin() as connection:
+        for statement in filter(str.strip, ddl.split(";")):
+            connection.exec_driver_sql(statement)
+        connection.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32))")
+        connection.execute(sa.text("INSERT INTO alembic_version VALUES (:v)"), {"v": revision})
+        connection.execute(
+            sa.text(
+                "INSERT INTO creators (creator_id, connector, name, verified_at, extra, added_at)"
+                " VALUES ('c1', 'instagram', 'Ana', 1, '{}', 1)"
+            )
+        )
+    engine.dispose()
+
+
+def _url(backend: str, postgres, tmp_path) -> str:
+    return postgres.fresh_database() if backend == "postgres" else f"sqlite:///{tmp_path}/t.db"
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_the_migrated_schema_is_the_one_the_code_queries(backend, postgres, tmp_path):
-    """Alembic's comparison of the migrated database with the tables the store queries: a
-    column, key or index the code expects but no migration made would fail only in use."""
-    url = postgres.fresh_database() if backend == "postgres" else f"sqlite:///{tmp_path}/t.db"
+def test_a_database_at_the_baseline_migrates_to_the_schema_the_code_queries(
+    backend, postgres, tmp_path
+):
+    """Alembic's comparison of a database released at 0010, brought up to date by the
+    migrations since, with the tables the store queries: a column, key or index the code
+    expects but no migration made would fail only in use, on every team's database."""
+    url = _url(backend, postgres, tmp_path)
+    at_revision(url, BASELINE_REVISION, backend=backend)
     engine = new_engine(url)
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection)
             differences = compare_metadata(context, metadata)
+            assert (
+                context.get_current_revision()
+                == ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+            )
+        assert [c.name for c in SqlStore(engine).creators()] == ["Ana"]
     finally:
         engine.dispose()
     assert [d for d in differences if not _type_variant_only(d)] == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_database_older_than_the_baseline_is_refused_with_a_sentence_and_left_as_it_was(
+    backend, postgres, tmp_path
+):
+    url = _url(backend, postgres, tmp_path)
+    at_revision(url, "0007", backend=backend)
+    with pytest.raises(StoreError) as refused:
+        new_engine(url)
+    assert "older version of the app (schema '0007')" in str(refused.value)
+    assert "Start the app once as of commit" in str(refused.value)
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [
+            ("0007",)
+        ]
+        assert connection.execute(sa.text("SELECT name FROM creators")).all() == [("Ana",)]
+    engine.dispose()
 
 
 def _type_variant_only(difference) -> bool:

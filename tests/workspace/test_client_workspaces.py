@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config as AlembicConfig
 
 from fpapi.commands import refresh as refresh_command
 from fpapi.commands import seed as seed_command
@@ -26,9 +24,7 @@ from fpapi.errors import NotInWorkspace, NotPermitted, ShortlistError, Workspace
 from fpapi.links import LinkStatus
 from fpapi.sandbox import Sandbox, instagram_pool
 from fpapi.storage.cache import InsightCache
-from fpapi.storage.data_folder import ROSTER_DB
 from fpapi.storage.database import (
-    MIGRATIONS_DIR,
     activity,
     alerts,
     campaigns,
@@ -891,87 +887,6 @@ def test_an_admin_who_is_not_a_member_leaves_a_trace_in_the_workspace_they_open(
     ]
     assert acme.activity()[0].count == 2
     assert store.last_workspace("lead@agency.test") == "acme"
-
-
-# --- data from before client workspaces ----------------------------------------------------------
-
-OLD_ROWS = (
-    "INSERT INTO creators (creator_id, connector, name, username, label, verified_at, extra, "
-    "added_by, added_at, search_text, sort_name) VALUES ('c1', 'instagram', 'Ana', "
-    "'ana.travel', 'Travel', 5, '{}', 'a@x.io', 5, 'ana ana.travel travel', 'ana')",
-    "INSERT INTO relationships (creator_id, tags, status, notes, updated_at, tags_text) VALUES "
-    '(\'c1\', \'["travel"]\', \'contacted\', \'[{"at": 6, "author": "a@x.io", "text": "Met"}]\','
-    " 6, '#travel#')",
-    "INSERT INTO shortlists (shortlist_id, name, name_key, creator_ids, fees, notes, created_at, "
-    "updated_at) VALUES ('s1', 'Summer', 'summer', '[\"c1\"]', '{}', '{}', 7, 7)",
-    "INSERT INTO links (key, connector, redirect_url, created_at, label, url, status, status_at, "
-    f"detail, creator_id, created_by) VALUES ('{'k' * 64}', 'instagram', "
-    "'http://localhost:8501/callback', 8, 'Ana', '', 'verified', 9, '', 'c1', 'a@x.io')",
-    "INSERT INTO activity (entry_id, at, actor, action, subject, detail, count) VALUES "
-    "('e1', 9, 'a@x.io', 'creator_verified', 'Ana', '', 1)",
-    "INSERT INTO campaigns (campaign_id, name, creator_ids, hashtags, mentions, fees, "
-    "sponsored_only, notes, created_by, created_at, updated_at) VALUES ('camp-1', 'Spring', "
-    "'[\"c1\"]', '[]', '[]', '{}', false, '', 'a@x.io', 10, 10)",
-    "INSERT INTO alerts (key, creator_id, rule, text, at) VALUES "
-    "('c1|er_drop|9', 'c1', 'er_drop', '@ana.travel: down', 11)",
-)
-
-
-def at_revision_0007(url: str) -> None:
-    """A database as the version before client workspaces left it, with one of everything."""
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0007")
-        for statement in OLD_ROWS:
-            connection.execute(sa.text(statement))
-    engine.dispose()
-
-
-def test_a_database_from_before_client_workspaces_moves_whole_into_default(backend):
-    if backend.url is None:
-        folder = backend.folder / "store"
-        folder.mkdir(mode=0o700)
-        at_revision_0007(f"sqlite:///{folder / ROSTER_DB}")
-    else:
-        at_revision_0007(backend.url)
-    store = backend.store()  # opening it brings it to the newest revision
-    try:
-        assert store.workspace == "default"
-        assert [found.name for found in store.workspaces()] == ["default"]
-        assert [(c.creator_id, c.name, c.added_by) for c in store.creators()] == [
-            ("c1", "Ana", "a@x.io")
-        ]
-        kept = store.relationship("c1")
-        assert (kept.tags, kept.status, [n["text"] for n in kept.notes]) == (
-            ["travel"],
-            "contacted",
-            ["Met"],
-        )
-        assert store.roster_page(RosterQuery(tags=("travel",))).matched == 1
-        assert [(s.name, s.creator_ids) for s in store.shortlists()] == [("Summer", ["c1"])]
-        assert [(k.label, k.workspace, k.status) for k in store.links()] == [
-            ("Ana", "default", LinkStatus.VERIFIED)
-        ]
-        assert [(e.action, e.subject) for e in store.activity()] == [("creator_verified", "Ana")]
-        assert [c.name for c in store.campaigns()] == ["Spring"]
-        assert [a.text for a in store.alerts()] == ["@ana.travel: down"]
-        assert roles_of(store, Actor("a@x.io", Role.ANALYST)) == {"default": Role.ANALYST}
-        # Nothing is anywhere else, and the creator may now join another roster too.
-        assert store.create_workspace("acme", by="test")
-        acme = store.in_workspace("acme")
-        assert (acme.creators(), acme.shortlists(), acme.links(), acme.activity()) == (
-            [],
-            [],
-            [],
-            [],
-        )
-        acme.add_creator(Creator("c1", "instagram", name="Ana for Acme"))
-        assert store.get_creator("c1").name == "Ana" and acme.relationship("c1").tags == []
-    finally:
-        store.close()
 
 
 # --- the commands -------------------------------------------------------------------------------
