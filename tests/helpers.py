@@ -6,6 +6,7 @@ import base64
 import json
 import socket
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,14 @@ import numpy as np
 
 from components.frame.plotly_view import CHART_COMPONENT
 from fpapi import FirstPartyClient
+from fpapi.commands import seed, workspaces
+from fpapi.storage.cache import InsightCache
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
 from fpapi.storage.store import Store
 from fpapi.workspace.connect import NewLink, create_link
+from fpapi.workspace.core import Actor, Workspace
+from fpapi.workspace.settings import Settings
 
 CALLBACK = "http://localhost:8501/callback"
 
@@ -129,3 +134,35 @@ def stored_text(data_dir: Path) -> str:
         if path.is_file() and path.parent not in folders and path.suffix != ".val":
             parts.append(path.read_bytes().decode("utf-8", "replace"))
     return "\n".join(parts)
+
+
+def seed_acme_and_globex(
+    environ: dict[str, str], *, acme_analyst: str, acme_viewer: str, globex_analyst: str
+) -> None:
+    """Two client workspaces made by the commands, as an agency would: acme with 15 sandbox
+    creators, globex with the same 15 and 15 more; an analyst and a viewer of acme and an
+    analyst of globex as their members."""
+    assert seed.main(["--creators", "15", "--workspace", "acme"], environ) == 0
+    assert seed.main(["--creators", "30", "--workspace", "globex"], environ) == 0
+    for command in (
+        ["add", "acme", acme_analyst, "--role", "analyst"],
+        ["add", "acme", acme_viewer, "--role", "viewer"],
+        ["add", "globex", globex_analyst, "--role", "analyst"],
+    ):
+        assert workspaces.main(command, environ) == 0, command
+
+
+@dataclass
+class CoreWorld:
+    """A store and an insight cache on one clock, and the core anyone opens on them: the
+    base of the workspace suites' worlds, each of which fills it with its own things."""
+
+    settings: Settings
+    store: Store
+    cache: InsightCache
+    clock: Clock
+
+    def open(self, actor: Actor, name: str = "acme", **changes: Any) -> Workspace:
+        """``actor``'s core on the workspace ``name``, with ``changes`` to the settings."""
+        settings = replace(self.settings, **changes)
+        return Workspace(settings, self.store, self.cache, actor, workspace=name, clock=self.clock)

@@ -59,14 +59,20 @@ def tab_to(page, name: str | re.Pattern[str]) -> dict:
     raise AssertionError(f"Tab never reached {name!r}")
 
 
+def follow(page, name: str, url: str) -> None:
+    """Tab to the link ``name``, press Enter, and wait until the page whose address matches
+    the pattern ``url`` is drawn."""
+    tab_to(page, name)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(url))
+    wait_for_app(page)
+
+
 def test_connect_roster_insights_and_compare_with_the_keyboard_alone(app, page):
     page.goto(app.url)
     wait_for_app(page)
 
-    tab_to(page, "Connect a creator")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/connect"))
-    wait_for_app(page)
+    follow(page, "Connect a creator", r"/connect")
     tab_to(page, "Label (optional)")
     page.keyboard.type("Keyboard only")
     tab_to(page, "Create verification link")
@@ -75,20 +81,11 @@ def test_connect_roster_insights_and_compare_with_the_keyboard_alone(app, page):
     wait_for_app(page)
     screenshot(page, "keyboard-connect")
 
-    tab_to(page, "Creators")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/creators"))
-    wait_for_app(page)
-    tab_to(page, "Open insights")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/insights\?creator="))
-    wait_for_app(page)
+    follow(page, "Creators", r"/creators")
+    follow(page, "Open insights", r"/insights\?creator=")
     assert any(account.name in main_text(page) for account in TWO)
 
-    tab_to(page, "Compare")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/compare"))
-    wait_for_app(page)
+    follow(page, "Compare", r"/compare")
     picker = re.compile(r"^(Choose creators|Creators to compare)")
     picked_chips = page.locator("[data-testid='stMultiSelect']").first.locator("span[title]")
     for picked, account in enumerate(TWO, start=1):  # each pick reruns the page
@@ -108,4 +105,3 @@ def test_connect_roster_insights_and_compare_with_the_keyboard_alone(app, page):
     screenshot(page, "keyboard-compare")
     text = main_text(page)
     assert all(account.name in text for account in TWO)
-    screenshot(page, "keyboard-compare")

@@ -11,13 +11,13 @@ import re
 
 import pytest
 
-from fpapi.commands import seed, workspaces
 from fpapi.sandbox.accounts import generated_account
 from fpapi.storage.records import Campaign
 from fpapi.workspace.core import open_workspace
 from fpapi.workspace.members import Actor
 from fpapi.workspace.settings import load_settings
 from tests.browser.conftest import main_text, screenshot, sign_in, signed_in_app, wait_for_app
+from tests.helpers import seed_acme_and_globex
 
 pytestmark = pytest.mark.browser
 
@@ -36,14 +36,12 @@ def agency(tmp_path_factory):
     base = tmp_path_factory.mktemp("agency")
     data = base / "data"
     environ = {"FPAPI_DATA_DIR": str(data), "HOME": str(base)}
-    assert seed.main(["--creators", "15", "--workspace", "acme"], environ) == 0
-    assert seed.main(["--creators", "30", "--workspace", "globex"], environ) == 0
-    for args in (
-        ["add", "acme", ACME_ANALYST, "--role", "analyst"],
-        ["add", "acme", ACME_VIEWER, "--role", "viewer"],
-        ["add", "globex", GLOBEX_ANALYST, "--role", "analyst"],
-    ):
-        assert workspaces.main(args, environ) == 0
+    seed_acme_and_globex(
+        environ,
+        acme_analyst=ACME_ANALYST,
+        acme_viewer=ACME_VIEWER,
+        globex_analyst=GLOBEX_ANALYST,
+    )
     admin = open_workspace(load_settings(environ, []), Actor("setup"), workspace="globex")
     try:
         admin.save_campaign(

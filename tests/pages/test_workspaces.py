@@ -19,13 +19,14 @@ import pytest
 
 from components.frame.pages import PAGES as PAGE_SPECS
 from fpapi.analysis.campaigns import CampaignSpec
-from fpapi.commands import seed, workspaces
+from fpapi.commands import workspaces
 from fpapi.sandbox.accounts import generated_account
 from fpapi.storage.records import StoredAlert
 from fpapi.workspace.campaigns import campaign_of, new_campaign_id
 from fpapi.workspace.core import Actor, Workspace, open_workspace
 from fpapi.workspace.demo import DEMO_CREATORS
 from fpapi.workspace.settings import load_settings
+from tests.helpers import seed_acme_and_globex
 from tests.pages.apptest import AUTH, TOKEN_TIMES, open_page, page_text
 
 ADMIN_EMAIL = "boss@agency.test"
@@ -143,15 +144,13 @@ def build_world(folder: Path, database_url: str | None) -> World:
     """Acme and globex seeded and given members by the commands (the acme analyst taken out
     of default), then each workspace's own things made through the core."""
     environ = team_environ(folder, database_url)
-    assert seed.main(["--creators", "15", "--workspace", "acme"], environ) == 0
-    assert seed.main(["--creators", "30", "--workspace", "globex"], environ) == 0
-    for command in (
-        ["add", "acme", ACME_ANALYST_EMAIL, "--role", "analyst"],
-        ["add", "acme", ACME_VIEWER_EMAIL, "--role", "viewer"],
-        ["add", "globex", GLOBEX_ANALYST_EMAIL, "--role", "analyst"],
-        ["remove", "default", ACME_ANALYST_EMAIL],
-    ):
-        assert workspaces.main(command, environ) == 0, command
+    seed_acme_and_globex(
+        environ,
+        acme_analyst=ACME_ANALYST_EMAIL,
+        acme_viewer=ACME_VIEWER_EMAIL,
+        globex_analyst=GLOBEX_ANALYST_EMAIL,
+    )
+    assert workspaces.main(["remove", "default", ACME_ANALYST_EMAIL], environ) == 0
     globex, acme = core(environ, "globex"), core(environ, "acme")
     shortlist = globex.save_shortlist(SHORTLIST, [X0, X1])
     campaign = globex.save_campaign(

@@ -23,19 +23,9 @@ from fpapi.links import (
     state_key,
 )
 from fpapi.sandbox import instagram_pool
+from fpapi.storage import records
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.data_folder import ROSTER_DB, DataFolderStore
-from fpapi.storage.records import (
-    Activity,
-    Campaign,
-    Creator,
-    Relationship,
-    Shortlist,
-    Snapshot,
-    StoredAlert,
-    new_note,
-    shortlist_name,
-)
 from fpapi.workspace.connect import finish_verification
 from tests.analyst_input import ANY_TEXT
 from tests.helpers import CALLBACK, app_store, make_link, stored_text, write_older_store
@@ -125,7 +115,7 @@ def test_roster_and_links_persist_across_restarts(backend, clock):
     first = backend.store(clock=clock)
     add(first)
     first.add_creator(
-        Creator(creator_id="c1", connector="instagram", name="Ana", verified_at=clock.now)
+        records.Creator(creator_id="c1", connector="instagram", name="Ana", verified_at=clock.now)
     )
     first.close()
     second = backend.store(clock=clock)
@@ -134,24 +124,30 @@ def test_roster_and_links_persist_across_restarts(backend, clock):
 
 
 def test_re_verifying_a_creator_keeps_one_row(store, clock):
-    store.add_creator(Creator(creator_id="c1", connector="instagram", name="Old", verified_at=1))
-    store.add_creator(Creator(creator_id="c1", connector="instagram", name="New", verified_at=2))
+    store.add_creator(
+        records.Creator(creator_id="c1", connector="instagram", name="Old", verified_at=1)
+    )
+    store.add_creator(
+        records.Creator(creator_id="c1", connector="instagram", name="New", verified_at=2)
+    )
     assert [c.name for c in store.creators()] == ["New"]
     assert store.remove_creator("c1") and store.creators() == []
 
 
 def test_a_re_verified_creator_keeps_who_first_added_them(store, clock):
-    store.add_creator(Creator("c1", "instagram", name="Ana", verified_at=10, added_by="a@x.io"))
+    store.add_creator(
+        records.Creator("c1", "instagram", name="Ana", verified_at=10, added_by="a@x.io")
+    )
     again = store.add_creator(
-        Creator("c1", "instagram", name="Ana B", verified_at=20, added_by="b@x.io")
+        records.Creator("c1", "instagram", name="Ana B", verified_at=20, added_by="b@x.io")
     )
     assert (again.name, again.added_by, again.added_at) == ("Ana B", "a@x.io", 10)
     assert store.get_creator("c1") == again
 
 
 def test_roster_is_newest_first_and_a_removal_says_who_went(store, clock):
-    store.add_creator(Creator("old", "instagram", name="Old", verified_at=1))
-    store.add_creator(Creator("new", "instagram", name="New", verified_at=2))
+    store.add_creator(records.Creator("old", "instagram", name="Old", verified_at=1))
+    store.add_creator(records.Creator("new", "instagram", name="New", verified_at=2))
     assert [c.creator_id for c in store.creators()] == ["new", "old"]
     assert store.remove_creator("old").name == "Old"
     assert store.remove_creator("old") is None
@@ -161,7 +157,7 @@ def test_roster_is_newest_first_and_a_removal_says_who_went(store, clock):
 def test_activity_is_newest_first_and_limited(store, clock):
     for number in range(5):
         clock.now += 1
-        store.add_activity(Activity(clock.now, "ana", "exported", f"sheet {number}"))
+        store.add_activity(records.Activity(clock.now, "ana", "exported", f"sheet {number}"))
     assert [e.subject for e in store.activity(limit=3)] == ["sheet 4", "sheet 3", "sheet 2"]
 
 
@@ -231,7 +227,7 @@ def test_shortlists_save_update_rename_and_delete(store, clock):
 
 def test_sessions_that_find_the_store_damaged_at_once_move_it_aside_once(tmp_path):
     store = DataFolderStore(tmp_path / "store")
-    store.add_creator(Creator("c1", "instagram", name="Ana"))
+    store.add_creator(records.Creator("c1", "instagram", name="Ana"))
     for file in (tmp_path / "store").glob(f"{ROSTER_DB}*"):  # the file and its journal
         file.write_bytes(b"not a database " * 500)
     barrier = threading.Barrier(6)
@@ -248,15 +244,16 @@ def test_sessions_that_find_the_store_damaged_at_once_move_it_aside_once(tmp_pat
         thread.join()
     assert results == [[]] * 6
     assert len(list(tmp_path.glob("store.corrupt-*"))) == 1  # the fresh one was never moved
-    store.add_creator(Creator("c2", "instagram"))
+    store.add_creator(records.Creator("c2", "instagram"))
     assert [c.creator_id for c in DataFolderStore(tmp_path / "store").creators()] == ["c2"]
 
 
 def test_an_older_versions_folder_opens_even_when_its_one_time_rewrite_cannot_write(
     tmp_path, monkeypatch
 ):
-    write_older_store(tmp_path / "store", {"creator|c1": asdict(Creator("c1", "instagram",
-                                                                        name="Ana"))})  # fmt: skip
+    write_older_store(
+        tmp_path / "store", {"creator|c1": asdict(records.Creator("c1", "instagram", name="Ana"))}
+    )
 
     def full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
@@ -267,22 +264,26 @@ def test_an_older_versions_folder_opens_even_when_its_one_time_rewrite_cannot_wr
 
 def test_a_folder_an_older_version_wrote_is_copied_in_once_and_kept(tmp_path, clock):
     link = PendingLink("k" * 64, "instagram", "http://x/cb", created_at=clock.now, label="Bo")
-    alert = StoredAlert("c1|followers_up|10.0", "c1", "followers_up", "up", at=20.0)
-    note = new_note("Met at the fair", "a@x.io", clock.now)
+    alert = records.StoredAlert("c1|followers_up|10.0", "c1", "followers_up", "up", at=20.0)
+    note = records.new_note("Met at the fair", "a@x.io", clock.now)
     write_older_store(tmp_path / "store", {
         f"link|{link.key}": asdict(link),
-        "creator|c1": asdict(Creator("c1", "instagram", name="Ana", verified_at=5,
-                                     added_by="a@x.io", added_at=5)),
+        "creator|c1": asdict(records.Creator("c1", "instagram", name="Ana", verified_at=5,
+                                             added_by="a@x.io", added_at=5)),
         f"activity|{clock.now:017.6f}|0a1b2c3d": asdict(
-            Activity(clock.now, "a@x.io", "creator_verified", "Ana")
+            records.Activity(clock.now, "a@x.io", "creator_verified", "Ana")
         ),
-        "shortlist|s1": asdict(Shortlist("s1", "Summer", ["c1"], notes={"c1": "first pick"})),
+        "shortlist|s1": asdict(
+            records.Shortlist("s1", "Summer", ["c1"], notes={"c1": "first pick"})
+        ),
         f"snapshot|c1|{10.0:020.6f}": asdict(
-            Snapshot("c1", 10.0, followers=1_000.0, engagement_rate=2.5)
+            records.Snapshot("c1", 10.0, followers=1_000.0, engagement_rate=2.5)
         ),
         f"alert|{alert.key}": asdict(alert),
-        "relationship|c1": asdict(Relationship("c1", ["travel"], "shortlisted", [note])),
-        "campaign|camp-1": asdict(Campaign("camp-1", "Summer drop", ["c1"], ["summerdrop"])),
+        "relationship|c1": asdict(records.Relationship("c1", ["travel"], "shortlisted", [note])),
+        "campaign|camp-1": asdict(
+            records.Campaign("camp-1", "Summer drop", ["c1"], ["summerdrop"])
+        ),
     })  # fmt: skip
 
     store = DataFolderStore(tmp_path / "store")
@@ -307,15 +308,17 @@ def test_an_unreadable_folder_from_an_older_version_is_kept_and_the_store_opens(
     (tmp_path / "store").mkdir()
     (tmp_path / "store" / "cache.db").write_bytes(b"not a database " * 500)
     store = DataFolderStore(tmp_path / "store")
-    store.add_creator(Creator("c1", "instagram", name="Ana"))
+    store.add_creator(records.Creator("c1", "instagram", name="Ana"))
     assert [c.name for c in DataFolderStore(tmp_path / "store").creators()] == ["Ana"]
     kept = tmp_path / "store" / "before-roster-db" / "cache.db"
     assert kept.read_bytes().startswith(b"not a database")  # kept as it was, never deleted
 
 
-def snap(creator_id: str, fetched_at: float, followers: float, er: float | None = 2.0) -> Snapshot:
-    return Snapshot(creator_id, fetched_at, processed_on="2026-11-20", followers=followers,
-                    engagement_rate=er, quality_score=61.0, quality_consistency=3.0)  # fmt: skip
+def snap(
+    creator_id: str, fetched_at: float, followers: float, er: float | None = 2.0
+) -> records.Snapshot:
+    return records.Snapshot(creator_id, fetched_at, processed_on="2026-11-20", followers=followers,
+                            engagement_rate=er, quality_score=61.0, quality_consistency=3.0)  # fmt: skip
 
 
 def test_snapshots_keep_every_fetch_in_order_and_a_fetch_once(store):
@@ -335,7 +338,9 @@ def test_snapshots_keep_every_fetch_in_order_and_a_fetch_once(store):
 
 
 def test_an_alert_is_kept_once_by_key_and_delivered_once(store):
-    alert = StoredAlert("c-1|er_drop|100.000000", "c-1", "er_drop", "@ana: ER 3% → 2%", at=200.0)
+    alert = records.StoredAlert(
+        "c-1|er_drop|100.000000", "c-1", "er_drop", "@ana: ER 3% → 2%", at=200.0
+    )
     assert store.add_alert(alert) is True
     assert store.add_alert(replace(alert, text="found again by another host")) is False
     store.add_alert(replace(alert, key="c-2|consent|1", creator_id="c-2", rule="consent", at=300.0))
@@ -347,13 +352,14 @@ def test_an_alert_is_kept_once_by_key_and_delivered_once(store):
 
 
 def test_campaigns_are_saved_listed_updated_and_deleted(store, clock):
-    summer = Campaign("camp-1", "Summer drop", ["c1", "c2"], ["summerdrop"], ["brand.co"],
-                      "2026-05-10", "2026-05-16", {"c1": {"amount": 300.0, "currency": "EUR"}},
-                      sponsored_only=True, notes="Two posts each", created_by="ana@agency.com")  # fmt: skip
+    summer = records.Campaign("camp-1", "Summer drop", ["c1", "c2"], ["summerdrop"], ["brand.co"],
+                              "2026-05-10", "2026-05-16",
+                              {"c1": {"amount": 300.0, "currency": "EUR"}}, sponsored_only=True,
+                              notes="Two posts each", created_by="ana@agency.com")  # fmt: skip
     saved = store.save_campaign(summer)
     assert saved.created_by == "ana@agency.com" and saved.created_at == saved.updated_at > 0
     clock.now += 60
-    store.save_campaign(Campaign("camp-2", "Autumn", ["c3"], ["fall"]))
+    store.save_campaign(records.Campaign("camp-2", "Autumn", ["c3"], ["fall"]))
     assert [c.name for c in store.campaigns()] == ["Autumn", "Summer drop"]
     clock.now += 60
     edited = store.save_campaign(replace(summer, name="Summer drop v2", created_by="bo@agency.com"))
@@ -367,7 +373,7 @@ def test_campaigns_are_saved_listed_updated_and_deleted(store, clock):
 
 
 def test_tags_status_and_notes_are_kept_per_creator(store, clock):
-    assert store.relationship("c1") == Relationship("c1")  # nothing yet: new, no tags
+    assert store.relationship("c1") == records.Relationship("c1")  # nothing yet: new, no tags
     store.set_relationship("c1", tags=["Travel", " #Q3 launch ", "travel", ""])
     clock.now += 10
     store.set_relationship("c1", status="shortlisted")
@@ -382,7 +388,7 @@ def test_tags_status_and_notes_are_kept_per_creator(store, clock):
     assert got.notes[1]["at"] > got.notes[0]["at"]
     store.set_relationship("c1", tags=[])
     assert store.relationship("c1").notes == got.notes  # tags changed, notes kept
-    assert store.relationship("c2") == Relationship("c2")  # another creator's: untouched
+    assert store.relationship("c2") == records.Relationship("c2")  # another creator's: untouched
     with pytest.raises(ValueError, match="contracted"):
         store.set_relationship("c1", status="hired")
     with pytest.raises(ValueError, match="needs some text"):
@@ -446,7 +452,7 @@ def test_an_older_store_with_states_and_emails_is_rewritten_on_open(app_env):
     })  # fmt: skip
     store = app_store(app_env)
     assert store.get_link(state_key("raw-state-value")).connector == "instagram"
-    assert store.get_creator("c1") == Creator("c1", "instagram")
+    assert store.get_creator("c1") == records.Creator("c1", "instagram")
     store.close()
     stored = stored_text(app_env)
     assert "raw-state-value" not in stored and "private@example.com" not in stored
@@ -507,10 +513,10 @@ def test_any_shortlist_name_is_saved_or_refused_with_a_sentence(name):
     refused with a sentence saying why."""
     tidy = " ".join(name.split())
     if tidy and len(tidy) <= 80:
-        assert shortlist_name(name) == tidy
+        assert records.shortlist_name(name) == tidy
     else:
         with pytest.raises(ShortlistError) as refused:
-            shortlist_name(name)
+            records.shortlist_name(name)
         said = str(refused.value)
         assert "Give the shortlist a name" in said or "under 80" in said, said
 

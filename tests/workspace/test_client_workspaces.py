@@ -39,14 +39,13 @@ from fpapi.storage.database import (
     workspaces,
 )
 from fpapi.storage.records import Campaign, Creator, Relationship, RosterQuery, StoredAlert
-from fpapi.storage.store import Store
 from fpapi.workspace.access import Role
 from fpapi.workspace.connect import NewLink
 from fpapi.workspace.core import Actor, Workspace
 from fpapi.workspace.members import choose_workspace, roles_of
 from fpapi.workspace.settings import Settings
 from tests.backends import Backend
-from tests.helpers import Clock
+from tests.helpers import Clock, CoreWorld
 from tests.postgres import Postgres
 
 POOL = instagram_pool()
@@ -109,21 +108,12 @@ def on_roster(account: Any) -> Creator:
 
 
 @dataclass
-class World:
+class World(CoreWorld):
     """Acme and globex, on one store and insight cache, and the ids of their things."""
 
-    settings: Settings
-    store: Store
-    cache: InsightCache
-    clock: Clock
     sandbox: Sandbox
     links: dict[str, NewLink]  # workspace -> its pending link
     shortlists: dict[str, str]  # workspace -> its shortlist's id
-
-    def open(self, actor: Actor, name: str = "acme") -> Workspace:
-        return Workspace(
-            self.settings, self.store, self.cache, actor, workspace=name, clock=self.clock
-        )
 
     def admin(self, name: str) -> Workspace:
         return self.open(ADMIN, name)

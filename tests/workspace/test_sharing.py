@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -40,7 +40,7 @@ from fpapi.workspace.sharing import (
     verified_key,
 )
 from tests.backends import Backend
-from tests.helpers import Clock
+from tests.helpers import Clock, CoreWorld
 
 SECRET = b"a-server-secret-of-forty-eight-characters-000000"
 OTHER_SECRET = b"another-server-secret-of-forty-eight-chars-11111"
@@ -178,16 +178,10 @@ def on_roster(account: Any) -> Creator:
     )  # fmt: skip
 
 
-@dataclass
-class World:
-    settings: Settings
-    store: Store
-    cache: InsightCache
-    clock: Clock
-
+class World(CoreWorld):
     def open(self, actor: Actor = ANALYST, name: str = "acme", **changes: Any) -> Workspace:
-        settings = replace(self.settings, **changes)
-        return Workspace(settings, self.store, self.cache, actor, workspace=name, clock=self.clock)
+        """As :meth:`CoreWorld.open`, by default as the acme analyst who shares."""
+        return super().open(actor, name, **changes)
 
     def client(self) -> Workspace:
         """The core of the share page: a signed-out browser, a viewer of ``default``."""
