@@ -4,17 +4,17 @@ creator consented, when the data was fetched, the vendor's processing date, the 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
+from components.exports.report_html import cell_number, escaped
 from components.text import day_label
 from fpapi.analysis.campaigns import MATCH_RULE, CampaignReport, CreatorResult, Totals
 from fpapi.analysis.compare import PRICING_FORMULAS
-from fpapi.analysis.export import redact_contacts, to_safe_csv, to_xlsx
+from fpapi.analysis.export import to_safe_csv, to_xlsx
 from fpapi.analysis.metrics import NOT_AVAILABLE, format_count, format_pct
 from fpapi.storage.records import Creator
 
@@ -95,10 +95,10 @@ def post_cells(row: Any) -> dict[str, str]:
         "Date": str(row.date),
         "Creator": str(row.creator),
         "Format": str(row.format),
-        "Views": format_count(_num(row.views)),
-        "Likes": format_count(_num(row.likes)),
-        "Comments": format_count(_num(row.comments)),
-        "ER": format_pct(_num(row.er)),
+        "Views": format_count(cell_number(row.views)),
+        "Likes": format_count(cell_number(row.likes)),
+        "Comments": format_count(cell_number(row.comments)),
+        "ER": format_pct(cell_number(row.er)),
         "Sponsored": "yes" if row.sponsored is True else "no",
     }
 
@@ -152,30 +152,30 @@ def to_html(
     title = spec.name or "Campaign report"
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{_e(title)}</title><style>{_style(colour)}</style></head><body>",
+        f"<title>{escaped(title)}</title><style>{_style(colour)}</style></head><body>",
     ]
     if brand:
-        parts.append(f"<p class='brand'>{_e(brand)}</p>")
-    parts.append(f"<h1>{_e(title)}</h1>")
+        parts.append(f"<p class='brand'>{escaped(brand)}</p>")
+    parts.append(f"<h1>{escaped(title)}</h1>")
     when = " to ".join(d.isoformat() for d in (spec.start, spec.end) if d) or "all dates"
     terms = " ".join([*(f"#{t}" for t in spec.hashtags), *(f"@{m}" for m in spec.mentions)])
     parts.append(
-        f"<p class='muted'>{_e(terms)} · {_e(when)}"
+        f"<p class='muted'>{escaped(terms)} · {escaped(when)}"
         + (" · sponsored posts only" if spec.sponsored_only else "")
         + "</p>"
     )
-    parts.append(f"<h2>Totals</h2><p>{_e(totals_text(report.totals))}</p>")
-    parts.extend(f"<p>{_e(line)}</p>" for line in campaign_costs_lines(report))
+    parts.append(f"<h2>Totals</h2><p>{escaped(totals_text(report.totals))}</p>")
+    parts.extend(f"<p>{escaped(line)}</p>" for line in campaign_costs_lines(report))
     for result in report.creators:
-        parts.append(f"<h2>{_e(result.label)} {_e(result.handle or '')}</h2>")
+        parts.append(f"<h2>{escaped(result.label)} {escaped(result.handle or '')}</h2>")
         if result.posts.empty:
             parts.append("<p>No post matches this campaign for this creator.</p>")
         else:
-            parts.append(f"<p>{_e(totals_text(result.totals))}</p>")
+            parts.append(f"<p>{escaped(totals_text(result.totals))}</p>")
         costs = costs_text(result)
         if costs:
-            parts.append(f"<p>{_e(costs)}</p>")
-        parts.append(f"<p class='muted'>{_e(source_text(result))}</p>")
+            parts.append(f"<p>{escaped(costs)}</p>")
+        parts.append(f"<p class='muted'>{escaped(source_text(result))}</p>")
     rows = report.rows()
     if not rows.empty:
         head = "".join(
@@ -186,13 +186,15 @@ def to_html(
         for row in rows.itertuples(index=False):
             cells = {
                 **post_cells(row),
-                "Post": f"<a href='{_e(row.url)}'>post</a>" if isinstance(row.url, str) else "",
+                "Post": f"<a href='{escaped(row.url)}'>post</a>"
+                if isinstance(row.url, str)
+                else "",
             }
             parts.append(
                 "<tr>"
                 + "".join(
-                    f"<td class='num'>{_e(cells[h])}</td>" if h in NUMERIC_HEADERS
-                    else f"<td>{cells[h] if h == 'Post' else _e(cells[h])}</td>"
+                    f"<td class='num'>{escaped(cells[h])}</td>" if h in NUMERIC_HEADERS
+                    else f"<td>{cells[h] if h == 'Post' else escaped(cells[h])}</td>"
                     for h in POST_HEADERS
                 )
                 + "</tr>"
@@ -209,17 +211,17 @@ def to_html(
         )
         fetched = datetime.fromtimestamp(result.fetched_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
         parts.append(
-            f"<tr><td>{_e(result.handle or result.label)}</td><td>{_e(consented)}</td>"
-            f"<td>{_e(fetched)}</td><td>{_e(day_label(result.processed_on))}</td></tr>"
+            f"<tr><td>{escaped(result.handle or result.label)}</td><td>{escaped(consented)}</td>"
+            f"<td>{escaped(fetched)}</td><td>{escaped(day_label(result.processed_on))}</td></tr>"
         )
     parts.append("</table>")
     parts.append(
         f"<p class='muted'>All figures are first-party: read from each creator's own account "
-        f"with their consent. {_e(MATCH_RULE)} {_e(ACTUAL_FORMULAS)} Predicted: "
-        f"{_e(PRICING_FORMULAS)}</p>"
+        f"with their consent. {escaped(MATCH_RULE)} {escaped(ACTUAL_FORMULAS)} Predicted: "
+        f"{escaped(PRICING_FORMULAS)}</p>"
     )
     made = datetime.fromtimestamp(now, UTC).strftime("%d %b %Y %H:%M UTC")
-    parts.append(f"<p class='muted'>Prepared {_e(made)}.</p></body></html>")
+    parts.append(f"<p class='muted'>Prepared {escaped(made)}.</p></body></html>")
     return "".join(parts)
 
 
@@ -232,15 +234,3 @@ def _style(colour: str) -> str:
         "th,td{border-bottom:1px solid #dee2e6;padding:.35rem .5rem;text-align:left}"
         ".num{text-align:right}"
     )
-
-
-def _e(value: object) -> str:
-    return html.escape(redact_contacts("" if value is None else str(value)))
-
-
-def _num(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number

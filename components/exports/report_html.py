@@ -36,9 +36,19 @@ td.num, th.num { text-align: right; }
 """
 
 
-def _e(value: object) -> str:
-    """Text for the report: contacts redacted (a bio may carry them), then HTML-escaped."""
+def escaped(value: object) -> str:
+    """Text for an HTML report: contacts redacted (a bio may carry them), then HTML-escaped;
+    None is no text."""
     return html.escape(redact_contacts("" if value is None else str(value)))
+
+
+def cell_number(value: object) -> float | None:
+    """A frame cell as a float; None where it holds no number (None, NaN, NA, text)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
 
 
 def _spikes_html(report: InsightsReport) -> str:
@@ -50,14 +60,14 @@ def _spikes_html(report: InsightsReport) -> str:
     for spike in reversed(found.spikes):
         gain = f"{spike.day.isoformat()}: +{spike.gain:,.0f} followers ({format_pct(spike.share, signed=True)})"
         if spike.explained:
-            post = f"<a href='{_e(spike.post_url)}'>a post</a>" if spike.post_url else "a post"
+            post = f"<a href='{escaped(spike.post_url)}'>a post</a>" if spike.post_url else "a post"
             why = (
                 f"explained by {post} published just before it: "
-                f"{_e(format_count(spike.post_views))} views, {spike.views_multiple:.1f}x the median"
+                f"{escaped(format_count(spike.post_views))} views, {spike.views_multiple:.1f}x the median"
             )
         else:
             why = "unexplained: no post just before it drew far more views than usual"
-        items.append(f"<li>{_e(gain)}, {why}</li>")
+        items.append(f"<li>{escaped(gain)}, {why}</li>")
     return f"<p>Follower spikes: {unexplained_growth(found)}</p><ul>{''.join(items)}</ul>"
 
 
@@ -70,37 +80,39 @@ def render_report_html(report: InsightsReport, *, title: str, fetched_at: float)
     link = profile_url(handle)
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{_e(title)} · Creator Insights Studio</title><style>{_STYLE}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
+        f"<title>{escaped(title)} · Creator Insights Studio</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{escaped(title)}</h1>",
     ]
     facts = [
-        f"<a href='{_e(link)}'>@{_e(handle)}</a>" if link else (f"@{_e(handle)}" if handle else ""),
-        _e(details.category) if details and details.category else "",
-        _e(", ".join(filter(None, [details.location, details.country]))) if details else "",
-        _e(report.tier.name) + " tier" if report.tier else "",
+        f"<a href='{escaped(link)}'>@{escaped(handle)}</a>"
+        if link
+        else (f"@{escaped(handle)}" if handle else ""),
+        escaped(details.category) if details and details.category else "",
+        escaped(", ".join(filter(None, [details.location, details.country]))) if details else "",
+        escaped(report.tier.name) + " tier" if report.tier else "",
     ]
     parts.append(f"<p class='muted'>{' · '.join(f for f in facts if f)}</p>")
     if details and details.biography:
-        parts.append(f"<p class='bio'>{_e(details.biography)}</p>")
+        parts.append(f"<p class='bio'>{escaped(details.biography)}</p>")
     fetched = datetime.fromtimestamp(fetched_at, tz=UTC).strftime("%d %b %Y %H:%M UTC")
     parts.append(
-        f"<p class='muted'>Vendor data processed {_e(day_label(insights.last_processed_at))}; "
-        f"fetched {_e(fetched)}. Source: the creator's first-party Instagram insights.</p>"
+        f"<p class='muted'>Vendor data processed {escaped(day_label(insights.last_processed_at))}; "
+        f"fetched {escaped(fetched)}. Source: the creator's first-party Instagram insights.</p>"
     )
     parts.append("<div class='kpis'>")
     for kpi in report.kpis:
         parts.append(
-            f"<div class='kpi'>{_e(kpi.label)}<b>{_e(kpi.display)}</b><span class='muted'>{_e(kpi.help)}</span></div>"
+            f"<div class='kpi'>{escaped(kpi.label)}<b>{escaped(kpi.display)}</b><span class='muted'>{escaped(kpi.help)}</span></div>"
         )
     parts.append("</div>")
     growth = " · ".join(
         f"{name}: {format_pct(value, signed=True)}" for name, value in report.growth.items()
     )
-    parts.append(f"<p>Follower growth over the last {_e(growth)}</p>")
+    parts.append(f"<p>Follower growth over the last {escaped(growth)}</p>")
     parts.append(_spikes_html(report))
     if report.benchmark:
         parts.append(
-            f"<p>{_e(report.benchmark.note)} <span class='muted'>Source: {_e(BENCHMARK_SOURCE)}.</span></p>"
+            f"<p>{escaped(report.benchmark.note)} <span class='muted'>Source: {escaped(BENCHMARK_SOURCE)}.</span></p>"
         )
 
     first = True
@@ -134,14 +146,14 @@ def _posts_table(report: InsightsReport) -> str:
         )
         caption = str(post.caption or "")[:160]
         cell = (
-            f"<a href='{_e(post.url)}'>{_e(caption) or 'open'}</a>"
+            f"<a href='{escaped(post.url)}'>{escaped(caption) or 'open'}</a>"
             if isinstance(post.url, str)
-            else _e(caption)
+            else escaped(caption)
         )
         rows.append(
-            f"<tr><td>{_e(date)}</td><td>{_e(post.format)}</td><td class='num'>{_e(format_count(_f(post.likes)))}</td>"
-            f"<td class='num'>{_e(format_count(_f(post.comments)))}</td><td class='num'>{_e(format_count(_f(post.views)))}</td>"
-            f"<td class='num'>{_e(format_pct(_f(post.er)))}</td><td>{'yes' if post.sponsored is True else 'no'}</td>"
+            f"<tr><td>{escaped(date)}</td><td>{escaped(post.format)}</td><td class='num'>{escaped(format_count(cell_number(post.likes)))}</td>"
+            f"<td class='num'>{escaped(format_count(cell_number(post.comments)))}</td><td class='num'>{escaped(format_count(cell_number(post.views)))}</td>"
+            f"<td class='num'>{escaped(format_pct(cell_number(post.er)))}</td><td>{'yes' if post.sponsored is True else 'no'}</td>"
             f"<td>{cell}</td></tr>"
         )
     rows.append("</table>")
@@ -157,15 +169,7 @@ def _tags_table(report: InsightsReport) -> str:
     ]
     for tag in tags.itertuples():
         rows.append(
-            f"<tr><td>#{_e(tag.hashtag)}</td><td class='num'>{tag.posts}</td><td class='num'>{_e(format_pct(_f(tag.average_er)))}</td></tr>"
+            f"<tr><td>#{escaped(tag.hashtag)}</td><td class='num'>{tag.posts}</td><td class='num'>{escaped(format_pct(cell_number(tag.average_er)))}</td></tr>"
         )
     rows.append("</table>")
     return "".join(rows)
-
-
-def _f(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number

@@ -43,6 +43,11 @@ def _set(name: str, value: Any) -> None:
     st.session_state[_PREFIX + name] = value
 
 
+def _pop(name: str, default: Any = None) -> Any:
+    """A value kept for one reading: it is gone once read."""
+    return st.session_state.pop(_PREFIX + name, default)
+
+
 def remember_link(key: str, state: str) -> None:
     """A link this analyst just created: its card is shown, and a bare token pasted later in
     this session can be matched to it (the store keeps only a hash of its state)."""
@@ -111,9 +116,7 @@ def set_deletion_receipt(text: str) -> None:
 
 
 def pop_deletion_receipt() -> str | None:
-    receipt = _get("deletion_receipt")
-    _set("deletion_receipt", None)
-    return receipt
+    return _pop("deletion_receipt")
 
 
 def remember_share_link(kind: str, address: str) -> None:
@@ -140,9 +143,7 @@ def set_notice(text: str) -> None:
 
 
 def pop_notice() -> str | None:
-    notice = _get("notice")
-    _set("notice", None)
-    return notice
+    return _pop("notice")
 
 
 def request_refresh(creator_id: str) -> None:
@@ -151,9 +152,7 @@ def request_refresh(creator_id: str) -> None:
 
 
 def pop_refresh(creator_id: str) -> bool:
-    wanted = bool(_get(f"refresh.{creator_id}", False))
-    _set(f"refresh.{creator_id}", False)
-    return wanted
+    return bool(_pop(f"refresh.{creator_id}", False))
 
 
 def paste_outcome() -> VerificationOutcome | None:

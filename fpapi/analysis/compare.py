@@ -49,7 +49,11 @@ class Metric:
     value: Callable[[InsightsReport], float | date | None]
 
 
-def _reach(field: str) -> Callable[[InsightsReport], float | None]:
+# How a comparison row reads its number from one creator's report.
+_Reader = Callable[[InsightsReport], float | None]
+
+
+def _reach(field: str) -> _Reader:
     def read(report: InsightsReport) -> float | None:
         reach = report.insights.reach
         return getattr(reach, field) if reach else None
@@ -57,7 +61,7 @@ def _reach(field: str) -> Callable[[InsightsReport], float | None]:
     return read
 
 
-def _quality(field: str) -> Callable[[InsightsReport], float | None]:
+def _quality(field: str) -> _Reader:
     def read(report: InsightsReport) -> float | None:
         details = report.insights.profile_details
         quality = details.quality if details else None
@@ -66,9 +70,19 @@ def _quality(field: str) -> Callable[[InsightsReport], float | None]:
     return read
 
 
-def _kpi(name: str) -> Callable[[InsightsReport], float | None]:
+def _kpi(name: str) -> _Reader:
     """The value of the KPI row's field ``name`` (a field of ``KpiRow``)."""
     return lambda report: getattr(report.kpis, name).value
+
+
+def _growth(window: str) -> _Reader:
+    """Follower growth over ``window`` (a key of ``GROWTH_WINDOWS_DAYS``), in percent."""
+    return lambda report: report.growth.get(window)
+
+
+def _sponsored(field: str) -> _Reader:
+    """A field of the report's ``SponsoredSummary``."""
+    return lambda report: getattr(report.sponsored, field)
 
 
 METRICS: tuple[Metric, ...] = (
@@ -84,15 +98,12 @@ METRICS: tuple[Metric, ...] = (
     Metric("q_effective", "Quality: effective followers", "higher", "number", _quality("effective_followers")),
     Metric("q_consistency", "Quality: consistency", "higher", "number", _quality("consistency")),
     Metric("q_authentic", "Quality: authentic audience", "higher", "number", _quality("authentic_audience")),
-    Metric("growth_month", "Follower growth, month", "higher", "pct", lambda r: r.growth.get("month")),
-    Metric("growth_quarter", "Follower growth, quarter", "higher", "pct", lambda r: r.growth.get("quarter")),
-    Metric("growth_year", "Follower growth, year", "higher", "pct", lambda r: r.growth.get("year")),
-    Metric("sponsored_share", "Share of sponsored posts", None, "pct",
-           lambda r: r.sponsored.share_pct if r.sponsored else None),
-    Metric("sponsored_er", "Sponsored ER", "higher", "pct",
-           lambda r: r.sponsored.sponsored_er if r.sponsored else None),
-    Metric("organic_er", "Organic ER", "higher", "pct",
-           lambda r: r.sponsored.organic_er if r.sponsored else None),
+    Metric("growth_month", "Follower growth, month", "higher", "pct", _growth("month")),
+    Metric("growth_quarter", "Follower growth, quarter", "higher", "pct", _growth("quarter")),
+    Metric("growth_year", "Follower growth, year", "higher", "pct", _growth("year")),
+    Metric("sponsored_share", "Share of sponsored posts", None, "pct", _sponsored("share_pct")),
+    Metric("sponsored_er", "Sponsored ER", "higher", "pct", _sponsored("sponsored_er")),
+    Metric("organic_er", "Organic ER", "higher", "pct", _sponsored("organic_er")),
     Metric("vendor_date", "Vendor data date", "higher", "date", lambda r: r.insights.last_processed_at),
 )  # fmt: skip
 

@@ -7,65 +7,47 @@ a report is shared by every session that shows the same response.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-
-import pandas as pd
+from typing import TypeVar
 
 from fpapi.analysis import frames, metrics
-from fpapi.analysis.benchmarks import TIERS, Benchmark, Tier, benchmark_for, tier_for
-from fpapi.analysis.spikes import SpikeReport, find_spikes
+from fpapi.analysis.benchmarks import TIERS, Tier, benchmark_for, tier_for
+from fpapi.analysis.spikes import find_spikes
 from fpapi.api.models import Insights
 
 __all__ = ["InsightsReport", "build_report"]
 
+T = TypeVar("T")
+
+
+def _view(compute: Callable[[InsightsReport], T]) -> cached_property[T]:
+    """A view of the report, computed by ``compute`` on first use and then kept. Unlike a bare
+    ``cached_property(lambda ...)``, the type checker knows ``compute`` takes an InsightsReport."""
+    return cached_property(compute)
+
 
 class InsightsReport:
+    """One fetched response's views (frames, KPIs, summaries), each computed on first use."""
+
     def __init__(self, insights: Insights) -> None:
         self.insights = insights
 
-    @cached_property
-    def posts(self) -> pd.DataFrame:
-        return frames.posts(self.insights)
-
-    @cached_property
-    def follower_trend(self) -> pd.DataFrame:
-        return frames.follower_trend(self.insights)
-
-    @cached_property
-    def engagement_trend(self) -> pd.DataFrame:
-        return frames.engagement_trend(self.insights)
-
-    @cached_property
-    def quality(self) -> pd.DataFrame:
-        return frames.quality_scores(self.insights)
-
-    @cached_property
-    def engagement_split(self) -> pd.DataFrame:
-        return frames.engagement_split(self.insights)
-
-    @cached_property
-    def look_alikes(self) -> pd.DataFrame:
-        return frames.look_alikes(self.insights)
-
-    @cached_property
-    def mentions(self) -> pd.DataFrame:
-        return frames.mentions(self.insights, self.posts)
-
-    @cached_property
-    def hashtags(self) -> pd.DataFrame:
-        return frames.hashtags(self.insights, self.posts)
-
-    @cached_property
-    def posts_per_week(self) -> pd.DataFrame:
-        return metrics.posts_per_week(self.posts)
-
-    @cached_property
-    def posting_heatmap(self) -> pd.DataFrame:
-        return metrics.posting_heatmap(self.posts)
-
-    @cached_property
-    def kpis(self) -> metrics.KpiRow[metrics.Kpi]:
-        return metrics.kpis(self.insights)
+    posts = _view(lambda report: frames.posts(report.insights))
+    follower_trend = _view(lambda report: frames.follower_trend(report.insights))
+    engagement_trend = _view(lambda report: frames.engagement_trend(report.insights))
+    quality = _view(lambda report: frames.quality_scores(report.insights))
+    engagement_split = _view(lambda report: frames.engagement_split(report.insights))
+    look_alikes = _view(lambda report: frames.look_alikes(report.insights))
+    kpis = _view(lambda report: metrics.kpis(report.insights))
+    sponsored = _view(lambda report: metrics.sponsored_summary(frames.sponsorship(report.insights)))
+    # The views of the posts reuse the posts frame rather than build it again.
+    mentions = _view(lambda report: frames.mentions(report.insights, report.posts))
+    hashtags = _view(lambda report: frames.hashtags(report.insights, report.posts))
+    posts_per_week = _view(lambda report: metrics.posts_per_week(report.posts))
+    posting_heatmap = _view(lambda report: metrics.posting_heatmap(report.posts))
+    spikes = _view(lambda report: find_spikes(report.follower_trend, report.posts))
+    benchmark = _view(lambda report: benchmark_for(report.tier) if report.tier else None)
 
     @cached_property
     def growth(self) -> dict[str, float | None]:
@@ -75,10 +57,6 @@ class InsightsReport:
         }
 
     @cached_property
-    def spikes(self) -> SpikeReport:
-        return find_spikes(self.follower_trend, self.posts)
-
-    @cached_property
     def tier(self) -> Tier | None:
         tier = tier_for(self.followers)
         overview = self.insights.profile_overview
@@ -86,14 +64,6 @@ class InsightsReport:
             wanted = overview.influencer_tier.lower()
             tier = next((t for t in TIERS if t.name.lower() == wanted), None)
         return tier
-
-    @cached_property
-    def benchmark(self) -> Benchmark | None:
-        return benchmark_for(self.tier) if self.tier else None
-
-    @cached_property
-    def sponsored(self) -> metrics.SponsoredSummary:
-        return metrics.sponsored_summary(frames.sponsorship(self.insights))
 
     @property
     def followers(self) -> float | None:

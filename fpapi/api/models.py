@@ -85,6 +85,8 @@ class Account(_Model):
 
 
 Accounts = Annotated[list[Account], BeforeValidator(read.object_list)]
+# A section or object sent as something else (a stray string or list) counts as missing.
+Section = BeforeValidator(read.section)
 
 
 class TrendPoint(_Model):
@@ -149,7 +151,7 @@ class VerifiedCreator(_Model):
     user_info: Annotated[dict[str, Any], BeforeValidator(read.mapping)] = Field(
         default_factory=dict
     )
-    error_info: Annotated[dict[str, Any] | None, BeforeValidator(read.section)] = None
+    error_info: Annotated[dict[str, Any] | None, Section] = None
 
     @property
     def name(self) -> str | None:
@@ -173,16 +175,22 @@ class VerifiedCreator(_Model):
 # --- Insights sections ------------------------------------------------------------------
 
 
-class ProfileOverview(_Model):
+class _Section(_Model):
+    """What each of the four data sections carries besides its own fields: whose account it
+    is and when the vendor processed it (``Insights.last_processed_at`` reads the first)."""
+
     handle: Text = None
+    ig_user_id: Text = None
+    last_processed_at: VendorDate = None
+
+
+class ProfileOverview(_Section):
     followers_count: Count = None
     post_count: Count = None
     following_count: Count = None
-    ig_user_id: Text = None
     content_per_week: Number = None
     engagement: Number = None
     influencer_tier: Text = None
-    last_processed_at: VendorDate = None
 
 
 class Quality(_Model):
@@ -196,7 +204,7 @@ class Quality(_Model):
     authentic_audience: Number = None
 
 
-class ProfileDetails(_Model):
+class ProfileDetails(_Section):
     biography: Text = None
     mobile: Text = None
     gender: Text = None
@@ -211,20 +219,17 @@ class ProfileDetails(_Model):
     mentions_details: Accounts = Field(default_factory=list)
     brand_mentions_details: Accounts = Field(default_factory=list)
     look_alike_creators: Accounts = Field(default_factory=list)
-    ig_user_id: Text = None
     ig_category: Text = None
-    quality: Annotated[Quality | None, BeforeValidator(read.section)] = None
+    quality: Annotated[Quality | None, Section] = None
     languages: TextList = Field(default_factory=list)
     email: Text = None
-    handle: Text = None
     handle_link: Text = None
     full_name: Text = None
     image_url: Text = None
     external_link: TextList = Field(default_factory=list)
-    last_processed_at: VendorDate = None
 
 
-class ReachAndEngagement(_Model):
+class ReachAndEngagement(_Section):
     non_video_engagement: Number = None
     non_video_average_comments: Number = None
     non_video_reach: Number = None
@@ -240,12 +245,10 @@ class ReachAndEngagement(_Model):
     estimated_story_views: Number = Field(
         None, validation_alias=AliasChoices("estimted_story_views", "estimated_story_views")
     )
-    ig_user_id: Text = None
     paid_post_average_views: Number = None
     paid_post_average_comments: Number = None
     paid_post_average_likes: Number = None
     paid_post_engagement: Number = None
-    handle: Text = None
     average_views: Number = None
     average_unique_viewers: Number = None
     overall_engagement: Number = None
@@ -254,7 +257,6 @@ class ReachAndEngagement(_Model):
     video_engagement: Number = None
     video_average_comments: Number = None
     video_average_likes: Number = None
-    last_processed_at: VendorDate = None
 
 
 class Post(_Model):
@@ -341,8 +343,7 @@ class Posts(_Model):
         return [Post.model_validate(post) for post in self.non_video_raw]
 
 
-class GrowthTrends(_Model):
-    handle: Text = None
+class GrowthTrends(_Section):
     monthly_followers: Number = None
     quarterly_followers: Number = Field(
         None, validation_alias=AliasChoices("quaterly_followers", "quarterly_followers")
@@ -357,8 +358,6 @@ class GrowthTrends(_Model):
     # the compare table, never pays for reading 1,460 points): see read_trend.
     followers_raw: RawObjects = Field(default_factory=list, alias="cumulative_followers_trends")
     engagement_raw: RawObjects = Field(default_factory=list, alias="engagement_trends")
-    last_processed_at: VendorDate = None
-    ig_user_id: Text = None
 
     @functools.cached_property
     def cumulative_followers_trends(self) -> list[TrendPoint]:
@@ -381,13 +380,6 @@ class LockableSection(_Model):
 
 class Audience(LockableSection):
     """``get_audience``: its fields are not documented, so all of it lives in ``model_extra``."""
-
-
-def _optional_section(value: Any) -> Any:
-    return read.section(value)
-
-
-Section = BeforeValidator(_optional_section)
 
 
 class Insights(_Model):

@@ -32,45 +32,52 @@ __all__ = [
     "setting_value",
 ]
 
-DEFAULT_RETENTION_DAYS = 730  # two years: fetch history, activity, ended campaigns
-
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
+DEFAULT_RETENTION_DAYS = 730  # two years: fetch history, activity, ended campaigns
+DEFAULT_REVOKED_PURGE_DAYS = 0.0  # forget a creator as soon as the vendor says they withdrew
+DEFAULT_SHARE_MAX_DAYS = 30.0
+DEFAULT_REPORT_COLOR = "#1f6feb"
+DEFAULT_ALERT_ER_DROP_PCT = 25.0
+DEFAULT_ALERT_FOLLOWERS_PCT = 5.0
+DEFAULT_ALERT_QUALITY_DROP_POINTS = 10.0
+DAY_S = 86_400
 
-# name in the environment -> (key in the [fpapi] secrets table, what it is)
 # The embedded sandbox's cache label: it moves port every start, its creators stay the same.
 SANDBOX_CACHE_LABEL = "sandbox://embedded"
 
-SETTINGS_TABLE: dict[str, tuple[str, str]] = {
-    "FPAPI_BASE_URL": ("base_url", "The vendor's API root, e.g. https://api.vendor.example/api/v1. Unset: the embedded sandbox."),
-    "FPAPI_TOKEN": ("token", "The vendor's API token, sent as a Bearer token."),
-    "FPAPI_PUBLIC_URL": ("public_url", f"Where analysts and creators reach this app; the callback is {{this}}/callback. Default {DEFAULT_PUBLIC_URL}."),
-    "FPAPI_DATA_DIR": ("data_dir", "Where the insight cache and the roster live. Default ~/.local/share/creator-insights-studio."),
-    "FPAPI_DATABASE_URL": ("database_url", "A team's shared database, e.g. postgresql://studio:password@db:5432/studio: roster, links, shortlists, activity and insight cache, for every replica. Unset: the data folder."),
-    "FPAPI_CACHE_TTL_S": ("cache_ttl_s", f"How long fetched insights count as fresh, in seconds. Default {DEFAULT_TTL_S}."),
-    "FPAPI_LINK_TTL_S": ("link_ttl_s", f"How long a verification link stays usable, in seconds. Default {DEFAULT_PENDING_TTL_S}."),
-    "FPAPI_TIMEOUT_S": ("timeout_s", f"How long to wait for the API to answer one call, in seconds. Default {READ_TIMEOUT_S:.0f}."),
-    "FPAPI_PATH_VERIFICATION_URL": ("path_verification_url", f"Create Verification URL path. Default {DEFAULT_PATHS.verification_url}."),
-    "FPAPI_PATH_VERIFY": ("path_verify", f"Verify Creator path. Default {DEFAULT_PATHS.verify}."),
-    "FPAPI_PATH_INSIGHTS": ("path_insights", f"Insights path, with {{creator_id}}. Default {DEFAULT_PATHS.insights}."),
-    "FPAPI_ALLOWED_REDIRECT_ORIGINS": ("allowed_redirect_origins", "Other sites a creator may be sent back to (origins such as https://brand.example, comma-separated). Default: only FPAPI_PUBLIC_URL's."),
-    "FPAPI_ACTIVITY_KEEP_DAYS": ("activity_keep_days", f"How long activity entries are kept, in days (pruned by age, never by count). Default {DEFAULT_ACTIVITY_KEEP_S // 86_400}."),
-    "FPAPI_LINK_KEEP_DAYS": ("link_keep_days", f"How long finished and expired links are kept before they are pruned, in days. Default {DEFAULT_LINK_KEEP_S // 86_400}."),
-    "FPAPI_ADMIN_EMAILS": ("admin_emails", "Admins: like FPAPI_ALLOWED_EMAILS; they may do everything an analyst may, and manage who may do what."),
-    "FPAPI_VIEWER_EMAILS": ("viewer_emails", "Viewers: like FPAPI_ALLOWED_EMAILS; they read every page and download exports, and change nothing."),
-    "FPAPI_ALLOWED_EMAILS": ("allowed_emails", "Who may sign in: addresses and @domain entries, comma-separated, matched case-insensitively."),
-    "FPAPI_ALERT_WEBHOOK_URL": ("alert_webhook_url", "Where `python -m fpapi.refresh` posts each alert as JSON {\"text\": ...} (a Slack incoming webhook, say). Unset: alerts are only shown on the home page."),
-    "FPAPI_ALERT_ER_DROP_PCT": ("alert_er_drop_pct", "Alert when ER falls by at least this share since the previous fetch, in percent. Default 25."),
-    "FPAPI_ALERT_FOLLOWERS_PCT": ("alert_followers_pct", "Alert when followers rise or fall by at least this share since the previous fetch, in percent. Default 5."),
-    "FPAPI_ALERT_QUALITY_DROP": ("alert_quality_drop", "Alert when the 0-100 profile quality score falls by at least this many points. Default 10."),
-    "FPAPI_RETENTION_DAYS": ("retention_days", f"How long fetch history, activity entries and ended campaigns are kept, in days; older ones are deleted whenever `python -m fpapi.refresh` runs. Default {DEFAULT_RETENTION_DAYS}."),
-    "FPAPI_REVOKED_PURGE_DAYS": ("revoked_purge_days", "How many days after the vendor says a creator withdrew consent their data is forgotten. Default 0: at once."),
-    "FPAPI_PRIVACY_CONTACT": ("privacy_contact", "Where a creator asks for their data to be deleted (an e-mail address or a web address), told on the verification page. Default: none."),
-    "FPAPI_SECRET_KEY": ("secret_key", "The server secret share links are signed with (at least 32 characters; `python -c 'import secrets; print(secrets.token_urlsafe(48))'`). Required to share with a team database; on one machine it is generated once into the data folder. A secret: never logged."),
-    "FPAPI_SHARE_MAX_DAYS": ("share_max_days", "The longest a share link may last, in days (an analyst picks 1, 7 or 30, up to this). Default 30."),
-    "FPAPI_REPORT_BRAND": ("report_brand", "The agency's name at the top of campaign reports (HTML). Default: none."),
-    "FPAPI_REPORT_COLOR": ("report_color", "The agency's colour in campaign reports, as #RRGGBB. Default #1f6feb."),
-    "FPAPI_SESSION_MAX_HOURS": ("session_max_hours", "How long past its ID token's expiry a sign-in stays valid, in hours; then the analyst signs in again. Default 12."),
-    "FPAPI_ALLOW_ANONYMOUS": ("allow_anonymous", "true opens the app without sign-in at a non-loopback address: for a trusted network only."),
+# name in the environment -> what it is. In the [fpapi] secrets table a setting's key is its name
+# without FPAPI_, in lower case (FPAPI_CACHE_TTL_S -> cache_ttl_s).
+SETTINGS_TABLE: dict[str, str] = {
+    "FPAPI_BASE_URL": "The vendor's API root, e.g. https://api.vendor.example/api/v1. Unset: the embedded sandbox.",
+    "FPAPI_TOKEN": "The vendor's API token, sent as a Bearer token.",
+    "FPAPI_PUBLIC_URL": f"Where analysts and creators reach this app; the callback is {{this}}/callback. Default {DEFAULT_PUBLIC_URL}.",
+    "FPAPI_DATA_DIR": "Where the insight cache and the roster live. Default ~/.local/share/creator-insights-studio.",
+    "FPAPI_DATABASE_URL": "A team's shared database, e.g. postgresql://studio:password@db:5432/studio: roster, links, shortlists, activity and insight cache, for every replica. Unset: the data folder.",
+    "FPAPI_CACHE_TTL_S": f"How long fetched insights count as fresh, in seconds. Default {DEFAULT_TTL_S}.",
+    "FPAPI_LINK_TTL_S": f"How long a verification link stays usable, in seconds. Default {DEFAULT_PENDING_TTL_S}.",
+    "FPAPI_TIMEOUT_S": f"How long to wait for the API to answer one call, in seconds. Default {READ_TIMEOUT_S:.0f}.",
+    "FPAPI_PATH_VERIFICATION_URL": f"Create Verification URL path. Default {DEFAULT_PATHS.verification_url}.",
+    "FPAPI_PATH_VERIFY": f"Verify Creator path. Default {DEFAULT_PATHS.verify}.",
+    "FPAPI_PATH_INSIGHTS": f"Insights path, with {{creator_id}}. Default {DEFAULT_PATHS.insights}.",
+    "FPAPI_ALLOWED_REDIRECT_ORIGINS": "Other sites a creator may be sent back to (origins such as https://brand.example, comma-separated). Default: only FPAPI_PUBLIC_URL's.",
+    "FPAPI_ACTIVITY_KEEP_DAYS": f"How long activity entries are kept, in days (pruned by age, never by count). Default {DEFAULT_ACTIVITY_KEEP_S // DAY_S}.",
+    "FPAPI_LINK_KEEP_DAYS": f"How long finished and expired links are kept before they are pruned, in days. Default {DEFAULT_LINK_KEEP_S // DAY_S}.",
+    "FPAPI_ADMIN_EMAILS": "Admins: like FPAPI_ALLOWED_EMAILS; they may do everything an analyst may, and manage who may do what.",
+    "FPAPI_VIEWER_EMAILS": "Viewers: like FPAPI_ALLOWED_EMAILS; they read every page and download exports, and change nothing.",
+    "FPAPI_ALLOWED_EMAILS": "Who may sign in: addresses and @domain entries, comma-separated, matched case-insensitively.",
+    "FPAPI_ALERT_WEBHOOK_URL": "Where `python -m fpapi.refresh` posts each alert as JSON {\"text\": ...} (a Slack incoming webhook, say). Unset: alerts are only shown on the home page.",
+    "FPAPI_ALERT_ER_DROP_PCT": f"Alert when ER falls by at least this share since the previous fetch, in percent. Default {DEFAULT_ALERT_ER_DROP_PCT:g}.",
+    "FPAPI_ALERT_FOLLOWERS_PCT": f"Alert when followers rise or fall by at least this share since the previous fetch, in percent. Default {DEFAULT_ALERT_FOLLOWERS_PCT:g}.",
+    "FPAPI_ALERT_QUALITY_DROP": f"Alert when the 0-100 profile quality score falls by at least this many points. Default {DEFAULT_ALERT_QUALITY_DROP_POINTS:g}.",
+    "FPAPI_RETENTION_DAYS": f"How long fetch history, activity entries and ended campaigns are kept, in days; older ones are deleted whenever `python -m fpapi.refresh` runs. Default {DEFAULT_RETENTION_DAYS}.",
+    "FPAPI_REVOKED_PURGE_DAYS": f"How many days after the vendor says a creator withdrew consent their data is forgotten. Default {DEFAULT_REVOKED_PURGE_DAYS:g}: at once.",
+    "FPAPI_PRIVACY_CONTACT": "Where a creator asks for their data to be deleted (an e-mail address or a web address), told on the verification page. Default: none.",
+    "FPAPI_SECRET_KEY": "The server secret share links are signed with (at least 32 characters; `python -c 'import secrets; print(secrets.token_urlsafe(48))'`). Required to share with a team database; on one machine it is generated once into the data folder. A secret: never logged.",
+    "FPAPI_SHARE_MAX_DAYS": f"The longest a share link may last, in days (an analyst picks 1, 7 or 30, up to this). Default {DEFAULT_SHARE_MAX_DAYS:g}.",
+    "FPAPI_REPORT_BRAND": "The agency's name at the top of campaign reports (HTML). Default: none.",
+    "FPAPI_REPORT_COLOR": f"The agency's colour in campaign reports, as #RRGGBB. Default {DEFAULT_REPORT_COLOR}.",
+    "FPAPI_SESSION_MAX_HOURS": "How long past its ID token's expiry a sign-in stays valid, in hours; then the analyst signs in again. Default 12.",
+    "FPAPI_ALLOW_ANONYMOUS": "true opens the app without sign-in at a non-loopback address: for a trusted network only.",
 }  # fmt: skip
 
 
@@ -90,15 +97,15 @@ class Settings:
     database_url: str | None = field(repr=False, default=None)  # holds the database password
     alert_webhook_url: str | None = field(repr=False, default=None)  # a webhook URL is a secret
     report_brand: str = ""
-    retention_s: float = DEFAULT_RETENTION_DAYS * 86_400
+    retention_s: float = DEFAULT_RETENTION_DAYS * DAY_S
     secret_key: str | None = field(repr=False, default=None)  # signs share links
-    share_max_days: float = 30.0
-    revoked_purge_s: float = 0.0
+    share_max_days: float = DEFAULT_SHARE_MAX_DAYS
+    revoked_purge_s: float = DEFAULT_REVOKED_PURGE_DAYS * DAY_S
     privacy_contact: str = ""
-    report_color: str = "#1f6feb"
-    alert_er_drop_pct: float = 25.0
-    alert_followers_pct: float = 5.0
-    alert_quality_drop: float = 10.0
+    report_color: str = DEFAULT_REPORT_COLOR
+    alert_er_drop_pct: float = DEFAULT_ALERT_ER_DROP_PCT
+    alert_followers_pct: float = DEFAULT_ALERT_FOLLOWERS_PCT
+    alert_quality_drop: float = DEFAULT_ALERT_QUALITY_DROP_POINTS
 
     @property
     def uses_sandbox(self) -> bool:
@@ -121,11 +128,18 @@ def setting_value(
     unset or blank."""
     raw: Any = environ.get(env_name)
     if raw is None or raw.strip() == "":
-        raw = table.get(SETTINGS_TABLE[env_name][0])
+        raw = table.get(_secrets_key(env_name))
     if raw is None:
         return None
     text = str(raw).strip()
     return text or None
+
+
+def _secrets_key(env_name: str) -> str:
+    """A setting's key in the ``[fpapi]`` secrets table: ``FPAPI_CACHE_TTL_S`` -> ``cache_ttl_s``."""
+    if env_name not in SETTINGS_TABLE:
+        raise KeyError(f"{env_name} is not a setting: declare it in SETTINGS_TABLE.")
+    return env_name.removeprefix("FPAPI_").lower()
 
 
 def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> Settings:
@@ -134,6 +148,13 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
 
     def value(env_name: str) -> str | None:
         return setting_value(environ, table, env_name)
+
+    def amount(env_name: str, default: float, *, unit: str = "seconds") -> float:
+        return _amount(env_name, value(env_name), default, unit=unit)
+
+    def days_in_s(env_name: str, default_days: float) -> float:
+        """A setting given in days, as seconds."""
+        return amount(env_name, default_days, unit="days") * DAY_S
 
     base_url = value("FPAPI_BASE_URL")
     if base_url is not None:
@@ -149,11 +170,11 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
     _require_http_url("FPAPI_PUBLIC_URL", public_url)
     data_dir_text = value("FPAPI_DATA_DIR")
     data_dir = Path(data_dir_text).expanduser() if data_dir_text else default_data_dir()
-    ttl = _amount("FPAPI_CACHE_TTL_S", value("FPAPI_CACHE_TTL_S"), DEFAULT_TTL_S)
-    link_ttl = _amount("FPAPI_LINK_TTL_S", value("FPAPI_LINK_TTL_S"), DEFAULT_PENDING_TTL_S)
+    ttl = amount("FPAPI_CACHE_TTL_S", DEFAULT_TTL_S)
+    link_ttl = amount("FPAPI_LINK_TTL_S", DEFAULT_PENDING_TTL_S)
     if link_ttl <= 0:
         raise SettingsError("FPAPI_LINK_TTL_S must be more than 0 seconds.")
-    timeout = _amount("FPAPI_TIMEOUT_S", value("FPAPI_TIMEOUT_S"), READ_TIMEOUT_S)
+    timeout = amount("FPAPI_TIMEOUT_S", READ_TIMEOUT_S)
     if timeout <= 0:
         raise SettingsError("FPAPI_TIMEOUT_S must be more than 0 seconds.")
     paths = ApiPaths(
@@ -170,18 +191,8 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
     )
     for origin in origins:
         _require_http_url("FPAPI_ALLOWED_REDIRECT_ORIGINS", origin)
-    keep_days = _amount(
-        "FPAPI_LINK_KEEP_DAYS",
-        value("FPAPI_LINK_KEEP_DAYS"),
-        DEFAULT_LINK_KEEP_S / 86_400,
-        unit="days",
-    )
-    activity_keep_days = _amount(
-        "FPAPI_ACTIVITY_KEEP_DAYS",
-        value("FPAPI_ACTIVITY_KEEP_DAYS"),
-        DEFAULT_ACTIVITY_KEEP_S / 86_400,
-        unit="days",
-    )
+    link_keep_s = days_in_s("FPAPI_LINK_KEEP_DAYS", DEFAULT_LINK_KEEP_S / DAY_S)
+    activity_keep_s = days_in_s("FPAPI_ACTIVITY_KEEP_DAYS", DEFAULT_ACTIVITY_KEEP_S / DAY_S)
     database_url = value("FPAPI_DATABASE_URL")
     webhook = value("FPAPI_ALERT_WEBHOOK_URL")
     parts = urlsplit(webhook or "")
@@ -190,35 +201,26 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
             "FPAPI_ALERT_WEBHOOK_URL must be an absolute http(s) URL (a Slack incoming webhook's "
             "address, say)."
         )
-    color = value("FPAPI_REPORT_COLOR") or "#1f6feb"
+    color = value("FPAPI_REPORT_COLOR") or DEFAULT_REPORT_COLOR
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", color):
         raise SettingsError(f"FPAPI_REPORT_COLOR must be a colour such as #1f6feb, not {color!r}.")
     return Settings(
         report_brand=(value("FPAPI_REPORT_BRAND") or "")[:80],
-        retention_s=_amount(
-            "FPAPI_RETENTION_DAYS",
-            value("FPAPI_RETENTION_DAYS"),
-            DEFAULT_RETENTION_DAYS,
-            unit="days",
-        )
-        * 86_400,
-        revoked_purge_s=_amount(
-            "FPAPI_REVOKED_PURGE_DAYS", value("FPAPI_REVOKED_PURGE_DAYS"), 0.0, unit="days"
-        )
-        * 86_400,
+        retention_s=days_in_s("FPAPI_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+        revoked_purge_s=days_in_s("FPAPI_REVOKED_PURGE_DAYS", DEFAULT_REVOKED_PURGE_DAYS),
         privacy_contact=(value("FPAPI_PRIVACY_CONTACT") or "").strip()[:200],
         secret_key=_secret_key(value("FPAPI_SECRET_KEY")),
         share_max_days=_share_max_days(value("FPAPI_SHARE_MAX_DAYS")),
         report_color=color,
         alert_webhook_url=webhook,
-        alert_er_drop_pct=_amount(
-            "FPAPI_ALERT_ER_DROP_PCT", value("FPAPI_ALERT_ER_DROP_PCT"), 25.0, unit="percent"
+        alert_er_drop_pct=amount(
+            "FPAPI_ALERT_ER_DROP_PCT", DEFAULT_ALERT_ER_DROP_PCT, unit="percent"
         ),
-        alert_followers_pct=_amount(
-            "FPAPI_ALERT_FOLLOWERS_PCT", value("FPAPI_ALERT_FOLLOWERS_PCT"), 5.0, unit="percent"
+        alert_followers_pct=amount(
+            "FPAPI_ALERT_FOLLOWERS_PCT", DEFAULT_ALERT_FOLLOWERS_PCT, unit="percent"
         ),
-        alert_quality_drop=_amount(
-            "FPAPI_ALERT_QUALITY_DROP", value("FPAPI_ALERT_QUALITY_DROP"), 10.0, unit="points"
+        alert_quality_drop=amount(
+            "FPAPI_ALERT_QUALITY_DROP", DEFAULT_ALERT_QUALITY_DROP_POINTS, unit="points"
         ),
         database_url=valid_database_url(database_url) if database_url else None,
         base_url=base_url,
@@ -230,13 +232,13 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         timeout_s=timeout,
         paths=paths,
         extra_redirect_origins=origins,
-        link_keep_s=keep_days * 86_400,
-        activity_keep_s=activity_keep_days * 86_400,
+        link_keep_s=link_keep_s,
+        activity_keep_s=activity_keep_s,
     )
 
 
 def _share_max_days(text: str | None) -> float:
-    days = _amount("FPAPI_SHARE_MAX_DAYS", text, 30.0, unit="days")
+    days = _amount("FPAPI_SHARE_MAX_DAYS", text, DEFAULT_SHARE_MAX_DAYS, unit="days")
     if days < 1:
         raise SettingsError("FPAPI_SHARE_MAX_DAYS must be at least 1 day.")
     return days
