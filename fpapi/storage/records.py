@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from fpapi.errors import ShortlistError
 
@@ -30,6 +30,7 @@ __all__ = [
     "RosterQuery",
     "Share",
     "Shortlist",
+    "ShortlistExtras",
     "Snapshot",
     "StoredAlert",
     "clean_tags",
@@ -235,6 +236,14 @@ class Shortlist:
     notes: dict[str, str] = field(default_factory=dict)
     created_at: float = 0.0
     updated_at: float = 0.0
+
+
+class ShortlistExtras(TypedDict, total=False):
+    """What a shortlist is saved with besides its name and creators, by creator id (None or
+    left out: nothing), passed through unchanged from the core to the store."""
+
+    fees: dict[str, dict[str, Any]] | None  # id -> {amount, currency}
+    notes: dict[str, str] | None
 
 
 def shortlist_name(name: str) -> str:

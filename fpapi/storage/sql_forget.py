@@ -16,13 +16,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from fpapi.storage.database import (
     activity,
@@ -34,13 +34,13 @@ from fpapi.storage.database import (
     insights,
     is_postgres,
     links,
-    record_of,
     relationships,
     shares,
     shortlists,
     snapshots,
 )
 from fpapi.storage.records import Deletion
+from fpapi.storage.sql_helpers import SqlPart
 
 __all__ = ["FORGOTTEN_NAME", "ForgetTables", "forgotten_subject"]
 
@@ -57,11 +57,8 @@ def forgotten_subject(code: str) -> str:
     return f"a forgotten creator (deletion {code})"
 
 
-class ForgetTables:
+class ForgetTables(SqlPart):
     """The forgetting, consent and retention methods of :class:`SqlStore`."""
-
-    _engine: Engine
-    _clock: Callable[[], float]
 
     @guarded
     def forget_creator(self, creator_id: str, *, code: str) -> Deletion | None:
@@ -102,20 +99,12 @@ class ForgetTables:
     @guarded
     def workspaces_of(self, creator_id: str) -> list[str]:
         """Every workspace whose roster has the creator, by name."""
-        with self._engine.connect() as connection:
-            return list(
-                connection.execute(
-                    sa.select(creators.c.workspace)
-                    .where(creators.c.creator_id == creator_id)
-                    .order_by(creators.c.workspace)
-                ).scalars()
-            )
+        found = sa.select(creators.c.workspace).where(creators.c.creator_id == creator_id)
+        return self._scalars(found.order_by(creators.c.workspace))
 
     @guarded
     def deletion(self, code: str) -> Deletion | None:
-        with self._engine.connect() as connection:
-            row = connection.execute(deletions.select().where(deletions.c.code == code)).first()
-        return None if row is None else record_of(Deletion, row)
+        return self._first(Deletion, deletions.select().where(deletions.c.code == code))
 
     @guarded
     def mark_consent_withdrawn(self, creator_id: str, at: float) -> bool:
@@ -134,14 +123,8 @@ class ForgetTables:
     @guarded
     def withdrawn_before(self, cutoff: float) -> list[str]:
         """Creators whose consent was withdrawn at or before ``cutoff``, in any workspace."""
-        with self._engine.connect() as connection:
-            return list(
-                connection.execute(
-                    sa.select(creators.c.creator_id)
-                    .where(creators.c.consent_withdrawn_at <= cutoff)
-                    .distinct()
-                ).scalars()
-            )
+        withdrawn = creators.c.consent_withdrawn_at <= cutoff
+        return self._scalars(sa.select(creators.c.creator_id).where(withdrawn).distinct())
 
     @guarded
     def apply_retention(self, cutoff: float) -> dict[str, int]:

@@ -1,17 +1,19 @@
-"""Small helpers for writing and reading rows, the same on PostgreSQL and SQLite (re-exported by
-:mod:`fpapi.storage.database`, where the rest of storage imports them from)."""
+"""Small helpers for writing and reading rows, the same on PostgreSQL and SQLite (the functions
+are re-exported by :mod:`fpapi.storage.database`, where the rest of storage imports them from),
+and :class:`SqlPart`, the base of each part of :class:`fpapi.storage.sql_store.SqlStore`."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["insert_missing", "is_postgres", "lock_id", "record_of", "upsert"]
+__all__ = ["SqlPart", "insert_missing", "is_postgres", "lock_id", "record_of", "upsert"]
 
 
 def is_postgres(engine: Engine | Connection) -> bool:
@@ -48,3 +50,39 @@ def record_of(cls: type[R], row: Any) -> R:
     """A row as its record (a dataclass of :mod:`fpapi.storage.records`), extra columns left out."""
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     return cls(**{k: v for k, v in row._mapping.items() if k in names})
+
+
+class SqlPart:
+    """The base of each part of :class:`fpapi.storage.sql_store.SqlStore` (its roster, lists,
+    shares...): what the store gives every part (engine, clock, workspace), and the reads and
+    writes they share, a statement's rows as records on one connection each."""
+
+    _engine: Engine
+    _clock: Callable[[], float]
+    workspace: str  # the client workspace the store is seen through
+
+    def _first(self, cls: type[R], statement: sa.Executable, *, write: bool = False) -> R | None:
+        """The first row ``statement`` gives as a ``cls`` record, None when it gives none;
+        ``write``: in a transaction of its own (an ``UPDATE`` or ``DELETE ... RETURNING``)."""
+        with self._engine.begin() if write else self._engine.connect() as connection:
+            row = connection.execute(statement).first()
+        return None if row is None else record_of(cls, row)
+
+    def _all(self, cls: type[R], statement: sa.Executable) -> list[R]:
+        """Every row ``statement`` gives, as ``cls`` records, in its order."""
+        with self._engine.connect() as connection:
+            return [record_of(cls, row) for row in connection.execute(statement)]
+
+    def _newest_here(
+        self, cls: type[R], newest: sa.Column[Any], *, limit: int | None = None
+    ) -> list[R]:
+        """This workspace's rows of ``newest``'s table as ``cls`` records, the highest
+        ``newest`` first (the first ``limit`` of them)."""
+        table = newest.table
+        query = table.select().where(table.c.workspace == self.workspace)
+        return self._all(cls, query.order_by(newest.desc()).limit(limit))
+
+    def _scalars(self, statement: sa.Executable) -> list[Any]:
+        """The first column of every row ``statement`` gives, in its order."""
+        with self._engine.connect() as connection:
+            return list(connection.execute(statement).scalars())

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Unpack
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from fpapi.errors import NotInWorkspace, ShortlistError
@@ -25,35 +23,27 @@ from fpapi.storage.records import (
     Campaign,
     Relationship,
     Shortlist,
+    ShortlistExtras,
     clean_tags,
     new_note,
     pipeline_status,
     shortlist_name,
     tags_text,
 )
+from fpapi.storage.sql_helpers import SqlPart
 
 __all__ = ["ListTables"]
 
 
-class ListTables:
+class ListTables(SqlPart):
     """The tags, notes, campaign and shortlist methods of :class:`SqlStore`."""
-
-    _engine: Engine
-    _clock: Callable[[], float]
-    workspace: str
 
     # --- tags, pipeline status and notes ---------------------------------------------------
 
     @guarded
     def relationship(self, creator_id: str) -> Relationship:
-        with self._engine.connect() as connection:
-            row = connection.execute(
-                relationships.select().where(
-                    relationships.c.workspace == self.workspace,
-                    relationships.c.creator_id == creator_id,
-                )
-            ).first()
-        return Relationship(creator_id) if row is None else record_of(Relationship, row)
+        found = self._first(Relationship, relationships.select().where(self._related(creator_id)))
+        return found or Relationship(creator_id)
 
     @guarded
     def set_relationship(
@@ -76,9 +66,7 @@ class ListTables:
         self, creator_id: str, changes: dict[str, Any], *, note: dict[str, Any] | None = None
     ) -> Relationship:
         """One transaction, the row locked: two analysts' notes at once both stay."""
-        this_row = (relationships.c.workspace == self.workspace) & (
-            relationships.c.creator_id == creator_id
-        )
+        this_row = self._related(creator_id)
         with self._engine.begin() as connection:
             connection.execute(
                 upsert(connection, relationships)
@@ -99,6 +87,12 @@ class ListTables:
                 relationships.update().where(this_row).values(**changes).returning(*relationships.c)
             ).one()
         return record_of(Relationship, row)
+
+    def _related(self, creator_id: str) -> sa.ColumnElement[bool]:
+        """This workspace's row of tags, status and notes for ``creator_id``."""
+        return (relationships.c.workspace == self.workspace) & (
+            relationships.c.creator_id == creator_id
+        )
 
     # --- campaigns ---------------------------------------------------------------------------
 
@@ -128,23 +122,13 @@ class ListTables:
 
     @guarded
     def get_campaign(self, campaign_id: str) -> Campaign | None:
-        with self._engine.connect() as connection:
-            row = connection.execute(
-                campaigns.select().where(
-                    campaigns.c.workspace == self.workspace, campaigns.c.campaign_id == campaign_id
-                )
-            ).first()
-        return None if row is None else record_of(Campaign, row)
+        this_one = campaigns.c.campaign_id == campaign_id
+        here = campaigns.c.workspace == self.workspace
+        return self._first(Campaign, campaigns.select().where(here, this_one))
 
     @guarded
     def campaigns(self) -> list[Campaign]:
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                campaigns.select()
-                .where(campaigns.c.workspace == self.workspace)
-                .order_by(campaigns.c.updated_at.desc())
-            )
-            return [record_of(Campaign, row) for row in rows]
+        return self._newest_here(Campaign, campaigns.c.updated_at)
 
     @guarded
     def delete_campaign(self, campaign_id: str) -> bool:
@@ -166,12 +150,7 @@ class ListTables:
 
     @guarded
     def save_shortlist(
-        self,
-        name: str,
-        creator_ids: list[str],
-        *,
-        fees: dict[str, dict[str, Any]] | None = None,
-        notes: dict[str, str] | None = None,
+        self, name: str, creator_ids: list[str], **extras: Unpack[ShortlistExtras]
     ) -> Shortlist:
         """Save under ``name``; saving again under an existing name updates that shortlist."""
         name = shortlist_name(name)
@@ -182,8 +161,8 @@ class ListTables:
             "name": name,
             "name_key": name.casefold(),
             "creator_ids": list(dict.fromkeys(creator_ids)),
-            "fees": dict(fees or {}),
-            "notes": {k: v for k, v in (notes or {}).items() if v},
+            "fees": dict(extras.get("fees") or {}),
+            "notes": {k: v for k, v in (extras.get("notes") or {}).items() if v},
             "created_at": now,
             "updated_at": now,
         }
@@ -200,42 +179,31 @@ class ListTables:
 
     @guarded
     def shortlists(self) -> list[Shortlist]:
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                shortlists.select()
-                .where(self._shortlist_here)
-                .order_by(shortlists.c.updated_at.desc())
-            )
-            return [record_of(Shortlist, row) for row in rows]
+        return self._newest_here(Shortlist, shortlists.c.updated_at)
 
     @guarded
     def get_shortlist(self, shortlist_id: str) -> Shortlist | None:
-        with self._engine.connect() as connection:
-            row = connection.execute(
-                shortlists.select().where(
-                    self._shortlist_here, shortlists.c.shortlist_id == shortlist_id
-                )
-            ).first()
-        return None if row is None else record_of(Shortlist, row)
+        this_one = shortlists.c.shortlist_id == shortlist_id
+        return self._first(Shortlist, shortlists.select().where(self._shortlist_here, this_one))
 
     @guarded
     def rename_shortlist(self, shortlist_id: str, new_name: str) -> Shortlist:
         new_name = shortlist_name(new_name)
+        rename = (
+            shortlists.update()
+            .where(self._shortlist_here, shortlists.c.shortlist_id == shortlist_id)
+            .values(name=new_name, name_key=new_name.casefold(), updated_at=self._clock())
+            .returning(*shortlists.c)
+        )
         try:
-            with self._engine.begin() as connection:
-                row = connection.execute(
-                    shortlists.update()
-                    .where(self._shortlist_here, shortlists.c.shortlist_id == shortlist_id)
-                    .values(name=new_name, name_key=new_name.casefold(), updated_at=self._clock())
-                    .returning(*shortlists.c)
-                ).first()
+            renamed = self._first(Shortlist, rename, write=True)
         except IntegrityError:
             raise ShortlistError(
                 f"A shortlist named “{new_name}” already exists: choose another name."
             ) from None
-        if row is None:
+        if renamed is None:
             raise ShortlistError("That shortlist no longer exists.")
-        return record_of(Shortlist, row)
+        return renamed
 
     @guarded
     def delete_shortlist(self, shortlist_id: str) -> bool:

@@ -3,12 +3,10 @@ queries (a part of :class:`fpapi.storage.sql_store.SqlStore`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from fpapi.storage.database import (
     creators,
@@ -30,16 +28,13 @@ from fpapi.storage.records import (
     sort_name,
     tags_text,
 )
+from fpapi.storage.sql_helpers import SqlPart
 
 __all__ = ["RosterTables"]
 
 
-class RosterTables:
+class RosterTables(SqlPart):
     """The roster and fetch-history methods of :class:`SqlStore`."""
-
-    _engine: Engine
-    _clock: Callable[[], float]
-    workspace: str
 
     # --- roster --------------------------------------------------------------------------
 
@@ -130,20 +125,13 @@ class RosterTables:
 
     @guarded
     def get_creator(self, creator_id: str) -> Creator | None:
-        with self._engine.connect() as connection:
-            row = connection.execute(
-                creators.select().where(self._on_roster, creators.c.creator_id == creator_id)
-            ).first()
-        return None if row is None else record_of(Creator, row)
+        this_one = creators.c.creator_id == creator_id
+        return self._first(Creator, creators.select().where(self._on_roster, this_one))
 
     @guarded
     def creators(self) -> list[Creator]:
         """The roster, most recently verified first."""
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                creators.select().where(self._on_roster).order_by(creators.c.verified_at.desc())
-            )
-            return [record_of(Creator, row) for row in rows]
+        return self._newest_here(Creator, creators.c.verified_at)
 
     @guarded
     def roster_page(self, query: RosterQuery) -> RosterPage:
@@ -225,8 +213,7 @@ class RosterTables:
         if connector is not None:
             query = query.where(creators.c.connector == connector)
         query = query.order_by(creators.c.sort_name, creators.c.creator_id).limit(limit)
-        with self._engine.connect() as connection:
-            return [record_of(Creator, row) for row in connection.execute(query)]
+        return self._all(Creator, query)
 
     @guarded
     def creators_with_handles(self, handles: list[str]) -> list[Creator]:
@@ -235,31 +222,23 @@ class RosterTables:
         if not wanted:
             return []
         handle = sa.func.lower(sa.func.ltrim(creators.c.username, "@"))
-        with self._engine.connect() as connection:
-            rows = connection.execute(creators.select().where(self._on_roster, handle.in_(wanted)))
-            return [record_of(Creator, row) for row in rows]
+        return self._all(Creator, creators.select().where(self._on_roster, handle.in_(wanted)))
 
     @guarded
     def get_creators(self, creator_ids: list[str]) -> list[Creator]:
         """These creators, in this order, leaving out any not on the roster."""
         if not creator_ids:
             return []
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                creators.select().where(self._on_roster, creators.c.creator_id.in_(creator_ids))
-            ).all()
-        found = {row.creator_id: record_of(Creator, row) for row in rows}
+        these = creators.c.creator_id.in_(creator_ids)
+        on_roster = self._all(Creator, creators.select().where(self._on_roster, these))
+        found = {creator.creator_id: creator for creator in on_roster}
         return [found[c] for c in dict.fromkeys(creator_ids) if c in found]
 
     @guarded
     def remove_creator(self, creator_id: str) -> Creator | None:
-        with self._engine.begin() as connection:
-            row = connection.execute(
-                creators.delete()
-                .where(self._on_roster, creators.c.creator_id == creator_id)
-                .returning(*creators.c)
-            ).first()
-        return None if row is None else record_of(Creator, row)
+        this_one = creators.c.creator_id == creator_id
+        removed = creators.delete().where(self._on_roster, this_one).returning(*creators.c)
+        return self._first(Creator, removed, write=True)
 
     # --- fetch history -------------------------------------------------------------------
 
@@ -289,9 +268,7 @@ class RosterTables:
             .order_by(snapshots.c.fetched_at.desc())
             .limit(limit)
         )
-        with self._engine.connect() as connection:
-            rows = connection.execute(query).all()
-        return [record_of(Snapshot, row) for row in reversed(rows)]
+        return self._all(Snapshot, query)[::-1]
 
     @guarded
     def latest_snapshots(

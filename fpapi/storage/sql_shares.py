@@ -4,25 +4,20 @@ count across workspaces (the key, a hash of the token, is all a client brings)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
-from fpapi.storage.database import guarded, record_of, shares
+from fpapi.storage.database import guarded, shares
 from fpapi.storage.records import Share
+from fpapi.storage.sql_helpers import SqlPart
 
 __all__ = ["ShareTables"]
 
 
-class ShareTables:
+class ShareTables(SqlPart):
     """The share methods of :class:`SqlStore`."""
-
-    _engine: Engine
-    _clock: Callable[[], float]
-    workspace: str
 
     @guarded
     def add_share(self, share: Share) -> Share:
@@ -34,37 +29,31 @@ class ShareTables:
     @guarded
     def shares(self) -> list[Share]:
         """This workspace's shares, newest first."""
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                shares.select()
-                .where(shares.c.workspace == self.workspace)
-                .order_by(shares.c.created_at.desc())
-            )
-            return [record_of(Share, row) for row in rows]
+        return self._newest_here(Share, shares.c.created_at)
 
     @guarded
     def share_by_key(self, key: str) -> Share | None:
         """Any workspace's share by key: what the public page looks up."""
-        with self._engine.connect() as connection:
-            row = connection.execute(shares.select().where(shares.c.key == key)).first()
-        return None if row is None else record_of(Share, row)
+        return self._first(Share, shares.select().where(shares.c.key == key))
 
     @guarded
     def count_share_view(self, key: str, at: float) -> Share | None:
         """Count one view of a share still valid at ``at``, in one statement; the share, or
         None when it is revoked, expired or unknown (on every replica alike)."""
-        with self._engine.begin() as connection:
-            row = connection.execute(
-                shares.update()
-                .where(
-                    shares.c.key == key,
-                    shares.c.revoked_at.is_(None),
-                    shares.c.expires_at > at,
-                )
-                .values(views=shares.c.views + 1, last_view_at=at)
-                .returning(*shares.c)
-            ).first()
-        return None if row is None else record_of(Share, row)
+        valid = (shares.c.key == key, shares.c.revoked_at.is_(None), shares.c.expires_at > at)
+        return self._change(valid, views=shares.c.views + 1, last_view_at=at)
+
+    @guarded
+    def revoke_share(self, key: str, at: float) -> Share | None:
+        return self._change(self._open_here(key), revoked_at=at)
+
+    @guarded
+    def update_share(
+        self, key: str, *, creator_ids: list[str], content: dict[str, Any], as_of: float
+    ) -> Share | None:
+        return self._change(
+            self._open_here(key), creator_ids=creator_ids, content=content, as_of=as_of
+        )
 
     def _open_here(self, key: str) -> tuple[sa.ColumnElement[bool], ...]:
         """This workspace's share ``key``, not revoked."""
@@ -74,29 +63,11 @@ class ShareTables:
             shares.c.revoked_at.is_(None),
         )
 
-    @guarded
-    def revoke_share(self, key: str, at: float) -> Share | None:
-        with self._engine.begin() as connection:
-            row = connection.execute(
-                shares.update()
-                .where(*self._open_here(key))
-                .values(revoked_at=at)
-                .returning(*shares.c)
-            ).first()
-        return None if row is None else record_of(Share, row)
-
-    @guarded
-    def update_share(
-        self, key: str, *, creator_ids: list[str], content: dict[str, Any], as_of: float
-    ) -> Share | None:
-        with self._engine.begin() as connection:
-            row = connection.execute(
-                shares.update()
-                .where(*self._open_here(key))
-                .values(creator_ids=creator_ids, content=content, as_of=as_of)
-                .returning(*shares.c)
-            ).first()
-        return None if row is None else record_of(Share, row)
+    def _change(self, where: tuple[sa.ColumnElement[bool], ...], **values: Any) -> Share | None:
+        """Update the share ``where`` picks, in one statement; the share as it is now, or None
+        when nothing matched."""
+        statement = shares.update().where(*where).values(**values).returning(*shares.c)
+        return self._first(Share, statement, write=True)
 
     @guarded
     def prune_shares(self, cutoff: float) -> int:

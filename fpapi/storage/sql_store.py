@@ -129,14 +129,7 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
 
     @guarded
     def add_pending(
-        self,
-        *,
-        key: str,
-        connector: str,
-        redirect_url: str,
-        label: str = "",
-        url: str = "",
-        created_by: str = "",
+        self, *, key: str, connector: str, redirect_url: str, label: str = "", created_by: str = ""
     ) -> PendingLink:
         link = PendingLink(
             workspace=self.workspace,
@@ -145,7 +138,6 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
             redirect_url=redirect_url,
             created_at=self._clock(),
             label=label,
-            url=url,
             created_by=created_by,
         )
         try:
@@ -164,9 +156,7 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
 
     @guarded
     def get_link(self, key: str) -> PendingLink | None:
-        with self._engine.connect() as connection:
-            row = connection.execute(links.select().where(links.c.key == key)).first()
-        return None if row is None else record_of(PendingLink, row)
+        return self._first(PendingLink, links.select().where(links.c.key == key))
 
     @guarded
     def links(self, *, include_finished: bool = True) -> list[PendingLink]:
@@ -178,11 +168,7 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
         )
         if not include_finished:
             query = query.where(links.c.status.in_(OPEN_STATUSES))
-        with self._engine.connect() as connection:
-            found = [
-                record_of(PendingLink, row).as_of(now, self.pending_ttl_s)
-                for row in connection.execute(query)
-            ]
+        found = [link.as_of(now, self.pending_ttl_s) for link in self._all(PendingLink, query)]
         if not include_finished:
             found = [link for link in found if not link.status.finished]
         return found
@@ -265,19 +251,18 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
     @guarded
     def cancel_link(self, key: str) -> PendingLink | None:
         now = self._clock()
-        with self._engine.begin() as connection:
-            row = connection.execute(
-                links.update()
-                .where(
-                    links.c.workspace == self.workspace,
-                    links.c.key == key,
-                    links.c.status == LinkStatus.PENDING,
-                    links.c.created_at > now - self.pending_ttl_s,
-                )
-                .values(status=LinkStatus.CANCELLED, status_at=now)
-                .returning(*links.c)
-            ).first()
-        return None if row is None else record_of(PendingLink, row)
+        cancel = (
+            links.update()
+            .where(
+                links.c.workspace == self.workspace,
+                links.c.key == key,
+                links.c.status == LinkStatus.PENDING,
+                links.c.created_at > now - self.pending_ttl_s,
+            )
+            .values(status=LinkStatus.CANCELLED, status_at=now)
+            .returning(*links.c)
+        )
+        return self._first(PendingLink, cancel, write=True)
 
     # --- alerts ------------------------------------------------------------------------------
 
@@ -293,14 +278,7 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
 
     @guarded
     def alerts(self, *, limit: int = 50) -> list[StoredAlert]:
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                alerts.select()
-                .where(alerts.c.workspace == self.workspace)
-                .order_by(alerts.c.at.desc())
-                .limit(limit)
-            )
-            return [record_of(StoredAlert, row) for row in rows]
+        return self._newest_here(StoredAlert, alerts.c.at, limit=limit)
 
     @guarded
     def claim_alert(self, key: str, at: float) -> bool:
@@ -357,14 +335,7 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
 
     @guarded
     def activity(self, *, limit: int = 200) -> list[Activity]:
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                activity.select()
-                .where(activity.c.workspace == self.workspace)
-                .order_by(activity.c.entry_id.desc())
-                .limit(limit)
-            )
-            return [record_of(Activity, row) for row in rows]
+        return self._newest_here(Activity, activity.c.entry_id, limit=limit)
 
 
 @dataclass

@@ -5,10 +5,7 @@ workspace the store is seen through; who may change them is the core's to decide
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from fpapi.storage.database import (
     guarded,
@@ -19,22 +16,18 @@ from fpapi.storage.database import (
     workspaces,
 )
 from fpapi.storage.records import ClientWorkspace, Member
+from fpapi.storage.sql_helpers import SqlPart
 
 __all__ = ["WorkspaceTables"]
 
 
-class WorkspaceTables:
+class WorkspaceTables(SqlPart):
     """The workspace and membership methods of :class:`SqlStore`."""
-
-    _engine: Engine
-    _clock: Callable[[], float]
 
     @guarded
     def workspaces(self) -> list[ClientWorkspace]:
         """Every workspace, by name."""
-        with self._engine.connect() as connection:
-            rows = connection.execute(workspaces.select().order_by(workspaces.c.name))
-            return [record_of(ClientWorkspace, row) for row in rows]
+        return self._all(ClientWorkspace, workspaces.select().order_by(workspaces.c.name))
 
     @guarded
     def create_workspace(self, name: str, *, by: str) -> bool:
@@ -55,19 +48,13 @@ class WorkspaceTables:
         query = members.select().order_by(members.c.workspace, members.c.email)
         if workspace is not None:
             query = query.where(members.c.workspace == workspace)
-        with self._engine.connect() as connection:
-            return [record_of(Member, row) for row in connection.execute(query)]
+        return self._all(Member, query)
 
     @guarded
     def memberships(self, email: str) -> list[Member]:
         """The rows naming ``email`` (casefolded), in the order they were added."""
-        with self._engine.connect() as connection:
-            rows = connection.execute(
-                members.select()
-                .where(members.c.email == email.casefold())
-                .order_by(members.c.added_at, members.c.workspace)
-            )
-            return [record_of(Member, row) for row in rows]
+        theirs = members.select().where(members.c.email == email.casefold())
+        return self._all(Member, theirs.order_by(members.c.added_at, members.c.workspace))
 
     @guarded
     def set_member(self, workspace: str, email: str, role: str, *, by: str) -> Member:

@@ -17,7 +17,7 @@ are the workspace core's (:mod:`fpapi.workspace.core`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Unpack
 
 from fpapi.links import LinkStatus, PendingLink
 from fpapi.storage import records
@@ -39,14 +39,7 @@ class Store(Protocol):
 
     # verification links (their life cycle: fpapi.links)
     def add_pending(
-        self,
-        *,
-        key: str,
-        connector: str,
-        redirect_url: str,
-        label: str = "",
-        url: str = "",
-        created_by: str = "",
+        self, *, key: str, connector: str, redirect_url: str, label: str = "", created_by: str = ""
     ) -> PendingLink: ...
     def set_link_url(self, key: str, url: str) -> None: ...
     def get_link(self, key: str) -> PendingLink | None: ...
@@ -101,12 +94,7 @@ class Store(Protocol):
     def campaigns(self) -> list[records.Campaign]: ...
     def delete_campaign(self, campaign_id: str) -> bool: ...
     def save_shortlist(
-        self,
-        name: str,
-        creator_ids: list[str],
-        *,
-        fees: dict[str, dict[str, Any]] | None = None,
-        notes: dict[str, str] | None = None,
+        self, name: str, creator_ids: list[str], **extras: Unpack[records.ShortlistExtras]
     ) -> records.Shortlist: ...
     def shortlists(self) -> list[records.Shortlist]: ...
     def get_shortlist(self, shortlist_id: str) -> records.Shortlist | None: ...

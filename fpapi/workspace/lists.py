@@ -1,12 +1,13 @@
 """The roster, and what an agency writes about its creators (tags, status and notes,
-shortlists and campaigns): the workspace core's use cases for them (a part of :class:`fpapi.workspace.core.Workspace`). Every
-change checks the actor's role and the creators' place on this workspace's roster, and is
-recorded in the activity list."""
+shortlists and campaigns): the workspace core's use cases for them (a part of
+:class:`fpapi.workspace.core.Workspace`). Every change checks the actor's role and the
+creators' place on this workspace's roster, and is recorded in the activity list."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from fpapi.storage.records import (
     Campaign,
@@ -16,6 +17,7 @@ from fpapi.storage.records import (
     RosterPage,
     RosterQuery,
     Shortlist,
+    ShortlistExtras,
 )
 
 if TYPE_CHECKING:
@@ -90,16 +92,11 @@ class Lists:
         return self.store.get_shortlist(shortlist_id) if _storable(shortlist_id) else None
 
     def save_shortlist(
-        self,
-        name: str,
-        creator_ids: list[str],
-        *,
-        fees: dict[str, dict[str, Any]] | None = None,
-        notes: dict[str, str] | None = None,
+        self, name: str, creator_ids: list[str], **extras: Unpack[ShortlistExtras]
     ) -> Shortlist:
         self._require_change("save shortlists")
         creator_ids = self._on_roster(creator_ids)
-        saved = self.store.save_shortlist(name, creator_ids, fees=fees, notes=notes)
+        saved = self.store.save_shortlist(name, creator_ids, **extras)
         self._record("shortlist_saved", saved.name, f"{len(saved.creator_ids)} creators")
         return saved
 
@@ -111,12 +108,9 @@ class Lists:
         return renamed
 
     def delete_shortlist(self, shortlist_id: str) -> bool:
-        self._require_change("delete shortlists")
-        shortlist = self.store.get_shortlist(shortlist_id)
-        deleted = self.store.delete_shortlist(shortlist_id)
-        if deleted and shortlist is not None:
-            self._record("shortlist_deleted", shortlist.name)
-        return deleted
+        return self._delete(
+            "shortlist", shortlist_id, self.store.get_shortlist, self.store.delete_shortlist
+        )
 
     def campaigns(self) -> list[Campaign]:
         return self.store.campaigns()
@@ -132,11 +126,24 @@ class Lists:
         return saved
 
     def delete_campaign(self, campaign_id: str) -> bool:
-        self._require_change("delete campaigns")
-        campaign = self.store.get_campaign(campaign_id)
-        deleted = self.store.delete_campaign(campaign_id)
-        if deleted and campaign is not None:
-            self._record("campaign_deleted", campaign.name)
+        return self._delete(
+            "campaign", campaign_id, self.store.get_campaign, self.store.delete_campaign
+        )
+
+    def _delete(
+        self,
+        kind: str,
+        list_id: str,
+        get: Callable[[str], Shortlist | Campaign | None],
+        delete: Callable[[str], bool],
+    ) -> bool:
+        """Delete a shortlist or a campaign (``kind``) by id; a deletion that took is recorded
+        under the name it had."""
+        self._require_change(f"delete {kind}s")
+        found = get(list_id)
+        deleted = delete(list_id)
+        if deleted and found is not None:
+            self._record(f"{kind}_deleted", found.name)
         return deleted
 
     # --- the roster -----------------------------------------------------------------------
