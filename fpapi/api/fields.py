@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ValidationInfo
+from pydantic import BeforeValidator, Field, ValidationInfo
 
 __all__ = [
     "MAX_PLAUSIBLE",
@@ -183,4 +183,6 @@ Text = Annotated[str | None, BeforeValidator(text)]
 Flag = Annotated[bool | None, BeforeValidator(_flag)]
 VendorDate = Annotated[date | None, BeforeValidator(vendor_date)]
 Timestamp = Annotated[datetime | None, BeforeValidator(_epoch)]
-TextList = Annotated[list[str], BeforeValidator(_text_list)]
+TextList = Annotated[
+    list[str], BeforeValidator(_text_list), Field(default_factory=list)
+]  # absent: []

@@ -210,23 +210,23 @@ class ProfileDetails(_Section):
     gender: Text = None
     age_group: Text = None
     category: Text = None
-    interests: TextList = Field(default_factory=list)
+    interests: TextList
     location: Text = None
     country: Text = None
-    mentions: TextList = Field(default_factory=list)
-    hashtags: TextList = Field(default_factory=list)
-    brand_mentions: TextList = Field(default_factory=list)
+    mentions: TextList
+    hashtags: TextList
+    brand_mentions: TextList
     mentions_details: Accounts = Field(default_factory=list)
     brand_mentions_details: Accounts = Field(default_factory=list)
     look_alike_creators: Accounts = Field(default_factory=list)
     ig_category: Text = None
     quality: Annotated[Quality | None, Section] = None
-    languages: TextList = Field(default_factory=list)
+    languages: TextList
     email: Text = None
     handle_link: Text = None
     full_name: Text = None
     image_url: Text = None
-    external_link: TextList = Field(default_factory=list)
+    external_link: TextList
 
 
 class ReachAndEngagement(_Section):
@@ -261,7 +261,7 @@ class ReachAndEngagement(_Section):
 
 class Post(_Model):
     shortcode: Text = None
-    hashtags: TextList = Field(default_factory=list)
+    hashtags: TextList
     caption: Text = None
     comments_count: Count = None
     likes_count: Count = None
@@ -271,10 +271,10 @@ class Post(_Model):
     posted_date: Text = None
     image_url: Text = None
     sponsored: Flag = None
-    external_links: TextList = Field(default_factory=list)
+    external_links: TextList
     video: Flag = None
     post_type: Text = None
-    mentions: TextList = Field(default_factory=list)
+    mentions: TextList
     location_name: Text = None
 
     @property
