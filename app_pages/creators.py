@@ -18,6 +18,7 @@ from components.ui.roster import (
     render_roster_filters,
     render_roster_row,
     run_bulk_action,
+    watch_first_fetches,
 )
 from fpapi.workspace.roster import roster_rows
 
@@ -68,6 +69,7 @@ picked = [
     for row in shown
     if render_roster_row(row, selecting=selecting, may_change=ws.may_change, now=now)
 ]
+watch_first_fetches(ids)
 
 st.subheader("Saved shortlists", anchor=False)
 shortlists = ws.shortlists()

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 
 from fpapi import FirstPartyClient
 from fpapi.sandbox import Knobs, embedded_sandbox
+from fpapi.workspace.headlines import settle
 from tests.backends import NAMES as BACKENDS
 from tests.backends import Backend
 from tests.helpers import Clock
@@ -48,6 +49,14 @@ def clean_sandbox(sandbox):
     sandbox.knobs = Knobs()
     yield sandbox
     sandbox.knobs = Knobs()
+
+
+@pytest.fixture(autouse=True)
+def first_fetches_done():
+    """A creator who joins has their numbers fetched in the background: a test ends only
+    once the fetches it started are done, so none writes into the next test's folders."""
+    yield
+    assert settle(timeout_s=60), "a background first fetch still ran 60 s after the test"
 
 
 @pytest.fixture

@@ -25,11 +25,12 @@ from fpapi.storage.records import (
     clean_tags,
 )
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
-from fpapi.workspace.headlines import fetch_failure
+from fpapi.workspace.headlines import fetch_failure, fetching
 from fpapi.workspace.history import headline
 from fpapi.workspace.roster import CONSENT_FILTERS, RosterRow, consent_window
 
 PAGE_KEY = "page"
+FIRST_FETCH_POLL_S = 1.0  # how often a roster with first fetches under way looks again
 
 
 def _first_page() -> None:
@@ -216,6 +217,21 @@ def failed_fetch_text(row: RosterRow) -> str | None:
     return f"Insights could not be fetched: {md_escape(reason)} Open insights to try again."
 
 
+def watch_first_fetches(creator_ids: list[str]) -> None:
+    """While the first fetch of any of these creators (who just joined) runs in this
+    process, look again every FIRST_FETCH_POLL_S, and redraw the page once all are done, so
+    their numbers appear without a click."""
+    if not any(fetching(creator_id) for creator_id in creator_ids):
+        return
+
+    @st.fragment(run_every=FIRST_FETCH_POLL_S)
+    def look_again() -> None:
+        if not any(fetching(creator_id) for creator_id in creator_ids):
+            st.rerun()
+
+    look_again()
+
+
 def render_roster_row(
     row: RosterRow, *, selecting: bool, may_change: bool = True, now: float | None = None
 ) -> bool:
@@ -258,6 +274,8 @@ def render_roster_row(
         ]
         if row.latest is not None:
             lines.append(f":small[{changes_text(row)}]")
+        elif row.has_insights and row.fetched_at is None and fetching(creator.creator_id):
+            lines.append(":small[:gray[Fetching their followers and ER…]]")
         elif (failed := failed_fetch_text(row)) is not None:
             lines.append(f":small[:orange[{failed}]]")
         if creator.consent_withdrawn_at is not None:

@@ -8,6 +8,7 @@ Knobs for tests: added latency, a failure rate and a burst of 429s.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
@@ -16,6 +17,7 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +40,8 @@ KNOBS_PATH = "/_sandbox/knobs"
 CONNECTORS = ("instagram", "youtube")
 RATE_LIMIT_RETRY_AFTER_S = 1
 HUGE_BODY_BYTES = 20 * 1024 * 1024
+INSIGHTS_HOLD_MAX_S = 30  # a held insight call is answered after this, held or not
+HOLD_POLL_S = 0.05
 # What a misbehaving vendor might send with a 200, by the name of the garbage knob.
 GARBAGE_BODIES = {
     "truncated": lambda: b'{"profile_overview": {"handle": "cut_off", "followers_count": 12',
@@ -62,6 +66,9 @@ class Knobs:
     changes: dict[str, dict[str, float]] = field(default_factory=dict)
     # Creators whose consent lapsed: their insights answer 403 consent_revoked.
     revoked: list[str] = field(default_factory=list)
+    # Insight calls are received but not answered while this is on (each waits up to
+    # INSIGHTS_HOLD_MAX_S), for tests that look at a page while a fetch is under way.
+    hold_insights: bool = False
 
 
 class _Server(ThreadingHTTPServer):
@@ -237,6 +244,16 @@ class Sandbox:
         send_json(request, 401, error("unauthorized", "Missing or invalid API token."))
         return False
 
+    @contextlib.contextmanager
+    def hold_insights(self) -> Iterator[None]:
+        """The ``hold_insights`` knob on while inside: insight calls are answered when it
+        ends (or after INSIGHTS_HOLD_MAX_S)."""
+        self.knobs.hold_insights = True
+        try:
+            yield
+        finally:
+            self.knobs.hold_insights = False
+
     def reset_peak(self) -> None:
         with self._state.lock:
             self.peak_calls_at_once = self._calls_now
@@ -384,6 +401,9 @@ class Sandbox:
         )
 
     def _insights(self, request: BaseHTTPRequestHandler, creator_id: str) -> None:
+        held_until = time.monotonic() + INSIGHTS_HOLD_MAX_S
+        while self.knobs.hold_insights and time.monotonic() < held_until:
+            time.sleep(HOLD_POLL_S)
         account = account_for(creator_id)
         if account is None or account.connector != "instagram":
             send_json(
@@ -420,7 +440,7 @@ class Sandbox:
         with self._state.lock:
             for name in (
                 "latency_s", "failure_rate", "failure_status", "burst_429", "garbage", "changes",
-                "revoked",
+                "revoked", "hold_insights",
             ):  # fmt: skip
                 if name in body:
                     setattr(self.knobs, name, type(getattr(self.knobs, name))(body[name]))

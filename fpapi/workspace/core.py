@@ -39,7 +39,7 @@ from fpapi.workspace.admin import WorkspaceAdmin
 from fpapi.workspace.connect import NewLink, VerificationOutcome, Via
 from fpapi.workspace.demo import ConsentPage, demo_usernames_to_add
 from fpapi.workspace.forgetting import Forgetting, withdrawn_error
-from fpapi.workspace.headlines import fetch_headlines
+from fpapi.workspace.headlines import fetch_in_background
 from fpapi.workspace.history import record_fetch, record_fetches
 from fpapi.workspace.lists import Lists, _storable
 from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, not_a_member, roles_of
@@ -378,8 +378,8 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
             actor._record(
                 "creator_verified", creator.name or creator.username or creator.creator_id
             )
-            if fetch:  # their headline numbers, for the roster's first view (one call, about
-                fetch_headlines(actor, [creator.creator_id])  # a second; it never raises)
+            if fetch:  # their headline numbers for the roster's first view, in the background
+                fetch_in_background(actor, [creator.creator_id])
         return outcome
 
     def acting_as(self, name: str) -> Workspace:
@@ -452,5 +452,5 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
             if outcome.status == "verified" and outcome.creator is not None:
                 added.append(outcome.creator.name or username)
                 joined.append(outcome.creator.creator_id)
-        fetch_headlines(self, joined)  # together, before the roster's counts: about a second
+        fetch_in_background(self, joined)  # together, in the background: about a second
         return added

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from fpapi.errors import ConsentLapsed, FPAPIError, NotPermitted, StoreError
 from fpapi.storage.records import Creator, Deletion
 from fpapi.workspace.access import Role
+from fpapi.workspace.headlines import FETCH_SETTLE_S, settle
 
 if TYPE_CHECKING:
     from fpapi.storage.cache import InsightCache
@@ -91,7 +92,11 @@ class Forgetting:
 
     def _forget(self, creator_id: str) -> Deletion | None:
         """Forget, whoever asks (a withdrawn consent needs no role): the store in one
-        transaction, then the cache; recorded with the code only."""
+        transaction, then the cache; recorded with the code only. A fetch of theirs still
+        running in this process's background is waited for first, so it cannot write their
+        numbers back after they are gone."""
+        if not settle(timeout_s=FETCH_SETTLE_S, creator_ids=[creator_id]):
+            log.warning("Forgetting a creator whose background fetch has not ended")
         rosters = self.store.workspaces_of(creator_id)
         deletion = self.store.forget_creator(creator_id, code=deletion_code())
         self.cache.forget(creator_id)

@@ -2,6 +2,13 @@
 ER) fetched right after a verification, the sandbox's demo creators or ``seed --fetch``, so the
 roster's first view shows them and sorts them by them.
 
+A verification and the demo creators hand their fetch to :func:`fetch_in_background`: one
+background thread per process takes the fetches in turn, each at most MAX_CONCURRENT_FETCHES
+calls at once, so joining answers at once and a burst of joins cannot flood the vendor. While a
+creator's fetch waits or runs, :func:`fetching` says so (the roster row says "fetching", and the
+page looks again until it is done). ``seed --fetch``, a command, fetches in its own thread and
+waits, printing its progress.
+
 :func:`fetch_headlines` loads them through :meth:`Workspace.load_many
 <fpapi.workspace.core.Workspace.load_many>` (at most MAX_CONCURRENT_FETCHES at once, the
 responses cached and their snapshots kept: the roster reads those). It never raises for a
@@ -20,8 +27,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -32,15 +40,29 @@ from fpapi.storage.records import Creator
 if TYPE_CHECKING:
     from fpapi.workspace.core import Workspace
 
-__all__ = ["FETCH_BATCH", "HeadlineFetch", "fetch_failure", "fetch_headlines"]
+__all__ = [
+    "FETCH_BATCH",
+    "FETCH_SETTLE_S",
+    "HeadlineFetch",
+    "fetch_failure",
+    "fetch_headlines",
+    "fetch_in_background",
+    "fetching",
+    "settle",
+]
 
 log = logging.getLogger(__name__)
 
 FETCH_BATCH = 240  # creators per load_many call: seed --fetch of 10,000 holds 240 responses at once
 REMEMBERED_FAILURES = 10_000  # the oldest are forgotten past this many
+FETCH_SETTLE_S = 60  # how long forgetting a creator waits for their fetch under way
 
 _lock = threading.Lock()
 _failures: OrderedDict[tuple[str, float], str] = OrderedDict()  # (creator, verified_at) -> why
+_waiting: Counter[str] = Counter()  # creator id -> background fetches not done yet
+_settled = threading.Condition(_lock)
+# One thread: fetches queue behind each other, each bounded by load_many's concurrency.
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="headlines")
 
 
 @dataclass(frozen=True)
@@ -136,3 +158,46 @@ def fetch_headlines(
         if on_batch is not None:
             on_batch(done)
     return result
+
+
+def fetch_in_background(ws: Workspace, creator_ids: Iterable[str]) -> Future[HeadlineFetch]:
+    """:func:`fetch_headlines` on this process's background thread, after the fetches queued
+    before it; returns at once. ``ws`` is the workspace (and actor) the creators joined."""
+    wanted = list(dict.fromkeys(creator_ids))
+    with _lock:
+        _waiting.update(wanted)
+
+    def run() -> HeadlineFetch:
+        try:
+            return fetch_headlines(ws, wanted)
+        except Exception:  # fetch_headlines never raises for the API or the store; a bug might
+            log.exception("The background fetch of %d new creators failed", len(wanted))
+            raise
+        finally:
+            with _settled:
+                for creator_id in wanted:
+                    _waiting[creator_id] -= 1
+                    if _waiting[creator_id] <= 0:
+                        del _waiting[creator_id]
+                _settled.notify_all()
+
+    return _background.submit(run)
+
+
+def fetching(creator_id: str) -> bool:
+    """Whether this creator's fetch after joining is still waiting or running in this
+    process (another replica's is not known here)."""
+    with _lock:
+        return _waiting[creator_id] > 0
+
+
+def settle(timeout_s: float | None = None, *, creator_ids: Iterable[str] | None = None) -> bool:
+    """Wait until the background fetches queued so far in this process (of ``creator_ids``
+    only, if given) are done; False if ``timeout_s`` passed first."""
+    wanted = None if creator_ids is None else list(creator_ids)
+
+    def done() -> bool:
+        return not _waiting if wanted is None else not any(_waiting[c] for c in wanted)
+
+    with _settled:
+        return _settled.wait_for(done, timeout=timeout_s)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import consent, create_link, screenshot, wait_for_app
+from tests.browser.conftest import consent, create_link, running_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -46,3 +47,24 @@ def test_create_link_consent_callback_and_roster(app, page):
     # The verification token reached the browser once, and never the server's log.
     token = next(parse_qs(urlsplit(url).query)["token"][0] for url in seen_urls if "token=" in url)
     assert token not in app.log()
+
+
+def test_demo_creators_show_their_followers_on_the_roster_without_a_reload(tmp_path, page):
+    """The demo button answers before the creators' numbers are fetched (in the background);
+    the roster, opened at once, shows each row's followers as soon as they arrive."""
+    with running_app(tmp_path / "data", tmp_path / "streamlit.log") as fresh:
+        page.goto(fresh.url)
+        wait_for_app(page)
+        page.get_by_role("button", name="Add 12 demo creators").click()
+        page.get_by_text("Added 12 demo creators").wait_for()
+        page.locator("[data-testid='stSidebar']").get_by_role("link", name="Creators").click()
+        page.wait_for_url(f"{fresh.url}/creators")
+        main = page.locator("[data-testid='stMain']")
+        rows = main.locator("[class*='st-key-creator-']")
+        rows.nth(11).wait_for()
+        # No reload and no click from here: the page looks again while fetches run.
+        main.get_by_text("first fetch on record").nth(11).wait_for(timeout=30_000)
+        assert rows.count() == 12
+        assert main.get_by_text("Fetching their followers and ER").count() == 0
+        assert main.get_by_text(re.compile(r"Followers \d")).count() == 12
+        screenshot(page, "creators-demo-first-view", height=2400)

@@ -10,6 +10,7 @@ from fpapi.storage.cache import InsightCache
 from fpapi.storage.records import Campaign, Creator
 from fpapi.workspace.access import Role
 from fpapi.workspace.core import Actor, Workspace
+from fpapi.workspace.headlines import settle
 from fpapi.workspace.settings import Settings
 
 
@@ -183,7 +184,8 @@ def test_a_viewer_reads_every_use_case_and_a_creator_finishes_their_callback(ws,
     )
     assert outcome.status == "verified"
     creator_id = outcome.creator.creator_id
-    # joining fetched their numbers; reading more is not a change
+    # joining fetched their numbers (in the background); reading more is not a change
+    assert settle(timeout_s=30, creator_ids=[creator_id])
     assert viewer.load_insights(creator_id, refresh=False).source == "cache"
     assert [c.creator_id for c in viewer.creators()] == [creator_id]
     assert viewer.links() and viewer.activity() and viewer.snapshots(creator_id)
