@@ -91,10 +91,18 @@ def posts(insights: Insights) -> pd.DataFrame:
     """One row per post, video and non-video together, newest first (posts of the same moment
     in the vendor's order, undated ones last).
 
+    Built once per response and kept with it (``Insights.derived``): every call, and every
+    frame read from it (mentions, hashtags), gets a shallow copy, so none pays for it twice
+    and none can add or drop another's columns.
+
     Read a column at a time from the vendor's JSON: a column of plain numbers, strings or
     booleans (the usual case) is taken as it is; any other column is read value by value with
     the same readers as ``Post`` (numeric strings, nulls, out-of-range values logged by name).
     """
+    return insights.derived("posts", lambda: _posts(insights)).copy(deep=False)
+
+
+def _posts(insights: Insights) -> pd.DataFrame:
     raw = _raw_posts(insights)
     if not raw:
         return pd.DataFrame(columns=POST_COLUMNS).astype(
@@ -416,9 +424,8 @@ def look_alikes(insights: Insights) -> pd.DataFrame:
     return _accounts_frame(details.look_alike_creators if details else [])
 
 
-def mentions(insights: Insights, post_frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Accounts the creator mentions, brands flagged, with how many posts and their mean ER.
-    ``post_frame`` is ``posts(insights)`` when the caller has it already."""
+def mentions(insights: Insights) -> pd.DataFrame:
+    """Accounts the creator mentions, brands flagged, with how many posts and their mean ER."""
     details = insights.profile_details
     names: dict[str, str] = {}
     brands: set[str] = set()
@@ -431,7 +438,7 @@ def mentions(insights: Insights, post_frame: pd.DataFrame | None = None) -> pd.D
         brands.update(_handle(b) for b in details.brand_mentions)
         for handle in details.mentions:
             names.setdefault(_handle(handle), "")
-    usage = _usage(posts(insights) if post_frame is None else post_frame, "mentions")
+    usage = _usage(posts(insights), "mentions")
     for handle in usage:
         names.setdefault(handle, "")
     rows = sorted(
@@ -447,10 +454,9 @@ def mentions(insights: Insights, post_frame: pd.DataFrame | None = None) -> pd.D
     )
 
 
-def hashtags(insights: Insights, post_frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Hashtags by how many posts carry them, with those posts' mean ER. ``post_frame`` is
-    ``posts(insights)`` when the caller has it already."""
-    usage = _usage(posts(insights) if post_frame is None else post_frame, "hashtags")
+def hashtags(insights: Insights) -> pd.DataFrame:
+    """Hashtags by how many posts carry them, with those posts' mean ER."""
+    usage = _usage(posts(insights), "hashtags")
     rows = sorted(
         ((tag, count, er) for tag, (count, er) in usage.items()),
         key=lambda row: (-row[1], row[0]),

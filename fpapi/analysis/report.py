@@ -42,8 +42,8 @@ class InsightsReport:
     kpis = _view(lambda report: metrics.kpis(report.insights))
     sponsored = _view(lambda report: metrics.sponsored_summary(frames.sponsorship(report.insights)))
     # The views of the posts reuse the posts frame rather than build it again.
-    mentions = _view(lambda report: frames.mentions(report.insights, report.posts))
-    hashtags = _view(lambda report: frames.hashtags(report.insights, report.posts))
+    mentions = _view(lambda report: frames.mentions(report.insights))
+    hashtags = _view(lambda report: frames.hashtags(report.insights))
     posts_per_week = _view(lambda report: metrics.posts_per_week(report.posts))
     posting_heatmap = _view(lambda report: metrics.posting_heatmap(report.posts))
     spikes = _view(lambda report: find_spikes(report.follower_trend, report.posts))

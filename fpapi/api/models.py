@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import (
     AliasChoices,
@@ -66,6 +66,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class _Model(BaseModel):
@@ -400,6 +401,16 @@ class Insights(_Model):
     unrelated_data: Annotated[LockableSection | None, Section] = None
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+    # What analysis derived from this response, by name (the posts frame): a response is never
+    # changed once parsed, so what is derived from it holds as long as it does.
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """``build()``'s result, built on the first call for ``name`` and kept with this
+        response (one build even when threads ask at once is not promised: both agree)."""
+        if name not in self._derived:
+            self._derived[name] = build()
+        return cast(T, self._derived[name])
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any]) -> Insights:

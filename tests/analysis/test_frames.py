@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from fpapi import Insights, InvalidResponse
 from fpapi.analysis import frames
 from fpapi.analysis.frames import follower_trend, posts
+from fpapi.analysis.report import build_report
 from fpapi.sandbox import build_insights, instagram_pool
 from tests.vendor_shapes import (
     BAD_NUMBERS,
@@ -214,3 +215,24 @@ def test_the_posts_frame_holds_what_the_post_model_reads(case):
             done,
             {k: (v, theirs[k]) for k, v in mine.items() if v != theirs[k]},
         )
+
+
+def test_every_frame_of_one_response_reads_its_posts_once_and_each_caller_gets_its_own_columns(
+    monkeypatch,
+):
+    insights = Insights.from_raw(build_insights(instagram_pool()[0]))
+    built = []
+    build_posts = frames._posts
+    monkeypatch.setattr(frames, "_posts", lambda i: built.append(i) or build_posts(i))
+    first = frames.posts(insights)
+    assert not frames.mentions(insights).empty and not frames.hashtags(insights).empty
+    report = build_report(insights)
+    assert report.posts.equals(first) and report.mentions.equals(frames.mentions(insights))
+    assert built == [insights]  # one read of the vendor's posts for all of them
+    first["mine"] = 1
+    first.loc[0, "er"] = -1.0
+    again = frames.posts(insights)
+    assert "mine" not in again.columns and again.loc[0, "er"] != -1.0
+    other = Insights.from_raw(build_insights(instagram_pool()[1]))
+    frames.posts(other)
+    assert built == [insights, other]  # another response is read for itself
