@@ -8,7 +8,6 @@ Knobs for tests: added latency, a failure rate and a burst of 429s.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import logging
@@ -17,8 +16,7 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -244,16 +242,6 @@ class Sandbox:
         send_json(request, 401, error("unauthorized", "Missing or invalid API token."))
         return False
 
-    @contextlib.contextmanager
-    def hold_insights(self) -> Iterator[None]:
-        """The ``hold_insights`` knob on while inside: insight calls are answered when it
-        ends (or after INSIGHTS_HOLD_MAX_S)."""
-        self.knobs.hold_insights = True
-        try:
-            yield
-        finally:
-            self.knobs.hold_insights = False
-
     def reset_peak(self) -> None:
         with self._state.lock:
             self.peak_calls_at_once = self._calls_now
@@ -438,10 +426,7 @@ class Sandbox:
             send_json(request, 400, error("invalid_request", "Body must be a JSON object."))
             return
         with self._state.lock:
-            for name in (
-                "latency_s", "failure_rate", "failure_status", "burst_429", "garbage", "changes",
-                "revoked", "hold_insights",
-            ):  # fmt: skip
+            for name in (f.name for f in fields(Knobs)):
                 if name in body:
                     setattr(self.knobs, name, type(getattr(self.knobs, name))(body[name]))
             current = dict(vars(self.knobs))

@@ -54,14 +54,15 @@ def test_the_demo_creators_join_at_once_and_their_rows_show_followers_once_fetch
     app_env, clean_sandbox
 ):
     clean_sandbox.reset_peak()
-    with clean_sandbox.hold_insights():  # the fetches are asked for, and not answered yet
-        home = add_demo_creators(settled=False)
-        assert "Added 12 demo creators" in page_text(home)
-        assert "being fetched now" in page_text(home)
-        waiting = rows(open_page("creators"))
-        assert len(waiting) == DEMO_CREATORS
-        for row in waiting.values():
-            assert "Fetching their followers and ER…" in row and "Followers" not in row
+    clean_sandbox.knobs.hold_insights = True  # the fetches are asked for, and not answered yet
+    home = add_demo_creators(settled=False)
+    assert "Added 12 demo creators" in page_text(home)
+    assert "being fetched now" in page_text(home)
+    waiting = rows(open_page("creators"))
+    clean_sandbox.knobs.hold_insights = False
+    assert len(waiting) == DEMO_CREATORS
+    for row in waiting.values():
+        assert "Fetching their followers and ER…" in row and "Followers" not in row
     assert settle(timeout_s=30)
     assert clean_sandbox.peak_calls_at_once > 1  # the twelve fetches overlapped
     shown = rows(open_page("creators"))
