@@ -77,7 +77,11 @@ T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BASELINE_REVISION = "0010"  # older revisions were squashed into it (see versions/)
-LAST_FULL_MIGRATIONS = "ee12a55"  # the last commit carrying revisions 0001 to 0009
+TOO_OLD = (  # ee12a55: the last commit carrying revisions 0001 to 0009
+    "This database was last opened by an older version of the app (schema '{revision}'), from "
+    "before revision 0010, which this version cannot update. Start the app once as of commit "
+    "ee12a55 (it brings the schema to 0010), then start this version again. Nothing was changed."
+)
 MIGRATION_LOCK_ID = 0x5354_5544_494F  # "STUDIO": one advisory lock for schema migrations
 POOL_SIZE = 10  # connections kept per replica; sessions beyond it borrow up to the overflow
 POOL_MAX_OVERFLOW = 20
@@ -440,17 +444,8 @@ def migrate(engine: Engine) -> None:
         try:
             ScriptDirectory.from_config(config).get_revision(current)
         except CommandError:
-            raise StoreError(_too_old(current)) from None
+            raise StoreError(TOO_OLD.format(revision=current[:8])) from None
         command.upgrade(config, "head")
-
-
-def _too_old(revision: str) -> str:
-    return (
-        f"This database was last opened by an older version of the app (schema {revision[:8]!r}), "
-        f"from before revision {BASELINE_REVISION}, which this version cannot update. Start the "
-        f"app once as of commit {LAST_FULL_MIGRATIONS} (it brings the schema to "
-        f"{BASELINE_REVISION}), then start this version again. Nothing was changed."
-    )
 
 
 @contextlib.contextmanager
