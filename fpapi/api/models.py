@@ -383,6 +383,16 @@ class Audience(LockableSection):
     """``get_audience``: its fields are not documented, so all of it lives in ``model_extra``."""
 
 
+class _Derived(dict[str, Any]):
+    """What is derived from a response follows from it: it never makes two responses differ
+    (pydantic compares private attributes too)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Derived)
+
+    __hash__ = None
+
+
 class Insights(_Model):
     """Get Instagram Creator Insights: every section optional.
 
@@ -403,7 +413,7 @@ class Insights(_Model):
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     # What analysis derived from this response, by name (the posts frame): a response is never
     # changed once parsed, so what is derived from it holds as long as it does.
-    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _derived: _Derived = PrivateAttr(default_factory=lambda: _Derived())
 
     def derived(self, name: str, build: Callable[[], T]) -> T:
         """``build()``'s result, built on the first call for ``name`` and kept with this

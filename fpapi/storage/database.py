@@ -1,9 +1,9 @@
 """The team database (``FPAPI_DATABASE_URL``): PostgreSQL for a team, any SQLAlchemy URL works.
 
 One engine per URL and process, with a pool that pings a connection before lending it, so the
-app reconnects by itself after the database restarts. The tables below are the schema as the
-code sees it: :func:`open_database` creates a new database from them, or brings one already
-made up to date with Alembic's migrations (beside this file); on PostgreSQL that runs under an
+app reconnects by itself after the database restarts. The tables are the schema as the code
+sees it (``tables.py``, re-exported here): :func:`open_database` creates a new database from
+them, or brings one already made up to date with Alembic's migrations (beside this file); on PostgreSQL that runs under an
 advisory lock, so replicas starting at once migrate one after the other.
 
 The URL carries the database password: it is never logged or shown, only
@@ -29,13 +29,31 @@ from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from fpapi.errors import DatabaseUnavailable, SettingsError, StoreError
 from fpapi.storage.sql_helpers import insert_missing, is_postgres, lock_id, record_of, upsert
+from fpapi.storage.tables import (  # re-exported: the store and commands import them from here
+    DEFAULT_WORKSPACE,
+    activity,
+    alerts,
+    campaigns,
+    creators,
+    deletions,
+    insights,
+    last_workspaces,
+    links,
+    members,
+    metadata,
+    relationships,
+    shares,
+    shortlists,
+    sign_outs,
+    snapshots,
+    workspaces,
+)
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -77,10 +95,16 @@ T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BASELINE_REVISION = "0010"  # older revisions were squashed into it (see versions/)
+SQUASHED_REVISIONS = {f"{n:04d}" for n in range(1, 10)}
 TOO_OLD = (  # ee12a55: the last commit carrying revisions 0001 to 0009
     "This database was last opened by an older version of the app (schema '{revision}'), from "
     "before revision 0010, which this version cannot update. Start the app once as of commit "
     "ee12a55 (it brings the schema to 0010), then start this version again. Nothing was changed."
+)
+UNKNOWN_REVISION = (
+    "This database's schema is at revision '{revision}', which this version of the app does not "
+    "know: a newer version probably opened it. Run that version, or restore the database from "
+    "a backup made before it. Nothing was changed."
 )
 MIGRATION_LOCK_ID = 0x5354_5544_494F  # "STUDIO": one advisory lock for schema migrations
 POOL_SIZE = 10  # connections kept per replica; sessions beyond it borrow up to the overflow
@@ -91,232 +115,6 @@ UNREACHABLE = (
     "The team database cannot be reached right now, so nothing was loaded or changed. "
     "The app reconnects by itself: reload in a minute, and if this stays, tell whoever runs it."
 )
-
-# --- the schema as the code sees it (the newest revision) --------------------------------------
-
-DEFAULT_WORKSPACE = "default"  # where everything made before client workspaces lives
-JSONB = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-metadata = sa.MetaData()
-
-creators = sa.Table(
-    "creators",
-    metadata,
-    sa.Column("workspace", sa.Text, primary_key=True, server_default=DEFAULT_WORKSPACE),
-    sa.Column("creator_id", sa.Text, primary_key=True, index=True),
-    sa.Column("connector", sa.Text, nullable=False),
-    sa.Column("name", sa.Text),
-    sa.Column("username", sa.Text),
-    sa.Column("platform_user_id", sa.Text),
-    sa.Column("label", sa.Text, nullable=False, server_default=""),
-    sa.Column("verified_at", sa.Float, nullable=False),
-    sa.Column("extra", JSONB, nullable=False),
-    sa.Column("added_by", sa.Text, nullable=False, server_default=""),
-    sa.Column("added_at", sa.Float, nullable=False),
-    # What the roster is searched and sorted by, kept by the store (since revision 0005).
-    sa.Column("search_text", sa.Text, nullable=False, server_default=""),
-    sa.Column("sort_name", sa.Text, nullable=False, server_default=""),
-    sa.Column("followers", sa.Float),  # of the newest fetch on record
-    sa.Column("engagement_rate", sa.Float),
-    sa.Column("last_fetched_at", sa.Float),
-    # When the vendor said the creator's consent was withdrawn (since revision 0009): never fetched
-    # again, and forgotten after FPAPI_REVOKED_PURGE_DAYS.
-    sa.Column("consent_withdrawn_at", sa.Float),
-)
-ROSTER_SORT_COLUMNS = (
-    "added_at", "verified_at", "sort_name", "followers", "engagement_rate", "last_fetched_at"
-)  # fmt: skip
-for _column in ROSTER_SORT_COLUMNS:  # each sort in a workspace, ties by id, in index order
-    sa.Index(
-        f"ix_creators_{_column}", creators.c.workspace, creators.c[_column], creators.c.creator_id
-    )
-
-links = sa.Table(
-    "links",
-    metadata,
-    sa.Column("key", sa.Text, primary_key=True),  # SHA-256 of the state, never the state
-    sa.Column("workspace", sa.Text, nullable=False, index=True, server_default=DEFAULT_WORKSPACE),
-    sa.Column("connector", sa.Text, nullable=False),
-    sa.Column("redirect_url", sa.Text, nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("label", sa.Text, nullable=False, server_default=""),
-    sa.Column("url", sa.Text, nullable=False, server_default=""),
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("status_at", sa.Float),
-    sa.Column("detail", sa.Text, nullable=False, server_default=""),
-    sa.Column("creator_id", sa.Text),
-    sa.Column("created_by", sa.Text, nullable=False, server_default=""),
-)
-
-shortlists = sa.Table(
-    "shortlists",
-    metadata,
-    sa.Column("shortlist_id", sa.Text, primary_key=True),
-    sa.Column("workspace", sa.Text, nullable=False, server_default=DEFAULT_WORKSPACE),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("name_key", sa.Text, nullable=False),  # casefolded: one per name and workspace
-    sa.Column("creator_ids", JSONB, nullable=False),
-    sa.Column("fees", JSONB, nullable=False),
-    sa.Column("notes", JSONB, nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("updated_at", sa.Float, nullable=False),
-    sa.UniqueConstraint("workspace", "name_key", name="uq_shortlists_name"),
-)
-
-activity = sa.Table(
-    "activity",
-    metadata,
-    sa.Column("entry_id", sa.Text, primary_key=True),
-    sa.Column("workspace", sa.Text, nullable=False, index=True, server_default=DEFAULT_WORKSPACE),
-    sa.Column("at", sa.Float, nullable=False, index=True),
-    sa.Column("actor", sa.Text, nullable=False),
-    sa.Column("action", sa.Text, nullable=False),
-    sa.Column("subject", sa.Text, nullable=False),
-    sa.Column("detail", sa.Text, nullable=False, server_default=""),
-    sa.Column("count", sa.Integer, nullable=False, server_default="1"),
-)
-
-# When each signed-in person (their ID token's subject) last signed out: a sign-in cookie
-# issued before that is refused, on every replica.
-sign_outs = sa.Table(
-    "sign_outs",
-    metadata,
-    sa.Column("subject", sa.Text, primary_key=True),
-    sa.Column("at", sa.Float, nullable=False),
-)
-
-snapshots = sa.Table(
-    "snapshots",
-    metadata,
-    sa.Column("creator_id", sa.Text, primary_key=True),
-    sa.Column("fetched_at", sa.Float, primary_key=True),
-    sa.Column("processed_on", sa.Text),
-    sa.Column("followers", sa.Float),
-    sa.Column("engagement_rate", sa.Float),
-    sa.Column("posts_per_week", sa.Float),
-    sa.Column("effective_follower_rate", sa.Float),
-    sa.Column("median_views", sa.Float),
-    sa.Column("quality_score", sa.Float),
-    sa.Column("quality_engagement_rate", sa.Float),
-    sa.Column("quality_effective_followers", sa.Float),
-    sa.Column("quality_consistency", sa.Float),
-    sa.Column("quality_authentic_audience", sa.Float),
-)
-
-relationships = sa.Table(
-    "relationships",
-    metadata,
-    sa.Column("workspace", sa.Text, primary_key=True, server_default=DEFAULT_WORKSPACE),
-    sa.Column("creator_id", sa.Text, primary_key=True),
-    sa.Column("tags", JSONB, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("notes", JSONB, nullable=False),
-    sa.Column("updated_at", sa.Float, nullable=False),
-    sa.Column("tags_text", sa.Text, nullable=False, server_default=""),  # "#tag#tag#"
-)
-sa.Index("ix_relationships_status", relationships.c.workspace, relationships.c.status)
-
-campaigns = sa.Table(
-    "campaigns",
-    metadata,
-    sa.Column("campaign_id", sa.Text, primary_key=True),
-    sa.Column("workspace", sa.Text, nullable=False, index=True, server_default=DEFAULT_WORKSPACE),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("creator_ids", JSONB, nullable=False),
-    sa.Column("hashtags", JSONB, nullable=False),
-    sa.Column("mentions", JSONB, nullable=False),
-    sa.Column("start", sa.Text),
-    sa.Column("end", sa.Text),
-    sa.Column("fees", JSONB, nullable=False),
-    sa.Column("sponsored_only", sa.Boolean, nullable=False),
-    sa.Column("notes", sa.Text, nullable=False, server_default=""),
-    sa.Column("created_by", sa.Text, nullable=False, server_default=""),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("updated_at", sa.Float, nullable=False),
-)
-
-alerts = sa.Table(
-    "alerts",
-    metadata,
-    sa.Column("workspace", sa.Text, primary_key=True, server_default=DEFAULT_WORKSPACE),
-    sa.Column("key", sa.Text, primary_key=True),
-    sa.Column("creator_id", sa.Text, nullable=False),
-    sa.Column("rule", sa.Text, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("at", sa.Float, nullable=False),
-    sa.Column("delivered_at", sa.Float),
-)
-sa.Index("ix_alerts_at", alerts.c.workspace, alerts.c.at)
-
-# Client workspaces (since revision 0008): every row above but snapshots, insights and sign-outs
-# belongs to one. A member's role is "analyst" or "viewer"; "removed" keeps someone whom the
-# allow-lists let in out of ``default``.
-workspaces = sa.Table(
-    "workspaces",
-    metadata,
-    sa.Column("name", sa.Text, primary_key=True),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("created_by", sa.Text, nullable=False, server_default=""),
-)
-
-members = sa.Table(
-    "members",
-    metadata,
-    sa.Column("workspace", sa.Text, primary_key=True),
-    sa.Column("email", sa.Text, primary_key=True, index=True),  # casefolded
-    sa.Column("role", sa.Text, nullable=False),
-    sa.Column("added_at", sa.Float, nullable=False),
-    sa.Column("added_by", sa.Text, nullable=False, server_default=""),
-)
-
-# The receipt of each forgotten creator (since revision 0009): a random code and two dates, nothing
-# that names them; /deletion?code= reads it.
-deletions = sa.Table(
-    "deletions",
-    metadata,
-    sa.Column("code", sa.Text, primary_key=True),
-    sa.Column("connected_at", sa.Float),
-    sa.Column("deleted_at", sa.Float, nullable=False),
-)
-
-# Shares (since revision 0010): a comparison or campaign report for a client without an account,
-# found by the SHA-256 of its token's random part; ``content`` is what it shows, as shared.
-shares = sa.Table(
-    "shares",
-    metadata,
-    sa.Column("key", sa.Text, primary_key=True),
-    sa.Column("workspace", sa.Text, nullable=False, index=True),
-    sa.Column("kind", sa.Text, nullable=False),  # "compare" or "campaign"
-    sa.Column("title", sa.Text, nullable=False),
-    sa.Column("creator_ids", JSONB, nullable=False),
-    sa.Column("content", JSONB, nullable=False),
-    sa.Column("as_of", sa.Float, nullable=False),
-    sa.Column("created_by", sa.Text, nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("expires_at", sa.Float, nullable=False),
-    sa.Column("revoked_at", sa.Float),
-    sa.Column("views", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("last_view_at", sa.Float),
-)
-
-last_workspaces = sa.Table(  # where each person lands without ``ws`` in the address
-    "last_workspaces",
-    metadata,
-    sa.Column("email", sa.Text, primary_key=True),
-    sa.Column("workspace", sa.Text, nullable=False),
-    sa.Column("at", sa.Float, nullable=False),
-)
-
-insights = sa.Table(
-    "insights",
-    metadata,
-    sa.Column("api", sa.Text, primary_key=True),  # the API base URL it came from
-    sa.Column("connector", sa.Text, primary_key=True),
-    sa.Column("creator_id", sa.Text, primary_key=True),
-    sa.Column("fetched_at", sa.Float, nullable=False),
-    sa.Column("last_processed_at", sa.Text),  # the vendor's processing date, ISO
-    sa.Column("body", JSONB, nullable=False),  # the vendor's raw JSON, as received
-)
-
 
 # --- opening -----------------------------------------------------------------------------------
 
@@ -444,7 +242,8 @@ def migrate(engine: Engine) -> None:
         try:
             ScriptDirectory.from_config(config).get_revision(current)
         except CommandError:
-            raise StoreError(TOO_OLD.format(revision=current[:8])) from None
+            known = TOO_OLD if current in SQUASHED_REVISIONS else UNKNOWN_REVISION
+            raise StoreError(known.format(revision=current[:32])) from None
         command.upgrade(config, "head")
 
 

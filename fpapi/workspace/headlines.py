@@ -63,6 +63,7 @@ _waiting: Counter[str] = Counter()  # creator id -> background fetches not done 
 _settled = threading.Condition(_lock)
 # One thread: fetches queue behind each other, each bounded by load_many's concurrency.
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="headlines")
+_on_background = threading.local()  # .yes while this thread runs a background fetch
 
 
 @dataclass(frozen=True)
@@ -168,20 +169,30 @@ def fetch_in_background(ws: Workspace, creator_ids: Iterable[str]) -> Future[Hea
         _waiting.update(wanted)
 
     def run() -> HeadlineFetch:
+        _on_background.yes = True
         try:
             return fetch_headlines(ws, wanted)
         except Exception:  # fetch_headlines never raises for the API or the store; a bug might
             log.exception("The background fetch of %d new creators failed", len(wanted))
             raise
         finally:
-            with _settled:
-                for creator_id in wanted:
-                    _waiting[creator_id] -= 1
-                    if _waiting[creator_id] <= 0:
-                        del _waiting[creator_id]
-                _settled.notify_all()
+            _on_background.yes = False
+            _done_with(wanted)
 
-    return _background.submit(run)
+    try:
+        return _background.submit(run)
+    except RuntimeError:  # the interpreter is shutting down: nothing will run it
+        _done_with(wanted)
+        raise
+
+
+def _done_with(creator_ids: list[str]) -> None:
+    with _settled:
+        for creator_id in creator_ids:
+            _waiting[creator_id] -= 1
+            if _waiting[creator_id] <= 0:
+                del _waiting[creator_id]
+        _settled.notify_all()
 
 
 def fetching(creator_id: str) -> bool:
@@ -193,7 +204,11 @@ def fetching(creator_id: str) -> bool:
 
 def settle(timeout_s: float | None = None, *, creator_ids: Iterable[str] | None = None) -> bool:
     """Wait until the background fetches queued so far in this process (of ``creator_ids``
-    only, if given) are done; False if ``timeout_s`` passed first."""
+    only, if given) are done; False if ``timeout_s`` passed first. On the background thread
+    itself (a fetch that finds consent withdrawn forgets the creator) there is nothing to wait
+    for: the fetches queued behind it cannot run before it ends."""
+    if getattr(_on_background, "yes", False):
+        return True
     wanted = None if creator_ids is None else list(creator_ids)
 
     def done() -> bool:

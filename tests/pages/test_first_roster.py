@@ -124,3 +124,17 @@ def test_a_failed_fetch_after_joining_is_named_until_a_fetch_succeeds(app_env, c
     assert "could not be fetched" not in row
     followers = format_count(followers_from_the_api(clean_sandbox, account.creator_id))
     assert f"Followers {followers}" in row
+
+
+def test_a_demo_creator_whose_first_fetch_finds_consent_withdrawn_is_forgotten_and_the_rest_fetched(
+    app_env, clean_sandbox
+):
+    withdrawn, *others = demo_accounts(clean_sandbox)
+    clean_sandbox.knobs = Knobs(revoked=[withdrawn.creator_id])
+    add_demo_creators(settled=False)
+    # Forgetting her happens on the fetch's own thread: it must not wait for itself.
+    assert settle(timeout_s=20)
+    shown = rows(open_page("creators"))
+    assert withdrawn.username not in shown
+    assert set(shown) == {a.username for a in others}
+    assert all("Followers" in row for row in shown.values())
