@@ -1,9 +1,11 @@
 """The self-hosted entrypoint: app.py wrapped in Streamlit's ASGI App, so every HTTP response
 carries headers that keep other sites from framing the app (clickjacking) and links from
 leaking the page's address; the downloads (``/media/``) and Streamlit's metrics answer only a
-signed-in analyst; each page's HTML says where the app's root is (and on a chart page, starts
-loading plotly.js); and browsers keep the charts' plotly.js for a year. ``streamlit run
-serve.py`` serves it like ``streamlit run app.py``, which works without it on any Streamlit host.
+signed-in analyst; the studio's own ``/metrics`` (Prometheus) answers only a scraper on
+loopback or an allowed network (``components.frame.routes``); each page's HTML says where the
+app's root is (and on a chart page, starts loading plotly.js); and browsers keep the charts'
+plotly.js for a year. ``streamlit run serve.py`` serves it like ``streamlit run app.py``, which
+works without it on any Streamlit host.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 
 from components.frame.pages import PAGES
 from components.frame.plotly_view import PLOTLY_JS_ROUTE, preload_tag
-from components.frame.routes import guarded, may_reach
+from components.frame.routes import METRICS_ROUTE, guarded, may_reach, scrape
 
 SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
@@ -148,5 +151,6 @@ class ClosedRoutes:
 
 app = st.App(
     str(Path(__file__).with_name("app.py")),
+    routes=[Route(METRICS_ROUTE, scrape, methods=["GET"])],
     middleware=[Middleware(SecurityHeaders), Middleware(ClosedRoutes), Middleware(PageHead)],
 )

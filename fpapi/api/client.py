@@ -7,6 +7,10 @@ never reached the server (``_never_sent``: it could not connect), since a verifi
 may be single-use. 400/401/403/404 are never retried. Each retry is logged at DEBUG with its
 attempt and reason. httpx's own ``HTTPTransport(retries=)`` retries connect errors only, so
 this is ours to write.
+
+Every attempt, retries included, is counted in ``fpapi.metrics`` (``_send``, the one place a
+request leaves): by endpoint (``create_link``, ``verify``, ``insights``) and status, with its
+duration.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from fpapi.errors import (
     VerificationFailed,
     status_error,
 )
+from fpapi.metrics import Endpoint, observe_vendor_call
 from fpapi.redact import install_log_filter, register_secret
 from fpapi.version import __version__
 
@@ -130,7 +135,9 @@ class FirstPartyClient:
     ) -> VerificationLink:
         """Ask the vendor for the URL the creator opens to connect ``connector``."""
         body = {"connector": connector, "redirectUrl": redirect_url, "state": state}
-        data = self._request_json("POST", self.paths.verification_url, body=body)
+        data = self._request_json(
+            "POST", self.paths.verification_url, endpoint="create_link", body=body
+        )
         link = _parse(VerificationLink, data)
         if not link.url:
             raise InvalidResponse(
@@ -142,7 +149,9 @@ class FirstPartyClient:
     def verify_creator(self, *, state: str, token: str) -> VerifiedCreator:
         """Exchange the token the creator came back with for the creator's identity."""
         register_secret(token)
-        data = self._request_json("POST", self.paths.verify, body={"state": state, "token": token})
+        data = self._request_json(
+            "POST", self.paths.verify, endpoint="verify", body={"state": state, "token": token}
+        )
         creator = _parse(VerifiedCreator, data)
         if (creator.status or "").lower() != "success":
             raise VerificationFailed(creator.error_info)
@@ -202,7 +211,7 @@ class FirstPartyClient:
 
     def _fetch_insights_data(self, creator_id: str) -> dict[str, Any]:
         path = self.paths.insights.format(creator_id=quote(str(creator_id), safe=""))
-        return self._request_json("GET", path, idempotent=True)
+        return self._request_json("GET", path, endpoint="insights", idempotent=True)
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -211,6 +220,7 @@ class FirstPartyClient:
         method: str,
         path: str,
         *,
+        endpoint: Endpoint,
         body: Mapping[str, Any] | None = None,
         idempotent: bool = False,
     ) -> dict[str, Any]:
@@ -220,7 +230,7 @@ class FirstPartyClient:
             attempt += 1
             may_retry = attempt <= self.max_retries
             try:
-                response = self._send(method, path, body)
+                response = self._send(method, path, body, endpoint=endpoint)
             except httpx.TransportError as err:
                 if may_retry and (idempotent or _never_sent(err)):
                     self._wait_before_retry(method, path, attempt, type(err).__name__, None)
@@ -250,28 +260,28 @@ class FirstPartyClient:
         )  # fmt: skip
         self._sleep(delay)
 
-    def _send(self, method: str, path: str, body: Mapping[str, Any] | None) -> httpx.Response:
+    def _send(
+        self, method: str, path: str, body: Mapping[str, Any] | None, *, endpoint: Endpoint
+    ) -> httpx.Response:
+        """One HTTP call with its whole body read, counted in the metrics with its duration:
+        by its status, or as ``error`` when no whole answer arrived (a transport failure)."""
         request = self._http.build_request(method, path, json=body)
-        response = self._http.send(request, stream=True)
+        started = time.perf_counter()
+        status: int | None = None
         try:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_RESPONSE_BYTES:
-                    raise InvalidResponse(
-                        f"The First Party API sent more than {MAX_RESPONSE_BYTES // 2**20} MB "
-                        "for one response, which is far beyond any real creator. Try again "
-                        "later; if it persists, contact the vendor."
-                    )
-                chunks.append(chunk)
+            response = self._http.send(request, stream=True)
+            try:
+                content = _read_capped(response)
+            except InvalidResponse:  # it did answer, with far too much
+                status = response.status_code
+                raise
+            finally:
+                response.close()
+            status = response.status_code
         finally:
-            response.close()
+            observe_vendor_call(endpoint, status, time.perf_counter() - started)
         return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            content=b"".join(chunks),
-            request=request,
+            response.status_code, headers=response.headers, content=content, request=request
         )
 
     def _transport_error(self, err: httpx.TransportError) -> TransportError:
@@ -285,6 +295,22 @@ class FirstPartyClient:
         return TransportError(f"The First Party API at {host} {what}. {advice}")
 
 
+def _read_capped(response: httpx.Response) -> bytes:
+    """A streamed response's body, or InvalidResponse past MAX_RESPONSE_BYTES."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise InvalidResponse(
+                f"The First Party API sent more than {MAX_RESPONSE_BYTES // 2**20} MB "
+                "for one response, which is far beyond any real creator. Try again "
+                "later; if it persists, contact the vendor."
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _never_sent(err: httpx.TransportError) -> bool:
     """The request surely never reached the server (no connection was made), so even a
     single-use POST may be sent again."""
@@ -296,7 +322,7 @@ def _should_retry(response: httpx.Response) -> bool:
     longer wait than MAX_RETRY_AFTER_S (then RateLimited is raised at once, saying so)."""
     if response.status_code not in RETRYABLE_STATUS:
         return False
-    wait = _retry_after_s(response)
+    wait = retry_after_s(response)
     return wait is None or wait <= MAX_RETRY_AFTER_S
 
 
@@ -305,14 +331,14 @@ def _retry_delay_s(attempt: int, response: httpx.Response | None) -> float:
     one, else exponential backoff with *equal jitter*: a uniform draw from the upper half of
     the ceiling ``INITIAL_BACKOFF_S * 2**(attempt - 1)`` (capped at MAX_BACKOFF_S), so attempt
     1 waits 0.25 to 0.5 s, attempt 2 0.5 to 1 s, and so on. Never zero, never in lockstep."""
-    wait = _retry_after_s(response) if response is not None else None
+    wait = retry_after_s(response) if response is not None else None
     if wait is not None:
         return min(wait, MAX_RETRY_AFTER_S)
     ceiling = min(MAX_BACKOFF_S, INITIAL_BACKOFF_S * 2 ** (attempt - 1))
     return random.uniform(ceiling / 2, ceiling)
 
 
-def _retry_after_s(response: httpx.Response) -> float | None:
+def retry_after_s(response: httpx.Response) -> float | None:
     """``Retry-After`` as seconds from now; it may be a number or an HTTP date."""
     value = response.headers.get("Retry-After")
     if not value:
@@ -384,7 +410,7 @@ def _error_from_response(response: httpx.Response) -> FPAPIError:
             message = error
         else:
             message = _str_or_none(body.get("message"))
-    retry_after = _retry_after_s(response) if response.status_code == 429 else None
+    retry_after = retry_after_s(response) if response.status_code == 429 else None
     return status_error(
         response.status_code, code=code, vendor_message=message, retry_after=retry_after
     )

@@ -1,7 +1,9 @@
 """The insight cache: raw JSON responses on disk with a TTL, and stale copies when the API fails.
 
 Keyed by API base URL, connector and creator id, so two configured APIs never mix their data.
-What is stored is the vendor's raw JSON and the time it was fetched, nothing pickled.
+What is stored is the vendor's raw JSON and the time it was fetched, nothing pickled. Each
+creator asked of the fetch policy (``load``, ``load_many``) is counted once in
+``studio_cache_lookups_total`` by how it ended (``fpapi.metrics.CacheResult``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import diskcache
 
 from fpapi.api.models import Insights
 from fpapi.errors import FPAPIError, InvalidResponse
+from fpapi.metrics import count_cache_lookup
 from fpapi.storage.jsondisk import checkpoint, open_json_cache, remove_kept_copies
 
 __all__ = [
@@ -333,16 +336,19 @@ class InsightCache:
         Raises the API's error only when nothing is cached at all.
         """
         if not refresh and (cached := self._fresh(creator_id, connector, fetch)) is not None:
+            count_cache_lookup("hit")
             return cached
         # One loader at a time per creator (across replicas on the team database): whoever
         # waited finds the response the first one fetched, and the vendor is called once.
         with self.shelf.exclusive([self._key(connector, creator_id)]):
             if not refresh and (cached := self._fresh(creator_id, connector, fetch)) is not None:
+                count_cache_lookup("hit")
                 return cached
             try:
                 insights = fetch(creator_id)
             except FPAPIError as err:
                 return self._fallback(creator_id, err, connector=connector)
+            count_cache_lookup("refresh" if refresh else "miss")
             return self._store_fetched(creator_id, insights, connector=connector)
 
     def _fresh(self, creator_id: str, connector: str, refetch: FetchOne) -> LoadedInsights | None:
@@ -383,6 +389,7 @@ class InsightCache:
                     missing.append(creator_id)
                     continue
                 results[creator_id] = cached
+                count_cache_lookup("hit")
                 if on_result:
                     on_result(creator_id)
             return missing
@@ -392,6 +399,7 @@ class InsightCache:
         def settle(creator_id: str, outcome: Insights | FPAPIError) -> None:
             if isinstance(outcome, Insights):
                 results[creator_id] = self._store_fetched(creator_id, outcome)
+                count_cache_lookup("miss")
             else:
                 try:
                     results[creator_id] = self._fallback(creator_id, outcome)
@@ -406,7 +414,9 @@ class InsightCache:
                 if fetched:
                     fetch_many(fetched, settle)
         for creator_id in to_fetch:  # a fetcher that dropped one must not drop it silently
-            results.setdefault(creator_id, FPAPIError("The fetch did not finish."))
+            if creator_id not in results:
+                results[creator_id] = FPAPIError("The fetch did not finish.")
+                count_cache_lookup("error")
         return {creator_id: results[creator_id] for creator_id in dict.fromkeys(creator_ids)}
 
     def _store_fetched(
@@ -421,7 +431,9 @@ class InsightCache:
         """The stale copy with the API's error, or the error itself when nothing is cached."""
         cached = self.peek(creator_id, connector=connector)
         if cached is None:
+            count_cache_lookup("error")
             raise error
+        count_cache_lookup("stale")
         return LoadedInsights(
             creator_id,
             cached.fetched_at,
