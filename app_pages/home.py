@@ -9,6 +9,7 @@ from components.frame.pages import link
 from components.frame.workspace import open_workspace
 from components.ui.demo import render_demo_offer
 from components.ui.forget import retention_policy
+from components.ui.refresh_status import render_refresh_status
 from components.ui.roster import render_what_changed
 
 st.title("Creator Insights Studio")
@@ -29,6 +30,8 @@ left, middle, right = st.columns(3)
 left.metric("Creators on the roster", counts.total)
 middle.metric("Links waiting for a creator", pending)
 right.metric("Links created", len(links))
+
+render_refresh_status(ws.refresh_progress(), ws.data_age())
 
 alerts = recent_alerts(ws)
 on_roster = ws.creators([alert.creator_id for alert in alerts])

@@ -7,6 +7,8 @@ Nothing in this package imports Streamlit: it could be published on its own. Its
     storage/    what the app keeps: the insight cache and the store
     workspace/  the app's own flows: settings, access, the connect flow, the roster
     sandbox/    an emulator of the vendor's contract on loopback
+    commands/   the python -m commands: refresh, worker, migrate, workspaces, forget, seed
+    metrics.py  Prometheus metrics (the client, the cache and the queue count into it)
     errors.py   both error trees (the API's and the app's); redact.py keeps secrets out of text
 """
 

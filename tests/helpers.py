@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import diskcache
 import numpy as np
+import sqlalchemy as sa
 
 from components.frame.plotly_view import CHART_COMPONENT
 from fpapi import FirstPartyClient
@@ -19,6 +25,7 @@ from fpapi.commands import seed, workspaces
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
+from fpapi.storage.sql_jobs import queue_progress
 from fpapi.storage.store import Store
 from fpapi.workspace.connect import NewLink, create_link
 from fpapi.workspace.core import Actor, Workspace
@@ -166,3 +173,65 @@ class CoreWorld:
         """``actor``'s core on the workspace ``name``, with ``changes`` to the settings."""
         settings = replace(self.settings, **changes)
         return Workspace(settings, self.store, self.cache, actor, workspace=name, clock=self.clock)
+
+
+# --- the refresh queue's workers (team database on PostgreSQL) -------------------------------
+
+DRAIN_TIMEOUT_S = 90
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def workers(env: dict[str, str], count: int, *, concurrency: int = 4, lease_s: float = 2.0):
+    """``count`` worker processes (``python -m fpapi.worker``), stopped when the block ends."""
+    started = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "fpapi.worker",
+                "--concurrency",
+                str(concurrency),
+                "--lease-s",
+                str(lease_s),
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    try:
+        yield started
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def queue_state(env: dict[str, str]):
+    engine = sa.create_engine(
+        env["FPAPI_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://")
+    )
+    try:
+        return queue_progress(engine)
+    finally:
+        engine.dispose()
+
+
+def wait_until_drained(env: dict[str, str]):
+    deadline = time.monotonic() + DRAIN_TIMEOUT_S
+    while time.monotonic() < deadline:
+        found = queue_state(env)
+        if found is not None and not found.queued and not found.running:
+            return found
+        time.sleep(0.25)
+    raise AssertionError(f"the queue was not drained in {DRAIN_TIMEOUT_S} s: {queue_state(env)}")

@@ -31,6 +31,7 @@ from fpapi.storage.database import fingerprint
 from fpapi.storage.records import Snapshot, StoredAlert
 from fpapi.storage.store import Store
 from fpapi.workspace.core import Workspace
+from fpapi.workspace.gauges import watch_gauges
 from fpapi.workspace.opening import open_cache, open_store, with_api
 from fpapi.workspace.settings import SANDBOX_CACHE_LABEL, Settings, load_settings
 
@@ -105,7 +106,9 @@ def get_config() -> Config:
 # cannot be reached raises, and Streamlit keeps nothing: the next run tries again.
 @st.cache_resource(show_spinner=False)
 def _store(where: str, link_ttl_s: float, _settings: Settings) -> Store:
-    return open_store(_settings)
+    store = open_store(_settings)
+    watch_gauges(store, queue=_settings.on_queue)  # this process's /metrics reads them
+    return store
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,10 +7,15 @@ FPAPI_REVOKED_PURGE_DAYS have passed, and what is older than FPAPI_RETENTION_DAY
 without it, every workspace is refreshed in turn (under a heading each when there are several), and a creator on several
 rosters is fetched once (the vendor's numbers are shared; alerts are each workspace's own).
 
+On the team database (PostgreSQL), it puts one job per creator in the refresh queue instead,
+at most one waiting per creator, prints how many and returns: ``python -m fpapi.worker`` runs
+them, on as many hosts as wanted. ``--wait`` then shows the queue's progress until it is empty.
+
 Configured like the app: the environment, then the ``[fpapi]`` table of
 ``.streamlit/secrets.toml`` (in this folder, then in the home folder). One line per creator:
 the handle, followers and ER, and what changed (or the error). Exit status: 0 when every
-creator was refreshed, 1 when any failed, 2 on a configuration error. Safe while the app runs
+creator was refreshed (with ``--wait``: every job of this refresh), 1 when any failed, 2 on a
+configuration error. Safe while the app runs
 and, on the team database, from two hosts at once: an alert is stored once, by key, and only
 the process that stored it posts it.
 """
@@ -20,24 +25,26 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from fpapi.analysis.report import build_report
 from fpapi.commands import CONFIG_ERROR, command_workspace
 from fpapi.errors import FPAPIError, StudioError
 from fpapi.storage.cache import LoadedInsights
-from fpapi.storage.records import Creator, Snapshot, StoredAlert
-from fpapi.workspace.alerts import AlertRules, deliver, evaluate, handle_of
+from fpapi.storage.records import Creator, Snapshot
+from fpapi.workspace.alerts import handle_of
 from fpapi.workspace.core import Workspace
-from fpapi.workspace.history import headline, previous_snapshot, snapshot_of
+from fpapi.workspace.jobs import enqueue_refresh, queue_app
 from fpapi.workspace.members import no_such_workspace, workspace_name
+from fpapi.workspace.progress import bar, progress_line
+from fpapi.workspace.watch import fetch_line, watch_fetch
 
 __all__ = ["main"]
 
 log = logging.getLogger("fpapi.refresh")
 
 DEFAULT_CONCURRENCY = 4
+WAIT_POLL_S = 1.0  # how often --wait looks at the queue
 FAILED, OK = 1, 0
 
 
@@ -50,6 +57,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     parser.add_argument(
         "--workspace", metavar="NAME", help="refresh this client workspace only (default: all)"
     )
+    parser.add_argument(
+        "--wait", action="store_true",
+        help="on the team database: show the queue's progress until every job has run",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     ws = command_workspace(environ, "refresh")
@@ -61,6 +72,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             print(f"Configuration error: {no_such_workspace(names[0])}", file=sys.stderr)
             return CONFIG_ERROR
         _keep_the_privacy_rules(ws)
+        if ws.settings.on_queue:
+            return _enqueue(ws, names, wait=args.wait)
         fetched: dict[str, Fetched] = {}  # this run's fetches, by creator: one per creator
         outcomes = []
         for name in names:
@@ -95,23 +108,21 @@ def _refresh(ws: Workspace, concurrency: int, fetched: dict[str, Fetched]) -> in
     """Refresh ``ws``'s roster, printing a line per creator as it comes; creators this run
     fetched for another workspace already are not fetched again."""
     creators = {c.creator_id: c for c in ws.creators() if c.connector == "instagram"}
-    rules = AlertRules.of(ws.settings)
-    webhook = ws.settings.alert_webhook_url
     failed = 0
+    done = 0
 
     def report(
         creator: Creator, outcome: LoadedInsights | FPAPIError, kept: Snapshot | None
     ) -> None:
-        nonlocal failed
+        nonlocal failed, done
+        done += 1
         if isinstance(outcome, FPAPIError):
             failed += 1
             print(f"{handle_of(creator)}  error: {outcome}")
-            return
-        watched = _watch(ws, rules, creator, outcome, kept)
-        print(_line(creator, watched))
-        for alert in watched.alerts:
-            if webhook and deliver(webhook, alert):
-                ws.alert_delivered(alert.key)
+        else:
+            print(fetch_line(creator, watch_fetch(ws, creator, outcome, kept)))
+        if sys.stderr.isatty():  # a bar for a person watching; none in cron's mail
+            print(f"\r{bar(done, len(creators))} {failed} failed", end="", file=sys.stderr)
 
     before = [cid for cid in creators if cid in fetched]
     new = [cid for cid in creators if cid not in fetched]
@@ -120,43 +131,38 @@ def _refresh(ws: Workspace, concurrency: int, fetched: dict[str, Fetched]) -> in
         report(creators[creator_id], outcome, kept)
     for creator_id in before:
         report(creators[creator_id], *fetched[creator_id])
+    if sys.stderr.isatty() and creators:
+        print(file=sys.stderr)
     return FAILED if failed else OK
 
 
-@dataclass(frozen=True)
-class Watched:
-    current: Snapshot  # this fetch's numbers
-    previous: Snapshot | None  # the fetch before it, if any
-    alerts: list[StoredAlert]  # the alerts this process stored (and so posts)
-
-
-def _watch(
-    ws: Workspace,
-    rules: AlertRules,
-    creator: Creator,
-    loaded: LoadedInsights,
-    kept: Snapshot | None,
-) -> Watched:
-    """Evaluate the rules on this fetch's snapshot, store the alerts."""
-    current = kept or snapshot_of(
-        loaded.creator_id, loaded.fetched_at, loaded.insights
-    )  # not kept (the store failed, logged): still reported
-    previous = previous_snapshot(ws.snapshots(creator.creator_id, limit=5), current.fetched_at)
-    spikes = build_report(loaded.insights).spikes
-    found = evaluate(rules, creator, previous, current, spikes)
-    return Watched(current, previous, [a for a in found if ws.keep_alert(a)])
-
-
-def _line(creator: Creator, watched: Watched) -> str:
-    parts = [handle_of(creator)]
-    parts += [
-        f"{label.lower()} {text}" for label, text in headline(watched.previous, watched.current)
-    ]
-    if watched.alerts:
-        parts.append("changed: " + "; ".join(a.text.split(": ", 1)[-1] for a in watched.alerts))
-    else:
-        parts.append("no change worth an alert" if watched.previous else "first fetch on record")
-    return "  ".join(parts)
+def _enqueue(ws: Workspace, names: list[str], *, wait: bool) -> int:
+    """Queue the refresh of ``names``' rosters; with ``wait``, follow it to the end."""
+    url = ws.settings.database_url or ""
+    enqueued = enqueue_refresh(ws, queue_app(url), names)
+    print(
+        f"Queued {enqueued.added:,} creators for refresh"
+        + (
+            f" ({enqueued.waiting_already:,} more wait from an earlier one)"
+            if enqueued.waiting_already
+            else ""
+        )
+        + ": python -m fpapi.worker fetches them."
+    )
+    if not wait:
+        return OK
+    shown = ""
+    while True:
+        progress = ws.refresh_progress()
+        if progress is None:
+            return OK
+        line = progress_line(progress)
+        if line != shown:
+            print(line, file=sys.stderr, flush=True)
+            shown = line
+        if not progress.queued and not progress.running:
+            return FAILED if progress.failed else OK
+        time.sleep(WAIT_POLL_S)
 
 
 if __name__ == "__main__":

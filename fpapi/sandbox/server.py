@@ -118,6 +118,10 @@ class Sandbox:
         # The most API calls answered at one time since reset_peak(), for tests that check
         # calls really overlap (a client or server that queued them would show 1).
         self.peak_calls_at_once = 0
+        # When each API call arrived and when each 429 went out (time.time()), for tests of a
+        # rate limit shared by several processes.
+        self.arrivals: list[float] = []
+        self.rate_limited_at: list[float] = []
         self._calls_now = 0
         self._server = _Server((host, port), self._handler_class())
         self._thread: threading.Thread | None = None
@@ -251,6 +255,7 @@ class Sandbox:
         if not self._authorised(request):
             return
         with self._state.lock:
+            self.arrivals.append(time.time())
             self._calls_now += 1
             self.peak_calls_at_once = max(self.peak_calls_at_once, self._calls_now)
         try:
@@ -274,6 +279,8 @@ class Sandbox:
             send(request, status.value, body, "text/html")
             return
         if burst:
+            with self._state.lock:
+                self.rate_limited_at.append(time.time())
             send_json(
                 request,
                 429,

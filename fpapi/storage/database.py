@@ -52,6 +52,7 @@ from fpapi.storage.tables import (  # re-exported: the store and commands import
     shortlists,
     sign_outs,
     snapshots,
+    vendor_budget,
     workspaces,
 )
 
@@ -86,6 +87,7 @@ __all__ = [
     "snapshots",
     "upsert",
     "valid_database_url",
+    "vendor_budget",
     "workspaces",
 ]
 

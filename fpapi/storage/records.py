@@ -259,8 +259,11 @@ def shortlist_name(name: str) -> str:
 # --- the roster, a page at a time --------------------------------------------------------------
 
 # How a page of the roster can be sorted: each one indexed column, ties by creator id. Date
-# added and last fetched newest first, name A to Z, followers and ER highest first.
-ROSTER_SORTS = ("date added", "name", "followers", "engagement rate", "last fetched")
+# added and last fetched newest first, name A to Z, followers and ER highest first; oldest data
+# first (never fetched, then the longest ago): what a refresh should reach next.
+ROSTER_SORTS = (
+    "date added", "name", "followers", "engagement rate", "last fetched", "oldest data"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

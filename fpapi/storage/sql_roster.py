@@ -201,6 +201,22 @@ class RosterTables(SqlPart):
         return RosterCounts(sum(by_status.values()), by_status, by_connector, tags)
 
     @guarded
+    def last_fetches(self, *, every_workspace: bool = False) -> list[float | None]:
+        """When each Instagram creator on this roster (or, ``every_workspace``, on any)
+        whose consent stands was last fetched (None: never), oldest first: what the age of
+        the roster's data is read from."""
+        standing = (creators.c.connector == "instagram", creators.c.consent_withdrawn_at.is_(None))
+        last = sa.func.max(creators.c.last_fetched_at)  # the same on every roster of a creator
+        query = (
+            sa.select(last).where(*standing).group_by(creators.c.creator_id)
+            if every_workspace
+            else sa.select(creators.c.last_fetched_at).where(self._on_roster, *standing)
+        )
+        with self._engine.connect() as connection:
+            found = list(connection.execute(query).scalars())
+        return sorted(found, key=lambda at: -1.0 if at is None else at)
+
+    @guarded
     def find_creators(
         self, text: str, *, connector: str | None = None, limit: int = 20
     ) -> list[Creator]:
@@ -308,6 +324,7 @@ _ROSTER_ORDER = {
     "followers": (creators.c.followers.desc().nulls_last(),),
     "engagement rate": (creators.c.engagement_rate.desc().nulls_last(),),
     "last fetched": (creators.c.last_fetched_at.desc().nulls_last(),),
+    "oldest data": (creators.c.last_fetched_at.asc().nulls_first(),),
 }
 
 

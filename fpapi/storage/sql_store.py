@@ -113,7 +113,8 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
 
     @property
     def engine(self) -> Engine:
-        """The database, for a command that copies it whole (``python -m fpapi.migrate``)."""
+        """The database, for what reads it whole: a copy (``fpapi.migrate``), the queue's
+        jobs, the shared vendor budget."""
         return self._engine
 
     def close(self) -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol, Unpack
 
+from sqlalchemy.engine import Engine
+
 from fpapi.links import LinkStatus, PendingLink
 from fpapi.storage import records
 
@@ -29,6 +31,11 @@ class Store(Protocol):
     pending_ttl_s: float
     recovered_from: Path | None  # the data folder's damaged database, moved aside
     workspace: str  # the client workspace this store is seen through
+
+    @property
+    def engine(self) -> Engine:
+        """The database, for what reads it whole: a copy (``fpapi.migrate``), the queue's
+        jobs, the shared vendor budget."""
 
     def close(self) -> None: ...
     def in_workspace(self, workspace: str) -> Store:
@@ -66,6 +73,7 @@ class Store(Protocol):
     def creators(self) -> list[records.Creator]: ...
     def roster_page(self, query: records.RosterQuery) -> records.RosterPage: ...
     def roster_counts(self) -> records.RosterCounts: ...
+    def last_fetches(self, *, every_workspace: bool = False) -> list[float | None]: ...
     def find_creators(
         self, text: str, *, connector: str | None = None, limit: int = 20
     ) -> list[records.Creator]: ...

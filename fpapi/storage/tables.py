@@ -232,3 +232,12 @@ insights = sa.Table(
     sa.Column("last_processed_at", sa.Text),  # the vendor's processing date, ISO
     sa.Column("body", JSONB, nullable=False),  # the vendor's raw JSON, as received
 )
+
+# The vendor budget (revision 0011): one row, shared by every process (fpapi.storage.budget).
+vendor_budget = sa.Table(
+    "vendor_budget",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("next_at", sa.Float, nullable=False),  # when the next call may go (epoch s)
+    sa.Column("paused_until", sa.Float, nullable=False),  # held by a 429 until then
+)

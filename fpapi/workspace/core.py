@@ -21,10 +21,12 @@ from contextlib import contextmanager
 
 import httpx
 
+from fpapi.api.budget import BudgetedTransport
 from fpapi.api.client import CONNECT_TIMEOUT_S, FirstPartyClient
 from fpapi.api.models import Insights
 from fpapi.errors import ConsentLapsed, FPAPIError, NotInWorkspace, NotPermitted, StoreError
 from fpapi.links import PendingLink, claim_refusal, state_key
+from fpapi.storage.budget import SqlBudget
 from fpapi.storage.cache import InsightCache, LoadedInsights
 from fpapi.storage.records import (
     Activity,
@@ -32,6 +34,7 @@ from fpapi.storage.records import (
     Snapshot,
     StoredAlert,
 )
+from fpapi.storage.sql_jobs import QueueProgress, queue_progress
 from fpapi.storage.store import Store
 from fpapi.workspace import connect
 from fpapi.workspace.access import Role
@@ -44,6 +47,7 @@ from fpapi.workspace.history import record_fetch, record_fetches
 from fpapi.workspace.lists import Lists, _storable
 from fpapi.workspace.members import DEFAULT_WORKSPACE, Actor, not_a_member, roles_of
 from fpapi.workspace.opening import cache_label, open_cache, open_store, share_secret, with_api
+from fpapi.workspace.progress import DataAge, data_age
 from fpapi.workspace.settings import Settings
 from fpapi.workspace.sharing import Sharing
 
@@ -125,8 +129,16 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
         timeout = httpx.Timeout(
             settings.timeout_s, connect=min(CONNECT_TIMEOUT_S, settings.timeout_s)
         )
+        transport = None
+        if settings.vendor_rps:  # one budget for every process on this database
+            budget = SqlBudget(self.store.engine, settings.vendor_rps)
+            transport = BudgetedTransport(httpx.HTTPTransport(), budget)
         with FirstPartyClient(
-            settings.base_url or "", settings.token, paths=settings.paths, timeout=timeout
+            settings.base_url or "",
+            settings.token,
+            paths=settings.paths,
+            timeout=timeout,
+            transport=transport,
         ) as client:
             yield client
 
@@ -286,6 +298,15 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
                     else None
                 )
                 yield creator_id, outcome, kept
+
+    def refresh_progress(self) -> QueueProgress | None:
+        """How far the refresh queue has got (None without one: on a data folder, or before
+        the first refresh was queued)."""
+        return queue_progress(self.store.engine) if self.settings.on_queue else None
+
+    def data_age(self) -> DataAge:
+        """How old this roster's data is (its 95th percentile and its oldest)."""
+        return data_age(self.store.last_fetches(), now=self._clock())
 
     def keep_alert(self, alert: StoredAlert) -> bool:
         """Store an alert once by its key: whether this call stored it (and so posts it)."""

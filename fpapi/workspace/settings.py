@@ -77,6 +77,7 @@ SETTINGS_TABLE: dict[str, str] = {
     "FPAPI_REPORT_BRAND": "The agency's name at the top of campaign reports (HTML). Default: none.",
     "FPAPI_REPORT_COLOR": f"The agency's colour in campaign reports, as #RRGGBB. Default {DEFAULT_REPORT_COLOR}.",
     "FPAPI_SESSION_MAX_HOURS": "How long past its ID token's expiry a sign-in stays valid, in hours; then the analyst signs in again. Default 12.",
+    "FPAPI_VENDOR_RPS": "The vendor's rate limit, in calls per second, shared through the team database by every worker on every host and by the app; a 429 with Retry-After pauses all of them. Unset: no shared limit (each process backs off on its own).",
     "FPAPI_ALLOW_ANONYMOUS": "true opens the app without sign-in at a non-loopback address: for a trusted network only.",
 }  # fmt: skip
 
@@ -106,6 +107,12 @@ class Settings:
     alert_er_drop_pct: float = DEFAULT_ALERT_ER_DROP_PCT
     alert_followers_pct: float = DEFAULT_ALERT_FOLLOWERS_PCT
     alert_quality_drop: float = DEFAULT_ALERT_QUALITY_DROP_POINTS
+    vendor_rps: float | None = None  # one budget for every process (FPAPI_VENDOR_RPS)
+
+    @property
+    def on_queue(self) -> bool:
+        """Whether refresh goes through the job queue: on a PostgreSQL team database."""
+        return (self.database_url or "").startswith(("postgresql:", "postgres:", "postgresql+"))
 
     @property
     def uses_sandbox(self) -> bool:
@@ -223,6 +230,7 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
             "FPAPI_ALERT_QUALITY_DROP", DEFAULT_ALERT_QUALITY_DROP_POINTS, unit="points"
         ),
         database_url=valid_database_url(database_url) if database_url else None,
+        vendor_rps=_vendor_rps(value("FPAPI_VENDOR_RPS")),
         base_url=base_url,
         token=token,
         public_url=public_url,
@@ -235,6 +243,15 @@ def load_settings(environ: Mapping[str, str], secrets: Mapping[str, Any] | None 
         link_keep_s=link_keep_s,
         activity_keep_s=activity_keep_s,
     )
+
+
+def _vendor_rps(text: str | None) -> float | None:
+    if text is None or not text.strip():
+        return None
+    calls = _amount("FPAPI_VENDOR_RPS", text, 0.0, unit="calls per second")
+    if calls <= 0:
+        raise SettingsError("FPAPI_VENDOR_RPS must be a number of calls per second above 0.")
+    return calls
 
 
 def _share_max_days(text: str | None) -> float:

@@ -75,6 +75,7 @@ def test_every_sort_with_creators_never_fetched_last_and_ties_in_a_fixed_order(s
     assert by("followers") == ["c2", "c1", "c5", "c4", "c3"]  # c1 and c5 tie: by id
     assert by("engagement rate") == ["c4", "c1", "c5", "c2", "c3"]
     assert by("last fetched")[-1] == "c3"
+    assert by("oldest data") == ["c3", "c1", "c2", "c4", "c5"]  # never fetched, then the oldest
 
 
 def test_pages_hold_per_page_rows_and_a_page_past_the_end_shows_the_last(store):

@@ -53,7 +53,7 @@ def test_replicas_starting_at_once_migrate_once(postgres):
     )
     assert tables.strip() == (
         "activity,alembic_version,alerts,campaigns,creators,deletions,insights,last_workspaces,"
-        "links,members,relationships,shares,shortlists,sign_outs,snapshots,workspaces"
+        "links,members,relationships,shares,shortlists,sign_outs,snapshots,vendor_budget,workspaces"
     )
 
 

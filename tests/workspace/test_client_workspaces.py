@@ -45,7 +45,7 @@ from fpapi.workspace.core import Actor, Workspace
 from fpapi.workspace.members import choose_workspace, roles_of
 from fpapi.workspace.settings import Settings
 from tests.backends import Backend
-from tests.helpers import Clock, CoreWorld
+from tests.helpers import Clock, CoreWorld, wait_until_drained, workers
 from tests.postgres import Postgres
 
 POOL = instagram_pool()
@@ -982,6 +982,19 @@ def test_the_refresh_command_refreshes_and_prints_only_the_workspace_it_is_given
     def handles(out: str) -> list[str]:
         return [line.split()[0] for line in out.splitlines()]
 
+    if backend.name == "postgresql":  # the team database: queued for workers, then done by one
+        assert refresh_command.main(["--workspace", "acme"], env) == 0
+        assert "Queued 2 creators for refresh" in capsys.readouterr().out
+        with workers(env, 1):
+            wait_until_drained(env)
+        assert [len(store.snapshots(a.creator_id)) for a in POOL[:4]] == [1, 1, 0, 0]
+        assert refresh_command.main([], env) == 0  # every workspace: each creator once
+        assert "Queued 4 creators for refresh" in capsys.readouterr().out
+        with workers(env, 1):
+            wait_until_drained(env)
+        assert [len(store.snapshots(a.creator_id)) for a in POOL[:4]] == [2, 2, 1, 1]
+        store.close()
+        return
     assert refresh_command.main(["--workspace", "acme"], env) == 0
     assert sorted(handles(capsys.readouterr().out)) == sorted(f"@{a.username}" for a in POOL[:2])
     assert [len(store.snapshots(a.creator_id)) for a in POOL[:4]] == [1, 1, 0, 0]

@@ -19,7 +19,7 @@ from fpapi.sandbox import instagram_pool
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
 from fpapi.storage.sql_store import SqlStore
-from tests.helpers import add_to_roster
+from tests.helpers import add_to_roster, wait_until_drained, workers
 
 ACCOUNTS = instagram_pool()[:3]
 
@@ -158,7 +158,7 @@ def test_it_runs_as_a_module(env):
     assert done.returncode == 0 and "Scheduled refresh" in done.stdout
 
 
-def test_two_hosts_on_the_team_database_post_each_alert_once(
+def test_two_hosts_on_the_team_database_queue_one_refresh_and_post_each_alert_once(
     postgres, tmp_path, capsys, clean_sandbox, receiver
 ):
     url = postgres.fresh_database()
@@ -174,13 +174,17 @@ def test_two_hosts_on_the_team_database_post_each_alert_once(
         "FPAPI_ALERT_WEBHOOK_URL": receiver.url,
     }
     assert main([], env) == 0
+    with workers(env, 1):
+        wait_until_drained(env)
     clean_sandbox.knobs.changes = {ACCOUNTS[0].creator_id: {"engagement_pct": -50}}
-    with ThreadPoolExecutor(2) as pool:
-        statuses = list(pool.map(lambda _: main(["--concurrency", "3"], env), range(2)))
+    with ThreadPoolExecutor(2) as pool:  # two hosts' cron at the same minute
+        statuses = list(pool.map(lambda _: main([], env), range(2)))
     assert statuses == [0, 0]
+    with workers(env, 2):
+        wait_until_drained(env)
     assert [body["text"].split(":")[0] for body in receiver.bodies] == [f"@{ACCOUNTS[0].username}"]
     assert len(team.alerts()) == 1 and team.alerts()[0].delivered_at
-    assert len(team.snapshots(ACCOUNTS[0].creator_id)) == 3  # every fetch kept
+    assert len(team.snapshots(ACCOUNTS[0].creator_id)) == 2  # one fetch per refresh, not per host
 
 
 def test_the_refresh_waits_for_the_vendor_as_long_as_the_app_is_told(env, capsys, clean_sandbox):
