@@ -22,7 +22,7 @@ from contextlib import contextmanager
 import httpx
 
 from fpapi.api.budget import BudgetedTransport
-from fpapi.api.client import CONNECT_TIMEOUT_S, FirstPartyClient
+from fpapi.api.client import CONNECT_TIMEOUT_S, FirstPartyClient, tls_context
 from fpapi.api.models import Insights
 from fpapi.errors import ConsentLapsed, FPAPIError, NotInWorkspace, NotPermitted, StoreError
 from fpapi.links import PendingLink, claim_refusal, state_key
@@ -132,7 +132,7 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
         transport = None
         if settings.vendor_rps:  # one budget for every process on this database
             budget = SqlBudget(self.store.engine, settings.vendor_rps)
-            transport = BudgetedTransport(httpx.HTTPTransport(), budget)
+            transport = BudgetedTransport(httpx.HTTPTransport(verify=tls_context()), budget)
         with FirstPartyClient(
             settings.base_url or "",
             settings.token,
