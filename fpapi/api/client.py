@@ -47,11 +47,7 @@ from fpapi.metrics import Endpoint, observe_vendor_call
 from fpapi.redact import install_log_filter, register_secret
 from fpapi.version import __version__
 
-__all__ = [
-    "DEFAULT_PATHS",
-    "ApiPaths",
-    "FirstPartyClient",
-]  # retry_after_s, tls_context: for fpapi.api
+__all__ = ["DEFAULT_PATHS", "ApiPaths", "FirstPartyClient"]
 
 M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger(__name__)
