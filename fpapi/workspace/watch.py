@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fpapi.analysis.report import build_report
+from fpapi.analysis.spikes import SpikeReport
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Creator, Snapshot, StoredAlert
 from fpapi.workspace.alerts import AlertRules, deliver, evaluate, handle_of
@@ -15,6 +16,8 @@ from fpapi.workspace.core import Workspace
 from fpapi.workspace.history import headline, previous_snapshot, snapshot_of
 
 __all__ = ["Watched", "fetch_line", "watch_fetch"]
+
+NO_SPIKES = SpikeReport(spikes=(), year_growth=None, unexplained_in_year=0.0)
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,12 @@ def watch_fetch(
         loaded.creator_id, loaded.fetched_at, loaded.insights
     )  # not kept (the store failed, logged): still reported
     previous = previous_snapshot(ws.snapshots(creator.creator_id, limit=5), current.fetched_at)
-    spikes = build_report(loaded.insights).spikes
+    if previous is None:  # a first fetch raises no alert: nothing to compare with
+        return Watched(current, None, [])
+    # Spikes (the dear part: a robust z-score over the whole follower trend) can be new only on
+    # days the vendor processed since the previous fetch.
+    new_data = (current.processed_on or "") > (previous.processed_on or "")
+    spikes = build_report(loaded.insights).spikes if new_data else NO_SPIKES
     found = evaluate(AlertRules.of(ws.settings), creator, previous, current, spikes)
     stored = [alert for alert in found if ws.keep_alert(alert)]
     webhook = ws.settings.alert_webhook_url
