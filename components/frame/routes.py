@@ -14,7 +14,9 @@ network listed in ``FPAPI_METRICS_ALLOW`` (comma-separated addresses or networks
 ``Forwarded``, ``X-Forwarded-For`` or ``X-Real-IP`` header): nginx connects from loopback
 too, so a request it passes on is someone outside. Anyone else gets 404, like the routes above.
 :func:`scrape` is the route itself, which ``serve.py`` adds to the app at the server's root
-(even when ``server.baseUrlPath`` is set); ``streamlit run app.py`` has no such route.
+(even when ``server.baseUrlPath`` is set); ``streamlit run app.py`` offers a script no route,
+so there ``FPAPI_METRICS_PORT`` (:func:`serve_metrics_port`) serves the same metrics on a port
+of loopback of their own, under any entry point.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import ipaddress
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -41,6 +44,9 @@ USER_COOKIE = "_streamlit_user"
 
 METRICS_ROUTE = "/metrics"
 METRICS_ALLOW_ENV = "FPAPI_METRICS_ALLOW"
+METRICS_PORT_ENV = "FPAPI_METRICS_PORT"
+_ports_served: set[int] = set()
+_ports_lock = threading.Lock()
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 # What a proxy adds to a request it passes on (nginx sets X-Forwarded-For).
 PROXY_HEADERS = frozenset({"forwarded", "x-forwarded-for", "x-real-ip"})
@@ -137,3 +143,26 @@ async def scrape(request: Request) -> Response:
         return PlainTextResponse("Not Found", status_code=404)
     body, content_type = await anyio.to_thread.run_sync(metrics.render)
     return Response(body, headers={"content-type": content_type, "cache-control": "no-store"})
+
+
+def serve_metrics_port(environ: Mapping[str, str] | None = None) -> int | None:
+    """With ``FPAPI_METRICS_PORT`` set, serve this process's metrics on that port of loopback
+    (once per process, whichever run asks first); the port, or None. A port that is not a
+    number, or is taken, is logged and left: the app itself runs on."""
+    text = (os.environ if environ is None else environ).get(METRICS_PORT_ENV, "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 < int(text) < 65_536:
+        log.warning("%s must be a port number; metrics are not served on a port", METRICS_PORT_ENV)
+        return None
+    port = int(text)
+    with _ports_lock:
+        if port in _ports_served:
+            return port
+        _ports_served.add(port)
+    try:
+        metrics.serve(port)
+    except OSError as err:
+        log.warning("Cannot serve metrics on port %d: %s", port, type(err).__name__)
+        return None
+    return port

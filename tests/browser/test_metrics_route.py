@@ -78,3 +78,26 @@ def test_the_public_address_does_not_serve_them(deployed):
         f"{app.url}/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=30
     )
     assert passed_on.status_code == 404 and "studio_" not in passed_on.text
+
+
+def test_streamlit_run_app_py_serves_them_on_fpapi_metrics_port(tmp_path):
+    """A Streamlit host starts ``app.py``, which can add no route: the port serves them."""
+    sandbox = Sandbox().start()
+    port = free_port()
+    env = {
+        "FPAPI_BASE_URL": sandbox.base_url,
+        "FPAPI_TOKEN": sandbox.token,
+        "FPAPI_METRICS_PORT": str(port),
+    }
+    try:
+        with running_app(tmp_path / "data", tmp_path / "streamlit.log", env, entry="app.py") as app:
+            assert not visit((app.url, "home", ""))[0].exception  # the first run starts it
+            answer = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=30)
+            assert answer.status_code == 200
+            families = parse(answer.text)
+            assert "studio_vendor_call_seconds" in families
+            assert sandbox.token not in answer.text
+            routed = httpx.get(f"{app.url.replace('localhost', '127.0.0.1')}/metrics", timeout=30)
+            assert "studio_vendor_calls" not in routed.text  # no route under app.py
+    finally:
+        sandbox.stop()
