@@ -24,6 +24,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import procrastinate
@@ -210,6 +211,12 @@ def run_worker(
     ensure_queue_schema(ws, app)
 
     async def work() -> None:
+        # Synchronous tasks run on the loop's default executor: Python sizes it to the cores
+        # plus four (six threads here), which capped a worker at six jobs at once whatever
+        # --concurrency said. One thread per job it may run.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="refresh-job")
+        )
         async with app.open_async():
             retrier = asyncio.create_task(retry_stalled_jobs(app, lease_s))
             try:
