@@ -34,16 +34,13 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -55,13 +52,12 @@ from fpapi.commands import refresh as refresh_command  # noqa: E402
 from fpapi.commands import seed as seed_command  # noqa: E402
 from fpapi.sandbox import Knobs, Sandbox  # noqa: E402
 from fpapi.sandbox.accounts import generated_account  # noqa: E402
-from fpapi.sandbox.http import error, send_json  # noqa: E402
 from fpapi.storage.sql_jobs import QueueProgress, queue_progress  # noqa: E402
+from tests.helpers import start_worker, stop_workers  # noqa: E402
 from tests.postgres import Postgres  # noqa: E402
 
 POLL_S = 0.5  # the progress query reads every job: not too often
 KILL_AT = 0.30  # share of creators done when the kill run's first worker is killed
-VENDOR_RETRY_AFTER_S = 1
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
 
@@ -69,61 +65,6 @@ CORES = os.cpu_count() or 1
 RATIO_GOAL = 1.15  # with 2 or more workers, time within this of the floor
 CALLS_GOAL = 1.01  # successful calls per creator, at most
 LIMITED_GOAL = 0.01  # 429s, as a share of all calls, at most
-
-
-class VendorSandbox(Sandbox):
-    """The sandbox, with the vendor's own rate limit: a token bucket of ``rps`` calls a second
-    holding ``burst`` calls; a call finding it empty is answered 429 with Retry-After at once
-    (and counted in ``rate_limited_at``, not in ``calls``)."""
-
-    def __init__(self, *, rps: float, burst: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.enforcing = False
-        self._rps, self._burst = rps, burst
-        self._bucket_lock = threading.Lock()
-        self._tokens, self._filled_at = float(burst), time.monotonic()
-        quiet = self._server.handle_error
-
-        def handle_error(request: Any, client_address: Any) -> None:
-            if not isinstance(sys.exc_info()[1], ConnectionError):  # a killed worker's socket
-                quiet(request, client_address)
-
-        self._server.handle_error = handle_error  # type: ignore[method-assign]
-
-    def _over_limit(self) -> bool:
-        if not self.enforcing or self._burst <= 0:
-            return False
-        with self._bucket_lock:
-            now = time.monotonic()
-            self._tokens = min(self._burst, self._tokens + (now - self._filled_at) * self._rps)
-            self._filled_at = now
-            if self._tokens >= 1:
-                self._tokens -= 1
-                return False
-            return True
-
-    def _answer(self, request: Any, method: str, path: str, body: Any) -> None:
-        if self._over_limit():
-            with self._state.lock:
-                self.rate_limited_at.append(time.time())
-            send_json(
-                request,
-                429,
-                error("rate_limited", "Too many requests."),
-                headers={"Retry-After": str(VENDOR_RETRY_AFTER_S)},
-            )
-            return
-        super()._answer(request, method, path, body)
-
-    def reset(self) -> None:
-        """Forget the counts of earlier runs; a full bucket."""
-        with self._state.lock:
-            self.calls.clear()
-            self.arrivals.clear()
-            self.rate_limited_at.clear()
-            self.peak_calls_at_once = self._calls_now
-        with self._bucket_lock:
-            self._tokens, self._filled_at = float(self._burst), time.monotonic()
 
 
 def warm(sandbox: Sandbox, creators: int) -> float:
@@ -236,36 +177,10 @@ def engine_for(url: str) -> sa.Engine:
     return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
 
 
-def start_worker(env: dict[str, str], concurrency: int, lease_s: float, log: Path):
-    with log.open("w") as stderr:
-        return subprocess.Popen(
-            [
-                sys.executable, "-m", "fpapi.worker",
-                "--concurrency", str(concurrency), "--lease-s", str(lease_s),
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )  # fmt: skip
-
-
-def stop_workers(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def run_once(
     name: str,
     postgres: Postgres,
-    sandbox: VendorSandbox,
+    sandbox: Sandbox,
     args: argparse.Namespace,
     workers: int,
     *,
@@ -291,9 +206,12 @@ def run_once(
         raise SystemExit("enqueueing failed")
     enqueue_s = time.monotonic() - started
 
-    sandbox.knobs = Knobs(latency_s=args.latency_s)
-    sandbox.reset()
-    sandbox.enforcing = True
+    sandbox.knobs = Knobs(
+        latency_s=args.latency_s,
+        rate_limit_rps=args.rps if args.vendor_burst > 0 else 0.0,
+        rate_limit_burst=args.vendor_burst,
+    )
+    sandbox.reset_counts()
     engine = engine_for(url)
     floor_s = creators / args.rps
     deadline_s = 10 * floor_s + 300
@@ -308,7 +226,10 @@ def run_once(
     try:
         for number in range(workers):
             log = logs / f"{name.replace(' ', '-')}-worker{number}.log"
-            processes.append(start_worker(env, concurrency, args.lease_s, log))
+            with log.open("w") as stderr:
+                processes.append(
+                    start_worker(env, concurrency=concurrency, lease_s=args.lease_s, stderr=stderr)
+                )
         while True:
             time.sleep(POLL_S)
             progress = queue_progress(engine)
@@ -339,8 +260,8 @@ def run_once(
             if process.pid not in worker_cpu:
                 worker_cpu[process.pid] = cpu_s(process.pid)
     finally:
-        sandbox.enforcing = False
-        stop_workers(processes)
+        sandbox.knobs = Knobs()
+        stop_workers(processes, timeout_s=30)
     cpu_postgres = postgres_cpu_s(postgres) - pg_before
     cpu_here = own_cpu_s() - here_before
     with engine.connect() as connection:
@@ -494,7 +415,7 @@ def main() -> None:
 
     logs = Path(tempfile.mkdtemp(prefix="cis-refresh-bench-logs-"))
     version = code_version()
-    sandbox = VendorSandbox(rps=args.rps, burst=args.vendor_burst)
+    sandbox = Sandbox()
     sandbox.start()
     postgres = Postgres().start()
     runs: list[Run] = []
@@ -532,10 +453,10 @@ def main() -> None:
         print(f"The code changed during the runs ({version} -> {code_version()}): run again.")
 
 
-def restart_cold(sandbox: VendorSandbox, args: argparse.Namespace) -> VendorSandbox:
+def restart_cold(sandbox: Sandbox, args: argparse.Namespace) -> Sandbox:
     """A new sandbox with no bodies built (same token, new port)."""
     sandbox.stop()
-    fresh = VendorSandbox(rps=args.rps, burst=args.vendor_burst, token=sandbox.token)
+    fresh = Sandbox(token=sandbox.token)
     fresh.start()
     return fresh
 

@@ -181,40 +181,45 @@ DRAIN_TIMEOUT_S = 90
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def start_worker(env: dict[str, str], *, concurrency: int, lease_s: float, stderr: Any):
+    """One ``python -m fpapi.worker`` process; its stderr to ``stderr`` (a file, or PIPE)."""
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "fpapi.worker",
+            "--concurrency", str(concurrency), "--lease-s", str(lease_s),
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )  # fmt: skip
+
+
+def stop_workers(processes: list[subprocess.Popen], *, timeout_s: float = 15) -> None:
+    """SIGTERM to each worker still running (it finishes its jobs), SIGKILL past ``timeout_s``."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @contextmanager
 def workers(env: dict[str, str], count: int, *, concurrency: int = 4, lease_s: float = 2.0):
     """``count`` worker processes (``python -m fpapi.worker``), stopped when the block ends."""
     started = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "fpapi.worker",
-                "--concurrency",
-                str(concurrency),
-                "--lease-s",
-                str(lease_s),
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        start_worker(env, concurrency=concurrency, lease_s=lease_s, stderr=subprocess.PIPE)
         for _ in range(count)
     ]
     try:
         yield started
     finally:
-        for process in started:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in started:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_workers(started)
 
 
 def queue_state(env: dict[str, str]):

@@ -6,6 +6,8 @@ does; the short modules at those names only start these."""
 
 from __future__ import annotations
 
+import argparse
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -15,7 +17,7 @@ from fpapi.workspace.core import Workspace, open_workspace
 from fpapi.workspace.members import Actor
 from fpapi.workspace.settings import load_settings, secrets_files
 
-__all__ = ["CONFIG_ERROR", "command_workspace"]
+__all__ = ["CONFIG_ERROR", "add_concurrency", "command_workspace"]
 
 CONFIG_ERROR = 2  # every command's exit status for a configuration it cannot use
 
@@ -23,10 +25,19 @@ CONFIG_ERROR = 2  # every command's exit status for a configuration it cannot us
 def command_workspace(environ: Mapping[str, str] | None, actor: str) -> Workspace | None:
     """The workspace core for a command acting as ``actor`` (an admin, in ``default``),
     configured like the app (the environment, then ``[fpapi]`` in ``.streamlit/secrets.toml``);
-    None once the configuration's problem is printed."""
+    None once the configuration's problem is printed. Warnings are logged to stderr."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings(os.environ if environ is None else environ, secrets_files())
         return open_workspace(settings, Actor(actor))
     except (StudioError, OSError) as err:
         print(f"Configuration error: {err}", file=sys.stderr)
         return None
+
+
+def add_concurrency(parser: argparse.ArgumentParser, default: int, what: str) -> None:
+    """``--concurrency N``: how many ``what`` run at once."""
+    parser.add_argument(
+        "--concurrency", type=int, default=default, metavar="N",
+        help=f"{what} at once (default {default})",
+    )  # fmt: skip

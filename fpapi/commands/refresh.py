@@ -28,7 +28,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 
-from fpapi.commands import CONFIG_ERROR, command_workspace
+from fpapi.commands import CONFIG_ERROR, add_concurrency, command_workspace
 from fpapi.errors import FPAPIError, StudioError
 from fpapi.storage.cache import LoadedInsights
 from fpapi.storage.records import Creator, Snapshot
@@ -50,10 +50,7 @@ FAILED, OK = 1, 0
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fpapi.refresh", description=__doc__)
-    parser.add_argument(
-        "--concurrency", type=int, default=DEFAULT_CONCURRENCY,
-        help=f"creators fetched at once (default {DEFAULT_CONCURRENCY})",
-    )  # fmt: skip
+    add_concurrency(parser, DEFAULT_CONCURRENCY, "creators fetched")
     parser.add_argument(
         "--workspace", metavar="NAME", help="refresh this client workspace only (default: all)"
     )
@@ -62,7 +59,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         help="on the team database: show the queue's progress until every job has run",
     )  # fmt: skip
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     ws = command_workspace(environ, "refresh")
     if ws is None:
         return CONFIG_ERROR

@@ -12,12 +12,11 @@ runs in the ``refresh`` command itself. Exit status 2 on a configuration error.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Mapping, Sequence
 
 from fpapi import metrics
-from fpapi.commands import CONFIG_ERROR, command_workspace
+from fpapi.commands import CONFIG_ERROR, add_concurrency, command_workspace
 from fpapi.errors import StudioError
 from fpapi.workspace.gauges import watch_gauges
 from fpapi.workspace.jobs import DEFAULT_LEASE_S, run_worker
@@ -33,10 +32,7 @@ NEEDS_POSTGRES = (
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fpapi.worker", description=__doc__)
-    parser.add_argument(
-        "--concurrency", type=int, default=DEFAULT_CONCURRENCY,
-        help=f"jobs run at once (default {DEFAULT_CONCURRENCY})",
-    )  # fmt: skip
+    add_concurrency(parser, DEFAULT_CONCURRENCY, "jobs run")
     parser.add_argument(
         "--metrics-port", type=int, metavar="P", help="serve Prometheus metrics on this port"
     )
@@ -45,7 +41,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         help=f"a worker silent this long is taken for dead (default {DEFAULT_LEASE_S:g})",
     )  # fmt: skip
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     ws = command_workspace(environ, "worker")
     if ws is None:
         return CONFIG_ERROR

@@ -3,7 +3,7 @@
 It checks the bearer token, answers in the vendor's shapes (error bodies included), and serves
 the creator-facing consent page that a verification URL points to: Allow sends the browser
 back to the redirect URL with ``token`` and ``state``, Deny with ``error=access_denied``.
-Knobs for tests: added latency, a failure rate and a burst of 429s.
+Knobs for tests: added latency, a failure rate, a burst of 429s and the vendor's own rate limit.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import json
 import logging
 import random
 import secrets
+import sys
 import threading
 import time
 from collections import Counter
@@ -67,6 +68,10 @@ class Knobs:
     # Insight calls are received but not answered while this is on (each waits up to
     # INSIGHTS_HOLD_MAX_S), for tests that look at a page while a fetch is under way.
     hold_insights: bool = False
+    # The vendor's own rate limit: a token bucket of this many calls a second (0: none) holding
+    # rate_limit_burst calls; a call finding it empty is answered 429 with Retry-After.
+    rate_limit_rps: float = 0.0
+    rate_limit_burst: int = 10
 
 
 class _Server(ThreadingHTTPServer):
@@ -74,6 +79,11 @@ class _Server(ThreadingHTTPServer):
     # listen backlog of 5, calls past it on a busy host wait a second for TCP to try again.
     daemon_threads = True
     request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away mid-answer (a killed worker, a closed tab) is no error of ours.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @dataclass
@@ -93,6 +103,9 @@ class _State:
     by_state: dict[str, str] = field(default_factory=dict)  # state -> consent id
     insights_cache: dict[str, bytes] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
+    # The rate limit's token bucket: tokens left, and when it was last filled (monotonic).
+    tokens: float | None = None
+    filled_at: float = 0.0
 
 
 class Sandbox:
@@ -250,6 +263,15 @@ class Sandbox:
         with self._state.lock:
             self.peak_calls_at_once = self._calls_now
 
+    def reset_counts(self) -> None:
+        """Forget what earlier calls counted (calls, arrivals, 429s, the peak); a full bucket."""
+        with self._state.lock:
+            self.calls.clear()
+            self.arrivals.clear()
+            self.rate_limited_at.clear()
+            self.peak_calls_at_once = self._calls_now
+            self._state.tokens = None
+
     def _api(self, request: BaseHTTPRequestHandler, method: str, path: str) -> None:
         body = read_body(request)
         if not self._authorised(request):
@@ -266,6 +288,11 @@ class Sandbox:
 
     def _answer(self, request: BaseHTTPRequestHandler, method: str, path: str, body: Any) -> None:
         knobs = self.knobs
+        with self._state.lock:
+            limited = self._over_rate_limit()  # the vendor's limit counts calls as they arrive
+        if limited:
+            self._too_many_requests(request)
+            return
         if knobs.latency_s > 0:
             time.sleep(knobs.latency_s)
         with self._state.lock:
@@ -279,14 +306,7 @@ class Sandbox:
             send(request, status.value, body, "text/html")
             return
         if burst:
-            with self._state.lock:
-                self.rate_limited_at.append(time.time())
-            send_json(
-                request,
-                429,
-                error("rate_limited", "Too many requests."),
-                headers={"Retry-After": str(RATE_LIMIT_RETRY_AFTER_S)},
-            )
+            self._too_many_requests(request)
             return
         insights_prefix, _, insights_suffix = self.paths.insights.partition("{creator_id}")
         if method == "POST" and path == self.paths.verification_url:
@@ -303,6 +323,31 @@ class Sandbox:
             self._insights(request, creator_id)
         else:
             send_json(request, 404, error("not_found", "No such endpoint."))
+
+    def _over_rate_limit(self) -> bool:
+        """Take a token from the rate limit's bucket; True when it is empty. Under the lock."""
+        rps, burst, state = self.knobs.rate_limit_rps, self.knobs.rate_limit_burst, self._state
+        if rps <= 0:
+            return False
+        now = time.monotonic()
+        if state.tokens is None:
+            state.tokens = float(burst)
+        state.tokens = min(float(burst), state.tokens + (now - state.filled_at) * rps)
+        state.filled_at = now
+        if state.tokens >= 1:
+            state.tokens -= 1
+            return False
+        return True
+
+    def _too_many_requests(self, request: BaseHTTPRequestHandler) -> None:
+        with self._state.lock:
+            self.rate_limited_at.append(time.time())
+        send_json(
+            request,
+            429,
+            error("rate_limited", "Too many requests."),
+            headers={"Retry-After": str(RATE_LIMIT_RETRY_AFTER_S)},
+        )
 
     def _count(self, call: str) -> None:
         with self._state.lock:

@@ -30,6 +30,13 @@ def readers():
         metrics.unwatch(name)
 
 
+def scraped_around_a_fetch(client):
+    """The metrics before and after one insights fetch."""
+    before = scrape()
+    client.get_instagram_insights(ACCOUNT.creator_id)
+    return before, scrape()
+
+
 def test_each_of_the_three_calls_is_counted_by_endpoint_and_status(clean_sandbox, client):
     before = scrape()
     client.create_verification_url(
@@ -56,9 +63,7 @@ def test_each_of_the_three_calls_is_counted_by_endpoint_and_status(clean_sandbox
 
 def test_retries_count_as_calls_each_with_its_own_status(clean_sandbox, client):
     clean_sandbox.knobs.burst_429 = 2
-    before = scrape()
-    client.get_instagram_insights(ACCOUNT.creator_id)
-    after = scrape()
+    before, after = scraped_around_a_fetch(client)
     assert grew(before, after, CALLS, endpoint="insights", status="429") == 2
     assert grew(before, after, CALLS, endpoint="insights", status="200") == 1
     assert grew(before, after, CALL_COUNT, endpoint="insights") == 3
@@ -98,9 +103,7 @@ def test_a_call_that_got_no_answer_is_counted_as_error():
 
 def test_the_latency_histogram_puts_a_slow_call_in_its_bucket(clean_sandbox, client):
     clean_sandbox.knobs.latency_s = 0.3
-    before = scrape()
-    client.get_instagram_insights(ACCOUNT.creator_id)
-    after = scrape()
+    before, after = scraped_around_a_fetch(client)
     assert grew(before, after, CALL_BUCKET, endpoint="insights", le="0.25") == 0
     assert grew(before, after, CALL_BUCKET, endpoint="insights", le="+Inf") == 1
     assert grew(before, after, CALL_SUM, endpoint="insights") >= 0.3

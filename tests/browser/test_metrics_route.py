@@ -11,9 +11,7 @@ import httpx
 import pytest
 
 from fpapi.sandbox import Sandbox, instagram_pool
-from fpapi.storage.data_folder import DataFolderStore
-from fpapi.storage.records import Creator
-from tests.browser.conftest import running_app
+from tests.browser.conftest import put_on_roster, running_app
 from tests.browser.servers import free_port, start_nginx, stop_all
 from tests.browser.streamlit_client import visit
 from tests.metrics_scrape import parse, sample
@@ -29,14 +27,7 @@ def deployed(tmp_path_factory):
     and nginx in front of it (the app as both replicas)."""
     base = tmp_path_factory.mktemp("metrics")
     sandbox = Sandbox().start()
-    store = DataFolderStore(base / "data" / "store")
-    store.add_creator(
-        Creator(
-            ACCOUNT.creator_id, "instagram", name=ACCOUNT.name, username=ACCOUNT.username,
-            platform_user_id=ACCOUNT.platform_user_id,
-        )
-    )  # fmt: skip
-    store.close()
+    put_on_roster(base / "data", [ACCOUNT])
     env = {"FPAPI_BASE_URL": sandbox.base_url, "FPAPI_TOKEN": sandbox.token}
     nginx = None
     try:
