@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,7 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.fail(
@@ -102,18 +102,47 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
+    with sync_playwright() as running:
+        running.chromium_path = chromium
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """A browser for tests that need a second visitor at once, each in a fresh context."""
+    launched = playwright.chromium.launch(
+        executable_path=playwright.chromium_path, args=CHROMIUM_FLAGS
+    )
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="session")
+def profile(playwright, tmp_path_factory):
+    """One browser profile per test process, as an analyst's own browser keeps one: its HTTP
+    cache and compiled-script cache outlive a tab, so a page after the first does not download
+    and compile Streamlit's and plotly's JavaScript again (about half of Chromium's CPU per
+    page load). Each test's tab starts with no cookies: see ``page``."""
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=playwright.chromium_path,
+        args=CHROMIUM_FLAGS,
+        viewport={"width": 1400, "height": 1000},
+    )
+    yield context
+    context.close()
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
+def page(profile):
+    """A new tab in the shared profile, with the cookies (sign-in included) of earlier tests
+    cleared before and after; apps of different tests listen on different ports, so nothing
+    else a page keeps (local storage) is seen by the next test's app."""
+    profile.clear_cookies()
+    tab = profile.new_page()
     yield tab
-    context.close()
+    tab.close()
+    profile.clear_cookies()
 
 
 def wait_for_app(page, timeout_ms: int = 30_000) -> None:
@@ -196,6 +225,19 @@ def main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 
 
+def put_on_roster(data: Path, accounts: Iterable[Any]) -> None:
+    """The sandbox ``accounts`` on the roster of the data folder ``data``, as if verified."""
+    store = DataFolderStore(data / "store")
+    for account in accounts:
+        store.add_creator(
+            Creator(
+                account.creator_id, "instagram", name=account.name, username=account.username,
+                platform_user_id=account.platform_user_id,
+            )
+        )  # fmt: skip
+    store.close()
+
+
 @contextlib.contextmanager
 def signed_in_app(
     base: Path, who: list[str], env: dict[str, str], creators: tuple[Any, ...] = ()
@@ -207,15 +249,7 @@ def signed_in_app(
     provider = start_oidc_provider(users, base / "oidc.log")
     port = free_port()
     auth = write_auth_home(base / "home", app_port=port, provider=provider)
-    store = DataFolderStore(base / "data" / "store")
-    for account in creators:
-        store.add_creator(
-            Creator(
-                account.creator_id, "instagram", name=account.name, username=account.username,
-                platform_user_id=account.platform_user_id,
-            )
-        )  # fmt: skip
-    store.close()
+    put_on_roster(base / "data", creators)
     try:
         with running_app(
             base / "data", base / "streamlit.log", {"HOME": str(auth.home), **env}, port=port
