@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from pathlib import Path
@@ -36,6 +37,23 @@ PAGE_RUNS = settings(
     max_examples=max(10, settings.default.max_examples // 6),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+def _scan_components_once() -> None:
+    """A new AppTest scans every installed package's metadata for Streamlit component
+    manifests (streamlit.components.v2, about 0.1 s: most of a simple page's run). The packages
+    do not change during a test run, so the page tests scan once; with another Streamlit that
+    has no such scan, nothing changes."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        return
+    scan = getattr(manifest_scanner, "scan_component_manifests", None)
+    if scan is not None and not hasattr(scan, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.cache(scan)
+
+
+_scan_components_once()
 
 
 def open_page(
