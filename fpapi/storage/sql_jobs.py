@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
-__all__ = ["REFRESH_TASK", "QueueProgress", "queue_progress", "waiting_jobs"]
+__all__ = ["REFRESH_TASK", "QueueProgress", "analyze_jobs", "queue_progress", "waiting_jobs"]
 
 REFRESH_TASK = "refresh_creator"  # the queue's one task: fetch one creator (fpapi.workspace.jobs)
 
@@ -37,6 +37,16 @@ def waiting_jobs(engine: Engine, task: str = REFRESH_TASK) -> list[str]:
     query = sa.select(JOBS.c.queueing_lock).where(JOBS.c.task_name == task, STATUS == "todo")
     with engine.connect() as connection:
         return [lock for lock in connection.execute(query).scalars() if lock]
+
+
+def analyze_jobs(engine: Engine) -> None:
+    """Refresh PostgreSQL's statistics of the jobs table, after a batch was queued. Without
+    them the planner takes a table of thousands of new jobs for an empty one, and procrastinate's
+    fetch of the next job checks every waiting job's lock against every other (1.4 s a fetch
+    at 7,000 waiting, where it takes 0.5 ms once analysed), until autovacuum analyses it a
+    minute or more later."""
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"ANALYZE {JOBS.name}"))
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.engine import make_url
 
 from fpapi.errors import FPAPIError, RateLimited, ServerError, TransportError
-from fpapi.storage.sql_jobs import REFRESH_TASK, waiting_jobs
+from fpapi.storage.sql_jobs import REFRESH_TASK, analyze_jobs, waiting_jobs
 from fpapi.workspace.core import Workspace
 from fpapi.workspace.watch import watch_fetch
 
@@ -138,7 +138,7 @@ def refresh_creator(ws: Workspace, creator_id: str, *, since: float) -> str:
         if isinstance(outcome, FPAPIError):
             raise outcome
         for name in rosters:
-            watch_fetch(ws.switch_to(name), creator, outcome, kept)
+            watch_fetch(first if name == first.name else ws.switch_to(name), creator, outcome, kept)
         return "fetched"
     return "skipped: left the roster meanwhile"
 
@@ -159,6 +159,8 @@ def enqueue_refresh(ws: Workspace, app: procrastinate.App, names: Iterable[str])
     with app.open():
         for start in range(0, len(new), ENQUEUE_BATCH):
             added += _defer(app, new[start : start + ENQUEUE_BATCH], since)
+    if added:
+        analyze_jobs(ws.store.engine)
     return Enqueued(added, len(wanted) - added, since)
 
 
