@@ -8,6 +8,8 @@ clock, so hosts whose clocks differ still space their calls right.
 
 from __future__ import annotations
 
+import weakref
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -17,6 +19,9 @@ from fpapi.storage.tables import vendor_budget
 __all__ = ["SqlBudget"]
 
 ROW = 1
+# Engines whose budget row is known to exist: a worker makes a budget per job, one INSERT is
+# enough per process.
+_has_row: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def _now(connection: Connection) -> sa.ColumnElement[float]:
@@ -36,9 +41,11 @@ class SqlBudget:
         if calls_per_s <= 0:
             raise ValueError("calls_per_s must be positive")
         self._engine, self._gap_s = engine, 1.0 / calls_per_s
-        with engine.begin() as connection:
-            insert_missing(connection, vendor_budget, [{"id": ROW, "next_at": 0.0,
-                                                        "paused_until": 0.0}])  # fmt: skip
+        if engine not in _has_row:
+            with engine.begin() as connection:
+                insert_missing(connection, vendor_budget, [{"id": ROW, "next_at": 0.0,
+                                                            "paused_until": 0.0}])  # fmt: skip
+            _has_row.add(engine)
 
     def take_slot(self) -> float:
         table = vendor_budget
