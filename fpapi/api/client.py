@@ -393,6 +393,16 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     return data
 
 
+def encode_json(value: Any) -> str:
+    """``value`` as JSON text: orjson, at a fifth of the time of ``json.dumps`` (a cached
+    insights body is 150 KB); what orjson refuses (an integer beyond 64 bits) by ``json.dumps``.
+    NaN and infinities, which JSON has no word for, are written as null."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(value)
+
+
 def decode_json(content: bytes) -> Any:
     """A JSON body as Python values: orjson, at half the time of ``json.loads``; what orjson
     refuses but a vendor may still send (NaN or Infinity, a number beyond any float, a lone

@@ -33,6 +33,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from fpapi.api.client import decode_json, encode_json
 from fpapi.errors import DatabaseUnavailable, SettingsError, StoreError
 from fpapi.storage.sql_helpers import insert_missing, is_postgres, lock_id, record_of, upsert
 from fpapi.storage.tables import (  # re-exported: the store and commands import them from here
@@ -196,16 +197,19 @@ def fingerprint(url: str) -> str:
 
 
 def _create_engine(url: URL) -> Engine:
+    # JSON columns written and read with orjson (the cached insight bodies are 150 KB each).
+    json_codec = {"json_serializer": encode_json, "json_deserializer": decode_json}
     if url.drivername.startswith("postgresql"):
         return sa.create_engine(
             url,
+            **json_codec,
             pool_pre_ping=True,
             pool_size=POOL_SIZE,
             max_overflow=POOL_MAX_OVERFLOW,
             pool_timeout=POOL_TIMEOUT_S,
             connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "studio"},
         )
-    engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"timeout": 30})
+    engine = sa.create_engine(url, **json_codec, pool_pre_ping=True, connect_args={"timeout": 30})
 
     @sa.event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

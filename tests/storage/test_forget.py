@@ -88,6 +88,9 @@ def identifiers(account: SandboxAccount) -> set[str]:
 
 
 NEEDLES = identifiers(FORGOTTEN)
+# Her name as json.dumps escapes it: the data folder's cache writes JSON so; the database's JSON
+# columns are written by orjson, which keeps the name as it is.
+ESCAPED = json.dumps(FORGOTTEN.name)[1:-1]
 
 
 def big_body(account: SandboxAccount) -> dict[str, Any]:
@@ -384,7 +387,7 @@ def test_an_analyst_of_acme_forgets_a_creator_and_no_table_or_file_holds_her(wor
     assert {"creators", "links", "activity", "relationships"} <= set().union(*before.values())
     if on_disk:
         in_files = found_in_files(folder, NEEDLES)
-        assert set(in_files) == NEEDLES
+        assert set(in_files) == (NEEDLES if world.backend.name == "local" else NEEDLES - {ESCAPED})
         cache_files = "insights/" if world.backend.name == "local" else "team.db"
         assert any(f.startswith(cache_files) for f in in_files[FORGOTTEN.platform_user_id])
     kept_before = kept_view(world)
@@ -529,8 +532,7 @@ def test_pg_dump_after_forgetting_holds_none_of_her_identifiers(postgres, tmp_pa
         world = build(backend, clean_sandbox)
         database = backend.url.rsplit("/", 1)[1]
         dumped = postgres.dump(database).casefold()
-        escaped = json.dumps(FORGOTTEN.name)[1:-1]  # JSONB keeps the name as it is
-        assert [needle for needle in NEEDLES if needle.casefold() not in dumped] == [escaped]
+        assert [needle for needle in NEEDLES if needle.casefold() not in dumped] == [ESCAPED]
         world.open(ANALYST).forget_creator(F_ID)
         dumped = postgres.dump(database).casefold()
         assert [needle for needle in NEEDLES if needle.casefold() in dumped] == []
