@@ -3,6 +3,10 @@ database on SQLite and on a real PostgreSQL."""
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,16 @@ from tests.postgres import Postgres
 NAMES = ["local", "sqlite", "postgresql"]
 
 
+@functools.cache
+def _migrated_sqlite() -> Path:
+    """An SQLite team database at the newest schema, made once per test process to be copied."""
+    folder = Path(tempfile.mkdtemp(prefix="studio-sqlite-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "team.db"
+    new_engine(f"sqlite:///{path}").dispose()
+    return path
+
+
 @dataclass
 class Backend:
     """Each ``store()`` or ``shelf()`` opens the same storage anew: for the team database, on
@@ -34,10 +48,12 @@ class Backend:
     def make(cls, name: str, folder: Path, postgres: Postgres | None) -> Backend:
         if name == "local":
             return cls(name, folder)
-        if name == "sqlite":
+        if name == "sqlite":  # both as the app would have made them, copied from a template
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(_migrated_sqlite(), folder / "team.db")
             return cls(name, folder, f"sqlite:///{folder / 'team.db'}")
         assert postgres is not None
-        return cls(name, folder, postgres.fresh_database())
+        return cls(name, folder, postgres.migrated_database())
 
     def engine(self) -> Engine:
         assert self.url is not None
