@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -125,6 +126,27 @@ def test_knobs_failure_rate_gives_html_503(clean_sandbox, client):
     clean_sandbox.knobs.failure_rate = 1.0
     with pytest.raises(ServerError, match="HTTP 503"):
         client.get_instagram_insights(instagram_pool()[0].creator_id)
+
+
+def test_the_vendors_own_rate_limit_lets_its_burst_through_then_answers_429(clean_sandbox):
+    """rate_limit_rps and rate_limit_burst: calls at once beyond the burst get 429 with
+    Retry-After (and are counted as such, not as calls), until the bucket fills again."""
+    clean_sandbox.reset_counts()
+    clean_sandbox.knobs.rate_limit_rps = 0.5  # a token every 2 s: none comes back meanwhile
+    clean_sandbox.knobs.rate_limit_burst = 3
+    creator_id = instagram_pool()[0].creator_id
+    url = clean_sandbox.base_url + clean_sandbox.paths.insights.format(creator_id=creator_id)
+    headers = {"Authorization": f"Bearer {clean_sandbox.token}"}
+    with httpx.Client(headers=headers) as http:
+        answers = [http.get(url) for _ in range(5)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+        assert answers[-1].headers["Retry-After"] == "1"
+        assert answers[-1].json()["error"]["code"] == "rate_limited"
+        assert len(clean_sandbox.rate_limited_at) == 2
+        assert clean_sandbox.calls[f"insights:{creator_id}"] == 3
+        clean_sandbox.knobs.rate_limit_rps = 100  # a token every 10 ms
+        time.sleep(0.05)
+        assert http.get(url).status_code == 200
 
 
 def test_knobs_can_be_set_over_http(clean_sandbox):
