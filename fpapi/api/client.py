@@ -19,6 +19,7 @@ import functools
 import gc
 import json
 import logging
+import math
 import random
 import ssl
 import time
@@ -396,11 +397,22 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 def encode_json(value: Any) -> str:
     """``value`` as JSON text: orjson, at a fifth of the time of ``json.dumps`` (a cached
     insights body is 150 KB); what orjson refuses (an integer beyond 64 bits) by ``json.dumps``.
-    NaN and infinities, which JSON has no word for, are written as null."""
+    NaN and infinities, which JSON has no word for, are written as null either way."""
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(value)
+        return json.dumps(_finite(value))
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities as None, as orjson writes them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 def decode_json(content: bytes) -> Any:

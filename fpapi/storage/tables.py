@@ -238,17 +238,22 @@ insights = sa.Table(
 )
 
 
+def lz4_available(connection: sa.Connection) -> bool:
+    """Whether this PostgreSQL server can compress with lz4 (built with it, version 14 on)."""
+    return bool(
+        connection.execute(
+            sa.text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            )
+        ).scalar()
+    )
+
+
 def compress_insight_bodies(connection: sa.Connection) -> None:
     """lz4 for the insight bodies on a PostgreSQL server built with it (the default pglz takes
     three times the CPU); elsewhere nothing."""
-    if connection.dialect.name != "postgresql":
-        return
-    has_lz4 = connection.execute(
-        sa.text(
-            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
-        )
-    ).scalar()
-    if has_lz4:
+    if connection.dialect.name == "postgresql" and lz4_available(connection):
         connection.execute(sa.text("ALTER TABLE insights ALTER COLUMN body SET COMPRESSION lz4"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from pathlib import Path
@@ -22,6 +23,7 @@ from fpapi.storage.database import (
     open_database,
 )
 from fpapi.storage.records import Creator
+from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 
 
@@ -60,6 +62,10 @@ def test_replicas_starting_at_once_migrate_once(postgres):
 FROZEN_SCHEMA = Path(__file__).parents[1] / "fixtures" / "schema_0010.sql"
 
 
+OLD_BODY_KEY = ("https://vendor.example/v1", "instagram", "c1")
+OLD_BODY = {"profile_overview": {"handle": "ana", "full_name": "Aña Müller"}, "posts": [1, 2.5]}
+
+
 def at_revision(url: str, revision: str, *, backend: str) -> None:
     """A database as a released version left it: the frozen 0010 schema (squashed revisions'
     end), stamped at ``revision``, with one creator on the roster."""
@@ -78,6 +84,13 @@ def at_revision(url: str, revision: str, *, backend: str) -> None:
                 "INSERT INTO creators (creator_id, connector, name, verified_at, extra, added_at)"
                 " VALUES ('c1', 'instagram', 'Ana', 1, '{}', 1)"
             )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO insights (api, connector, creator_id, fetched_at, body)"
+                " VALUES (:api, 'instagram', 'c1', 1, :body)"
+            ),
+            {"api": OLD_BODY_KEY[0], "body": json.dumps(OLD_BODY)},
         )
     engine.dispose()
 
@@ -105,9 +118,32 @@ def test_a_database_at_the_baseline_migrates_to_the_schema_the_code_queries(
                 == ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
             )
         assert [c.name for c in SqlStore(engine).creators()] == ["Ana"]
+        assert SqlShelf(engine).read(OLD_BODY_KEY) == {"fetched_at": 1.0, "raw": OLD_BODY}
     finally:
         engine.dispose()
     assert [d for d in differences if not _type_variant_only(d)] == []
+
+
+@pytest.mark.parametrize("made", ["new", "migrated from 0010"])
+def test_insight_bodies_are_json_text_compressed_with_lz4(made, postgres):
+    """The cached bodies' column as revision 0012 leaves it, whether the database was made new
+    or brought up from 0010 with a body in it: json (not jsonb), compressed with lz4 (Debian's
+    PostgreSQL 15 has it)."""
+    url = postgres.fresh_database()
+    if made != "new":
+        at_revision(url, BASELINE_REVISION, backend="postgres")
+    engine = new_engine(url)
+    try:
+        with engine.connect() as connection:
+            kind, compression = connection.execute(
+                sa.text(
+                    "SELECT format_type(atttypid, atttypmod), attcompression FROM pg_attribute "
+                    "WHERE attrelid = 'insights'::regclass AND attname = 'body'"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    assert (kind, compression) == ("json", "l")
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
@@ -172,3 +208,19 @@ def test_an_unreachable_database_at_start_is_one_sentence(postgres):
     url = postgres.url("studio").replace(f":{postgres.port}/", ":1/")
     with pytest.raises(DatabaseUnavailable, match="cannot be reached"):
         open_database(url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_body_json_has_no_word_for_is_cached_with_null_in_its_place(backend, postgres, tmp_path):
+    """NaN, infinities and an integer beyond 64 bits (a vendor's ugly body, as the client reads
+    it): kept, with null where JSON has no word for the value, never a failed write."""
+    engine = new_engine(_url(backend, postgres, tmp_path))
+    body = {"followers": 10**20, "rate": float("nan"), "reach": [float("inf"), 3.5]}
+    try:
+        SqlShelf(engine).write(OLD_BODY_KEY, 5.0, body, None)
+        kept = SqlShelf(engine).read(OLD_BODY_KEY)
+    finally:
+        engine.dispose()
+    assert kept is not None
+    assert kept["raw"]["rate"] is None and kept["raw"]["reach"] == [None, 3.5]
+    assert kept["raw"]["followers"] == 10**20

@@ -8,7 +8,7 @@ Revises: 0011
 import sqlalchemy as sa
 from alembic import op
 
-from fpapi.storage.tables import compress_insight_bodies
+from fpapi.storage.tables import lz4_available
 
 revision = "0012"
 down_revision = "0011"
@@ -20,10 +20,12 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return  # SQLite keeps JSON as text already
-    op.alter_column(
-        "insights", "body", type_=sa.JSON(), existing_nullable=False, postgresql_using="body::json"
+    # One statement, so the table is rewritten once, its rows compressed the new way. It holds
+    # the table for the rewrite: about a minute per 10,000 cached bodies.
+    compression = ", ALTER COLUMN body SET COMPRESSION lz4" if lz4_available(bind) else ""
+    op.execute(
+        sa.text(f"ALTER TABLE insights ALTER COLUMN body TYPE json USING body::json{compression}")
     )
-    compress_insight_bodies(bind)
 
 
 def downgrade() -> None:
