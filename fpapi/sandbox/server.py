@@ -103,9 +103,11 @@ class _State:
     by_state: dict[str, str] = field(default_factory=dict)  # state -> consent id
     insights_cache: dict[str, bytes] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
-    # The rate limit's token bucket: tokens left, and when it was last filled (monotonic).
+    # The rate limit's token bucket: tokens left, and when it was last filled (monotonic), for
+    # the knobs it was filled under (new knobs: a full bucket).
     tokens: float | None = None
     filled_at: float = 0.0
+    bucket_knobs: object = None
 
 
 class Sandbox:
@@ -330,8 +332,8 @@ class Sandbox:
         if rps <= 0:
             return False
         now = time.monotonic()
-        if state.tokens is None:
-            state.tokens = float(burst)
+        if state.tokens is None or state.bucket_knobs is not self.knobs:
+            state.tokens, state.bucket_knobs = float(burst), self.knobs
         state.tokens = min(float(burst), state.tokens + (now - state.filled_at) * rps)
         state.filled_at = now
         if state.tokens >= 1:

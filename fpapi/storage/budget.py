@@ -42,10 +42,13 @@ class SqlBudget:
             raise ValueError("calls_per_s must be positive")
         self._engine, self._gap_s = engine, 1.0 / calls_per_s
         if engine not in _has_row:
-            with engine.begin() as connection:
-                insert_missing(connection, vendor_budget, [{"id": ROW, "next_at": 0.0,
-                                                            "paused_until": 0.0}])  # fmt: skip
-            _has_row.add(engine)
+            self._make_row()
+
+    def _make_row(self) -> None:
+        with self._engine.begin() as connection:
+            insert_missing(connection, vendor_budget, [{"id": ROW, "next_at": 0.0,
+                                                        "paused_until": 0.0}])  # fmt: skip
+        _has_row.add(self._engine)
 
     def take_slot(self) -> float:
         table = vendor_budget
@@ -57,7 +60,10 @@ class SqlBudget:
                 .where(table.c.id == ROW)
                 .values(next_at=start + self._gap_s)
                 .returning(table.c.next_at - self._gap_s - now)
-            ).scalar_one()
+            ).scalar_one_or_none()
+        if slot is None:  # the row went (a restore, a hand-made DELETE): make it again
+            self._make_row()
+            return self.take_slot()
         return max(0.0, float(slot))
 
     def paused_for(self) -> float:
@@ -65,8 +71,8 @@ class SqlBudget:
         with self._engine.connect() as connection:
             left = connection.execute(
                 sa.select(table.c.paused_until - _now(connection)).where(table.c.id == ROW)
-            ).scalar_one()
-        return max(0.0, float(left))
+            ).scalar_one_or_none()
+        return max(0.0, float(left or 0.0))
 
     def pause(self, seconds: float) -> None:
         table = vendor_budget

@@ -3,6 +3,7 @@ and how far the current refresh has got. Read only: procrastinate writes them.""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
 __all__ = ["REFRESH_TASK", "QueueProgress", "analyze_jobs", "queue_progress", "waiting_jobs"]
+
+log = logging.getLogger(__name__)
 
 REFRESH_TASK = "refresh_creator"  # the queue's one task: fetch one creator (fpapi.workspace.jobs)
 
@@ -44,9 +47,15 @@ def analyze_jobs(engine: Engine) -> None:
     them the planner takes a table of thousands of new jobs for an empty one, and procrastinate's
     fetch of the next job checks every waiting job's lock against every other (1.4 s a fetch
     at 7,000 waiting, where it takes 0.5 ms once analysed), until autovacuum analyses it a
-    minute or more later."""
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"ANALYZE {JOBS.name}"))
+    minute or more later. Best effort: the jobs are queued whether or not it ran."""
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"ANALYZE {JOBS.name}"))
+    except sa.exc.DBAPIError as err:
+        log.warning(
+            "Could not analyse the queue's table (%s): fetching jobs may be slow for a minute",
+            type(err).__name__,
+        )
 
 
 @dataclass(frozen=True)

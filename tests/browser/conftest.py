@@ -135,14 +135,33 @@ def profile(playwright, tmp_path_factory):
 
 @pytest.fixture
 def page(profile):
-    """A new tab in the shared profile, with the cookies (sign-in included) of earlier tests
-    cleared before and after; apps of different tests listen on different ports, so nothing
-    else a page keeps (local storage) is seen by the next test's app."""
-    profile.clear_cookies()
+    """A new tab in the shared profile, as a fresh browser would open it: the cookies (sign-in
+    included) and what each site kept (local storage, IndexedDB, service workers) of earlier
+    tests are cleared before and after; only the caches of downloaded and compiled scripts
+    stay."""
+    _forget_sites(profile)
     tab = profile.new_page()
     yield tab
+    _forget_sites(profile)
     tab.close()
+
+
+SITE_DATA = "local_storage,session_storage,indexeddb,websql,service_workers,cache_storage"
+
+
+def _forget_sites(profile) -> None:
     profile.clear_cookies()
+    origins = [site["origin"] for site in profile.storage_state()["origins"]]
+    if not origins:
+        return
+    tab = next((t for t in profile.pages if not t.is_closed()), None) or profile.new_page()
+    cdp = profile.new_cdp_session(tab)
+    try:
+        for origin in origins:
+            cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": SITE_DATA})
+    finally:
+        cdp.detach()
+    assert profile.storage_state()["origins"] == [], "a site's data outlived its test"
 
 
 def wait_for_app(page, timeout_ms: int = 30_000) -> None:
