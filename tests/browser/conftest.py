@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -136,32 +137,37 @@ def profile(playwright, tmp_path_factory):
 @pytest.fixture
 def page(profile):
     """A new tab in the shared profile, as a fresh browser would open it: the cookies (sign-in
-    included) and what each site kept (local storage, IndexedDB, service workers) of earlier
-    tests are cleared before and after; only the caches of downloaded and compiled scripts
-    stay."""
-    _forget_sites(profile)
+    included) of earlier tests cleared, and after the test what each site it opened kept
+    (local and session storage, IndexedDB, service workers); only the caches of downloaded and
+    compiled scripts stay."""
+    profile.clear_cookies()
     tab = profile.new_page()
+    opened: set[str] = set()
+    tab.on("framenavigated", lambda frame: opened.add(_origin(frame.url)))
     yield tab
-    _forget_sites(profile)
+    profile.clear_cookies()
+    _forget_sites(tab if not tab.is_closed() else profile.new_page(), opened - {""})
     tab.close()
 
 
 SITE_DATA = "local_storage,session_storage,indexeddb,websql,service_workers,cache_storage"
 
 
-def _forget_sites(profile) -> None:
-    profile.clear_cookies()
-    origins = [site["origin"] for site in profile.storage_state()["origins"]]
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+
+
+def _forget_sites(tab, origins: set[str]) -> None:
+    """Clear what ``origins`` kept in the profile (DevTools' Storage.clearDataForOrigin)."""
     if not origins:
         return
-    tab = next((t for t in profile.pages if not t.is_closed()), None) or profile.new_page()
-    cdp = profile.new_cdp_session(tab)
+    cdp = tab.context.new_cdp_session(tab)
     try:
         for origin in origins:
             cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": SITE_DATA})
     finally:
         cdp.detach()
-    assert profile.storage_state()["origins"] == [], "a site's data outlived its test"
 
 
 def wait_for_app(page, timeout_ms: int = 30_000) -> None:
