@@ -28,6 +28,7 @@ from fpapi.redact import register_secret
 from fpapi.sandbox.accounts import SandboxAccount, account_for, instagram_pool, youtube_pool
 from fpapi.sandbox.http import error, page, read_body, read_raw, send, send_json, with_query
 from fpapi.sandbox.insights import build_insights, shifted
+from fpapi.sandbox.knobs import GARBAGE_BODIES, Knobs, RateLimit
 
 __all__ = ["API_PREFIX", "Knobs", "Sandbox"]
 
@@ -38,40 +39,8 @@ CONSENT_PREFIX = "/consent/"
 KNOBS_PATH = "/_sandbox/knobs"
 CONNECTORS = ("instagram", "youtube")
 RATE_LIMIT_RETRY_AFTER_S = 1
-HUGE_BODY_BYTES = 20 * 1024 * 1024
 INSIGHTS_HOLD_MAX_S = 30  # a held insight call is answered after this, held or not
 HOLD_POLL_S = 0.05
-# What a misbehaving vendor might send with a 200, by the name of the garbage knob.
-GARBAGE_BODIES = {
-    "truncated": lambda: b'{"profile_overview": {"handle": "cut_off", "followers_count": 12',
-    "array": lambda: b'[{"profile_overview": {}}]',
-    "empty": lambda: b"",
-    "html": lambda: b"<!doctype html><html><body>Maintenance</body></html>",
-    "huge": lambda: b'{"padding": "' + b"x" * HUGE_BODY_BYTES + b'"}',
-}
-
-
-@dataclass
-class Knobs:
-    """Fault injection for tests; change them at any time, from any thread."""
-
-    latency_s: float = 0.0  # added to every API call
-    failure_rate: float = 0.0  # share of API calls that fail with an HTML body...
-    failure_status: int = 503  # ...and this status
-    burst_429: int = 0  # the next N API calls answer 429 with Retry-After
-    garbage: str = ""  # insight calls answer 200 with: truncated, array, empty, html or huge
-    # A creator's numbers moved since the last fetch, by creator id: {"followers_pct": 8,
-    # "engagement_pct": -30, "quality_points": -12} (see insights.shifted), for tests and demos.
-    changes: dict[str, dict[str, float]] = field(default_factory=dict)
-    # Creators whose consent lapsed: their insights answer 403 consent_revoked.
-    revoked: list[str] = field(default_factory=list)
-    # Insight calls are received but not answered while this is on (each waits up to
-    # INSIGHTS_HOLD_MAX_S), for tests that look at a page while a fetch is under way.
-    hold_insights: bool = False
-    # The vendor's own rate limit: a token bucket of this many calls a second (0: none) holding
-    # rate_limit_burst calls; a call finding it empty is answered 429 with Retry-After.
-    rate_limit_rps: float = 0.0
-    rate_limit_burst: int = 10
 
 
 class _Server(ThreadingHTTPServer):
@@ -103,11 +72,7 @@ class _State:
     by_state: dict[str, str] = field(default_factory=dict)  # state -> consent id
     insights_cache: dict[str, bytes] = field(default_factory=dict)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
-    # The rate limit's token bucket: tokens left, and when it was last filled (monotonic), for
-    # the knobs it was filled under (new knobs: a full bucket).
-    tokens: float | None = None
-    filled_at: float = 0.0
-    bucket_knobs: object = None
+    rate_limit: RateLimit = field(default_factory=RateLimit)
 
 
 class Sandbox:
@@ -272,7 +237,7 @@ class Sandbox:
             self.arrivals.clear()
             self.rate_limited_at.clear()
             self.peak_calls_at_once = self._calls_now
-            self._state.tokens = None
+            self._state.rate_limit.refill()
 
     def _api(self, request: BaseHTTPRequestHandler, method: str, path: str) -> None:
         body = read_body(request)
@@ -291,7 +256,9 @@ class Sandbox:
     def _answer(self, request: BaseHTTPRequestHandler, method: str, path: str, body: Any) -> None:
         knobs = self.knobs
         with self._state.lock:
-            limited = self._over_rate_limit()  # the vendor's limit counts calls as they arrive
+            limited = self._state.rate_limit.over(
+                self.knobs
+            )  # the vendor's limit counts calls as they arrive
         if limited:
             self._too_many_requests(request)
             return
@@ -325,21 +292,6 @@ class Sandbox:
             self._insights(request, creator_id)
         else:
             send_json(request, 404, error("not_found", "No such endpoint."))
-
-    def _over_rate_limit(self) -> bool:
-        """Take a token from the rate limit's bucket; True when it is empty. Under the lock."""
-        rps, burst, state = self.knobs.rate_limit_rps, self.knobs.rate_limit_burst, self._state
-        if rps <= 0:
-            return False
-        now = time.monotonic()
-        if state.tokens is None or state.bucket_knobs is not self.knobs:
-            state.tokens, state.bucket_knobs = float(burst), self.knobs
-        state.tokens = min(float(burst), state.tokens + (now - state.filled_at) * rps)
-        state.filled_at = now
-        if state.tokens >= 1:
-            state.tokens -= 1
-            return False
-        return True
 
     def _too_many_requests(self, request: BaseHTTPRequestHandler) -> None:
         with self._state.lock:
