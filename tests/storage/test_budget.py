@@ -74,3 +74,15 @@ def test_the_transport_waits_for_its_slot_and_takes_another_if_a_pause_came_mean
         assert client.get("http://vendor.test/x").status_code == 429
         assert client.get("http://vendor.test/x").status_code == 429
     assert budget.paused == [3.0, DEFAULT_PAUSE_S]  # Retry-After, else the default
+
+
+def test_a_budget_whose_row_went_makes_it_again_and_keeps_spacing_calls(engine):
+    """A restore or a hand-made DELETE takes the row away under a running worker: its next
+    call makes it again rather than failing every call until a restart."""
+    budget = SqlBudget(engine, 10)
+    budget.take_slot()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM vendor_budget")
+    assert budget.paused_for() == 0
+    slots = [time.monotonic() + budget.take_slot() for _ in range(2)]
+    assert 0.08 < slots[1] - slots[0] < 0.12
