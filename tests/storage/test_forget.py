@@ -41,6 +41,7 @@ from fpapi.storage.records import Activity, Campaign, Creator, Snapshot, StoredA
 from fpapi.storage.store import Store
 from fpapi.workspace.core import Actor, Workspace
 from fpapi.workspace.forgetting import deletion_code
+from fpapi.workspace.headlines import settle
 from fpapi.workspace.settings import Settings, load_settings
 from tests.backends import Backend
 from tests.helpers import Clock, add_to_roster
@@ -260,6 +261,9 @@ def build(backend: Backend, sandbox: Sandbox) -> World:
             )
         )
     acme = world.open(ADMIN, "acme")
+    # Each joined with a first fetch in the background: done (body and snapshot) before this
+    # looks at them, or the body may be cached a moment before its snapshot is kept.
+    assert settle(timeout_s=60, creator_ids=ids)
     for number, account in enumerate(ALL):
         cid = account.creator_id
         # the sandbox's body, fetched when they joined (its snapshot kept), or now
