@@ -53,7 +53,7 @@ from fpapi.commands import seed as seed_command  # noqa: E402
 from fpapi.sandbox import Knobs, Sandbox  # noqa: E402
 from fpapi.sandbox.accounts import generated_account  # noqa: E402
 from fpapi.storage.sql_jobs import QueueProgress, queue_progress  # noqa: E402
-from tests.helpers import start_worker, stop_workers  # noqa: E402
+from tests.helpers import plain_engine, start_worker, stop_workers  # noqa: E402
 from tests.postgres import Postgres  # noqa: E402
 
 POLL_S = 0.5  # the progress query reads every job: not too often
@@ -173,10 +173,6 @@ class Run:
         )
 
 
-def engine_for(url: str) -> sa.Engine:
-    return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-
-
 def run_once(
     name: str,
     postgres: Postgres,
@@ -212,7 +208,7 @@ def run_once(
         rate_limit_burst=args.vendor_burst,
     )
     sandbox.reset_counts()
-    engine = engine_for(url)
+    engine = plain_engine(url)
     floor_s = creators / args.rps
     deadline_s = 10 * floor_s + 300
     processes: list[subprocess.Popen] = []

@@ -222,10 +222,14 @@ def workers(env: dict[str, str], count: int, *, concurrency: int = 4, lease_s: f
         stop_workers(started)
 
 
+def plain_engine(url: str) -> sa.Engine:
+    """An engine on ``url`` (FPAPI_DATABASE_URL's form) that leaves its schema as it is: for
+    looking at a database the app or its workers use, not migrating it."""
+    return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+
+
 def queue_state(env: dict[str, str]):
-    engine = sa.create_engine(
-        env["FPAPI_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://")
-    )
+    engine = plain_engine(env["FPAPI_DATABASE_URL"])
     try:
         return queue_progress(engine)
     finally:

@@ -25,6 +25,7 @@ from fpapi.storage.database import (
 from fpapi.storage.records import Creator
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
+from tests.helpers import plain_engine
 
 
 def test_replicas_starting_at_once_migrate_once(postgres):
@@ -69,7 +70,7 @@ OLD_BODY = {"profile_overview": {"handle": "ana", "full_name": "Aña Müller"}, 
 def at_revision(url: str, revision: str, *, backend: str) -> None:
     """A database as a released version left it: the frozen 0010 schema (squashed revisions'
     end), stamped at ``revision``, with one creator on the roster."""
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = plain_engine(url)
     lines = FROZEN_SCHEMA.read_text().splitlines()
     ddl = "\n".join(line for line in lines if not line.startswith("--"))
     if backend == "sqlite":
@@ -162,7 +163,7 @@ def test_a_database_at_a_revision_this_version_cannot_update_is_refused_and_left
     with pytest.raises(StoreError) as refused:
         new_engine(url)
     assert said in str(refused.value) and "Nothing was changed." in str(refused.value)
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = plain_engine(url)
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [
             (revision,)

@@ -23,7 +23,7 @@ from fpapi.sandbox.server import RATE_LIMIT_RETRY_AFTER_S
 from fpapi.workspace.core import Actor, open_workspace
 from fpapi.workspace.jobs import TASK
 from fpapi.workspace.settings import load_settings
-from tests.helpers import wait_until_drained, workers
+from tests.helpers import plain_engine, wait_until_drained, workers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,9 +52,7 @@ def seed(env: dict[str, str], creators: int) -> list[str]:
 
 
 def job_rows(env: dict[str, str]) -> list[tuple]:
-    engine = sa.create_engine(
-        env["FPAPI_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://")
-    )
+    engine = plain_engine(env["FPAPI_DATABASE_URL"])
     try:
         with engine.connect() as connection:
             return connection.execute(
@@ -70,9 +68,7 @@ def job_rows(env: dict[str, str]) -> list[tuple]:
 
 def budget_pause(env: dict[str, str]) -> float:
     """Until when the shared vendor budget was paused (epoch seconds)."""
-    engine = sa.create_engine(
-        env["FPAPI_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://")
-    )
+    engine = plain_engine(env["FPAPI_DATABASE_URL"])
     try:
         with engine.connect() as connection:
             return connection.execute(
