@@ -13,6 +13,7 @@ from components.frame.workspace import open_workspace
 from components.text import md_escape
 from components.ui.forget import render_deletion_receipt
 from components.ui.roster import (
+    first_fetches_running,
     render_bulk_actions,
     render_pager,
     render_roster_filters,
@@ -47,6 +48,7 @@ if not found.matched:
     st.caption("No creator matches that search.")
 render_pager(found.page, found.pages, PAGE_SIZE)
 ids = [c.creator_id for c in found.creators]
+running = first_fetches_running(ids)  # asked before the rows are read: see its docstring
 shown = roster_rows(
     found.creators,
     ws.cache.summary,
@@ -69,7 +71,7 @@ picked = [
     for row in shown
     if render_roster_row(row, selecting=selecting, may_change=ws.may_change, now=now)
 ]
-watch_first_fetches(ids)
+watch_first_fetches(running)
 
 st.subheader("Saved shortlists", anchor=False)
 shortlists = ws.shortlists()

@@ -217,16 +217,23 @@ def failed_fetch_text(row: RosterRow) -> str | None:
     return f"Insights could not be fetched: {md_escape(reason)} Open insights to try again."
 
 
-def watch_first_fetches(creator_ids: list[str]) -> None:
-    """While the first fetch of any of these creators (who just joined) runs in this
-    process, look again every FIRST_FETCH_POLL_S, and redraw the page once all are done, so
-    their numbers appear without a click."""
-    if not any(fetching(creator_id) for creator_id in creator_ids):
+def first_fetches_running(creator_ids: list[str]) -> list[str]:
+    """Those of these creators (who may just have joined) whose first fetch is still waiting
+    or running in this process. Ask before reading their rows: a fetch that ends between the
+    read and :func:`watch_first_fetches` would otherwise leave its rows without numbers."""
+    return [creator_id for creator_id in creator_ids if fetching(creator_id)]
+
+
+def watch_first_fetches(running: list[str]) -> None:
+    """While the first fetch of any of ``running`` (:func:`first_fetches_running`, asked
+    before their rows were read) runs in this process, look again every FIRST_FETCH_POLL_S,
+    and redraw the page once all are done, so their numbers appear without a click."""
+    if not running:
         return
 
     @st.fragment(run_every=FIRST_FETCH_POLL_S)
     def look_again() -> None:
-        if not any(fetching(creator_id) for creator_id in creator_ids):
+        if not any(fetching(creator_id) for creator_id in running):
             st.rerun()
 
     look_again()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import fpapi.workspace.roster
 from fpapi import FirstPartyClient
 from fpapi.analysis.metrics import format_count, kpis
 from fpapi.sandbox import Knobs
@@ -74,6 +75,27 @@ def test_the_demo_creators_join_at_once_and_their_rows_show_followers_once_fetch
         assert f"Followers {followers}" in row
         assert "Engagement rate " in row and "first fetch on record" in row
         assert "Fetching" not in row and "could not be fetched" not in row
+
+
+def test_fetches_that_end_just_after_the_rows_are_read_still_show_without_a_click(
+    app_env, clean_sandbox, monkeypatch
+):
+    """The page reads its rows, the fetches end, and only then would it ask whether any is
+    still running: it must have asked first, or its rows stay without numbers."""
+    clean_sandbox.knobs.hold_insights = True
+    add_demo_creators(settled=False)
+    read_rows = fpapi.workspace.roster.roster_rows
+
+    def read_then_fetches_end(*args, **kwargs):
+        shown = read_rows(*args, **kwargs)
+        clean_sandbox.knobs.hold_insights = False
+        assert settle(timeout_s=30)
+        return shown
+
+    monkeypatch.setattr(fpapi.workspace.roster, "roster_rows", read_then_fetches_end)
+    shown = rows(open_page("creators"))  # the page redraws itself once: no second open
+    assert len(shown) == DEMO_CREATORS
+    assert all("Followers" in row and "first fetch on record" in row for row in shown.values())
 
 
 def test_sorted_by_followers_the_demo_creators_come_before_creators_never_fetched(
