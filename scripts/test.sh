@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need (into .venv from the hash-locked requirements-dev.txt, plus
-# Debian's chromium, PostgreSQL and nginx) and run the whole suite, fast checks first:
+# Debian's headless Chromium, PostgreSQL and nginx) and run the whole suite, fast checks first:
 # lint, format, types, import contracts, unit and page tests, then the browser tests, each
 # test stage on two processes.
 # With arguments, runs just pytest with them (bash scripts/test.sh tests/test_client.py -x).
@@ -55,13 +55,14 @@ env -u UV_INDEX -u UV_INDEX_URL -u UV_DEFAULT_INDEX -u UV_EXTRA_INDEX_URL -u UV_
   .venv/bin/uv pip install --quiet --no-config --python .venv/bin/python \
   --default-index https://pypi.org/simple --require-hashes -r requirements-dev.txt
 
-# What the tests start for real comes from Debian, installed here when missing: chromium for
-# the browser tests (Playwright's own browser download does not work here), PostgreSQL 15 and
+# What the tests start for real comes from Debian, installed here when missing: Chromium's
+# headless build (chromium-headless-shell) for the browser tests (Playwright's own browser
+# download does not work here; the benchmarks use the full chromium), PostgreSQL 15 and
 # nginx for the team tests, docker-compose to validate compose.yaml (no engine needed). The
 # tests start and stop their own servers, so the packages' own services are kept from starting
 # and no default database cluster is created. A test whose server is missing fails, never skips.
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromium-headless-shell >/dev/null 2>&1 || need+=(chromium-headless-shell)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 # docker-compose only validates compose.yaml: without its recommended Docker engine.
