@@ -7,7 +7,13 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures.charts import PALETTE, RANGE_BUTTONS, _layout, plot_text
+from components.figures.charts import (
+    PALETTE,
+    RANGE_BUTTONS,
+    figure,
+    horizontal_line,
+    plot_text,
+)
 from fpapi.analysis.benchmarks import TIERS, benchmark_for
 from fpapi.analysis.compare import indexed_growth
 from fpapi.analysis.frames import QUALITY_SUBSCORES
@@ -26,87 +32,102 @@ def make_growth_overlay(
     """Follower trends on one chart: indexed to 100 at the common start, or raw."""
     if growth.empty:
         return None
-    fig = go.Figure()
+    traces = []
     for name, colour in colours.items():  # the table's column order: the legend's too
         series = growth[growth["creator"] == name]
         if series.empty:
             continue
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=series["date"], y=series["value"], mode="lines", name=plot_text(name),
                 line={"color": colour}, marker={"color": colour},
                 hovertemplate=plot_text(name) + " · %{x|%d %b %Y}: %{y:,.1f}<extra></extra>",
             )
         )  # fmt: skip
-    fig.update_xaxes(title_text="Date", rangeselector={"buttons": RANGE_BUTTONS})
-    if indexed:
-        fig.add_hline(y=100, line_dash="dot", line_color="#adb5bd")
-    fig.update_yaxes(title_text="Followers (100 = common start)" if indexed else "Followers")
     title = (
         "Follower growth, indexed to 100 at the common start" if indexed else "Followers over time"
     )
-    return _layout(fig, title=title, height=420)
+    return figure(
+        traces,
+        title=title,
+        height=420,
+        xaxis={"title": {"text": "Date"}, "rangeselector": {"buttons": RANGE_BUTTONS}},
+        yaxis={"title": {"text": "Followers (100 = common start)" if indexed else "Followers"}},
+        shapes=[horizontal_line(100, dash="dot", color="#adb5bd")] if indexed else [],
+    )
 
 
 def make_engagement_overlay(
     trends: Mapping[str, pd.DataFrame], colours: Mapping[str, str]
 ) -> go.Figure | None:
-    fig = go.Figure()
+    traces = []
     for name, trend in trends.items():
         data = trend.dropna(subset=["value"])
         if data.empty:
             continue
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=data["date"], y=data["value"].astype(float), mode="lines" if len(data) > 1 else "markers",
                 name=plot_text(name), line={"color": colours[name]}, marker={"color": colours[name]},
                 hovertemplate=plot_text(name) + " · %{x|%d %b %Y}: %{y:.2f}%<extra></extra>",
             )
         )  # fmt: skip
-    if not fig.data:
+    if not traces:
         return None
-    fig.update_xaxes(title_text="Date", rangeselector={"buttons": RANGE_BUTTONS})
-    fig.update_yaxes(title_text="Engagement rate (%)", ticksuffix="%")
-    return _layout(fig, title="Engagement rate over time", height=420)
+    return figure(
+        traces,
+        title="Engagement rate over time",
+        height=420,
+        xaxis={"title": {"text": "Date"}, "rangeselector": {"buttons": RANGE_BUTTONS}},
+        yaxis={"title": {"text": "Engagement rate (%)"}, "ticksuffix": "%"},
+    )
 
 
 def make_quality_comparison(
     reports: Mapping[str, InsightsReport], colours: Mapping[str, str]
 ) -> go.Figure | None:
     """Grouped bars: each 0-5 quality sub-score, one bar per creator."""
-    fig = go.Figure()
+    bars = []
     labels = list(QUALITY_SUBSCORES.values())
     for name, report in reports.items():
         scores = report.quality.set_index("metric")["score"]
         values = [None if key not in scores else float(scores[key]) for key in QUALITY_SUBSCORES]
         if all(v is None for v in values):
             continue
-        fig.add_trace(go.Bar(x=labels, y=values, name=plot_text(name), marker_color=colours[name]))
-    if not fig.data:
+        bars.append(go.Bar(x=labels, y=values, name=plot_text(name), marker_color=colours[name]))
+    if not bars:
         return None
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(range=[0, 5], dtick=1, title_text="Score (0-5)")
-    return _layout(fig, title="Quality sub-scores", height=400)
+    return figure(
+        bars,
+        title="Quality sub-scores",
+        height=400,
+        barmode="group",
+        yaxis={"range": [0, 5], "dtick": 1, "title": {"text": "Score (0-5)"}},
+    )
 
 
 def make_format_comparison(
     reports: Mapping[str, InsightsReport], colours: Mapping[str, str]
 ) -> go.Figure | None:
     """Grouped bars: engagement rate by format (video, non-video, paid), one bar per creator."""
-    fig = go.Figure()
+    bars = []
     for name, report in reports.items():
         split = report.engagement_split.dropna(subset=["engagement"])
         if split.empty:
             continue
-        fig.add_trace(
+        bars.append(
             go.Bar(x=split["format"], y=split["engagement"].astype(float), name=plot_text(name),
                    marker_color=colours[name])
         )  # fmt: skip
-    if not fig.data:
+    if not bars:
         return None
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="Engagement rate (%)", ticksuffix="%")
-    return _layout(fig, title="Engagement by format", height=400)
+    return figure(
+        bars,
+        title="Engagement by format",
+        height=400,
+        barmode="group",
+        yaxis={"title": {"text": "Engagement rate (%)"}, "ticksuffix": "%"},
+    )
 
 
 def make_er_followers_scatter(
@@ -120,30 +141,37 @@ def make_er_followers_scatter(
     ]
     if not points:
         return None
-    fig = go.Figure()
+    bands, notes, traces = [], [], []
     for tier in TIERS:
         bench = benchmark_for(tier)
         upper = tier.max_followers or max(max(p[1] for p in points) * 2, tier.min_followers * 10)
-        fig.add_shape(
-            type="rect", x0=tier.min_followers, x1=upper, y0=bench.low_pct * 0.95,
-            y1=max(bench.high_pct, bench.low_pct) * 1.05, fillcolor="#74c0fc", opacity=0.35,
-            line_width=0, layer="below",
-        )  # fmt: skip
-        fig.add_annotation(
-            x=_log_mid(tier.min_followers, upper), y=bench.high_pct, text=f"{tier.name} avg",
-            showarrow=False, yshift=10, font={"size": 10, "color": "#495057"}, xref="x", yref="y",
-        )  # fmt: skip
+        bands.append({
+            "type": "rect", "x0": tier.min_followers, "x1": upper, "y0": bench.low_pct * 0.95,
+            "y1": max(bench.high_pct, bench.low_pct) * 1.05, "fillcolor": "#74c0fc",
+            "opacity": 0.35, "line": {"width": 0}, "layer": "below",
+        })  # fmt: skip
+        notes.append({
+            "x": _log_mid(tier.min_followers, upper), "y": bench.high_pct,
+            "text": f"{tier.name} avg", "showarrow": False, "yshift": 10,
+            "font": {"size": 10, "color": "#495057"}, "xref": "x", "yref": "y",
+        })  # fmt: skip
     for name, followers, er in points:
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=[followers], y=[er], mode="markers+text", name=plot_text(name), text=[plot_text(name, limit=18)],
                 textposition="top center", marker={"size": 14, "color": colours[name]},
                 hovertemplate=plot_text(name) + ": %{x:,.0f} followers, ER %{y:.2f}%<extra></extra>",
             )
         )  # fmt: skip
-    fig.update_xaxes(type="log", title_text="Followers (log scale)")
-    fig.update_yaxes(title_text="Engagement rate (%)", ticksuffix="%", rangemode="tozero")
-    return _layout(fig, title="Engagement rate vs followers, over the tier benchmarks", height=440)
+    return figure(
+        traces,
+        title="Engagement rate vs followers, over the tier benchmarks",
+        height=440,
+        shapes=bands,
+        annotations=notes,
+        xaxis={"type": "log", "title": {"text": "Followers (log scale)"}},
+        yaxis={"title": {"text": "Engagement rate (%)"}, "ticksuffix": "%", "rangemode": "tozero"},
+    )
 
 
 def _log_mid(low: float, high: float) -> float:

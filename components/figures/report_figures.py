@@ -11,12 +11,11 @@ from components.figures import charts
 from fpapi.analysis.report import InsightsReport
 
 FIGURE_BUILDERS: dict[str, Callable[[InsightsReport], go.Figure | None]] = {
-    "followers": lambda report: charts.mark_spikes(
-        charts.make_trend_figure(
-            report.follower_trend, title="Followers over time", y_title="Followers"
-        ),
-        report.spikes.spikes,
+    "followers": lambda report: charts.make_trend_figure(
         report.follower_trend,
+        title="Followers over time",
+        y_title="Followers",
+        spikes=report.spikes.spikes,
     ),
     "engagement": lambda report: charts.make_trend_figure(
         report.engagement_trend,
