@@ -12,6 +12,7 @@ import html
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,7 +123,7 @@ def make_trend_figure(
     )
     xaxis: dict[str, object] = {"title": {"text": "Date"}}
     yaxis: dict[str, object] = {"title": {"text": y_title}, "ticksuffix": "%" if percent else ""}
-    extra: dict[str, object] = {}
+    extra: dict[str, Any] = {}  # more of the layout: the note and legend, where there are any
     if single:
         extra["annotations"] = [{
             "text": "Only one data point so far: the trend appears as the vendor collects more.",
