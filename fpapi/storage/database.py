@@ -231,8 +231,7 @@ def migrate(engine: Engine) -> None:
     it lacks. One thread of this process, and one process or replica, at a time (an advisory
     lock on PostgreSQL, a lock file beside an SQLite database); the others wait, then find
     nothing left to do. StoreError for a database too old to bring up to date here."""
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config = _alembic_config()
     with _migrating, _file_lock(engine), engine.begin() as connection:
         if is_postgres(connection):
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
@@ -245,12 +244,26 @@ def migrate(engine: Engine) -> None:
             )
             command.stamp(config, "head")
             return
+        if current == _head_revision():
+            return  # nothing to do: alembic's upgrade would read every revision to find that
         try:
             ScriptDirectory.from_config(config).get_revision(current)
         except CommandError:
             known = TOO_OLD if current in SQUASHED_REVISIONS else UNKNOWN_REVISION
             raise StoreError(known.format(revision=current[:32])) from None
         command.upgrade(config, "head")
+
+
+def _alembic_config() -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+@functools.cache
+def _head_revision() -> str | None:
+    """The newest revision this version knows, read from the migrations once per process."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 @contextlib.contextmanager
