@@ -17,7 +17,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,7 +40,7 @@ from fpapi.storage.database import (
     snapshots,
 )
 from fpapi.storage.records import Deletion
-from fpapi.storage.sql_helpers import SqlPart
+from fpapi.storage.sql_helpers import SqlPart, columns_of
 
 __all__ = ["FORGOTTEN_NAME", "ForgetTables", "forgotten_subject"]
 
@@ -92,7 +92,7 @@ class ForgetTables(SqlPart):
             _scrub_free_text(connection, naming)
             connected = [row.added_at for row in rows if row.added_at]
             deletion = Deletion(code, min(connected) if connected else None, now)
-            connection.execute(deletions.insert().values(**asdict(deletion)))
+            connection.execute(deletions.insert().values(**columns_of(deletion)))
         self._truncate_log()
         return deletion
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
 from typing import Any, Unpack
 
 import sqlalchemy as sa
@@ -30,7 +29,7 @@ from fpapi.storage.records import (
     shortlist_name,
     tags_text,
 )
-from fpapi.storage.sql_helpers import SqlPart
+from fpapi.storage.sql_helpers import SqlPart, columns_of
 
 __all__ = ["ListTables"]
 
@@ -102,7 +101,7 @@ class ListTables(SqlPart):
         now = self._clock()
         values = {
             "workspace": self.workspace,
-            **asdict(campaign),
+            **columns_of(campaign),
             "created_at": now,
             "updated_at": now,
         }

@@ -3,7 +3,6 @@ queries (a part of :class:`fpapi.storage.sql_store.SqlStore`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +27,7 @@ from fpapi.storage.records import (
     sort_name,
     tags_text,
 )
-from fpapi.storage.sql_helpers import SqlPart
+from fpapi.storage.sql_helpers import SqlPart, columns_of
 
 __all__ = ["RosterTables"]
 
@@ -47,7 +46,7 @@ class RosterTables(SqlPart):
     def add_creator(self, creator: Creator) -> Creator:
         """Add or refresh a creator; a re-verified creator keeps one row, and who first added
         them and when."""
-        values = {"workspace": self.workspace, **asdict(creator)}
+        values = {"workspace": self.workspace, **columns_of(creator)}
         values["added_at"] = creator.added_at or creator.verified_at or self._clock()
         values.update(search_text=search_text(creator), sort_name=sort_name(creator))
         kept = ("workspace", "creator_id", "added_by", "added_at")
@@ -97,11 +96,11 @@ class RosterTables(SqlPart):
         already on the roster as they are; how many were new. For a seeded demo roster."""
         scope = {"workspace": self.workspace}
         creator_rows = [
-            {**scope, **asdict(c), "search_text": search_text(c), "sort_name": sort_name(c)}
+            {**scope, **columns_of(c), "search_text": search_text(c), "sort_name": sort_name(c)}
             for c, _ in found
         ]
         relationship_rows = [
-            {**scope, **asdict(r), "tags_text": tags_text(r.tags)}
+            {**scope, **columns_of(r), "tags_text": tags_text(r.tags)}
             for _, r in found
             if r is not None
         ]
@@ -270,7 +269,7 @@ class RosterTables(SqlPart):
             return
         with self._engine.begin() as connection:
             for snapshot in found:
-                statement = upsert(connection, snapshots).values(**asdict(snapshot))
+                statement = upsert(connection, snapshots).values(**columns_of(snapshot))
                 connection.execute(statement.on_conflict_do_nothing())
             for creator_id in dict.fromkeys(snapshot.creator_id for snapshot in found):
                 self._keep_latest_fetch(connection, creator_id)

@@ -4,14 +4,13 @@ count across workspaces (the key, a hash of the token, is all a client brings)."
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
 
 from fpapi.storage.database import guarded, shares
 from fpapi.storage.records import Share
-from fpapi.storage.sql_helpers import SqlPart
+from fpapi.storage.sql_helpers import SqlPart, columns_of
 
 __all__ = ["ShareTables"]
 
@@ -21,7 +20,7 @@ class ShareTables(SqlPart):
 
     @guarded
     def add_share(self, share: Share) -> Share:
-        kept = {**asdict(share), "workspace": self.workspace}
+        kept = {**columns_of(share), "workspace": self.workspace}
         with self._engine.begin() as connection:
             connection.execute(shares.insert().values(**kept))
         return Share(**kept)

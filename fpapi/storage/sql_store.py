@@ -15,7 +15,7 @@ import math
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
@@ -55,6 +55,7 @@ from fpapi.storage.records import (
     StoredAlert,
 )
 from fpapi.storage.sql_forget import ForgetTables
+from fpapi.storage.sql_helpers import columns_of
 from fpapi.storage.sql_lists import ListTables
 from fpapi.storage.sql_roster import RosterTables
 from fpapi.storage.sql_shares import ShareTables
@@ -143,7 +144,7 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
         )
         try:
             with self._engine.begin() as connection:
-                connection.execute(links.insert().values(**asdict(link)))
+                connection.execute(links.insert().values(**columns_of(link)))
         except IntegrityError:
             raise LinkRequestError(
                 "A link with this state already exists; generate a new state."
@@ -271,7 +272,9 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
     def add_alert(self, alert: StoredAlert) -> bool:
         """Keep an alert; False when one with its key exists (another replica found it)."""
         with self._engine.begin() as connection:
-            statement = upsert(connection, alerts).values(workspace=self.workspace, **asdict(alert))
+            statement = upsert(connection, alerts).values(
+                workspace=self.workspace, **columns_of(alert)
+            )
             result = connection.execute(
                 statement.on_conflict_do_nothing().returning(alerts.c.key)
             ).first()
@@ -327,7 +330,7 @@ class SqlStore(RosterTables, ListTables, WorkspaceTables, ForgetTables, ShareTab
                 entry_id = f"{entry.at:017.6f}|{secrets.token_hex(4)}"
                 connection.execute(
                     activity.insert().values(
-                        entry_id=entry_id, workspace=self.workspace, **asdict(entry)
+                        entry_id=entry_id, workspace=self.workspace, **columns_of(entry)
                     )
                 )
             self._activity_writes += 1
