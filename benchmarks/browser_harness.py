@@ -24,9 +24,12 @@ from fpapi.storage.cache import InsightCache  # noqa: E402
 from fpapi.storage.data_folder import DataFolderStore  # noqa: E402
 from fpapi.storage.records import Creator  # noqa: E402
 from fpapi.storage.store import Store  # noqa: E402
-from tests.browser.conftest import CHROMIUM_FLAGS, RunningApp, start_app  # noqa: E402
+from tests.browser.conftest import CHROMIUM_FLAGS as BASE_FLAGS  # noqa: E402
+from tests.browser.conftest import RunningApp, start_app  # noqa: E402
 from tests.browser.servers import free_port  # noqa: E402
 
+# The full chromium (an analyst's browser, not the tests' headless shell) in its headless mode.
+CHROMIUM_FLAGS = ["--headless=new", *BASE_FLAGS]
 CHARTS_ON_INSIGHTS = 3  # the follower trend and the first section (Engagement)
 CHARTS_ON_COMPARE = 1  # the growth chart; the others are tabs of their own
 
