@@ -43,12 +43,12 @@ if not counts.total:
 st.write(f"{counts.total:,} verified creator{'s' if counts.total != 1 else ''}.")
 now = time.time()
 query = render_roster_filters(counts, now=now, per_page=PAGE_SIZE)
+running = first_fetches_running()  # before the roster is read: see its docstring
 found = ws.roster_page(query)  # one page, searched, filtered and sorted in the database
 if not found.matched:
     st.caption("No creator matches that search.")
 render_pager(found.page, found.pages, PAGE_SIZE)
 ids = [c.creator_id for c in found.creators]
-running = first_fetches_running(ids)  # asked before the rows are read: see its docstring
 shown = roster_rows(
     found.creators,
     ws.cache.summary,
@@ -71,7 +71,7 @@ picked = [
     for row in shown
     if render_roster_row(row, selecting=selecting, may_change=ws.may_change, now=now)
 ]
-watch_first_fetches(running)
+watch_first_fetches(running | first_fetches_running())  # and those queued since
 
 st.subheader("Saved shortlists", anchor=False)
 shortlists = ws.shortlists()

@@ -195,6 +195,12 @@ def _done_with(creator_ids: list[str]) -> None:
         _settled.notify_all()
 
 
+def first_fetches() -> set[str]:
+    """The creators whose fetch after joining is waiting or running in this process now."""
+    with _lock:
+        return {creator_id for creator_id, count in _waiting.items() if count > 0}
+
+
 def fetching(creator_id: str) -> bool:
     """Whether this creator's fetch after joining is still waiting or running in this
     process (another replica's is not known here)."""
