@@ -96,11 +96,14 @@ def _is_member(address: str) -> bool:
 
 
 def sign_out(decision: AccessDecision) -> None:
-    """End this session here and on every replica: cookies issued before now are refused
-    from now on, then Streamlit clears this browser's."""
+    """End this session here and on every replica: cookies issued up to now are refused
+    from now on, then Streamlit clears this browser's. ID tokens say when they were issued in
+    whole seconds, so the sign-out counts from the next one: a token issued in this second,
+    as this session's may be (a quick sign-in and out), cannot be told from a later one, and
+    is refused with it (a new sign-in in the same second has to sign in once more)."""
     if decision.subject:
         try:
-            get_store(get_config()).sign_out(decision.subject, float(int(time.time())))
+            get_store(get_config()).sign_out(decision.subject, float(int(time.time()) + 1))
         except StudioError:
             log.warning("Could not record the sign-out of %s", decision.actor)
     st.logout()

@@ -46,23 +46,17 @@ def open_and_check(page, url: str) -> list[str]:
     return violations(page)
 
 
-WATCH_THE_RUN = """() => {
-    const app = document.querySelector("[data-testid='stApp']");
-    window.scriptRan = false;
-    new MutationObserver((_, watcher) => { window.scriptRan = true; watcher.disconnect(); })
-        .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
-}"""
+PANEL_DRAWN = """id => [...document.querySelectorAll(`[role='tabpanel'][aria-labelledby='${id}']`)]
+    .some(panel => panel.querySelector("[data-testid='stElementContainer']"))"""
 
 
 def open_tab_and_check(page, label: str) -> list[str]:
-    """Click a tab, and scan once the run it starts has ended: the page says "not running"
-    until the server starts that run, so waiting for it alone could scan the previous tab."""
+    """Click a tab, and scan once its own panel is drawn: a lazy tab's panel starts empty, and
+    the page still says "not running" until the server starts the run the click asked for."""
     tab = page.get_by_role("tab", name=label, exact=True)
-    if tab.get_attribute("aria-selected") != "true":  # the first is open already: no run
-        page.evaluate(WATCH_THE_RUN)
-        tab.click()
-        page.wait_for_function("() => window.scriptRan")
-        wait_for_app(page)
+    tab.click()
+    page.wait_for_function(PANEL_DRAWN, arg=tab.get_attribute("id"))
+    wait_for_app(page)
     return violations(page)
 
 

@@ -197,6 +197,7 @@ def test_sign_out_ends_the_session_on_every_replica(team):
     at = visit("creators", ANALYST)
     next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
     assert app_store(team).signed_out_at("ana-1") is not None
+    assert app_store(team).signed_out_at("ana-1") > time.time()  # this second's tokens too
     again = visit("creators", ANALYST)  # the same claims: a replayed cookie
     assert "You signed out. Sign in again to go on." in page_text(again)
     assert "Kenji" not in page_text(again)

@@ -255,7 +255,8 @@ HOUR = 3_600
         (4_600 + 12 * HOUR, None, "allowed"),  # past its expiry, within FPAPI_SESSION_MAX_HOURS
         (4_601 + 12 * HOUR, None, "sign_in"),  # past both: sign in again
         (2_000, 1_500, "sign_in"),  # signed out (on any replica) after this token was issued
-        (2_000, 1_000, "allowed"),  # a sign-out in the second the token was issued: a new one
+        (2_000, 1_001, "sign_in"),  # signed out in the second it was issued (kept as the next)
+        (2_000, 1_000, "allowed"),  # signed out in the second before it was issued
         (2_000, 900, "allowed"),  # signed out before this token: it is a new sign-in
     ],
 )
