@@ -13,7 +13,6 @@ from components.frame.workspace import open_workspace
 from components.text import md_escape
 from components.ui.forget import render_deletion_receipt
 from components.ui.roster import (
-    first_fetches_running,
     render_bulk_actions,
     render_pager,
     render_roster_filters,
@@ -21,6 +20,7 @@ from components.ui.roster import (
     run_bulk_action,
     watch_first_fetches,
 )
+from fpapi.workspace.headlines import first_fetches
 from fpapi.workspace.roster import roster_rows
 
 PAGE_SIZE = 50
@@ -43,7 +43,7 @@ if not counts.total:
 st.write(f"{counts.total:,} verified creator{'s' if counts.total != 1 else ''}.")
 now = time.time()
 query = render_roster_filters(counts, now=now, per_page=PAGE_SIZE)
-running = first_fetches_running()  # before the roster is read: see its docstring
+running = first_fetches()  # before the roster is read: see its docstring
 found = ws.roster_page(query)  # one page, searched, filtered and sorted in the database
 if not found.matched:
     st.caption("No creator matches that search.")
@@ -71,7 +71,7 @@ picked = [
     for row in shown
     if render_roster_row(row, selecting=selecting, may_change=ws.may_change, now=now)
 ]
-watch_first_fetches(running | first_fetches_running())  # and those queued since
+watch_first_fetches(running | first_fetches())  # and those queued since
 
 st.subheader("Saved shortlists", anchor=False)
 shortlists = ws.shortlists()

@@ -25,7 +25,7 @@ from fpapi.storage.records import (
     clean_tags,
 )
 from fpapi.workspace.connect import CONNECTORS, RECONNECT_AFTER_DAYS
-from fpapi.workspace.headlines import fetch_failure, fetching, first_fetches
+from fpapi.workspace.headlines import fetch_failure, fetching
 from fpapi.workspace.history import headline
 from fpapi.workspace.roster import CONSENT_FILTERS, RosterRow, consent_window
 
@@ -217,16 +217,9 @@ def failed_fetch_text(row: RosterRow) -> str | None:
     return f"Insights could not be fetched: {md_escape(reason)} Open insights to try again."
 
 
-def first_fetches_running() -> set[str]:
-    """The creators (of any page) whose first fetch is waiting or running in this process.
-    Ask before the roster is read, and again once its rows are drawn: a fetch that ends after
-    the first question changed what the page read (numbers, order), and one queued after the
-    read is shown as under way; :func:`watch_first_fetches` redraws the page for both."""
-    return first_fetches()
-
-
 def watch_first_fetches(running: set[str]) -> None:
-    """While the first fetch of any of ``running`` runs in this process, look again every
+    """While the first fetch of any of ``running`` (:func:`first_fetches`, asked before the
+    roster is read and again once its rows are drawn) runs in this process, look again every
     FIRST_FETCH_POLL_S, and redraw the page once all are done, so their numbers appear
     without a click."""
     if not running:

@@ -196,7 +196,10 @@ def _done_with(creator_ids: list[str]) -> None:
 
 
 def first_fetches() -> set[str]:
-    """The creators whose fetch after joining is waiting or running in this process now."""
+    """The creators whose fetch after joining is waiting or running in this process now. A page
+    asks before it reads the roster, and again once its rows are drawn: a fetch that ends after
+    the first question changed what it read (numbers, order), and one queued after the read is
+    shown as under way; the page redraws itself once both have ended."""
     with _lock:
         return {creator_id for creator_id, count in _waiting.items() if count > 0}
 
