@@ -42,6 +42,7 @@ class Backend:
     name: str
     folder: Path
     url: str | None = None
+    postgres: Postgres | None = None
     engines: list[Engine] = field(default_factory=list)
 
     @classmethod
@@ -53,7 +54,7 @@ class Backend:
             shutil.copyfile(_migrated_sqlite(), folder / "team.db")
             return cls(name, folder, f"sqlite:///{folder / 'team.db'}")
         assert postgres is not None
-        return cls(name, folder, postgres.migrated_database())
+        return cls(name, folder, postgres.migrated_database(), postgres)
 
     def engine(self) -> Engine:
         assert self.url is not None
@@ -74,3 +75,5 @@ class Backend:
     def close(self) -> None:
         for engine in self.engines:
             engine.dispose()
+        if self.postgres is not None and self.url is not None:
+            self.postgres.drop_database(self.url)

@@ -17,6 +17,9 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
+
 from fpapi.storage.database import new_engine
 from tests.helpers import free_port
 
@@ -52,6 +55,7 @@ class Postgres:
         self.password = secrets.token_urlsafe(16)
         self._as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         self._template_made = False
+        self._admin: psycopg.Connection | None = None
         if self._as_postgres:
             shutil.chown(self.root, user="postgres")
         password_file = self.root / "password"
@@ -90,6 +94,8 @@ class Postgres:
         return self
 
     def stop(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
         self._run(server_binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def remove(self) -> None:
@@ -108,9 +114,25 @@ class Postgres:
             "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql,
         )  # fmt: skip
 
+    def admin(self) -> psycopg.Connection:
+        """The superuser's connection (autocommit), opened once: a database is made or dropped
+        in milliseconds, where a ``psql`` process as the postgres user takes tens."""
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(self.url(), autocommit=True)
+        return self._admin
+
     def create_database(self, name: str, *, template: str | None = None) -> str:
-        self.psql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        self.admin().execute(create)
         return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop the database of ``url`` (one of this cluster's), closing its connections: a
+        test's database is gone once it ends, so the cluster stays small."""
+        name = url.rsplit("/", 1)[1]
+        self.admin().execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
     def fresh_database(self) -> str:
         """A new, empty database of its own; its URL."""
