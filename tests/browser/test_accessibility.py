@@ -28,9 +28,14 @@ def app(tmp_path_factory):
         yield running
 
 
+# Every chart on the page drawn by plotly.js, which runs after the script's own run.
+CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-testid='cisPlotlyChart']")]
+    .every(chart => chart.querySelector('.main-svg'))"""
+
+
 def violations(page) -> list[str]:
     """The serious and critical violations on the page as drawn, one line each."""
-    page.wait_for_timeout(300)  # the charts' own drawing, after the script ran
+    page.wait_for_function(CHARTS_DRAWN, polling="raf")
     found = Axe().run(page, options=OPTIONS).response["violations"]
     return [
         f"{v['id']} ({v['impact']}): {node['target']} {v['help']}"

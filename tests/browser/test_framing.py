@@ -45,7 +45,9 @@ def test_only_the_chart_pages_load_plotly_from_their_html(app):
 
 def test_a_page_on_another_origin_cannot_frame_the_roster(app, page):
     page.set_content(f"<h1>Elsewhere</h1><iframe id='f' src='{app.url}/creators'></iframe>")
-    page.wait_for_timeout(3000)  # give the frame time to load, were it allowed to
+    # set_content waits for the page's load, which waits for its frame: refused, the frame
+    # shows Chromium's error page in place of the app (which loads in a tab of its own below).
+    assert [f.url for f in page.frames[1:]] == ["chrome-error://chromewebdata/"]
     frame = page.frame_locator("#f")
     assert frame.locator("[data-testid='stApp']").count() == 0
     assert frame.get_by_role("heading", name="Creators").count() == 0
