@@ -56,6 +56,7 @@ class Postgres:
         self._as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         self._template_made = False
         self._admin: psycopg.Connection | None = None
+        self._running = False
         if self._as_postgres:
             shutil.chown(self.root, user="postgres")
         password_file = self.root / "password"
@@ -91,11 +92,13 @@ class Postgres:
             server_binary("pg_ctl"), "-D", str(self.data), "-o", options,
             "-l", str(self.root / "server.log"), "-w", "start",
         )  # fmt: skip
+        self._running = True
         return self
 
     def stop(self) -> None:
         if self._admin is not None:
             self._admin.close()
+        self._running = False
         self._run(server_binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def remove(self) -> None:
@@ -131,6 +134,8 @@ class Postgres:
     def drop_database(self, url: str) -> None:
         """Drop the database of ``url`` (one of this cluster's), closing its connections: a
         test's database is gone once it ends, so the cluster stays small."""
+        if not self._running:
+            return  # stopped at the session's end: the cluster goes, its databases with it
         name = url.rsplit("/", 1)[1]
         self.admin().execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 

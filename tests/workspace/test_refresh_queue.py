@@ -168,11 +168,14 @@ def test_a_429_with_retry_after_pauses_every_worker(team):
     paused_until = budget_pause(env)
     paused_at = paused_until - RATE_LIMIT_RETRY_AFTER_S
     assert limited <= paused_at < limited + RATE_LIMIT_RETRY_AFTER_S  # set once the 429 came
-    # A call whose worker checked the budget before the pause was set may still arrive just
-    # after (on two busy cores, the 429's worker may take a while to set it): from then on, no
-    # call goes out until the pause ends.
-    during = [at for at in sandbox.arrivals if paused_at + 0.1 < at < paused_until - 0.05]
-    assert during == [], f"{len(during)} calls arrived while the vendor had asked for a pause"
+    # A call whose worker took its slot before the pause was set may still arrive just after
+    # (on two busy cores, with the other test processes running, a thread can wait a few
+    # hundred milliseconds for a core between its slot and its request): from then on, no call
+    # goes out until the pause ends. At 40 a second, the window would see about 25 calls.
+    during = [
+        at - paused_at for at in sandbox.arrivals if paused_at + 0.3 < at < paused_until - 0.05
+    ]
+    assert during == [], f"calls arrived this long (s) after the vendor asked for a pause: {during}"
     assert all(n >= 1 for n in insight_calls(sandbox, ids).values())
 
 
