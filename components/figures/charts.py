@@ -237,19 +237,23 @@ def _num(value: float | None) -> str:
     return "n/a" if value is None or pd.isna(value) else f"{float(value):,.0f}"
 
 
+def _score_colour(score: float) -> str:
+    """A 0-5 sub-score's colour: good from 4, fair from 2, weak below."""
+    return PALETTE[2] if score >= 4 else PALETTE[4] if score >= 2 else PALETTE[6]
+
+
 def make_quality_figure(quality: pd.DataFrame) -> go.Figure | None:
     """The four 0-5 sub-scores as horizontal bars on a common 0-5 scale."""
     subs = quality[quality["max_score"] == 5].dropna(subset=["score"])
     if subs.empty:
         return None
+    scores = subs["score"].astype(float)
     bars = go.Bar(
         y=subs["label"],
-        x=subs["score"].astype(float),
+        x=scores,
         orientation="h",
-        marker_color=[
-            PALETTE[2] if s >= 4 else PALETTE[4] if s >= 2 else PALETTE[6] for s in subs["score"]
-        ],
-        text=[f"{s:.0f} / 5" for s in subs["score"]],
+        marker_color=[_score_colour(score) for score in scores],
+        text=[f"{score:.0f} / 5" for score in scores],
         textposition="outside",
         cliponaxis=False,
         hovertemplate="%{y}: %{x:.0f} of 5<extra></extra>",
