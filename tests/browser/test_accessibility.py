@@ -28,9 +28,11 @@ def app(tmp_path_factory):
         yield running
 
 
-# Every chart on the page drawn by plotly.js, which runs after the script's own run.
-CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-testid='cisPlotlyChart']")]
-    .every(chart => chart.querySelector('.main-svg'))"""
+# Every chart on the page drawn by plotly.js, which runs after the script's own run and names
+# the drawing once done: each component the page shows (the sidebar's only loads plotly.js)
+# holds a drawing with its role and name, not just a placeholder its code has yet to fill.
+CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-testid='stMain'] .stBidiComponent")]
+    .every(chart => chart.querySelector("svg.main-svg[role='img'][aria-label]"))"""
 
 
 def violations(page) -> list[str]:
