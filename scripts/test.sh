@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install what the tests need (into .venv from the hash-locked requirements-dev.txt, plus
 # Debian's headless Chromium, PostgreSQL and nginx) and run the whole suite, fast checks first:
-# lint, format, types, import contracts, unit and page tests, then the browser tests, each
-# test stage on two processes.
+# lint, format, types, import contracts, unit and page tests, then the browser tests, on two
+# processes (three for the unit stage).
 # With arguments, runs just pytest with them (bash scripts/test.sh tests/test_client.py -x).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,23 @@ summary() {
   printf '%s\n' "${times[@]}"
   printf '%-20s %7s s\n' total "$(secs $((t - began)))"
 }
-trap summary EXIT
+
+own_tmp=""
+finish() {
+  local status=$?
+  if [ "$with_summary" = true ]; then summary || true; fi
+  if [ -n "$own_tmp" ]; then
+    if command -v pkill >/dev/null 2>&1; then pkill -TERM -P $$ 2>/dev/null || true; fi
+    if [ "$status" -eq 0 ]; then
+      rm -rf "$own_tmp" || true
+    else
+      echo "The tests' temporary files, servers' logs included, are in $own_tmp (in memory): remove it when done." >&2
+    fi
+  fi
+  return "$status"
+}
+with_summary=true
+trap finish EXIT
 
 step "install"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
@@ -102,21 +118,26 @@ unset PYTHONDONTWRITEBYTECODE
 export HYPOTHESIS_STORAGE_DIRECTORY="${HYPOTHESIS_STORAGE_DIRECTORY:-${XDG_CACHE_HOME:-$HOME/.cache}/creator-insights-studio/hypothesis}"
 
 # The tests' folders, PostgreSQL clusters and browser profiles go to a folder of their own in
-# memory (/dev/shm) when it has room, removed at the end: on disk, their writes cost the unit
-# stage a fifth of its CPU time. A TMPDIR set beforehand is kept as it is.
-own_tmp=""
+# memory (/dev/shm) when it and the machine's memory have 4 GB to spare (the suite's peak is
+# under 1 GB): on disk, their writes cost the unit stage a fifth of its CPU time. Removed when
+# the script ends, after stopping what it started; kept (with the servers' logs) when a test
+# failed. A TMPDIR set beforehand is kept as it is.
+gigabytes() { echo $(($1 * 1024 * 1024)); }  # in kB, as df and /proc/meminfo count
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
-  [ "$(df -Pk /dev/shm | awk 'NR == 2 {print $4}')" -ge $((4 * 1024 * 1024)) ]; then
+  [ "$(df -Pk /dev/shm | awk 'NR == 2 {print $4}')" -ge "$(gigabytes 4)" ] &&
+  [ "$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)" -ge "$(gigabytes 4)" ]; then
   own_tmp=$(mktemp -d /dev/shm/creator-insights-tests.XXXXXX)
   chmod 755 "$own_tmp"  # PostgreSQL runs as its own user in it when the tests run as root
   export TMPDIR=$own_tmp
 fi
-remove_own_tmp() { if [ -n "$own_tmp" ]; then rm -rf "$own_tmp"; fi; }
-trap 'summary; remove_own_tmp' EXIT
 
 if [ "$#" -gt 0 ]; then
   step
-  trap remove_own_tmp EXIT
+  with_summary=false
+  if [ -z "$own_tmp" ]; then
+    trap - EXIT
+    exec .venv/bin/python -m pytest "$@"
+  fi
   .venv/bin/python -m pytest "$@"
   exit
 fi

@@ -19,6 +19,7 @@ from fpapi.storage.database import new_engine
 from fpapi.storage.sql_cache import SqlShelf
 from fpapi.storage.sql_store import SqlStore
 from fpapi.storage.store import Store
+from fpapi.workspace.headlines import settle
 from tests.postgres import Postgres
 
 NAMES = ["local", "sqlite", "postgresql"]
@@ -76,4 +77,6 @@ class Backend:
         for engine in self.engines:
             engine.dispose()
         if self.postgres is not None and self.url is not None:
+            # A first fetch the test started may still write to it: let it end first.
+            assert settle(timeout_s=60), "a background first fetch still ran 60 s after the test"
             self.postgres.drop_database(self.url)

@@ -137,7 +137,9 @@ class Postgres:
         if not self._running:
             return  # stopped at the session's end: the cluster goes, its databases with it
         name = url.rsplit("/", 1)[1]
-        self.admin().execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        self.admin().execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
     def fresh_database(self) -> str:
         """A new, empty database of its own; its URL."""
