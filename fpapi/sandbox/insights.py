@@ -40,8 +40,16 @@ def build_insights(
     *,
     posts: int | None = None,
     days: int | None = None,
+    trend_every: int = 1,
+    trends_end_days_ago: int = 0,
 ) -> dict[str, Any]:
-    """The insights JSON for ``account``; ``posts`` and ``days`` override the seeded sizes."""
+    """The insights JSON for ``account``; ``posts`` and ``days`` override the seeded sizes.
+
+    The trend shape, as vendors send them for some creators: ``trend_every`` above 1 sends
+    about one reading in that many days, at uneven gaps (the first and last day always), and
+    ``trends_end_days_ago`` moves both trends that many days back (a creator whose history
+    stops, so that it overlaps no other's). Every other number stays as it was.
+    """
     if account.kind == "all_nulls":
         return shapes.all_nulls()
     if account.kind == "sections_missing":
@@ -49,11 +57,30 @@ def build_insights(
     if account.kind == "empty":
         return _normal(account, posts=0, days=1)
     data = _normal(account, posts=posts, days=days)
+    if trend_every > 1 or trends_end_days_ago:
+        _reshape_trends(account, data["get_growth_trends"], trend_every, trends_end_days_ago)
     if account.kind == "hostile":
         shapes.make_hostile(data)
     elif account.kind == "quirky":
         shapes.make_quirky(data)
     return data
+
+
+def _reshape_trends(
+    account: SandboxAccount, trends: dict[str, Any], every: int, days_ago: int
+) -> None:
+    """Thin both trends to the same uneven readings and move them ``days_ago`` back."""
+    rng = seeded_rng("trend-readings", account.index)  # not the body's own: the rest stays
+    lists = ("cumulative_followers_trends", "engagement_trends")
+    last = len(trends[lists[0]]) - 1
+    kept = [i for i in range(last + 1) if i in (0, last) or rng.random() * every < 1]
+    for name in lists:
+        trends[name] = [_moved(trends[name][i], days_ago) for i in kept]
+
+
+def _moved(entry: dict[str, Any], days_ago: int) -> dict[str, Any]:
+    ((day, reading),) = entry.items()
+    return {(date.fromisoformat(day) - timedelta(days=days_ago)).isoformat(): reading}
 
 
 def size_of(account: SandboxAccount) -> tuple[str, int]:

@@ -30,6 +30,9 @@ class Knobs:
     # A creator's numbers moved since the last fetch, by creator id: {"followers_pct": 8,
     # "engagement_pct": -30, "quality_points": -12} (see insights.shifted), for tests and demos.
     changes: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Body sizes and trend shapes by creator id, as build_insights takes them: {"posts": 1000,
+    # "days": 730, "trend_every": 7, "trends_end_days_ago": 800}, for benchmarks.
+    shapes: dict[str, dict[str, int]] = field(default_factory=dict)
     # Creators whose consent lapsed: their insights answer 403 consent_revoked.
     revoked: list[str] = field(default_factory=list)
     # Insight calls are received but not answered while this is on (each waits up to

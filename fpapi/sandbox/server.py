@@ -70,7 +70,7 @@ class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     sessions: dict[str, _Session] = field(default_factory=dict)  # by consent id
     by_state: dict[str, str] = field(default_factory=dict)  # state -> consent id
-    insights_cache: dict[str, bytes] = field(default_factory=dict)
+    insights_cache: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (id, shape)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
     rate_limit: RateLimit = field(default_factory=RateLimit)
 
@@ -414,12 +414,14 @@ class Sandbox:
             send(request, 200, garbage(), "application/json")
             return
         with self._state.lock:
-            body = self._state.insights_cache.get(creator_id)
+            shape = dict(self.knobs.shapes.get(creator_id) or {})
+            built = (creator_id, json.dumps(shape, sort_keys=True))
+            body = self._state.insights_cache.get(built)
             moved = dict(self.knobs.changes.get(creator_id) or {})
         if body is None:
-            body = json.dumps(build_insights(account), ensure_ascii=False).encode()
+            body = json.dumps(build_insights(account, **shape), ensure_ascii=False).encode()
             with self._state.lock:
-                self._state.insights_cache[creator_id] = body
+                self._state.insights_cache[built] = body
         if moved:
             body = json.dumps(shifted(json.loads(body), **moved), ensure_ascii=False).encode()
         send(request, 200, body, "application/json")

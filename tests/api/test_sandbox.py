@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -13,6 +15,7 @@ from fpapi import (
     AuthError,
     BadRequest,
     FirstPartyClient,
+    Insights,
     NotFound,
     RateLimited,
     ServerError,
@@ -21,7 +24,13 @@ from fpapi import (
 from fpapi.analysis import frames
 from fpapi.errors import FPAPIError
 from fpapi.sandbox import build_insights, instagram_pool, youtube_pool
-from fpapi.sandbox.accounts import GENERATED_PREFIX, TIERS, account_for, generated_account
+from fpapi.sandbox.accounts import (
+    AS_OF,
+    GENERATED_PREFIX,
+    TIERS,
+    account_for,
+    generated_account,
+)
 from fpapi.sandbox.insights import shifted
 
 ACCOUNT = instagram_pool()[2]
@@ -204,11 +213,49 @@ def test_ugly_creators_have_their_ugly_parts():
 
 def test_large_creator_for_benchmarks():
     data = build_insights(instagram_pool()[0], posts=1000, days=730)
-    from fpapi import Insights
-
     insights = Insights.from_raw(data)
     assert len(frames.posts(insights)) == 1000
     assert len(frames.follower_trend(insights)) == 730
+
+
+def trend_days(data: dict, name: str = "cumulative_followers_trends") -> list[date]:
+    return [date.fromisoformat(day) for entry in data["get_growth_trends"][name] for day in entry]
+
+
+def test_sparse_trends_keep_uneven_readings_and_every_other_number():
+    daily = build_insights(ACCOUNT, days=365)
+    sparse = build_insights(ACCOUNT, days=365, trend_every=7)
+    days = trend_days(sparse)
+    assert days == trend_days(sparse, "engagement_trends")  # both trends read on the same days
+    assert 30 <= len(days) <= 80 and days[0] == trend_days(daily)[0] and days[-1] == AS_OF
+    gaps = {(later - earlier).days for earlier, later in itertools.pairwise(days)}
+    assert len(gaps) > 3  # uneven, as a vendor's missed days are
+    every = daily["get_growth_trends"]["cumulative_followers_trends"]
+    readings = dict(zip(trend_days(daily), every, strict=True))
+    kept = sparse["get_growth_trends"]["cumulative_followers_trends"]
+    assert [readings[day] for day in days] == kept  # the same readings, thinned
+    for section in ("profile_overview", "get_posts", "profile_details"):
+        assert sparse[section] == daily[section]
+
+
+def test_trends_moved_back_overlap_no_other_creator():
+    moved = build_insights(ACCOUNT, days=365, trends_end_days_ago=800)
+    others = [build_insights(account) for account in instagram_pool()[:6]]
+    assert trend_days(moved)[-1] == AS_OF - timedelta(days=800)
+    assert max(trend_days(moved)) < min(min(trend_days(other)) for other in others)
+    assert moved["get_posts"] == build_insights(ACCOUNT, days=365)["get_posts"]
+
+
+def test_the_shapes_knob_shapes_that_creators_body_over_http(clean_sandbox, client):
+    other = instagram_pool()[3]
+    clean_sandbox.knobs.shapes = {ACCOUNT.creator_id: {"posts": 5, "days": 40, "trend_every": 4}}
+    shaped = client.get_instagram_insights(ACCOUNT.creator_id)
+    assert len(frames.posts(shaped)) == 5 and 5 <= len(frames.follower_trend(shaped)) < 40
+    assert client.get_instagram_insights(other.creator_id) == Insights.from_raw(
+        build_insights(other)
+    )
+    clean_sandbox.knobs.shapes = {}
+    assert len(frames.posts(client.get_instagram_insights(ACCOUNT.creator_id))) > 5
 
 
 def test_the_sandbox_knob_moves_the_numbers_it_names():
