@@ -27,9 +27,10 @@ def creator_colours(names: list[str]) -> dict[str, str]:
 
 
 def make_growth_overlay(
-    growth: pd.DataFrame, colours: Mapping[str, str], *, indexed: bool
+    growth: pd.DataFrame, colours: Mapping[str, str], *, indexed: bool, own_start: bool = False
 ) -> go.Figure | None:
-    """Follower trends on one chart: indexed to 100 at the common start, or raw."""
+    """Follower trends on one chart: indexed to 100 at the common start (at each one's own
+    first reading with ``own_start``: trends that share no period), or raw."""
     if growth.empty:
         return None
     traces = []
@@ -44,15 +45,20 @@ def make_growth_overlay(
                 hovertemplate=plot_text(name) + " · %{x|%d %b %Y}: %{y:,.1f}<extra></extra>",
             )
         )  # fmt: skip
+    start = "each one's first reading" if own_start else "the common start"
     title = (
-        "Follower growth, indexed to 100 at the common start" if indexed else "Followers over time"
+        f"Follower growth, indexed to 100 at {start}"
+        + (" (the trends share no period)" if own_start else "")
+        if indexed
+        else "Followers over time"
     )
+    y_title = f"Followers (100 = {start})" if indexed else "Followers"
     return figure(
         traces,
         title=title,
         height=420,
         xaxis={"title": {"text": "Date"}, "rangeselector": {"buttons": RANGE_BUTTONS}},
-        yaxis={"title": {"text": "Followers (100 = common start)" if indexed else "Followers"}},
+        yaxis={"title": {"text": y_title}},
         shapes=[horizontal_line(100, dash="dot", color="#adb5bd")] if indexed else [],
     )
 
@@ -178,8 +184,20 @@ def _log_mid(low: float, high: float) -> float:
     return (low * high) ** 0.5
 
 
+def _growth_overlay(
+    trends: dict[str, pd.DataFrame], colours: dict[str, str], raw: bool
+) -> go.Figure | None:
+    """From the trends' common start; from each one's own first reading when they share no
+    period (a chart of each creator's own growth, rather than none)."""
+    growth = indexed_growth(trends, indexed=not raw)
+    own_start = growth.empty
+    if own_start:
+        growth = indexed_growth(trends, indexed=not raw, own_start=True)
+    return make_growth_overlay(growth, colours, indexed=not raw, own_start=own_start)
+
+
 MISSING_NOTES = (
-    "The follower trends do not overlap in time, so growth cannot be indexed to a common start.",
+    "No follower trends are available.",
     "No engagement trends are available.",
     "No quality sub-scores are available.",
     "No engagement figures by format are available.",
@@ -193,10 +211,8 @@ ComparisonBuilder = Callable[
 
 # The compare page's charts in page order (the tabs of compare_ui.CHART_SECTIONS).
 COMPARISON_BUILDERS: tuple[ComparisonBuilder, ...] = (
-    lambda reports, colours, raw: make_growth_overlay(
-        indexed_growth({n: r.follower_trend for n, r in reports.items()}, indexed=not raw),
-        colours,
-        indexed=not raw,
+    lambda reports, colours, raw: _growth_overlay(
+        {name: report.follower_trend for name, report in reports.items()}, colours, raw
     ),
     lambda reports, colours, raw: make_engagement_overlay(
         {name: report.engagement_trend for name, report in reports.items()}, colours

@@ -180,20 +180,24 @@ def _isnan(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def indexed_growth(trends: Mapping[str, pd.DataFrame], *, indexed: bool = True) -> pd.DataFrame:
+def indexed_growth(
+    trends: Mapping[str, pd.DataFrame], *, indexed: bool = True, own_start: bool = False
+) -> pd.DataFrame:
     """Long frame (``date``, ``creator``, ``value``) of follower trends from their common start,
-    each indexed to 100 there (or raw with ``indexed=False``). Empty when they never overlap."""
+    each indexed to 100 there (or raw with ``indexed=False``); empty when they never overlap.
+    With ``own_start``, each whole trend from its own first reading instead (for trends that
+    share no period: one creator's history stopped before another's began)."""
     points = {name: trend_points(trend) for name, trend in trends.items()}
     series = {name: (dates, values) for name, (dates, values) in points.items() if len(values)}
     if not series:
         return pd.DataFrame(columns=["date", "creator", "value"])
     start = max(dates.min() for dates, _ in series.values())
     end = min(dates.max() for dates, _ in series.values())
-    if start > end:
+    if start > end and not own_start:
         return pd.DataFrame(columns=["date", "creator", "value"])
     parts = []
     for name, (dates, values) in series.items():
-        window = dates >= start
+        window = dates >= (dates.min() if own_start else start)
         order = np.argsort(dates[window], kind="stable")
         days, shown = dates[window][order], values[window][order]
         if indexed and shown[0] == 0:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from components.figures import charts
-from components.figures.compare_charts import comparison_figures
+from components.figures.compare_charts import comparison_figure, comparison_figures
 from components.figures.report_figures import report_figures
 from components.frame.plotly_view import BUNDLED_TRACES
 from fpapi import Insights
@@ -168,3 +168,22 @@ def test_every_figure_uses_only_traces_the_browser_bundle_draws():
     used = {trace.type for figure in figures if figure is not None for trace in figure.data}
     assert {"scatter", "bar", "heatmap"} <= used  # every kind the app draws was built here
     assert used <= BUNDLED_TRACES, used - BUNDLED_TRACES
+
+
+def test_the_compare_growth_chart_draws_trends_that_share_no_period():
+    """A creator whose history stopped two years ago, compared with three current ones: each
+    line is drawn from its own first reading, and the chart says so."""
+    accounts = instagram_pool()[:4]
+    shapes = [{"days": 365, "trends_end_days_ago": 800}, {}, {}, {}]
+    reports = {
+        account.name: build_report(Insights.from_raw(build_insights(account, **shape)))
+        for account, shape in zip(accounts, shapes, strict=True)
+    }
+    growth = comparison_figure(reports, 0, raw=False)
+    assert growth is not None and len(growth.data) == 4
+    assert "100 at each one's first reading" in growth.layout.title.text
+    assert all(trace.y[0] == 100.0 for trace in growth.data)
+    apart = growth.data[0]
+    assert max(apart.x) < min(min(trace.x) for trace in growth.data[1:])
+    raw = comparison_figure(reports, 0, raw=True)
+    assert raw is not None and [len(t.x) for t in raw.data] == [len(t.x) for t in growth.data]

@@ -122,10 +122,16 @@ def test_indexed_growth_starts_at_100_on_the_common_start():
     assert raw[raw["creator"] == "B"]["value"].iloc[0] == 50.0
 
 
-def test_indexed_growth_of_trends_that_never_overlap_is_empty():
-    a = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=3), "value": [1.0, 2, 3]})
-    b = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=3), "value": [1.0, 2, 3]})
-    assert indexed_growth({"A": a, "B": b}).empty
+def test_trends_that_never_overlap_are_indexed_each_from_its_own_first_reading():
+    a = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=3), "value": [10.0, 20, 30]})
+    b = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=4), "value": [4.0, 5, 6, 8]})
+    assert indexed_growth({"A": a, "B": b}).empty  # no common start to index them to
+    own = indexed_growth({"A": a, "B": b}, own_start=True)
+    lines = {name: line["value"].tolist() for name, line in own.groupby("creator")}
+    assert lines == {"A": [100.0, 200.0, 300.0], "B": [100.0, 125.0, 150.0, 200.0]}
+    assert own["date"].min() == pd.Timestamp("2024-01-01")  # every reading of both kept
+    raw = indexed_growth({"A": a, "B": b}, indexed=False, own_start=True)
+    assert raw[raw["creator"] == "B"]["value"].tolist() == [4.0, 5, 6, 8]
 
 
 def test_overlap_finds_what_two_or_more_share(vendor_insights):
