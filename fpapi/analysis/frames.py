@@ -73,9 +73,10 @@ HASHTAG_COLUMNS = ["hashtag", "posts", "average_er"]
 # pyarrow form, built in a quarter of the time, and these columns are read as text (captions,
 # links, names), not computed on.
 TEXT = pd.StringDtype("python", na_value=np.nan)
-_POST_DTYPES = {
+_POST_DTYPES = {  # the others are text
     "likes": "Int64", "comments": "Int64", "views": "Float64", "er": "Float64",
-    "video": "boolean", "sponsored": "boolean",
+    "video": "boolean", "sponsored": "boolean", "posted_at": "datetime64[us, UTC]",
+    "hashtags": object, "mentions": object, "image_url": object,
 }  # fmt: skip
 
 
@@ -99,15 +100,18 @@ def posts(insights: Insights) -> pd.DataFrame:
     booleans (the usual case) is taken as it is; any other column is read value by value with
     the same readers as ``Post`` (numeric strings, nulls, out-of-range values logged by name).
     """
-    return insights.derived("posts", lambda: _posts(insights)).copy(deep=False)
+    return _kept_posts(insights).copy(deep=False)
+
+
+def _kept_posts(insights: Insights) -> pd.DataFrame:
+    """The posts frame kept with the response: read it, never change it."""
+    return insights.derived("posts", lambda: _posts(insights))
 
 
 def _posts(insights: Insights) -> pd.DataFrame:
     raw = _raw_posts(insights)
-    if not raw:
-        return pd.DataFrame(columns=POST_COLUMNS).astype(
-            _POST_DTYPES | {"posted_at": "datetime64[ns, UTC]"}
-        )
+    if not raw:  # each column in the dtype it has when there are posts
+        return _frame({name: _typed((), _POST_DTYPES.get(name, TEXT)) for name in POST_COLUMNS}, 0)
     posted = _posted_column(_column(raw, "posted_at"), _column(raw, "posted_date"))
     order = _newest_first(posted)
     raw = [raw[i] for i in order]
@@ -131,7 +135,7 @@ def _posts(insights: Insights) -> pd.DataFrame:
         "location": _text(_or_empty(_plain_column(raw, "location_name", str))),
         "image_url": _objects(_or_none(_plain_column(raw, "image_url", str))),
     }
-    return pd.DataFrame(columns, copy=False)  # in POST_COLUMNS order (columns= would reindex)
+    return _frame(columns, len(raw))  # in POST_COLUMNS order
 
 
 def _post_urls(shortcodes: list[Any]) -> list[str | None]:
@@ -189,11 +193,12 @@ def sponsorship(insights: Insights) -> pd.DataFrame:
     """Just the ``sponsored`` and ``er`` columns of :func:`posts`, read with the same readers
     (unsorted): what the paid vs organic summary needs, at a fraction of the cost."""
     raw = _raw_posts(insights)
-    return pd.DataFrame(
+    return _frame(
         {
             "sponsored": _flags(_plain_column(raw, "sponsored", bool)),
             "er": _number_column(raw, "er"),
-        }
+        },
+        len(raw),
     )
 
 
@@ -226,12 +231,12 @@ def _number_column(raw: list[dict[str, Any]], key: str, *, count: bool = False) 
     numbers = _plain_numbers(values)
     if numbers is None or (count and (numbers < 0).any()):
         return pd.array(read_post_values(key, values), dtype="Int64" if count else "Float64")
-    missing = np.isnan(numbers)
     if count:  # built here: pandas' own conversion costs several times more
+        missing = np.isnan(numbers)
         return pd.arrays.IntegerArray(
             np.where(missing, 0, numbers.round()).astype("int64"), missing
         )
-    return pd.arrays.FloatingArray(np.where(missing, 0.0, numbers), missing)
+    return _floats(numbers)
 
 
 def _plain_numbers(values: list[Any]) -> np.ndarray | None:
@@ -297,29 +302,34 @@ def _trend_frame(entries: list[dict[str, Any]], metric: str, field: str) -> pd.D
     a column at a time when the column is plain, value by value otherwise."""
     keys, values = trend_entries(entries, metric)
     days, numbers = _trend_days(keys), _trend_values(values, field)
-    frame = pd.DataFrame({"date": days, "value": numbers})
+    frame = _frame({"date": days, "value": numbers}, len(days))
     if (np.diff(days.astype("int64")) > 0).all() and not np.isnat(days).any():
         return frame  # the usual case: one reading a day, in order
     frame = frame.dropna(subset=["date"]).drop_duplicates("date", keep="last")
     return frame.sort_values("date").reset_index(drop=True)
 
 
-# Every key of a trend in one spelling, one key a line: checked by one match, not one a day.
-_ISO_DAYS = re.compile(r"\d{4}-\d{2}-\d{2}(?:\n\d{4}-\d{2}-\d{2})*", re.ASCII)
-_VENDOR_DAYS = re.compile(r"\d{2}/\d{2}/\d{4}(?:\n\d{2}/\d{2}/\d{4})*", re.ASCII)
+# Every key of a trend in one spelling, checked at once, not one a day: the keys' text with
+# every digit made 0 is the spelling's pattern, once per key.
+_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_ISO_DAY, _VENDOR_DAY = b"0000-00-00", b"00/00/0000"
+
+
+def _spelled(keys: list[str], lines: bytes, pattern: bytes) -> bool:
+    return lines.translate(_AS_ZERO) == b"\n".join([pattern] * len(keys))
 
 
 def _trend_days(keys: list[Any]) -> np.ndarray:
     """The day keys as dates (NaT where a key is no day): all in one spelling, parsed at once;
     otherwise key by key with the trend's own reader."""
     try:
-        lines = "\n".join(keys) if set(map(type, keys)) == {str} else ""
-        if _ISO_DAYS.fullmatch(lines):
+        lines = "\n".join(keys).encode("ascii") if set(map(type, keys)) == {str} else b""
+        if lines and _spelled(keys, lines, _ISO_DAY):
             return np.array(keys, dtype="datetime64[D]").astype("datetime64[s]")
-        if _VENDOR_DAYS.fullmatch(lines):
+        if lines and _spelled(keys, lines, _VENDOR_DAY):
             days = pd.to_datetime(pd.Series(keys, dtype=object), format="%d/%m/%Y")
             return days.to_numpy().astype("datetime64[s]")
-    except ValueError:  # a day that does not exist (31/02/2024): read key by key
+    except ValueError:  # not ASCII, or a day that does not exist (31/02/2024): key by key
         pass
     read = pd.to_datetime(pd.Series(read_trend_days(keys), dtype=object))
     return read.to_numpy().astype("datetime64[s]")
@@ -328,15 +338,28 @@ def _trend_days(keys: list[Any]) -> np.ndarray:
 def _trend_values(values: list[Any], field: str) -> Any:
     """Plain finite numbers within any plausible range are taken as they are; anything else
     goes through the trend's own reader (numeric strings, nulls, values logged by name)."""
-    if all(type(value) in (int, float) for value in values):
+    if set(map(type, values)) <= {int, float}:
         try:
             numbers = np.array(values, dtype="float64")
         except OverflowError:  # an integer beyond any float: read one by one below
             pass
         else:
             if _plausible(numbers):
-                return pd.array(numbers, dtype="Float64")
+                return _floats(numbers)
     return pd.array(read_trend_values(field, values), dtype="Float64")
+
+
+def _floats(numbers: np.ndarray) -> pd.arrays.FloatingArray:
+    """Floats as pandas' nullable Float64, NaN read as missing (as ``pd.array`` reads it),
+    built here: its own conversion costs several times more."""
+    missing = np.isnan(numbers)
+    return pd.arrays.FloatingArray(np.where(missing, 0.0, numbers), missing)
+
+
+def _frame(columns: dict[str, Any], rows: int) -> pd.DataFrame:
+    """A frame of ready-made columns, in their order, without copying them: with its index
+    given, pandas skips working one out (a third of a small frame's cost)."""
+    return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
 
 
 def follower_trend(insights: Insights) -> pd.DataFrame:
@@ -395,13 +418,30 @@ def _typed_frame(
     dtype (building it first and converting after costs several times more, a cost every page
     view paid)."""
     values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    return pd.DataFrame(
+    return _frame(
         {
-            name: pd.array(column, dtype=dtypes.get(name, TEXT))
+            name: _typed(column, dtypes.get(name, TEXT))
             for name, column in zip(columns, values, strict=True)
         },
-        copy=False,
+        len(rows),
     )
+
+
+def _typed(values: Sequence[Any], dtype: Any) -> Any:
+    """One column of Python values (None for missing) in ``dtype``: the nullable numbers and
+    flags are built from numpy arrays here, pandas' inference from a list costs several times
+    more."""
+    if dtype == "Float64":
+        return _floats(np.array(values, dtype="float64"))  # None reads as NaN
+    if dtype == "Int64":
+        missing = np.array([value is None for value in values], dtype=bool)
+        whole = np.array([0 if value is None else value for value in values], dtype="int64")
+        return pd.arrays.IntegerArray(whole, missing)
+    if dtype == "boolean":
+        return _flags(list(values))
+    if dtype is object:
+        return _objects(list(values))
+    return pd.array(values, dtype=dtype)
 
 
 def _accounts_frame(accounts: Iterable[Account]) -> pd.DataFrame:
@@ -438,7 +478,7 @@ def mentions(insights: Insights) -> pd.DataFrame:
         brands.update(_handle(b) for b in details.brand_mentions)
         for handle in details.mentions:
             names.setdefault(_handle(handle), "")
-    usage = _usage(posts(insights), "mentions")
+    usage = _usage(_kept_posts(insights), "mentions")
     for handle in usage:
         names.setdefault(handle, "")
     rows = sorted(
@@ -456,7 +496,7 @@ def mentions(insights: Insights) -> pd.DataFrame:
 
 def hashtags(insights: Insights) -> pd.DataFrame:
     """Hashtags by how many posts carry them, with those posts' mean ER."""
-    usage = _usage(posts(insights), "hashtags")
+    usage = _usage(_kept_posts(insights), "hashtags")
     rows = sorted(
         ((tag, count, er) for tag, (count, er) in usage.items()),
         key=lambda row: (-row[1], row[0]),
