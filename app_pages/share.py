@@ -10,6 +10,7 @@ import logging
 
 import streamlit as st
 
+from components.frame import state
 from components.frame.workspace import open_public_workspace
 from components.ui.share import render_shared
 from fpapi.errors import StudioError
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 ws = open_public_workspace(SHARE_REFUSED)
 try:
-    share = ws.open_share(st.query_params.get("t"))
+    share = ws.open_share(st.query_params.get("t"), seen=state.seen_shares())
 except ShareRefused:
     st.write(SHARE_REFUSED)
     st.stop()
@@ -27,4 +28,5 @@ except StudioError as err:  # e.g. no FPAPI_SECRET_KEY with a team database: for
     log.warning("A share link could not be checked: %s", err)
     st.write(SHARE_REFUSED)
     st.stop()
+state.mark_share_seen(share.key)
 render_shared(share, ws.settings)

@@ -128,6 +128,16 @@ def share_link(kind: str) -> str | None:
     return _get(f"share_link.{kind}")
 
 
+def seen_shares() -> set[str]:
+    """The shares (by key, never the token) a client's visit opened already: drawn again, they
+    are not counted as another view."""
+    return _get("share.seen", set())
+
+
+def mark_share_seen(key: str) -> None:
+    _set("share.seen", seen_shares() | {key})
+
+
 def compare_address() -> str | None:
     """The ``creators`` the compare page's picker last put in the address."""
     return _get("compare.address")

@@ -39,8 +39,13 @@ class ShareTables(SqlPart):
     def count_share_view(self, key: str, at: float) -> Share | None:
         """Count one view of a share still valid at ``at``, in one statement; the share, or
         None when it is revoked, expired or unknown (on every replica alike)."""
-        valid = (shares.c.key == key, shares.c.revoked_at.is_(None), shares.c.expires_at > at)
-        return self._change(valid, views=shares.c.views + 1, last_view_at=at)
+        return self._change(_valid(key, at), views=shares.c.views + 1, last_view_at=at)
+
+    @guarded
+    def valid_share(self, key: str, at: float) -> Share | None:
+        """The share ``key`` if it is still valid at ``at`` (as ``count_share_view`` judges),
+        counting nothing: a client's page drawn again in the same visit."""
+        return self._first(Share, shares.select().where(*_valid(key, at)))
 
     @guarded
     def revoke_share(self, key: str, at: float) -> Share | None:
@@ -76,3 +81,8 @@ class ShareTables(SqlPart):
             if connection.execute(sa.select(shares.c.key).where(gone).limit(1)).first() is None:
                 return 0
             return connection.execute(shares.delete().where(gone)).rowcount or 0
+
+
+def _valid(key: str, at: float) -> tuple[sa.ColumnElement[bool], ...]:
+    """The share ``key``, neither revoked nor expired at ``at``."""
+    return (shares.c.key == key, shares.c.revoked_at.is_(None), shares.c.expires_at > at)

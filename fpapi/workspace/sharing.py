@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -195,14 +195,23 @@ class Sharing:
         self._record("share_updated", updated.title)
         return updated
 
-    def open_share(self, token: str | None) -> Share:
-        """What a client's link shows, counted as a view; ShareRefused (one sentence) for any
-        token that opens nothing. Needs no role: the token is the client's authority."""
+    def open_share(self, token: str | None, *, seen: Container[str] = ()) -> Share:
+        """What a client's link shows, counted as a view unless its key is in ``seen`` (the
+        shares this visit already opened: its page drawn again, a chart tab opened); checked
+        every time alike, and ShareRefused (one sentence) for any token that opens nothing.
+        Needs no role: the token is the client's authority."""
         key = verified_key(token, self._share_secret())
-        share = self.store.count_share_view(key, self._clock()) if key else None
+        again = key in seen
+        if not key:
+            share = None
+        elif again:
+            share = self.store.valid_share(key, self._clock())
+        else:
+            share = self.store.count_share_view(key, self._clock())
         if share is None:
             raise ShareRefused()
-        self._recording_as(CLIENT, share.workspace)._record("share_viewed", share.title)
+        if not again:
+            self._recording_as(CLIENT, share.workspace)._record("share_viewed", share.title)
         withdrawn = set(self.store.withdrawn_before(self._clock()))  # never shown again
         if withdrawn & set(share.creator_ids):
             kept = [cid for cid in share.creator_ids if cid not in withdrawn]

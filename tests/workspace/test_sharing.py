@@ -419,6 +419,28 @@ def test_each_view_is_counted_and_recorded_in_the_shares_workspace_without_the_v
         assert not [e for e in other.activity() if e.action.startswith("share_")]
 
 
+def test_the_same_visit_drawn_again_counts_no_view_but_is_checked_every_time(world):
+    """A client's page drawn again (a chart tab opened) passes the shares it opened as
+    ``seen``: not another view, and a share revoked or expired since is refused all the same."""
+    acme = world.open()
+    new, other = share_three(acme), share_three(acme)
+    client = world.client()
+    first = client.open_share(new.token)
+    for _ in range(2):
+        world.clock.now += 10
+        again = client.open_share(new.token, seen={first.key})
+    assert again.views == 1 and again.content == first.content
+    assert client.open_share(other.token, seen={first.key}).views == 1  # a new share: counted
+    viewed = [e for e in acme.activity() if e.action == "share_viewed"]
+    assert sum(e.count for e in viewed) == 2
+    acme.revoke_share(new.share.key)
+    with pytest.raises(ShareRefused):
+        client.open_share(new.token, seen={first.key})
+    world.clock.now += 8 * 86_400  # past the other's expiry
+    with pytest.raises(ShareRefused):
+        client.open_share(other.token, seen={other.share.key})
+
+
 # --- expiry choices -----------------------------------------------------------------------------
 
 
