@@ -17,7 +17,7 @@ import streamlit as st
 from components.exports import campaign_report
 from components.exports.compare_html import render_compare_html
 from components.figures import compare_charts as cc
-from components.figures.compare_charts import comparison_figures
+from components.figures.compare_charts import comparison_figure, comparison_figures
 from components.frame import state
 from components.frame.downloads import offered_publicly
 from components.frame.workspace import Workspace
@@ -119,10 +119,13 @@ def _render_comparison(
     st.subheader("Side by side", anchor=False)
     st.table(compare_ui.styled(shown))
     labelled = {columns[cid]: reports[cid] for cid in creators}
-    figures = comparison_figures(labelled, raw=False)
     st.subheader("Charts", anchor=False)
-    for index, figure in enumerate(figures):
-        show_figure(figure, key=f"shared-{index}", missing=cc.MISSING_NOTES[index])
+    tabs = st.tabs(list(compare_ui.CHART_SECTIONS), key="shared-chart", on_change="rerun")
+    for index, tab in enumerate(tabs):  # only the open tab's chart is built and sent
+        if tab.open:
+            with tab:
+                figure = comparison_figure(labelled, index, raw=False)
+                show_figure(figure, key=f"shared-{index}", missing=cc.MISSING_NOTES[index])
     left, right = st.columns(2)
     _download(
         left, "Table as CSV", lambda: to_safe_csv(comparison.labelled()), "comparison.csv",
@@ -131,7 +134,8 @@ def _render_comparison(
     _download(
         right, "Report as HTML",
         lambda: render_compare_html(
-            shown.frame, best=shown.highlight, figures=figures, title="Creator comparison"
+            shown.frame, best=shown.highlight, figures=comparison_figures(labelled, raw=False),
+            title="Creator comparison",
         ),
         "comparison.html", "text/html", ":material/description:",
     )  # fmt: skip

@@ -11,12 +11,21 @@ import pytest
 
 from fpapi.sandbox import instagram_pool
 from fpapi.workspace.sharing import SHARE_REFUSED
-from tests.browser.conftest import main_text, screenshot, sign_in, signed_in_app, wait_for_app
+from tests.browser.conftest import (
+    main_text,
+    plotly_summaries,
+    screenshot,
+    sign_in,
+    signed_in_app,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
 ANALYST = "ana@agency.test"
 SIX = instagram_pool()[:6]
+QUALITY_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    chart => (chart.layout?.title?.text || '').startsWith('Quality sub-scores'))"""
 SHARED, NOT_SHARED = SIX[:3], SIX[3:]
 
 
@@ -59,6 +68,12 @@ def test_an_analyst_shares_three_of_six_creators_with_a_client(app, page, browse
             assert account.name not in text and account.username not in text
         client.locator(".js-plotly-plot").first.wait_for()  # drawn once plotly.js is in
         assert "as of" in text
+        growth = plotly_summaries(client)  # the first tab's chart only: the others on a click
+        assert len(growth) == 1 and growth[0]["title"].startswith("Follower growth"), growth
+        client.get_by_role("tab", name="Quality").click()
+        client.wait_for_function(QUALITY_DRAWN)
+        quality = plotly_summaries(client)
+        assert len(quality) == 1 and quality[0]["points"] > 0, quality
         with client.expect_download() as download:  # /media/ answers a signed-out client
             client.get_by_role("button", name="Table as CSV").click()
         table = download.value.path().read_text()
