@@ -35,6 +35,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 from fpapi.analysis.metrics import trend_points
 
@@ -105,17 +106,20 @@ def find_spikes(follower_trend: pd.DataFrame, posts: pd.DataFrame) -> SpikeRepor
     days = dates.astype("datetime64[D]")
     gains = np.diff(values)
     one_day = np.diff(days) == np.timedelta64(1, "D")
-    spikes = []
-    for i in np.flatnonzero(one_day):
-        previous = gains[max(0, i - WINDOW_DAYS) : i][one_day[max(0, i - WINDOW_DAYS) : i]]
-        if len(previous) < MIN_HISTORY:
-            continue
-        median = float(np.median(previous))
-        scale = max(_MAD_TO_SD * float(np.median(np.abs(previous - median))), 1.0)
-        gain, before = float(gains[i]), float(values[i])
-        z = (gain - median) / scale
-        if z >= MIN_Z and gain >= max(MIN_GAIN, MIN_SHARE * before):
-            spikes.append((days[i + 1], gain, before, z))
+    # Row i: the one-day gains of the WINDOW_DAYS days before gain i (NaN: none that day),
+    # every day's median and MAD computed at once (one per day cost 60 ms over two years).
+    before_gain = np.concatenate([np.full(WINDOW_DAYS, np.nan), np.where(one_day, gains, np.nan)])
+    windows = sliding_window_view(before_gain, WINDOW_DAYS)[: len(gains)]
+    judged = np.flatnonzero(one_day & ((~np.isnan(windows)).sum(axis=1) >= MIN_HISTORY))
+    previous = windows[judged]
+    median = np.nanmedian(previous, axis=1) if len(judged) else np.empty(0)
+    mad = np.nanmedian(np.abs(previous - median[:, None]), axis=1) if len(judged) else median
+    z = (gains[judged] - median) / np.maximum(_MAD_TO_SD * mad, 1.0)
+    spikes = [
+        (days[i + 1], float(gains[i]), float(values[i]), float(z_i))
+        for i, z_i in zip(judged, z, strict=True)
+        if z_i >= MIN_Z and gains[i] >= max(MIN_GAIN, MIN_SHARE * values[i])
+    ]
     explainer = _Explainer(posts)
     found = tuple(
         explainer.explain(pd.Timestamp(day).date(), gain, before, z)

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import random
+import statistics
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 import pandas as pd
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from fpapi import Insights
 from fpapi.analysis.report import build_report
-from fpapi.analysis.spikes import LOOKBACK_DAYS, find_spikes
+from fpapi.analysis.spikes import (
+    LOOKBACK_DAYS,
+    MIN_GAIN,
+    MIN_HISTORY,
+    MIN_SHARE,
+    MIN_Z,
+    WINDOW_DAYS,
+    find_spikes,
+)
 from fpapi.sandbox import build_insights, instagram_pool
 
 START = date(2025, 1, 1)
@@ -134,3 +146,44 @@ def test_the_sandbox_finds_the_jumps_it_makes_and_nothing_in_smooth_growth():
     kinds = {spike.explained for spikes in found.values() for spike in spikes}
     assert kinds == {True, False}
     assert sum(not spikes for spikes in found.values()) >= len(found) // 4
+
+
+def one_day_at_a_time(frame: pd.DataFrame) -> list[tuple[date, float, float]]:
+    """The rule as the module's docstring states it, a day at a time: (day, gain, z)."""
+    found = []
+    points = [(d.date(), float(v)) for d, v in zip(frame["date"], frame["value"], strict=True)]
+    gains = [(later[0], later[1] - earlier[1], earlier) for earlier, later in pairwise(points)]
+    one_day = [day - earlier[0] == timedelta(days=1) for day, _, earlier in gains]
+    for i, (day, gain, (_, before)) in enumerate(gains):
+        first = max(0, i - WINDOW_DAYS)
+        previous = [
+            g for (_, g, _), one in zip(gains[first:i], one_day[first:i], strict=True) if one
+        ]
+        if not one_day[i] or len(previous) < MIN_HISTORY:
+            continue
+        median = statistics.median(previous)
+        scale = max(1.4826 * statistics.median(abs(g - median) for g in previous), 1.0)
+        z = (gain - median) / scale
+        if z >= MIN_Z and gain >= max(MIN_GAIN, MIN_SHARE * before):
+            found.append((day, gain, z))
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@example(seed=1, days=60, jumps=[(MIN_HISTORY + 1, 3_000)], gaps=set())  # judged just in time
+@example(seed=2, days=90, jumps=[(40, 3_000), (70, 2_500)], gaps={20, 21, 35, 69})
+@given(
+    seed=st.integers(0, 10_000),
+    days=st.integers(0, 160),
+    jumps=st.lists(st.tuples(st.integers(0, 159), st.integers(0, 5_000)), max_size=4),
+    gaps=st.sets(st.integers(0, 159), max_size=30),
+)
+def test_every_day_is_judged_as_the_rule_says_one_day_at_a_time(seed, days, jumps, gaps):
+    values = steady(days, start=20_000, seed=seed)
+    for day, gain in jumps:
+        values = jump(values, day, gain) if day < days else values
+    frame = trend(values, skip=gaps)
+    found = find_spikes(frame, posts()).spikes
+    expected = one_day_at_a_time(frame)
+    assert [(s.day, s.gain) for s in found] == [(day, gain) for day, gain, _ in expected]
+    assert [s.z for s in found] == pytest.approx([z for _, _, z in expected])
