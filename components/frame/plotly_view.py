@@ -28,6 +28,7 @@ it, typed arrays included). The figures may use only the bundle's trace types
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -143,11 +144,26 @@ def plotly_chart(fig: go.Figure, *, key: str, config: dict[str, Any], label: str
     """Draw one figure, as wide as its container, named ``label`` for screen readers."""
     data = {
         "label": label,
-        "figure": fig.to_json(),
+        "figure": figure_json(fig),
         "config": {"responsive": True, **config},
         "src": _relative_route(),
     }
     _chart(key=key, data=data, height="content")
+
+
+_JSON: dict[int, str] = {}  # by figure object, while it lives
+
+
+def figure_json(fig: go.Figure) -> str:
+    """A figure's JSON, encoded once per figure object: the app's figures are built once per
+    response and shared read-only (``components.frame.loaders``), and encoding a large one
+    again cost 10-20 ms on every run that drew it."""
+    key = id(fig)
+    encoded = _JSON.get(key)
+    if encoded is None:
+        encoded = _JSON[key] = fig.to_json()
+        weakref.finalize(fig, _JSON.pop, key, None)  # before its id can be another's
+    return encoded
 
 
 def _relative_route() -> str:
