@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 
 from components.frame.access import current_access, render_account, render_gate
-from components.frame.loaders import get_config
+from components.frame.loaders import get_config, start_first_view
 from components.frame.pages import navigation_pages, render_menu, spec_of
 from components.frame.plotly_view import warm_up_charts
 from components.frame.routes import serve_metrics_port
@@ -70,6 +70,8 @@ except NotInWorkspace as err:  # the workspace asked for is not theirs (or they 
     render_account(access)
     st.error(md_escape(str(err)))
     st.stop()
+if spec.first_view:  # its fetch runs while the rest of the frame and the page draw
+    start_first_view(ws, st.query_params.get("creator"))
 render_menu(admin=ws.actor.role is Role.ADMIN)
 warm_up_charts(now=spec.charts)
 render_account(access, ws.role)

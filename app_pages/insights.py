@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.frame import state
-from components.frame.loaders import fetch_history, report_of
+from components.frame.loaders import fetch_history, load_first_view, report_of
 from components.frame.pages import link
 from components.frame.workspace import open_workspace
 from components.text import md_escape
@@ -61,7 +61,7 @@ try:
         loaded = (
             ws.load_insights(chosen, refresh=True, subject=title)
             if state.pop_refresh(chosen)
-            else ws.load_insights(chosen)
+            else load_first_view(ws, chosen)
         )
         report = report_of(ws, loaded)
 except FPAPIError as err:

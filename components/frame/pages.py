@@ -27,6 +27,7 @@ class PageSpec:
     public: bool = False  # reachable without sign-in
     in_menu: bool = True
     charts: bool = False  # draws plotly charts as soon as it opens
+    first_view: bool = False  # loads the creator its address names (?creator=) at once
     admins_only: bool = False  # in the menu for admins only (the core refuses the others)
 
 
@@ -45,6 +46,7 @@ PAGES: dict[str, PageSpec] = {
             ":material/insights:",
             "insights",
             charts=True,
+            first_view=True,
         ),
         PageSpec(
             "compare",

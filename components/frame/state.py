@@ -165,6 +165,22 @@ def pop_refresh(creator_id: str) -> bool:
     return bool(_pop(f"refresh.{creator_id}", False))
 
 
+def refresh_requested(creator_id: str) -> bool:
+    return bool(_get(f"refresh.{creator_id}", False))
+
+
+def set_first_view(creator_id: str | None, started: Any = None) -> None:
+    """The load of the creator this run's address names, started as the run began (a
+    Future), or none."""
+    _set("first_view", (creator_id, started) if creator_id else None)
+
+
+def pop_first_view(creator_id: str) -> Any:
+    """That load, if it was for ``creator_id``; it is handed out once."""
+    started = _pop("first_view")
+    return started[1] if started and started[0] == creator_id else None
+
+
 def paste_outcome() -> VerificationOutcome | None:
     """The result of this analyst's last paste-back on the connect page."""
     return _get("paste_outcome")
