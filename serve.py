@@ -3,7 +3,8 @@ carries headers that keep other sites from framing the app (clickjacking) and li
 leaking the page's address; the downloads (``/media/``) and Streamlit's metrics answer only a
 signed-in analyst; the studio's own ``/metrics`` (Prometheus) answers only a scraper on
 loopback or an allowed network (``components.frame.routes``); each page's HTML says where the
-app's root is (and on a chart page, starts loading plotly.js); and browsers keep the charts'
+app's root is (and on a chart page, starts loading plotly.js); a request for a creator's
+insights starts loading them before the page's code is in; and browsers keep the charts'
 plotly.js for a year. ``streamlit run serve.py`` serves it like ``streamlit run app.py``, which
 works without it on any Streamlit host.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import anyio
 import streamlit as st
@@ -23,6 +25,7 @@ from starlette.routing import Route
 from components.frame.pages import PAGES
 from components.frame.plotly_view import PLOTLY_JS_ROUTE, preload_tag
 from components.frame.routes import METRICS_ROUTE, guarded, may_reach, scrape
+from components.frame.workspace import WORKSPACE_PARAM, start_page_request_load
 
 SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
@@ -133,6 +136,31 @@ class PageHead:
         await self.app(scope, receive, send_with_head)
 
 
+FIRST_VIEW_PAGES = {
+    f"/{spec.url_path}" for spec in PAGES.values() if spec.first_view and spec.url_path
+}
+
+
+class FirstViewHeadStart:
+    """Pure ASGI middleware: a request for the HTML of a page that opens on one creator
+    (``/insights?creator=...``) starts loading that creator at once, for whoever its sign-in
+    cookie names (``components.frame.workspace.start_page_request_load``), while the browser
+    loads the page's code; the response is not held for it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        path = scope.get("path", "").rstrip("/") if scope["type"] == "http" else ""
+        if scope.get("method") == "GET" and any(path.endswith(p) for p in FIRST_VIEW_PAGES):
+            asked = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            creator = asked.get("creator", [""])[0]
+            if creator:
+                workspace = asked.get(WORKSPACE_PARAM, [None])[0]
+                start_page_request_load(creator, workspace, Request(scope).cookies)
+        await self.app(scope, receive, send)
+
+
 class ClosedRoutes:
     """Pure ASGI middleware: ``/media/...`` and ``/_stcore/metrics`` answer 404 to a request
     without a valid sign-in cookie (``components.frame.routes``)."""
@@ -152,5 +180,10 @@ class ClosedRoutes:
 app = st.App(
     str(Path(__file__).with_name("app.py")),
     routes=[Route(METRICS_ROUTE, scrape, methods=["GET"])],
-    middleware=[Middleware(SecurityHeaders), Middleware(ClosedRoutes), Middleware(PageHead)],
+    middleware=[
+        Middleware(SecurityHeaders),
+        Middleware(ClosedRoutes),
+        Middleware(PageHead),
+        Middleware(FirstViewHeadStart),
+    ],
 )

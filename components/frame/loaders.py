@@ -212,7 +212,7 @@ def compare_figure(
 
 # Loads started as a run begins, each in its own thread: bounded, as a browser opens a few
 # tabs at a time; a load waits for the cache's lock on its creator (one fetch per creator).
-_first_views = ThreadPoolExecutor(max_workers=8, thread_name_prefix="first-view")
+FIRST_VIEWS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="first-view")
 
 
 def start_first_view(ws: Workspace, creator_id: str | None) -> None:
@@ -224,7 +224,7 @@ def start_first_view(ws: Workspace, creator_id: str | None) -> None:
     if not creator_id or state.refresh_requested(creator_id):
         state.set_first_view(None)
         return
-    state.set_first_view(creator_id, _first_views.submit(ws.load_insights, creator_id))
+    state.set_first_view(creator_id, FIRST_VIEWS.submit(ws.load_insights, creator_id))
 
 
 def load_first_view(ws: Workspace, creator_id: str) -> LoadedInsights:

@@ -10,15 +10,20 @@ from __future__ import annotations
 import math
 import time
 
+import httpx
 import pytest
 
 from components.frame.pages import PAGES
+from fpapi.sandbox import instagram_pool
+from fpapi.storage.cache import InsightCache
 from fpapi.storage.data_folder import DataFolderStore
 from fpapi.storage.records import Creator
+from fpapi.workspace.settings import SANDBOX_CACHE_LABEL
 from tests.browser.conftest import (
     consent,
     create_link,
     main_text,
+    put_on_roster,
     running_app,
     screenshot,
     sign_in,
@@ -280,3 +285,27 @@ def test_a_viewer_reads_the_roster_and_links_but_is_offered_no_change(team, page
         app.url,
         page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out"),
     )
+
+
+def test_an_insights_address_starts_loading_its_creator_only_for_whom_the_page_lets_in(team, page):
+    """serve.py starts loading the creator an /insights address names when the page itself is
+    requested, before any of its code runs, for whoever the request's sign-in cookie names:
+    nothing for a request without one, nor for a creator not on the roster."""
+    app, _ = team
+    anonymous, ahead, elsewhere = instagram_pool()[10:13]  # none the other tests verify
+    put_on_roster(app.data_dir, [anonymous, ahead])
+    cache = InsightCache(app.data_dir / "insights", api_base_url=SANDBOX_CACHE_LABEL)
+    try:
+        assert httpx.get(f"{app.url}/insights?creator={anonymous.creator_id}").status_code == 200
+        sign_in(page, app.url, ANALYST)
+        for creator in (elsewhere, ahead):
+            asked = page.context.request.get(f"{app.url}/insights?creator={creator.creator_id}")
+            assert asked.status == 200  # the page's HTML only: no script has run for it
+        deadline = time.monotonic() + 30
+        while cache.summary(ahead.creator_id) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert cache.summary(ahead.creator_id) is not None
+        assert cache.summary(anonymous.creator_id) is None
+        assert cache.summary(elsewhere.creator_id) is None
+    finally:
+        cache.close()
