@@ -8,7 +8,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,8 +17,8 @@ import httpx  # noqa: E402
 
 from components.frame.loaders import SANDBOX_CACHE_LABEL  # noqa: E402
 from fpapi import Insights  # noqa: E402
-from fpapi.sandbox import build_insights, instagram_pool  # noqa: E402
-from fpapi.sandbox.accounts import _creator_id  # noqa: E402
+from fpapi.sandbox import build_insights  # noqa: E402
+from fpapi.sandbox.accounts import generated_account  # noqa: E402
 from fpapi.storage.cache import InsightCache  # noqa: E402
 from fpapi.storage.data_folder import DataFolderStore  # noqa: E402
 from fpapi.storage.records import Creator  # noqa: E402
@@ -34,18 +33,17 @@ CHARTS_ON_INSIGHTS = 3  # the follower trend and the first section (Engagement)
 CHARTS_ON_COMPARE = 1  # the growth chart; the others are tabs of their own
 
 
-def seed(store: Store, cache: InsightCache, creators: int, *, posts: int | None = None,
-         days: int | None = None, first: int = 0, cached: bool = True) -> list[str]:  # fmt: skip
-    """Put ``creators`` creators on the roster, numbered from ``first``, their insights cached
-    unless ``cached`` is False (beyond the sandbox's own pool, more normal creators are made
-    from the same generator); their ids."""
-    template = instagram_pool()[0]
+def seed(store: Store, cache: InsightCache, creators: int, *, first: int = 0,
+         cached: bool = True, **shape: int | None) -> list[str]:  # fmt: skip
+    """Put ``creators`` of the sandbox's generated creators on the roster, numbered from
+    ``first`` (the sandbox answers for each of them), their insights cached unless ``cached``
+    is False, in ``shape`` (``build_insights``' keywords: posts, days, trend_every,
+    trends_end_days_ago); their ids."""
     ids = []
-    for index in range(first, first + creators):
-        account = replace(template, index=index, creator_id=_creator_id("instagram", index), name=f"Creator {index}",
-                          username=f"creator.{index}")  # fmt: skip
+    for number in range(first, first + creators):
+        account = generated_account(number)
         if cached:
-            insights = Insights.from_raw(build_insights(account, posts=posts, days=days))
+            insights = Insights.from_raw(build_insights(account, **shape))
             cache.put(account.creator_id, insights)
         store.add_creator(Creator(creator_id=account.creator_id, connector="instagram", name=account.name,
                                   username=account.username, verified_at=time.time()))  # fmt: skip
@@ -131,10 +129,11 @@ def new_tab(context, url: str, charts: int) -> float:
         page.close()
 
 
-def fresh_load(browser, url: str, charts: int = 0) -> float:
-    """A page in a brand-new browser context (nothing cached, as on a first visit), until
+def fresh_load(browser, url: str, charts: int = 0, *, signed_in: dict | None = None) -> float:
+    """A page in a brand-new browser context (nothing cached, as on a first visit; holding
+    only the sign-in cookie of ``signed_in``, a context's storage state, when given), until
     drawn with ``charts`` charts: the reference every browser benchmark divides by."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, storage_state=signed_in)
     try:
         return new_tab(context, url, charts)
     finally:

@@ -1,31 +1,39 @@
-"""Time to charts in headless Chromium, each as a ratio to a fresh load of the home page.
+"""Time to charts in headless Chromium, each as a ratio to a fresh load of the home page, for
+three creator shapes, through both entry points and with sign-in on.
 
-The app runs against the sandbox in its own process with a vendor latency of 300 ms per call;
-the roster holds the large creator (900 posts, two years of daily trends), three more for the
-compare page (cached), and one never fetched. Every figure is the median of several runs
-measured in this one run, and every ratio divides by the home page measured alongside:
+The app runs against the sandbox in its own process with a vendor latency of 300 ms per call.
+Creator shapes (the sandbox's ``build_insights`` keywords, set for uncached creators through its
+``shapes`` knob):
+
+- largest: 1,000 posts and two years of daily trends (the most the sandbox seeds);
+- sparse trends: 1,000 posts, two years of trends with a reading every ~9 days at uneven gaps;
+- trends apart: 300 posts, a year of trends that stopped 800 days ago, so that they overlap
+  none of the three others it is compared with.
+
+For each shape the roster holds one creator cached, three more (normal, cached) to compare it
+with, and two never fetched for each run. Every figure is the median of several runs measured
+in this one run, and every ratio divides by the fresh home load measured alongside, through the
+same entry point:
 
 - fresh home load (the reference): ``/`` in a brand-new browser context, nothing cached, until
-  the script is done and the page is drawn (the same page in a new tab of a warm browser is
-  printed too);
-- in-app: on ``/creators``, a click on "Open insights" until every chart of the first view
-  is drawn (the browser keeps its JavaScript); once two seconds after the roster is drawn, as
-  an analyst finds the creator, and once at the very moment it is drawn;
-- new tab: the same insights page opened in a new tab;
-- compare 4: the compare page for four creators in a new tab;
+  the script is done and the page is drawn (signed in: the context holds the sign-in cookie);
+- in-app click: on ``/creators``, a click on "Open insights" two seconds after the roster is
+  drawn (as an analyst finds the creator), until every chart of the first view is drawn;
+- new tab: the creator's insights page in a new tab of a browser that has the app open;
+- compare 4: the creator and the three others on the compare page, in a new tab;
 - first open, not cached: the insights of a creator never fetched (another one each time),
-  against one vendor fetch (made with the app's client, parsed) plus a fresh home load; as an
-  analyst opens a creator just verified, by a click on the roster (two seconds after it is
-  drawn), and in a new tab.
+  against one vendor fetch of that shape (made with the app's client, parsed) plus a fresh home
+  load; by a click on the roster, and in a new tab;
+- share page: the largest creator's compare of 4 shared with a client, opened by a browser that
+  never signed in (a brand-new context), until its charts are drawn.
 
-New tabs share the browser's HTTP cache, as a returning analyst's would; the last lines say
-how often a new tab downloaded plotly.js again, and how each server lets a browser keep it.
-
-Every figure is measured through both entry points in the same run, runs interleaved, each
-app on its own data folder seeded alike: ``streamlit run app.py`` (as Streamlit hosts start
-it) and ``streamlit run serve.py`` (self-hosted); each ratio divides by the fresh home load
-through the same entry point.
-Run: ``.venv/bin/python benchmarks/time_to_charts.py [--entry app.py] [--entry serve.py]``.
+Entry points, runs interleaved, each app on its own data folder seeded alike: ``streamlit run
+app.py`` (as Streamlit hosts start it), ``streamlit run serve.py`` (self-hosted), and app.py
+with sign-in on against a real OpenID Connect provider on loopback (``oidc-provider-mock``).
+New tabs share the browser's HTTP cache, as a returning analyst's would; the last lines say how
+often a new tab downloaded plotly.js again, and how each server lets a browser keep it.
+Run: ``.venv/bin/python benchmarks/time_to_charts.py [--entry app.py] [--entry serve.py]
+[--entry signed-in] [--runs N]``.
 """
 
 from __future__ import annotations
@@ -33,10 +41,12 @@ from __future__ import annotations
 import argparse
 import secrets
 import statistics
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 import httpx
 from browser_harness import CHROMIUM_FLAGS, DRAWN, chromium_path, fresh_load, new_tab, start_sandbox
@@ -47,38 +57,75 @@ from components.frame.plotly_view import PLOTLY_JS, PLOTLY_JS_ROUTE
 from fpapi import FirstPartyClient
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.data_folder import DataFolderStore
-from tests.browser.conftest import RunningApp, start_app
-from tests.browser.servers import stop
+from fpapi.workspace.core import open_workspace
+from fpapi.workspace.members import Actor
+from fpapi.workspace.settings import load_settings
+from tests.browser.conftest import RunningApp, sign_in, start_app
+from tests.browser.servers import free_port, start_oidc_provider, stop, write_auth_home
 
 LATENCY_MS = 300
-RUNS = 7
+RUNS = 5
 READING_S = 2.0  # how long an analyst looks at the roster before clicking a creator
-POSTS, DAYS = 900, 730
-# As Streamlit hosts start the app, and as the README's self-hosting starts it.
-ENTRY_POINTS = ("app.py", "serve.py")
+SHAPES = {  # name: build_insights' keywords
+    "largest": {"posts": 1000, "days": 730},
+    "sparse trends": {"posts": 1000, "days": 730, "trend_every": 9},
+    "trends apart": {"posts": 300, "days": 365, "trends_end_days_ago": 800},
+}
+ENTRY_POINTS = {  # name: (script, sign-in on)
+    "app.py": ("app.py", False),
+    "serve.py": ("serve.py", False),
+    "signed-in": ("app.py", True),
+}
+ANALYST = "analyst@agency.test"
+FIGURES = (  # key, label, goal (a ratio to the fresh home load; "fetch +" where one is added)
+    ("nav", f"in-app click ({READING_S:.0f} s on roster)", 0.8),
+    ("tab", "insights in a new tab", 1.6),
+    ("comp", "compare 4 in a new tab", 2.0),
+    ("first_in_app", f"first open, click ({READING_S:.0f} s)", 1.0),
+    ("first_tab", "first open, new tab", 1.0),
+)
+FIRST_OPENS = ("first_in_app", "first_tab")
+SHARE_GOAL = 1.6
 
 
-def seed(data_dir, base_url: str) -> tuple[str, list[str], list[str]]:
-    """The large creator, three more cached for the compare page, and two never fetched for
-    each run (one opened from the roster, one in a new tab)."""
+@dataclass
+class Creators:
+    """One shape's creators on the roster: the cached one, the three it is compared with, and
+    two never fetched for each run."""
+
+    shaped: str
+    others: list[str]
+    uncached: list[str]
+
+    @property
+    def four(self) -> list[str]:
+        return [self.shaped, *self.others]
+
+
+def seed(data_dir: Path, base_url: str, runs: int) -> dict[str, Creators]:
+    """Every shape's creators, numbered alike in every entry's data folder."""
     cache = InsightCache(data_dir / "insights", api_base_url=base_url)
     store = DataFolderStore(data_dir / "store")
-    big = seed_roster(store, cache, 1, posts=POSTS, days=DAYS)
-    others = seed_roster(store, cache, 3, first=1)
-    uncached = seed_roster(store, cache, 2 * RUNS, first=4, cached=False)
+    seeded, first = {}, 0
+    for name, shape in SHAPES.items():
+        shaped = seed_roster(store, cache, 1, first=first, **shape)
+        others = seed_roster(store, cache, 3, first=first + 1)
+        uncached = seed_roster(store, cache, 2 * runs, first=first + 4, cached=False)
+        seeded[name] = Creators(shaped[0], others, uncached)
+        first += 4 + 2 * runs
     cache.close()
     store.close()
-    return big[0], big + others, uncached
+    return seeded
 
 
-def in_app(context, app_url: str, creator_id: str, charts: int, *, reading_s: float) -> float:
-    """From the roster, a click on a creator's "Open insights", ``reading_s`` after the roster
+def in_app(context, app_url: str, creator_id: str, charts: int) -> float:
+    """From the roster, a click on a creator's "Open insights", ``READING_S`` after the roster
     is drawn (the analyst finds the creator first)."""
     page = context.new_page()
     try:
         page.goto(f"{app_url}/creators")
         page.wait_for_function(DRAWN, arg=0, timeout=120_000)
-        time.sleep(reading_s)
+        time.sleep(READING_S)
         link = page.locator(f"a[href*='insights?creator={creator_id}']").first
         start = time.perf_counter()
         link.click()
@@ -126,23 +173,23 @@ def median_ms(values: list[float]) -> float:
 class Entry:
     """One entry point's app, the creators it shows, and what was measured through it."""
 
-    script: str
+    name: str
     app: RunningApp
-    big: str
-    four: list[str]
-    uncached: list[str]
+    creators: dict[str, Creators]
+    share_url: str
+    stop_also: list = field(default_factory=list)  # the sign-in provider's process
+    context: object = None  # the browser context its new tabs open in
+    signed_in: dict | None = None  # that context's storage state, when sign-in is on
     charts: dict[str, int] = field(default_factory=dict)
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     bundle_fetched: list[bool] = field(default_factory=list)
     bundle_caching: str = ""
 
-    @property
-    def insights(self) -> str:
-        return f"{self.app.url}/insights?creator={self.big}"
+    def insights(self, creator_id: str) -> str:
+        return f"{self.app.url}/insights?creator={creator_id}"
 
-    @property
-    def compare(self) -> str:
-        return f"{self.app.url}/compare?creators={','.join(self.four)}"
+    def compare(self, shape: str) -> str:
+        return f"{self.app.url}/compare?creators={','.join(self.creators[shape].four)}"
 
     def caching(self) -> str:
         """How the server lets a browser keep plotly.js: its Cache-Control, or the heuristic a
@@ -154,124 +201,165 @@ class Entry:
         return f"no Cache-Control; Last-Modified {age_s / 60:.0f} min ago, so fresh for ~{age_s / 600:.0f} min"
 
 
-def start_entry(script: str, base, base_url: str, token: str) -> Entry:
-    """``streamlit run <script>`` on its own data folder, seeded alike."""
-    folder = base / script.removesuffix(".py")
-    big, four, uncached = seed(folder / "data", base_url)
-    app = start_app(folder / "data", folder / "streamlit.log",
-                    {"FPAPI_BASE_URL": base_url, "FPAPI_TOKEN": token}, entry=script)  # fmt: skip
-    return Entry(script, app, big, four, uncached)
+def start_entry(name: str, base: Path, base_url: str, token: str, runs: int) -> Entry:
+    """The entry point on its own data folder, seeded alike, with a share of the largest
+    creator's compare of 4 made through the workspace core."""
+    script, signing_in = ENTRY_POINTS[name]
+    folder = base / name.removesuffix(".py")
+    creators = seed(folder / "data", base_url, runs)
+    env = {"FPAPI_BASE_URL": base_url, "FPAPI_TOKEN": token}
+    ws = open_workspace(load_settings({**env, "FPAPI_DATA_DIR": str(folder / "data")}, []), Actor("bench"))  # fmt: skip
+    made = ws.create_share("compare", "For the client", creators["largest"].four, {"fees": {}}, days=7)  # fmt: skip
+    ws.close()
+    stop_also = []
+    port = None
+    if signing_in:
+        users = [{"sub": ANALYST, "email": ANALYST, "email_verified": True}]
+        provider = start_oidc_provider(users, folder / "oidc.log")
+        stop_also.append(provider.process)
+        port = free_port()
+        auth = write_auth_home(folder / "home", app_port=port, provider=provider)
+        env |= {"HOME": str(auth.home), "FPAPI_ALLOWED_EMAILS": ANALYST}
+    app = start_app(folder / "data", folder / "streamlit.log", env, entry=script, port=port)
+    return Entry(name, app, creators, f"{app.url}/share?t={made.token}", stop_also)
 
 
-def measure(browser, context, entry: Entry, run: int) -> None:
+def open_context(browser, entry: Entry) -> None:
+    """The browser context the entry's new tabs open in: signed in when sign-in is on."""
+    entry.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    if entry.stop_also:  # sign-in is on
+        page = entry.context.new_page()
+        sign_in(page, entry.app.url, ANALYST)
+        page.close()
+        entry.signed_in = entry.context.storage_state()
+
+
+def measure(browser, entry: Entry, run: int) -> None:
     """One run of every figure through one entry point."""
-    times, url = entry.times, entry.app.url
-    times["home"].append(fresh_load(browser, url))
-    times["warm_home"].append(new_tab(context, url, 0))
-    on_insights = entry.charts["insights"]
-    times["nav"].append(in_app(context, url, entry.big, on_insights, reading_s=READING_S))
-    times["at_once"].append(in_app(context, url, entry.big, on_insights, reading_s=0))
-    elapsed, fetched = new_tab_and_bundle(context, entry.insights, on_insights)
-    times["tab"].append(elapsed)
-    entry.bundle_fetched.append(fetched)
-    times["comp"].append(new_tab(context, entry.compare, entry.charts["compare"]))
-    times["first_in_app"].append(
-        in_app(context, url, entry.uncached[2 * run], on_insights, reading_s=READING_S)
-    )
-    times["first_tab"].append(
-        new_tab(context, f"{url}/insights?creator={entry.uncached[2 * run + 1]}", on_insights)
-    )
+    context, url, times = entry.context, entry.app.url, entry.times
+    times["home"].append(fresh_load(browser, url, signed_in=entry.signed_in))
+    for shape, creators in entry.creators.items():
+        on_insights, on_compare = (
+            entry.charts[f"{shape} insights"],
+            entry.charts[f"{shape} compare"],
+        )
+        times[shape, "nav"].append(in_app(context, url, creators.shaped, on_insights))
+        elapsed, fetched = new_tab_and_bundle(context, entry.insights(creators.shaped), on_insights)
+        times[shape, "tab"].append(elapsed)
+        entry.bundle_fetched.append(fetched)
+        times[shape, "comp"].append(new_tab(context, entry.compare(shape), on_compare))
+        opened, in_tab = creators.uncached[2 * run], creators.uncached[2 * run + 1]
+        times[shape, "first_in_app"].append(in_app(context, url, opened, on_insights))
+        times[shape, "first_tab"].append(new_tab(context, entry.insights(in_tab), on_insights))
+    times["share"].append(fresh_load(browser, entry.share_url, entry.charts["share"]))
 
 
-def report(entries: list[Entry], fetch_ms: float) -> None:
-    width = 24
-    print(f"headless Chromium, {POSTS}-post creator with {DAYS} days of trends; "
-          f"vendor latency {LATENCY_MS} ms; median of {RUNS}, entry points taking turns")  # fmt: skip
-    print(f"  one vendor fetch (client, parsed): {fetch_ms:.0f} ms")
-    print(" " * 39 + "".join(f"{'streamlit run ' + e.script:{width}s}" for e in entries) + "goal")
-    homes = {e.script: median_ms(e.times["home"]) for e in entries}
+def report(entries: list[Entry], fetch_ms: dict[str, float], runs: int) -> None:
+    width = 22
+    print(f"headless Chromium; vendor latency {LATENCY_MS} ms; median of {runs}, entry points "
+          "taking turns; ratios to the fresh home load through the same entry point")  # fmt: skip
+    print(" " * 40 + "".join(f"{e.name:{width}s}" for e in entries) + "goal")
+    homes = {e.name: median_ms(e.times["home"]) for e in entries}
+    missed = []
 
     def row(label: str, cells: list[str], goal: str = "") -> None:
-        print(f"  {label + ':':37s}" + "".join(f"{cell:{width}s}" for cell in cells) + goal)
+        print(f"  {label + ':':38s}" + "".join(f"{cell:{width}s}" for cell in cells) + goal)
 
-    row("charts on the first view", [
-        f"insights {e.charts['insights']}, compare {e.charts['compare']}" for e in entries
-    ])  # fmt: skip
-    row("fresh home load (the reference)", [f"{homes[e.script]:.0f} ms" for e in entries])
-    row("home in a new tab (cache warm)", [
-        f"{median_ms(e.times['warm_home']):.0f} ms" for e in entries
-    ])  # fmt: skip
-    for key, label, goal in (
-        ("nav", f"in-app click ({READING_S:.0f} s on roster)", "<= 0.8x"),
-        ("at_once", "in-app click at once", "<= 0.8x"),
-        ("tab", "insights in a new tab", "<= 1.6x"),
-        ("comp", "compare 4 in a new tab", "<= 2.0x"),
-    ):
-        row(label, [
-            f"{median_ms(e.times[key]):.0f} ms {median_ms(e.times[key]) / homes[e.script]:.2f}x"
+    row("fresh home load (the reference)", [f"{homes[e.name]:.0f} ms" for e in entries])
+    for shape in SHAPES:
+        print(f"  {shape} ({', '.join(f'{k} {v}' for k, v in SHAPES[shape].items())}); "
+              f"one fetch {fetch_ms[shape]:.0f} ms")  # fmt: skip
+        row("  charts on the first view", [
+            f"insights {e.charts[f'{shape} insights']}, compare {e.charts[f'{shape} compare']}"
             for e in entries
-        ], goal)  # fmt: skip
-    for key, label, goal in (
-        ("first_in_app", f"first open, click ({READING_S:.0f} s on roster)", "fetch + <= 1.0x"),
-        ("first_tab", "first open, new tab", "fetch + <= 1.0x"),
-    ):
-        row(label, [
-            f"fetch + {(median_ms(e.times[key]) - fetch_ms) / homes[e.script]:.2f}x" for e in entries
-        ], goal)  # fmt: skip
+        ])  # fmt: skip
+        for key, label, goal in FIGURES:
+            fetch = fetch_ms[shape] if key in FIRST_OPENS else 0.0
+            cells = []
+            for e in entries:
+                ms = median_ms(e.times[shape, key])
+                ratio = (ms - fetch) / homes[e.name]
+                cells.append(f"{ms:.0f} ms " + (f"f+{ratio:.2f}x" if fetch else f"{ratio:.2f}x"))
+                if ratio > goal:
+                    missed.append(f"{e.name} {shape} {label}")
+            row("  " + label, cells, ("fetch + " if fetch else "") + f"<= {goal}x")
+    cells = []
+    for e in entries:
+        ratio = median_ms(e.times["share"]) / homes[e.name]
+        cells.append(f"{median_ms(e.times['share']):.0f} ms {ratio:.2f}x")
+        if ratio > SHARE_GOAL:
+            missed.append(f"{e.name} share page")
+    row(f"share page, no account ({entries[0].charts['share']} charts)", cells, f"<= {SHARE_GOAL}x")
     row("plotly.js fetched in new tabs", [
         f"{sum(e.bundle_fetched)} of {len(e.bundle_fetched)}" for e in entries
     ])  # fmt: skip
     for entry in entries:
-        print(f"  plotly.js through {entry.script}: {entry.bundle_caching}")
+        print(f"  plotly.js through {entry.name}: {entry.bundle_caching}")
+    print("Every goal holds." if not missed else "MISSED: " + "; ".join(missed))
 
 
 def main() -> None:
-    import tempfile
-    from pathlib import Path
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entry", choices=ENTRY_POINTS, action="append",
-                        help="an entry point to measure (default: both)")  # fmt: skip
-    scripts = parser.parse_args().entry or list(ENTRY_POINTS)
+                        help="an entry point to measure (default: all three)")  # fmt: skip
+    parser.add_argument("--runs", type=int, default=RUNS, help=f"runs (default {RUNS})")
+    args = parser.parse_args()
+    names, runs = args.entry or list(ENTRY_POINTS), args.runs
     token = secrets.token_urlsafe(24)
     sandbox, base_url = start_sandbox(token, latency_ms=LATENCY_MS)
     base = Path(tempfile.mkdtemp(prefix="cis-bench-"))
     entries: list[Entry] = []
     try:
-        for script in scripts:
-            entries.append(start_entry(script, base, base_url, token))
-        with FirstPartyClient(base_url, token) as client:
-            uncached = entries[0].uncached  # the same ids in every entry's own data folder
-            for creator_id in uncached:  # the sandbox builds each body once, ahead of time
-                client.get_instagram_insights(creator_id)
-            fetch = []
-            for creator_id in uncached:
-                start = time.perf_counter()
-                client.get_instagram_insights(creator_id)
-                fetch.append(time.perf_counter() - start)
+        for name in names:
+            entries.append(start_entry(name, base, base_url, token, runs))
+        fetch_ms = vendor_fetches(base_url, token, entries[0].creators)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=chromium_path(), args=CHROMIUM_FLAGS
             )
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
             for entry in entries:
-                entry.charts = {
-                    "insights": charts_on(context, entry.insights),
-                    "compare": charts_on(context, entry.compare),
-                }
-                for url in (entry.app.url, entry.insights, entry.compare):
-                    new_tab(context, url, 0)  # the HTTP cache and the server warm up
-            for run in range(RUNS):  # interleaved: each ratio's parts share the machine's mood
-                for entry in entries if run % 2 else entries[::-1]:  # neither always first
-                    measure(browser, context, entry, run)
+                open_context(browser, entry)
+                entry.charts["share"] = charts_on(browser.new_context(), entry.share_url)
+                for shape, creators in entry.creators.items():
+                    entry.charts[f"{shape} insights"] = charts_on(
+                        entry.context, entry.insights(creators.shaped)
+                    )
+                    entry.charts[f"{shape} compare"] = charts_on(entry.context, entry.compare(shape))  # fmt: skip
+                for url in (entry.app.url, entry.insights(entry.creators["largest"].shaped)):
+                    new_tab(entry.context, url, 0)  # the HTTP cache and the server warm up
+            for run in range(runs):  # interleaved: each ratio's parts share the machine's mood
+                for entry in entries if run % 2 else entries[::-1]:  # none always first
+                    measure(browser, entry, run)
             browser.close()
         for entry in entries:
             entry.bundle_caching = entry.caching()
     finally:
         for entry in entries:
             stop(entry.app.process)
+            for process in entry.stop_also:
+                stop(process)
         sandbox.terminate()
-    report(entries, median_ms(fetch))
+    report(entries, fetch_ms, runs)
+
+
+def vendor_fetches(base_url: str, token: str, creators: dict[str, Creators]) -> dict[str, float]:
+    """Shape the sandbox's bodies of the uncached creators, and time one fetch of each shape
+    (median, made with the app's client and parsed) once the sandbox has built them."""
+    shapes = {c: SHAPES[name] for name, group in creators.items() for c in group.uncached}
+    httpx.post(f"{base_url.removesuffix('/api/v1')}/_sandbox/knobs", json={"shapes": shapes},
+               headers={"Authorization": f"Bearer {token}"}, timeout=10).raise_for_status()  # fmt: skip
+    fetch_ms = {}
+    with FirstPartyClient(base_url, token) as client:
+        for name, group in creators.items():
+            for creator_id in group.uncached:  # the sandbox builds each body once, ahead of time
+                client.get_instagram_insights(creator_id)
+            times = []
+            for creator_id in group.uncached:
+                start = time.perf_counter()
+                client.get_instagram_insights(creator_id)
+                times.append(time.perf_counter() - start)
+            fetch_ms[name] = median_ms(times)
+    return fetch_ms
 
 
 if __name__ == "__main__":
