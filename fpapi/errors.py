@@ -19,6 +19,7 @@
     │   └── DatabaseUnavailable     the team database cannot be reached (it reconnects itself)
     ├── ShortlistError              a shortlist cannot be saved or renamed as asked
     ├── LinkRequestError            a verification link cannot be made as asked
+    ├── NoInsightsCall              no insights call for the creator's platform (YouTube)
     ├── NotPermitted                the person's role may not do this (a viewer changing)
     ├── NotInWorkspace              not in this client workspace (or not a member of it)
     ├── WorkspaceError              a workspace or member cannot be made or changed as asked
@@ -48,6 +49,7 @@ __all__ = [
     "FPAPIError",
     "InvalidResponse",
     "LinkRequestError",
+    "NoInsightsCall",
     "NotFound",
     "NotInWorkspace",
     "NotPermitted",
@@ -251,6 +253,11 @@ class ShortlistError(StudioError):
 
 class LinkRequestError(StudioError):
     """A verification link cannot be created as asked (its redirect URL or platform)."""
+
+
+class NoInsightsCall(StudioError):
+    """The creator's platform has no insights call in this API (a YouTube channel): the
+    vendor is not asked."""
 
 
 class NotPermitted(StudioError):

@@ -24,7 +24,14 @@ import httpx
 from fpapi.api.budget import BudgetedTransport
 from fpapi.api.client import CONNECT_TIMEOUT_S, FirstPartyClient, tls_context
 from fpapi.api.models import Insights
-from fpapi.errors import ConsentLapsed, FPAPIError, NotInWorkspace, NotPermitted, StoreError
+from fpapi.errors import (
+    ConsentLapsed,
+    FPAPIError,
+    NoInsightsCall,
+    NotInWorkspace,
+    NotPermitted,
+    StoreError,
+)
 from fpapi.links import PendingLink, claim_refusal, state_key
 from fpapi.storage.budget import SqlBudget
 from fpapi.storage.cache import InsightCache, LoadedInsights
@@ -220,6 +227,11 @@ class Workspace(WorkspaceAdmin, Forgetting, Sharing, Lists):
         creator = self._require_on_roster(creator_id)
         if creator.consent_withdrawn_at is not None:  # the vendor is never asked again
             raise withdrawn_error(creator, self.purge_at(creator))
+        if creator.connector != "instagram":
+            raise NoInsightsCall(
+                "This creator connected a YouTube channel, and the First Party API offers "
+                "Instagram insights only."
+            )
         try:
             loaded = self.cache.load(creator_id, self._fetch, refresh=refresh)
         except ConsentLapsed as err:

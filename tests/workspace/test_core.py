@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fpapi.errors import NotPermitted
+from fpapi.errors import NoInsightsCall, NotPermitted
 from fpapi.storage.cache import InsightCache
 from fpapi.storage.records import Campaign, Creator
 from fpapi.workspace.access import Role
@@ -69,6 +69,15 @@ def test_a_load_keeps_a_snapshot_and_a_plain_load_records_nothing(ws, clean_sand
     assert loaded.source == "api"
     assert [s.fetched_at for s in ws.snapshots(creator_id)] == [loaded.fetched_at]
     assert ws.activity() == []  # opening a creator is not a change
+
+
+def test_a_youtube_channel_has_no_insights_call_and_the_vendor_is_not_asked(ws, clean_sandbox):
+    channel = clean_sandbox.accounts("youtube")[0]
+    ws.store.add_creator(Creator(channel.creator_id, "youtube", name=channel.name))
+    clean_sandbox.reset_counts()
+    with pytest.raises(NoInsightsCall, match="Instagram insights only"):
+        ws.load_insights(channel.creator_id)
+    assert not clean_sandbox.calls and ws.snapshots(channel.creator_id) == []
 
 
 def test_a_notes_author_is_the_actor(ws):
