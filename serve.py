@@ -154,9 +154,9 @@ class FirstViewHeadStart:
         path = scope.get("path", "").rstrip("/") if scope["type"] == "http" else ""
         if scope.get("method") == "GET" and any(path.endswith(p) for p in FIRST_VIEW_PAGES):
             asked = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            creator = asked.get("creator", [""])[0]
+            creator = asked.get("creator", [""])[-1]  # the last, as st.query_params reads it
             if creator:
-                workspace = asked.get(WORKSPACE_PARAM, [None])[0]
+                workspace = asked.get(WORKSPACE_PARAM, [None])[-1]
                 start_page_request_load(creator, workspace, Request(scope).cookies)
         await self.app(scope, receive, send)
 

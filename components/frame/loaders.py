@@ -210,9 +210,10 @@ def compare_figure(
     return _comparison_figure(key, raw, index, reports)
 
 
-# Loads started as a run begins, each in its own thread: bounded, as a browser opens a few
-# tabs at a time; a load waits for the cache's lock on its creator (one fetch per creator).
-FIRST_VIEWS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="first-view")
+# Loads started as a run begins (a few tabs open at a time): a load waits for the cache's lock
+# on its creator, so the vendor is asked once. A page never waits for a place in this queue:
+# a load not yet started when the page needs it is cancelled and made by the page itself.
+_FIRST_VIEWS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="first-view")
 
 
 def start_first_view(ws: Workspace, creator_id: str | None) -> None:
@@ -224,14 +225,16 @@ def start_first_view(ws: Workspace, creator_id: str | None) -> None:
     if not creator_id or state.refresh_requested(creator_id):
         state.set_first_view(None)
         return
-    state.set_first_view(creator_id, FIRST_VIEWS.submit(ws.load_insights, creator_id))
+    state.set_first_view(creator_id, _FIRST_VIEWS.submit(ws.load_insights, creator_id))
 
 
 def load_first_view(ws: Workspace, creator_id: str) -> LoadedInsights:
     """The creator's insights: the load started as this run began (its outcome, errors
-    included), or one now."""
+    included) once under way, or one now."""
     started = state.pop_first_view(creator_id)
-    return started.result() if started is not None else ws.load_insights(creator_id)
+    if started is None or started.cancel():  # none, or still queued behind others' loads
+        return ws.load_insights(creator_id)
+    return started.result()
 
 
 def insights_figure(ws: Workspace, loaded: LoadedInsights, name: str) -> go.Figure | None:

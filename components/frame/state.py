@@ -1,7 +1,8 @@
 """One typed wrapper over ``st.session_state``: every key this app keeps lives here.
 
-Only this analyst's own, non-secret choices are kept: which link they just created, what the
-callback page concluded, which creators they picked.
+Only this session's own, non-secret state is kept: which link the analyst just created, what
+the callback page concluded, which creators they picked, the load of the creator a page opens
+on (while it runs), the shares a client's visit opened (by key, never the token).
 """
 
 from __future__ import annotations

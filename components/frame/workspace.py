@@ -12,14 +12,16 @@ the configuration and data-folder checks itself, and it cannot reach another wor
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import NoReturn
 
 import streamlit as st
 
 from components.frame import state
 from components.frame.access import access_of, access_this_run, current_access
-from components.frame.loaders import FIRST_VIEWS, Config, get_config, get_insight_cache, get_store
+from components.frame.loaders import Config, get_config, get_insight_cache, get_store
 from components.frame.routes import cookie_user
 from fpapi.errors import (
     DataDirError,
@@ -122,12 +124,30 @@ def reopened(ws: Workspace) -> Workspace:
     )
 
 
+# Page requests' loads: their own few threads, so that a burst of requests (any visitor can
+# send them) never delays a page's own load; past MAX_HEAD_STARTS waiting, none is queued.
+_HEAD_STARTS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="head-start")
+MAX_HEAD_STARTS = 16
+_head_start_places = threading.BoundedSemaphore(MAX_HEAD_STARTS)
+
+
 def start_page_request_load(creator_id: str, asked: str | None, cookies: Mapping[str, str]) -> None:
     """serve.py's head start for a page request that names a creator (``/insights?creator=``):
     start loading their insights now, in a thread, rather than once the browser has loaded the
     page's code and its run has begun (0.5 s later in a new tab). The page then finds the copy
     cached, or the fetch under way (the cache fetches a creator once)."""
-    FIRST_VIEWS.submit(_load_for_request, creator_id, asked, dict(cookies))
+    if not _head_start_places.acquire(blocking=False):
+        return  # a burst of requests: their pages load for themselves
+
+    kept = dict(cookies)  # the request's own are gone once it is answered
+
+    def load() -> None:
+        try:
+            _load_for_request(creator_id, asked, kept)
+        finally:
+            _head_start_places.release()
+
+    _HEAD_STARTS.submit(load)
 
 
 def _load_for_request(creator_id: str, asked: str | None, cookies: Mapping[str, str]) -> None:
