@@ -15,7 +15,7 @@ from components.figures.charts import (
     plot_text,
 )
 from fpapi.analysis.benchmarks import TIERS, benchmark_for
-from fpapi.analysis.compare import indexed_growth
+from fpapi.analysis.compare import indexed_growth, share_a_period
 from fpapi.analysis.frames import QUALITY_SUBSCORES
 from fpapi.analysis.report import InsightsReport
 
@@ -189,15 +189,13 @@ def _growth_overlay(
 ) -> go.Figure | None:
     """From the trends' common start; from each one's own first reading when they share no
     period (a chart of each creator's own growth, rather than none)."""
-    growth = indexed_growth(trends, indexed=not raw)
-    own_start = growth.empty
-    if own_start:
-        growth = indexed_growth(trends, indexed=not raw, own_start=True)
+    own_start = not share_a_period(trends)
+    growth = indexed_growth(trends, indexed=not raw, own_start=own_start)
     return make_growth_overlay(growth, colours, indexed=not raw, own_start=own_start)
 
 
 MISSING_NOTES = (
-    "No follower trends are available.",
+    "No follower growth to chart: no follower trends, or none with followers at their common start.",
     "No engagement trends are available.",
     "No quality sub-scores are available.",
     "No engagement figures by format are available.",

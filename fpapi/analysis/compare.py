@@ -34,6 +34,7 @@ __all__ = [
     "parse_creator_ids",
     "pricing",
     "pricing_frame",
+    "share_a_period",
     "unique_labels",
 ]
 
@@ -187,17 +188,13 @@ def indexed_growth(
     each indexed to 100 there (or raw with ``indexed=False``); empty when they never overlap.
     With ``own_start``, each whole trend from its own first reading instead (for trends that
     share no period: one creator's history stopped before another's began)."""
-    points = {name: trend_points(trend) for name, trend in trends.items()}
-    series = {name: (dates, values) for name, (dates, values) in points.items() if len(values)}
-    if not series:
-        return pd.DataFrame(columns=["date", "creator", "value"])
-    start = max(dates.min() for dates, _ in series.values())
-    end = min(dates.max() for dates, _ in series.values())
-    if start > end and not own_start:
+    series = _trend_series(trends)
+    period = _common_period(series)
+    if not series or (period is None and not own_start):
         return pd.DataFrame(columns=["date", "creator", "value"])
     parts = []
     for name, (dates, values) in series.items():
-        window = dates >= (dates.min() if own_start else start)
+        window = dates >= (dates.min() if own_start or period is None else period[0])
         order = np.argsort(dates[window], kind="stable")
         days, shown = dates[window][order], values[window][order]
         if indexed and shown[0] == 0:
@@ -216,6 +213,28 @@ def indexed_growth(
         if parts
         else pd.DataFrame(columns=["date", "creator", "value"])
     )
+
+
+def share_a_period(trends: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether the follower trends (those with any reading) have days in common."""
+    series = _trend_series(trends)
+    return bool(series) and _common_period(series) is not None
+
+
+def _trend_series(trends: Mapping[str, pd.DataFrame]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    points = {name: trend_points(trend) for name, trend in trends.items()}
+    return {name: (dates, values) for name, (dates, values) in points.items() if len(values)}
+
+
+def _common_period(
+    series: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.datetime64, np.datetime64] | None:
+    """The first and last day every series covers, or None when they share none."""
+    if not series:
+        return None
+    start = max(dates.min() for dates, _ in series.values())
+    end = min(dates.max() for dates, _ in series.values())
+    return (start, end) if start <= end else None
 
 
 def overlap(
