@@ -433,7 +433,7 @@ def _typed(values: Sequence[Any], dtype: Any) -> Any:
     more."""
     if dtype == "Float64":
         return _floats(np.array(values, dtype="float64"))  # None reads as NaN
-    if dtype == "Int64":
+    if dtype == "Int64" and set(map(type, values)) <= {int, _NONE}:
         missing = np.array([value is None for value in values], dtype=bool)
         whole = np.array([0 if value is None else value for value in values], dtype="int64")
         return pd.arrays.IntegerArray(whole, missing)
