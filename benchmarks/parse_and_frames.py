@@ -4,7 +4,7 @@ Shapes: the largest the sandbox seeds (1,000 posts, two years of daily trends), 
 many posts and a short trend (1,000 posts, 60 days), one with few posts and a long trend (40
 posts, 730 days), sparse trends and trends that stopped long ago (the sandbox's trend shapes);
 then every creator of the sandbox's own pool as it seeds them (30 to 400 posts, 6 to 24 months,
-and the vendor's odd shapes), the worst of them printed. For each, every frame is built twice:
+and the vendor's odd shapes): how many hold the goal, and each one that does not. For each, every frame is built twice:
 as a page builds them (through the report, posts once) and by calling each public frame
 function on its own, as any other caller might. Prints the median of several runs and the
 ratios, measured in this one run.

@@ -28,12 +28,12 @@ same entry point:
   never signed in (a brand-new context), until its charts are drawn.
 
 Entry points, runs interleaved, each app on its own data folder seeded alike: ``streamlit run
-app.py`` (as Streamlit hosts start it), ``streamlit run serve.py`` (self-hosted), and app.py
-with sign-in on against a real OpenID Connect provider on loopback (``oidc-provider-mock``).
+app.py`` (as Streamlit hosts start it), ``streamlit run serve.py`` (self-hosted), and each with
+sign-in on against a real OpenID Connect provider on loopback (``oidc-provider-mock``).
 New tabs share the browser's HTTP cache, as a returning analyst's would; the last lines say how
 often a new tab downloaded plotly.js again, and how each server lets a browser keep it.
 Run: ``.venv/bin/python benchmarks/time_to_charts.py [--entry app.py] [--entry serve.py]
-[--entry signed-in] [--runs N]``.
+[--entry "app.py, sign-in"] [--entry "serve.py, sign-in"] [--runs N]``.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ SHAPES = {  # name: build_insights' keywords
 ENTRY_POINTS = {  # name: (script, sign-in on)
     "app.py": ("app.py", False),
     "serve.py": ("serve.py", False),
-    "signed-in": ("app.py", True),
+    "app.py, sign-in": ("app.py", True),
+    "serve.py, sign-in": ("serve.py", True),
 }
 ANALYST = "analyst@agency.test"
 FIGURES = (  # key, label, goal (a ratio to the fresh home load; "fetch +" where one is added)
@@ -205,7 +206,7 @@ def start_entry(name: str, base: Path, base_url: str, token: str, runs: int) -> 
     """The entry point on its own data folder, seeded alike, with a share of the largest
     creator's compare of 4 made through the workspace core."""
     script, signing_in = ENTRY_POINTS[name]
-    folder = base / name.removesuffix(".py")
+    folder = base / name.replace(".py", "").replace(", ", "-")
     creators = seed(folder / "data", base_url, runs)
     env = {"FPAPI_BASE_URL": base_url, "FPAPI_TOKEN": token}
     ws = open_workspace(load_settings({**env, "FPAPI_DATA_DIR": str(folder / "data")}, []), Actor("bench"))  # fmt: skip
@@ -301,7 +302,7 @@ def report(entries: list[Entry], fetch_ms: dict[str, float], runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entry", choices=ENTRY_POINTS, action="append",
-                        help="an entry point to measure (default: all three)")  # fmt: skip
+                        help="an entry point to measure (default: all four)")  # fmt: skip
     parser.add_argument("--runs", type=int, default=RUNS, help=f"runs (default {RUNS})")
     args = parser.parse_args()
     names, runs = args.entry or list(ENTRY_POINTS), args.runs

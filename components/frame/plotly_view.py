@@ -155,9 +155,10 @@ _JSON: dict[int, str] = {}  # by figure object, while it lives
 
 
 def figure_json(fig: go.Figure) -> str:
-    """A figure's JSON, encoded once per figure object: the app's figures are built once per
-    response and shared read-only (``components.frame.loaders``), and encoding a large one
-    again cost 10-20 ms on every run that drew it."""
+    """A figure's JSON, encoded once per figure object: the insights and compare pages'
+    figures are built once per response and shared read-only (``components.frame.loaders``),
+    and encoding a large one again cost 10-20 ms on every run that drew it. No figure is
+    changed once drawn."""
     key = id(fig)
     encoded = _JSON.get(key)
     if encoded is None:
