@@ -12,7 +12,7 @@ from components.frame.pages import navigation_pages, render_menu, spec_of
 from components.frame.plotly_view import warm_up_charts
 from components.frame.routes import serve_metrics_port
 from components.frame.sidebar import render_api_status, render_data_warnings, render_focus_style
-from components.frame.state import remember_workspace
+from components.frame.state import note_page, remember_workspace
 from components.frame.workspace import enter_workspace
 from components.text import md_escape
 from fpapi.errors import NotInWorkspace, NotPermitted, StoreError
@@ -26,6 +26,7 @@ st.set_page_config(page_title="Creator Insights Studio", page_icon="📊", layou
 # hidden: the menu is drawn below, and only for a visitor who is let in.
 page = st.navigation(navigation_pages(), position="hidden")
 spec = spec_of(page)
+note_page(spec.key)
 render_focus_style()  # every page, the public ones too: the keyboard's place always shows
 serve_metrics_port()  # FPAPI_METRICS_PORT: once per process, under any entry point
 access = current_access()

@@ -40,6 +40,7 @@ st.title("Compare creators")
 ws = open_workspace()
 
 shortlist_id = st.query_params.get("shortlist")
+shortlist = None
 if shortlist_id:
     shortlist = ws.shortlist(shortlist_id)
     del st.query_params["shortlist"]
@@ -64,9 +65,11 @@ if len(choices) < MIN_COMPARE:
     st.stop()
 
 # A stable key keeps the picker the same widget as creators are picked (with only a default
-# that changes, each pick made a new one and the keyboard's focus was lost); an address changed
-# from outside (a shortlist, a link) is put into it.
-if st.query_params.get("creators", "") != state.compare_address():
+# that changes, each pick made a new one and the keyboard's focus was lost). The address is put
+# into it when the page is opened (a link, a new tab) or a shortlist is; after that, the picks
+# own the address: a quick second pick's rerun can still carry the address from before the
+# first (a slow connection), and reading it then dropped both picks.
+if state.entered_page() or shortlist is not None:
     st.session_state[PICKER_KEY] = parsed.ids
 chosen = st.multiselect(
     f"Creators to compare ({MIN_COMPARE} to {MAX_COMPARE}; type to search by name or handle)",
@@ -79,7 +82,6 @@ chosen = st.multiselect(
 names = unique_labels({cid: (choices[cid].name, choices[cid].username) for cid in chosen})
 if ",".join(chosen) != st.query_params.get("creators", ""):
     st.query_params["creators"] = ",".join(chosen)  # the comparison stays a shareable link
-state.set_compare_address(",".join(chosen))
 if len(chosen) < MIN_COMPARE:
     st.info(f"Pick at least {MIN_COMPARE} creators to compare them side by side.")
     st.stop()

@@ -139,13 +139,17 @@ def mark_share_seen(key: str) -> None:
     _set("share.seen", seen_shares() | {key})
 
 
-def compare_address() -> str | None:
-    """The ``creators`` the compare page's picker last put in the address."""
-    return _get("compare.address")
+def note_page(key: str) -> None:
+    """The frame, on every run: the page this run shows (``entered_page`` then says whether
+    the session's previous run showed another)."""
+    _set("page.entered", _get("page.current") != key)
+    _set("page.current", key)
 
 
-def set_compare_address(ids: str) -> None:
-    _set("compare.address", ids)
+def entered_page() -> bool:
+    """Whether this run opened its page (from another page, a link or a new tab), rather
+    than rerunning it for a change made on it."""
+    return bool(_get("page.entered", True))
 
 
 def set_notice(text: str) -> None:

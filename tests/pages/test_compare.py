@@ -312,3 +312,18 @@ def test_hostile_names_on_the_roster_and_in_a_comparison_stay_text(app_env):
     page = render_compare_html(shown, best=set(), figures=[], title=HOSTILE.name)
     assert "<script>alert" not in page and "&lt;script&gt;alert(&#x27;name&#x27;)" in page
     assert report.posts["caption"].str.len().max() > 100_000  # the 100 KB caption is in the data
+
+
+def test_a_second_pick_whose_rerun_carries_the_address_from_before_the_first_is_kept(app_env):
+    """On a slow connection a quick second pick's rerun can still carry the page's address
+    from before the first pick: the picks own the address once the page is open."""
+    add_to_roster(app_env, *ACCOUNTS[:2])
+    at = open_page("compare")
+    picker = by_label(at.multiselect, "Creators to compare")
+    picker.set_value([ACCOUNTS[0].creator_id]).run()
+    at.query_params.clear()  # the address as it was before the first pick
+    picker = by_label(at.multiselect, "Creators to compare")
+    picker.set_value([a.creator_id for a in ACCOUNTS[:2]]).run()
+    assert not at.exception
+    assert list(table_of(at).columns) == [a.name for a in ACCOUNTS[:2]]
+    assert at.query_params["creators"] == ids(ACCOUNTS[:2])
