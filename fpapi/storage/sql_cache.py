@@ -116,14 +116,25 @@ class SqlShelf:
             if not is_postgres(self._engine):
                 yield  # SQLite: one process, so the process's locks are enough
                 return
-            with contextlib.ExitStack() as stack:
-                try:
-                    connection = stack.enter_context(self._engine.begin())
-                    for lock in sorted({lock_id(*key) for key in keys}):
-                        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(lock)))
-                except (sa.exc.DBAPIError, sa.exc.TimeoutError) as err:
-                    unavailable = as_unavailable(err)
-                    if unavailable is None:
-                        raise
-                    raise unavailable from err
-                yield  # the locks go with the transaction, when this block ends
+            done = False
+            try:
+                with contextlib.ExitStack() as stack:
+                    try:
+                        connection = stack.enter_context(self._engine.begin())
+                        for lock in sorted({lock_id(*key) for key in keys}):
+                            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(lock)))
+                    except (sa.exc.DBAPIError, sa.exc.TimeoutError) as err:
+                        unavailable = as_unavailable(err)
+                        if unavailable is None:
+                            raise
+                        raise unavailable from err
+                    yield  # the locks go with the transaction, when this block ends
+                    done = True
+            except (sa.exc.DBAPIError, sa.exc.TimeoutError) as err:
+                if not done:
+                    raise
+                # The work is done but its transaction could not end: the database went away
+                # meanwhile, and the locks went with the connection.
+                log.warning(
+                    "The insight cache's locks ended with their connection: %s", type(err).__name__
+                )

@@ -225,3 +225,23 @@ def test_a_body_json_has_no_word_for_is_cached_with_null_in_its_place(backend, p
     assert kept is not None
     assert kept["raw"]["rate"] is None and kept["raw"]["reach"] == [None, 3.5]
     assert kept["raw"]["followers"] == 10**20
+
+
+def test_a_lock_whose_connection_the_database_ended_lets_the_finished_work_stand(postgres, caplog):
+    """The database restarted while a creator's fetch held its lock: the fetch is done and
+    stored elsewhere, so the lock's transaction failing to end is a warning, not an error that
+    reached the page (or a traceback in a replica's log)."""
+    engine = open_database(postgres.migrated_database())
+    try:
+        shelf = SqlShelf(engine)
+        with caplog.at_level(logging.WARNING), shelf.exclusive([("api", "instagram", "c-1")]):
+            postgres.admin().execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            )
+        assert "locks ended with their connection" in caplog.text
+        with shelf.exclusive([("api", "instagram", "c-1")]):  # and the lock can be taken again
+            pass
+        with pytest.raises(RuntimeError), shelf.exclusive([("api", "instagram", "c-2")]):
+            raise RuntimeError("the work itself failed")  # still the caller's to see
+    finally:
+        engine.dispose()
