@@ -7,15 +7,27 @@ documented columns, empty when there is nothing to show, never an exception.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from fpapi.analysis.columns import (
+    NONE,
+    TEXT,
+    flags,
+    floats,
+    objects,
+    plain_numbers,
+    plausible,
+    ready_frame,
+    text_array,
+    typed,
+    typed_frame,
+)
 from fpapi.api.models import (
-    MAX_PLAUSIBLE,
     Account,
     Insights,
     posted_from_text,
@@ -69,10 +81,6 @@ LOOK_ALIKE_COLUMNS = ["name", "username", "profile_url", "image_url"]
 MENTION_COLUMNS = ["username", "name", "brand", "posts", "average_er"]
 HASHTAG_COLUMNS = ["hashtag", "posts", "average_er"]
 
-# pandas' ``str`` dtype, holding Python strings: the same text and missing values as its
-# pyarrow form, built in a quarter of the time, and these columns are read as text (captions,
-# links, names), not computed on.
-TEXT = pd.StringDtype("python", na_value=np.nan)
 _POST_DTYPES = {  # the others are text
     "likes": "Int64", "comments": "Int64", "views": "Float64", "er": "Float64",
     "video": "boolean", "sponsored": "boolean", "posted_at": "datetime64[us, UTC]",
@@ -111,7 +119,9 @@ def _kept_posts(insights: Insights) -> pd.DataFrame:
 def _posts(insights: Insights) -> pd.DataFrame:
     raw = _raw_posts(insights)
     if not raw:  # each column in the dtype it has when there are posts
-        return _frame({name: _typed((), _POST_DTYPES.get(name, TEXT)) for name in POST_COLUMNS}, 0)
+        return ready_frame(
+            {name: typed((), _POST_DTYPES.get(name, TEXT)) for name in POST_COLUMNS}, 0
+        )
     posted = _posted_column(_column(raw, "posted_at"), _column(raw, "posted_date"))
     order = _newest_first(posted)
     raw = [raw[i] for i in order]
@@ -119,23 +129,23 @@ def _posts(insights: Insights) -> pd.DataFrame:
     video = _plain_column(raw, "video", bool)
     post_type = _plain_column(raw, "post_type", str)
     columns = {
-        "shortcode": _text(shortcode),
-        "url": _text(_post_urls(shortcode)),
+        "shortcode": text_array(shortcode),
+        "url": text_array(_post_urls(shortcode)),
         "posted_at": posted.take(order),
-        "format": _text(_formats(post_type, video)),
-        "video": _flags(video),
-        "sponsored": _flags(_plain_column(raw, "sponsored", bool)),
+        "format": text_array(_formats(post_type, video)),
+        "video": flags(video),
+        "sponsored": flags(_plain_column(raw, "sponsored", bool)),
         "likes": _number_column(raw, "likes_count", count=True),
         "comments": _number_column(raw, "comments_count", count=True),
         "views": _number_column(raw, "views"),
         "er": _number_column(raw, "er"),
-        "caption": _text(_or_empty(_plain_column(raw, "caption", str))),
-        "hashtags": _objects(_text_lists(raw, "hashtags", "#")),
-        "mentions": _objects(_text_lists(raw, "mentions", "@")),
-        "location": _text(_or_empty(_plain_column(raw, "location_name", str))),
-        "image_url": _objects(_or_none(_plain_column(raw, "image_url", str))),
+        "caption": text_array(_or_empty(_plain_column(raw, "caption", str))),
+        "hashtags": objects(_text_lists(raw, "hashtags", "#")),
+        "mentions": objects(_text_lists(raw, "mentions", "@")),
+        "location": text_array(_or_empty(_plain_column(raw, "location_name", str))),
+        "image_url": objects(_or_none(_plain_column(raw, "image_url", str))),
     }
-    return _frame(columns, len(raw))  # in POST_COLUMNS order
+    return ready_frame(columns, len(raw))  # in POST_COLUMNS order
 
 
 def _post_urls(shortcodes: list[Any]) -> list[str | None]:
@@ -160,20 +170,6 @@ def _formats(post_types: list[str | None], video: list[bool | None]) -> list[str
     return [named[pair] for pair in kinds]
 
 
-def _flags(values: list[bool | None]) -> pd.arrays.BooleanArray:
-    """True/False/None as pandas' nullable booleans (built here: its inference costs more)."""
-    if None not in values:
-        return pd.arrays.BooleanArray(np.array(values, dtype=bool), np.zeros(len(values), bool))
-    missing = np.array([value is None for value in values], dtype=bool)
-    return pd.arrays.BooleanArray(np.array([value is True for value in values]), missing)
-
-
-def _text(values: Sequence[str | None]) -> Any:
-    """A text column in pandas' string dtype (built here: the frame's own inference from a
-    list costs several times more)."""
-    return pd.array(values, dtype=TEXT)
-
-
 def _or_empty(texts: list[str | None]) -> list[str | None]:
     return texts if None not in texts else [text or "" for text in texts]
 
@@ -182,20 +178,13 @@ def _or_none(texts: list[str | None]) -> list[str | None]:
     return texts if "" not in texts else [text or None for text in texts]
 
 
-def _objects(values: list[Any]) -> np.ndarray:
-    """A column of Python objects as they are (lists of tags, text that may be None)."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
 def sponsorship(insights: Insights) -> pd.DataFrame:
     """Just the ``sponsored`` and ``er`` columns of :func:`posts`, read with the same readers
     (unsorted): what the paid vs organic summary needs, at a fraction of the cost."""
     raw = _raw_posts(insights)
-    return _frame(
+    return ready_frame(
         {
-            "sponsored": _flags(_plain_column(raw, "sponsored", bool)),
+            "sponsored": flags(_plain_column(raw, "sponsored", bool)),
             "er": _number_column(raw, "er"),
         },
         len(raw),
@@ -208,9 +197,6 @@ def _raw_posts(insights: Insights) -> list[dict[str, Any]]:
     return [*section.video_raw, *section.non_video_raw] if section else []
 
 
-_NONE = type(None)
-
-
 def _column(raw: list[dict[str, Any]], key: str) -> list[Any]:
     return [post.get(key) for post in raw]
 
@@ -219,7 +205,7 @@ def _plain_column(raw: list[dict[str, Any]], key: str, kind: type) -> list[Any]:
     """A column of plain strings or booleans (or nulls) as it is; any other column read value
     by value with Post's own reader."""
     values = _column(raw, key)
-    if set(map(type, values)) <= {kind, _NONE}:
+    if set(map(type, values)) <= {kind, NONE}:
         return values
     return read_post_values(key, values)
 
@@ -228,7 +214,7 @@ def _number_column(raw: list[dict[str, Any]], key: str, *, count: bool = False) 
     """Plain numbers within any plausible range are taken as they are (counts rounded);
     anything else goes through the post's own reader."""
     values = _column(raw, key)
-    numbers = _plain_numbers(values)
+    numbers = plain_numbers(values)
     if numbers is None or (count and (numbers < 0).any()):
         return pd.array(read_post_values(key, values), dtype="Int64" if count else "Float64")
     if count:  # built here: pandas' own conversion costs several times more
@@ -236,25 +222,7 @@ def _number_column(raw: list[dict[str, Any]], key: str, *, count: bool = False) 
         return pd.arrays.IntegerArray(
             np.where(missing, 0, numbers.round()).astype("int64"), missing
         )
-    return _floats(numbers)
-
-
-def _plain_numbers(values: list[Any]) -> np.ndarray | None:
-    """``values`` as floats (NaN where missing) when every one is a plain int, float or null
-    and every number is finite and plausible; else None, for the field's own reader."""
-    if not set(map(type, values)) <= {int, float, _NONE}:
-        return None
-    try:
-        numbers = np.array(values, dtype="float64")  # None reads as NaN
-    except OverflowError:  # an integer beyond any float
-        return None
-    return numbers if _plausible(numbers) else None
-
-
-def _plausible(numbers: np.ndarray) -> bool:
-    """Whether every number present (NaN is a missing one) is finite and within any plausible
-    magnitude: then a column is taken as it is, else read value by value (which logs)."""
-    return bool((np.abs(numbers[~np.isnan(numbers)]) <= MAX_PLAUSIBLE).all())
+    return floats(numbers)
 
 
 def _text_lists(raw: list[dict[str, Any]], key: str, mark: str) -> list[list[str]]:
@@ -271,7 +239,7 @@ def _text_lists(raw: list[dict[str, Any]], key: str, mark: str) -> list[list[str
 
 def _posted_column(epochs: list[Any], dates: list[Any]) -> pd.arrays.DatetimeArray:
     """When each post went up: the epoch when it is there, else the ``posted_date`` text."""
-    numbers = _plain_numbers(epochs)
+    numbers = plain_numbers(epochs)
     if numbers is not None and not (np.abs(numbers[~np.isnan(numbers)]) > _MAX_EPOCH_S).any():
         posted = pd.to_datetime(numbers, unit="s", utc=True).array
     else:
@@ -302,7 +270,7 @@ def _trend_frame(entries: list[dict[str, Any]], metric: str, field: str) -> pd.D
     a column at a time when the column is plain, value by value otherwise."""
     keys, values = trend_entries(entries, metric)
     days, numbers = _trend_days(keys), _trend_values(values, field)
-    frame = _frame({"date": days, "value": numbers}, len(days))
+    frame = ready_frame({"date": days, "value": numbers}, len(days))
     if (np.diff(days.astype("int64")) > 0).all() and not np.isnat(days).any():
         return frame  # the usual case: one reading a day, in order
     frame = frame.dropna(subset=["date"]).drop_duplicates("date", keep="last")
@@ -344,22 +312,9 @@ def _trend_values(values: list[Any], field: str) -> Any:
         except OverflowError:  # an integer beyond any float: read one by one below
             pass
         else:
-            if _plausible(numbers):
-                return _floats(numbers)
+            if plausible(numbers):
+                return floats(numbers)
     return pd.array(read_trend_values(field, values), dtype="Float64")
-
-
-def _floats(numbers: np.ndarray) -> pd.arrays.FloatingArray:
-    """Floats as pandas' nullable Float64, NaN read as missing (as ``pd.array`` reads it),
-    built here: its own conversion costs several times more."""
-    missing = np.isnan(numbers)
-    return pd.arrays.FloatingArray(np.where(missing, 0.0, numbers), missing)
-
-
-def _frame(columns: dict[str, Any], rows: int) -> pd.DataFrame:
-    """A frame of ready-made columns, in their order, without copying them: with its index
-    given, pandas skips working one out (a third of a small frame's cost)."""
-    return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
 
 
 def follower_trend(insights: Insights) -> pd.DataFrame:
@@ -389,7 +344,7 @@ def quality_scores(insights: Insights) -> pd.DataFrame:
             score = getattr(quality, field)
             if score is not None:
                 rows.append((field, label, score, 5.0))
-    return _typed_frame(rows, QUALITY_COLUMNS, {"score": "Float64", "max_score": "Float64"})
+    return typed_frame(rows, QUALITY_COLUMNS, {"score": "Float64", "max_score": "Float64"})
 
 
 def engagement_split(insights: Insights) -> pd.DataFrame:
@@ -406,42 +361,9 @@ def engagement_split(insights: Insights) -> pd.DataFrame:
              reach.paid_post_average_comments, reach.paid_post_average_views),
         ]  # fmt: skip
         rows = [row for row in candidates if any(v is not None for v in row[1:])]
-    return _typed_frame(
+    return typed_frame(
         rows, ENGAGEMENT_SPLIT_COLUMNS, {c: "Float64" for c in ENGAGEMENT_SPLIT_COLUMNS[1:]}
     )
-
-
-def _typed_frame(
-    rows: list[tuple[Any, ...]], columns: list[str], dtypes: dict[str, Any]
-) -> pd.DataFrame:
-    """A small frame built a column at a time in its final dtypes, text in pandas' string
-    dtype (building it first and converting after costs several times more, a cost every page
-    view paid)."""
-    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    return _frame(
-        {
-            name: _typed(column, dtypes.get(name, TEXT))
-            for name, column in zip(columns, values, strict=True)
-        },
-        len(rows),
-    )
-
-
-def _typed(values: Sequence[Any], dtype: Any) -> Any:
-    """One column of Python values (None for missing) in ``dtype``: the nullable numbers and
-    flags are built from numpy arrays here, pandas' inference from a list costs several times
-    more."""
-    if dtype == "Float64":
-        return _floats(np.array(values, dtype="float64"))  # None reads as NaN
-    if dtype == "Int64" and set(map(type, values)) <= {int, _NONE}:
-        missing = np.array([value is None for value in values], dtype=bool)
-        whole = np.array([0 if value is None else value for value in values], dtype="int64")
-        return pd.arrays.IntegerArray(whole, missing)
-    if dtype == "boolean":
-        return _flags(list(values))
-    if dtype is object:
-        return _objects(list(values))
-    return pd.array(values, dtype=dtype)
 
 
 def _accounts_frame(accounts: Iterable[Account]) -> pd.DataFrame:
@@ -455,7 +377,7 @@ def _accounts_frame(accounts: Iterable[Account]) -> pd.DataFrame:
         for account in accounts
         if account.username or account.name
     ]
-    return _typed_frame(rows, LOOK_ALIKE_COLUMNS, {})
+    return typed_frame(rows, LOOK_ALIKE_COLUMNS, {})
 
 
 def look_alikes(insights: Insights) -> pd.DataFrame:
@@ -489,7 +411,7 @@ def mentions(insights: Insights) -> pd.DataFrame:
         ),
         key=lambda row: (-row[3], row[0]),
     )
-    return _typed_frame(
+    return typed_frame(
         rows, MENTION_COLUMNS, {"brand": "boolean", "posts": "Int64", "average_er": "Float64"}
     )
 
@@ -501,7 +423,7 @@ def hashtags(insights: Insights) -> pd.DataFrame:
         ((tag, count, er) for tag, (count, er) in usage.items()),
         key=lambda row: (-row[1], row[0]),
     )
-    return _typed_frame(rows, HASHTAG_COLUMNS, {"posts": "Int64", "average_er": "Float64"})
+    return typed_frame(rows, HASHTAG_COLUMNS, {"posts": "Int64", "average_er": "Float64"})
 
 
 def _usage(post_frame: pd.DataFrame, column: str) -> dict[str, tuple[int, float | None]]:
