@@ -71,8 +71,9 @@ except NotInWorkspace as err:  # the workspace asked for is not theirs (or they 
     render_account(access)
     st.error(md_escape(str(err)))
     st.stop()
-if spec.first_view:  # its fetch runs while the rest of the frame and the page draw
-    start_first_view(ws, st.query_params.get("creator"))
+# The creator a page opens on is loaded while the rest of the frame and the page draw (on
+# any other page, a load this session did not take is let go).
+start_first_view(ws, st.query_params.get("creator") if spec.first_view else None)
 render_menu(admin=ws.actor.role is Role.ADMIN)
 warm_up_charts(now=spec.charts)
 render_account(access, ws.role)
