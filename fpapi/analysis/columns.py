@@ -4,6 +4,7 @@ more, a cost every page view paid). Used by :mod:`fpapi.analysis.frames`."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,9 +81,33 @@ def floats(numbers: np.ndarray) -> pd.arrays.FloatingArray:
 
 
 def ready_frame(columns: dict[str, Any], rows: int) -> pd.DataFrame:
-    """A frame of ready-made columns, in their order, without copying them: with its index
-    given, pandas skips working one out (a third of a small frame's cost)."""
+    """A frame of ready-made columns, in their order, without copying them.
+
+    Its row index is given and its column labels are made once per set of names: pandas
+    building the labels' text index again took half of a small frame's cost, and a page builds
+    nine frames per creator. Through pandas' own constructor from column arrays
+    (``DataFrame._from_arrays``, not public) when this pandas has it; otherwise the public
+    constructor, which gives the same frame at about four times the cost.
+    """
+    labels = _labels(tuple(columns))
+    if _FROM_ARRAYS is not None:
+        try:
+            return _FROM_ARRAYS(
+                list(columns.values()), columns=labels, index=pd.RangeIndex(rows),
+                verify_integrity=False,
+            )  # fmt: skip
+        except TypeError:  # its signature moved: the public way below
+            pass
     return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
+
+
+_FROM_ARRAYS = getattr(pd.DataFrame, "_from_arrays", None)
+
+
+@functools.lru_cache(maxsize=64)
+def _labels(names: tuple[str, ...]) -> pd.Index:
+    """The column labels for ``names``, made once (an Index is immutable, so it is shared)."""
+    return pd.Index(names)
 
 
 def typed_frame(
