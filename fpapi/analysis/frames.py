@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -122,30 +123,57 @@ def _posts(insights: Insights) -> pd.DataFrame:
         return ready_frame(
             {name: typed((), _POST_DTYPES.get(name, TEXT)) for name in POST_COLUMNS}, 0
         )
-    posted = _posted_column(_column(raw, "posted_at"), _column(raw, "posted_date"))
+    rows = _fields(raw, _POST_FIELDS)
+    field = _columns(rows, _POST_FIELDS)
+    posted = _posted_column(field["posted_at"], field["posted_date"])
     order = _newest_first(posted)
-    raw = [raw[i] for i in order]
-    shortcode = _plain_column(raw, "shortcode", str)
-    video = _plain_column(raw, "video", bool)
-    post_type = _plain_column(raw, "post_type", str)
+    if (np.diff(order) != 1).any():  # not already newest first
+        rows = [rows[i] for i in order]
+        field = _columns(rows, _POST_FIELDS)
+        posted = posted.take(order)
+    shortcode = _plain(field, "shortcode", str)
+    video = _plain(field, "video", bool)
     columns = {
         "shortcode": text_array(shortcode),
         "url": text_array(_post_urls(shortcode)),
-        "posted_at": posted.take(order),
-        "format": text_array(_formats(post_type, video)),
+        "posted_at": posted,
+        "format": text_array(_formats(_plain(field, "post_type", str), video)),
         "video": flags(video),
-        "sponsored": flags(_plain_column(raw, "sponsored", bool)),
-        "likes": _number_column(raw, "likes_count", count=True),
-        "comments": _number_column(raw, "comments_count", count=True),
-        "views": _number_column(raw, "views"),
-        "er": _number_column(raw, "er"),
-        "caption": text_array(_or_empty(_plain_column(raw, "caption", str))),
-        "hashtags": objects(_text_lists(raw, "hashtags", "#")),
-        "mentions": objects(_text_lists(raw, "mentions", "@")),
-        "location": text_array(_or_empty(_plain_column(raw, "location_name", str))),
-        "image_url": objects(_or_none(_plain_column(raw, "image_url", str))),
+        "sponsored": flags(_plain(field, "sponsored", bool)),
+        "likes": _numbers(field, "likes_count", count=True),
+        "comments": _numbers(field, "comments_count", count=True),
+        "views": _numbers(field, "views"),
+        "er": _numbers(field, "er"),
+        "caption": text_array(_or_empty(_plain(field, "caption", str))),
+        "hashtags": objects(_text_lists(field, "hashtags", "#")),
+        "mentions": objects(_text_lists(field, "mentions", "@")),
+        "location": text_array(_or_empty(_plain(field, "location_name", str))),
+        "image_url": objects(_or_none(_plain(field, "image_url", str))),
     }
-    return ready_frame(columns, len(raw))  # in POST_COLUMNS order
+    return ready_frame(columns, len(rows))  # in POST_COLUMNS order
+
+
+# The vendor's post fields the frame reads, the two for its order first.
+_POST_FIELDS = (
+    "posted_at", "posted_date", "shortcode", "video", "post_type", "sponsored", "likes_count",
+    "comments_count", "views", "er", "caption", "hashtags", "mentions", "location_name",
+    "image_url",
+)  # fmt: skip
+
+
+def _fields(raw: list[dict[str, Any]], keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Each post's values of ``keys`` (None where one is missing), read in one pass: with
+    ``itemgetter`` when every post has every key, the usual case."""
+    try:
+        return list(map(itemgetter(*keys), raw))
+    except KeyError:
+        return [tuple(post.get(key) for key in keys) for post in raw]
+
+
+def _columns(rows: list[tuple[Any, ...]], keys: tuple[str, ...]) -> dict[str, list[Any]]:
+    """``rows`` of ``keys``' values as one list per key."""
+    columns = zip(*rows) if rows else [()] * len(keys)
+    return {key: list(column) for key, column in zip(keys, columns, strict=True)}
 
 
 def _post_urls(shortcodes: list[Any]) -> list[str | None]:
@@ -162,6 +190,10 @@ def _post_urls(shortcodes: list[Any]) -> list[str | None]:
 
 def _formats(post_types: list[str | None], video: list[bool | None]) -> list[str]:
     """Each post's format: the vendor's type, else VIDEO or POST by its video flag."""
+    if None not in post_types:  # the usual case: every post has a type, a few kinds
+        upper = {kind: kind.upper() for kind in set(post_types)}
+        if all(upper.values()):
+            return [upper[kind] for kind in post_types]
     kinds = list(zip(post_types, video, strict=True))
     named = {
         (kind, is_video): (kind or ("VIDEO" if is_video is True else "POST")).upper()
@@ -181,13 +213,11 @@ def _or_none(texts: list[str | None]) -> list[str | None]:
 def sponsorship(insights: Insights) -> pd.DataFrame:
     """Just the ``sponsored`` and ``er`` columns of :func:`posts`, read with the same readers
     (unsorted): what the paid vs organic summary needs, at a fraction of the cost."""
-    raw = _raw_posts(insights)
+    rows = _fields(_raw_posts(insights), ("sponsored", "er"))
+    field = _columns(rows, ("sponsored", "er"))
     return ready_frame(
-        {
-            "sponsored": flags(_plain_column(raw, "sponsored", bool)),
-            "er": _number_column(raw, "er"),
-        },
-        len(raw),
+        {"sponsored": flags(_plain(field, "sponsored", bool)), "er": _numbers(field, "er")},
+        len(rows),
     )
 
 
@@ -197,23 +227,19 @@ def _raw_posts(insights: Insights) -> list[dict[str, Any]]:
     return [*section.video_raw, *section.non_video_raw] if section else []
 
 
-def _column(raw: list[dict[str, Any]], key: str) -> list[Any]:
-    return [post.get(key) for post in raw]
-
-
-def _plain_column(raw: list[dict[str, Any]], key: str, kind: type) -> list[Any]:
+def _plain(field: dict[str, list[Any]], key: str, kind: type) -> list[Any]:
     """A column of plain strings or booleans (or nulls) as it is; any other column read value
     by value with Post's own reader."""
-    values = _column(raw, key)
+    values = field[key]
     if set(map(type, values)) <= {kind, NONE}:
         return values
     return read_post_values(key, values)
 
 
-def _number_column(raw: list[dict[str, Any]], key: str, *, count: bool = False) -> Any:
+def _numbers(field: dict[str, list[Any]], key: str, *, count: bool = False) -> Any:
     """Plain numbers within any plausible range are taken as they are (counts rounded);
     anything else goes through the post's own reader."""
-    values = _column(raw, key)
+    values = field[key]
     numbers = plain_numbers(values)
     if numbers is None or (count and (numbers < 0).any()):
         return pd.array(read_post_values(key, values), dtype="Int64" if count else "Float64")
@@ -225,15 +251,18 @@ def _number_column(raw: list[dict[str, Any]], key: str, *, count: bool = False) 
     return floats(numbers)
 
 
-def _text_lists(raw: list[dict[str, Any]], key: str, mark: str) -> list[list[str]]:
+def _text_lists(field: dict[str, list[Any]], key: str, mark: str) -> list[list[str]]:
     """Each post's hashtags or handles, normalised (no ``#``/``@``, lower case); a value that
-    is not a plain list of strings goes through Post's own reader first."""
-    column = _column(raw, key)
+    is not a plain list of strings goes through Post's own reader first. Lists already in that
+    form (the usual case) are kept as they are, not copied."""
+    column = field[key]
     if set(map(type, column)) <= {list} and set(map(type, chain.from_iterable(column))) <= {str}:
         plain: list[list[str]] = column  # the usual case: the same few tags over and over
     else:
         plain = read_post_values(key, column)
     normal = {item: item.strip().lstrip(mark).lower() for item in set(chain.from_iterable(plain))}
+    if all(item == form for item, form in normal.items()):
+        return plain
     return [[normal[item] for item in items] for items in plain]
 
 
@@ -241,7 +270,7 @@ def _posted_column(epochs: list[Any], dates: list[Any]) -> pd.arrays.DatetimeArr
     """When each post went up: the epoch when it is there, else the ``posted_date`` text."""
     numbers = plain_numbers(epochs)
     if numbers is not None and not (np.abs(numbers[~np.isnan(numbers)]) > _MAX_EPOCH_S).any():
-        posted = pd.to_datetime(numbers, unit="s", utc=True).array
+        posted = _utc_seconds(numbers)
     else:
         posted = pd.to_datetime(
             pd.Series(read_post_values("posted_at", epochs), dtype=object), utc=True
@@ -253,6 +282,15 @@ def _posted_column(epochs: list[Any], dates: list[Any]) -> pd.arrays.DatetimeArr
             text = dates[index]
             posted[int(index)] = posted_from_text(text if isinstance(text, str) else None)
     return posted
+
+
+def _utc_seconds(numbers: np.ndarray) -> pd.arrays.DatetimeArray:
+    """Epoch seconds (NaN where missing) as UTC moments to the microsecond, converted by numpy
+    (``pd.to_datetime(unit="s")`` costs several times more)."""
+    missing = np.isnan(numbers)
+    micros = np.where(missing, 0, np.round(numbers * 1e6)).astype("int64")
+    micros[missing] = np.iinfo(np.int64).min  # numpy's NaT
+    return pd.array(micros.view("datetime64[us]"), dtype="datetime64[us, UTC]")
 
 
 def _newest_first(posted: pd.arrays.DatetimeArray) -> np.ndarray:
@@ -291,14 +329,14 @@ def _trend_days(keys: list[Any]) -> np.ndarray:
     """The day keys as dates (NaT where a key is no day): all in one spelling, parsed at once;
     otherwise key by key with the trend's own reader."""
     try:
-        lines = "\n".join(keys).encode("ascii") if set(map(type, keys)) == {str} else b""
+        lines = "\n".join(keys).encode("ascii")
         if lines and _spelled(keys, lines, _ISO_DAY):
             return np.array(keys, dtype="datetime64[D]").astype("datetime64[s]")
-        if lines and _spelled(keys, lines, _VENDOR_DAY):
-            days = pd.to_datetime(pd.Series(keys, dtype=object), format="%d/%m/%Y")
-            return days.to_numpy().astype("datetime64[s]")
-    except ValueError:  # not ASCII, or a day that does not exist (31/02/2024): key by key
-        pass
+        if lines and _spelled(keys, lines, _VENDOR_DAY):  # DD/MM/YYYY, spelled as ISO
+            iso = [f"{key[6:]}-{key[3:5]}-{key[:2]}" for key in keys]
+            return np.array(iso, dtype="datetime64[D]").astype("datetime64[s]")
+    except (TypeError, ValueError):  # a key not text, not ASCII, or a day that does not
+        pass  # exist (31/02/2024): key by key
     read = pd.to_datetime(pd.Series(read_trend_days(keys), dtype=object))
     return read.to_numpy().astype("datetime64[s]")
 

@@ -165,6 +165,8 @@ def object_list(value: Any) -> list[Any]:
     """A list of objects; null or a non-list becomes [], non-object items are dropped."""
     if not isinstance(value, list | tuple):
         return []
+    if set(map(type, value)) <= {dict}:  # the usual case, checked at once
+        return list(value)
     return [item for item in value if isinstance(item, dict)]
 
 

@@ -100,14 +100,15 @@ class TrendPoint(_Model):
 def trend_entries(entries: Iterable[dict[str, Any]], metric: str) -> tuple[list[Any], list[Any]]:
     """A trend list ``[{"YYYY-MM-DD": {metric: n}}, ...]`` as two columns, in the vendor's
     order: the day keys as sent, and each day's raw value (the body itself when it is not an
-    object)."""
-    keys: list[Any] = []
-    values: list[Any] = []
-    for entry in entries:
-        for key, body in entry.items():
-            keys.append(key)
-            values.append(body.get(metric) if isinstance(body, dict) else body)
-    return keys, values
+    object). A column at a time, not entry by entry: two years of days took half a
+    millisecond per trend."""
+    entries = list(entries)
+    keys = [key for entry in entries for key in entry]
+    bodies = [body for entry in entries for body in entry.values()]
+    try:  # the usual case: every body an object (of JSON's values, only an object has get)
+        return keys, [body.get(metric) for body in bodies]
+    except AttributeError:
+        return keys, [body.get(metric) if isinstance(body, dict) else body for body in bodies]
 
 
 def read_trend_days(keys: Iterable[Any]) -> list[date | None]:
