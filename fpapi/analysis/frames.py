@@ -172,7 +172,7 @@ def _fields(raw: list[dict[str, Any]], keys: tuple[str, ...]) -> list[tuple[Any,
 
 def _columns(rows: list[tuple[Any, ...]], keys: tuple[str, ...]) -> dict[str, list[Any]]:
     """``rows`` of ``keys``' values as one list per key."""
-    columns = zip(*rows) if rows else [()] * len(keys)
+    columns = zip(*rows, strict=True) if rows else [()] * len(keys)
     return {key: list(column) for key, column in zip(keys, columns, strict=True)}
 
 
