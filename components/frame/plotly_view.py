@@ -22,12 +22,14 @@ version). It is loaded:
   to a creator's charts does not wait for it;
 
 and draws each figure with ``Plotly.react`` (the figure's JSON as plotly's own encoder writes
-it, typed arrays included). The figures may use only the bundle's trace types
+it, typed arrays included). Until then the chart shows the server's picture of it
+(``components.figures.preview``): plotly waits for that to be painted, then replaces it. The figures may use only the bundle's trace types
 (``BUNDLED_TRACES``; a test builds every figure and checks).
 """
 
 from __future__ import annotations
 
+import logging
 import weakref
 from pathlib import Path
 from typing import Any
@@ -35,11 +37,14 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.figures.preview import PREVIEW_CLASS, preview_html
+
 # In the folder Streamlit's static file serving reads: ``static/`` next to the entry script.
 PLOTLY_JS = Path(__file__).parents[2] / "static" / "plotly-4.1.1-scatter-bar-heatmap.min.js"
 PLOTLY_JS_ROUTE = f"/app/static/{PLOTLY_JS.name}"  # immutable: a new version gets a new name
 CHART_TEST_ID = "cisPlotlyChart"
 CHART_COMPONENT = "cis_plotly_chart"
+log = logging.getLogger(__name__)
 BUNDLED_TRACES = frozenset({"bar", "heatmap", "scatter"})  # scripts/plotly-bundle/entry.js
 
 # Resolved against Streamlit's own entry script, so the bundle is found behind a proxy too.
@@ -107,10 +112,21 @@ export default function ({ data, parentElement }) {
     parentElement.appendChild(graph);
   }
 
+  // The server's picture of the chart shows at once, until plotly has drawn it: then plotly
+  // waits for that picture to be painted, and replaces it.
+  let picture = graph.querySelector(".__PREVIEW__");
+  const drawn = graph.querySelector(".main-svg");
+  if (!drawn && data.preview) {
+    if (picture) picture.remove();
+    graph.insertAdjacentHTML("beforeend", data.preview);
+    picture = graph.querySelector(".__PREVIEW__");
+  }
+  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const figure = JSON.parse(data.figure);
-  loadPlotly(data).then((Plotly) =>
+  loadPlotly(data).then((Plotly) => (picture && !drawn ? painted() : Promise.resolve()).then(() =>
     Plotly.react(graph, figure.data || [], figure.layout || {}, data.config)
-  ).then(() => {
+  )).then(() => {
+    if (picture) picture.remove();
     // To a screen reader, the drawing is one image named by what it shows (plotly's other
     // layers repeat it); its buttons (range, toolbar) stay buttons beside it.
     graph.querySelectorAll("svg.main-svg").forEach((svg, index) => {
@@ -122,11 +138,17 @@ export default function ({ data, parentElement }) {
       }
     });
   }).catch(() => {
-    graph.textContent = "This chart could not be drawn: reload the page to try again.";
+    const note = "This chart could not be drawn: reload the page to try again.";
+    if (picture && picture.isConnected) {  // the picture stays, with what is missing
+      picture.insertAdjacentHTML("afterend", "<p></p>");
+      picture.nextElementSibling.textContent = note.replace("could not be drawn", "is a still picture");
+    } else {
+      graph.textContent = note;
+    }
   });
   return () => { if (window.Plotly) window.Plotly.purge(graph); };
 }
-""".replace("__TEST_ID__", CHART_TEST_ID)
+""".replace("__TEST_ID__", CHART_TEST_ID).replace("__PREVIEW__", PREVIEW_CLASS)
 )
 
 _warm_up = st.components.v2.component("cis_chart_warmup", js=_WARM_UP_JS)
@@ -142,29 +164,41 @@ def warm_up_charts(*, now: bool) -> None:
 
 def plotly_chart(fig: go.Figure, *, key: str, config: dict[str, Any], label: str = "") -> None:
     """Draw one figure, as wide as its container, named ``label`` for screen readers."""
+    encoded, preview = _encoded(fig, label)
     data = {
         "label": label,
-        "figure": figure_json(fig),
+        "figure": encoded,
+        "preview": preview,
         "config": {"responsive": True, **config},
         "src": _relative_route(),
     }
     _chart(key=key, data=data, height="content")
 
 
-_JSON: dict[int, str] = {}  # by figure object, while it lives
+_ENCODED: dict[int, tuple[str, str | None]] = {}  # by figure object, while it lives
 
 
-def figure_json(fig: go.Figure) -> str:
-    """A figure's JSON, encoded once per figure object: the insights and compare pages'
-    figures are built once per response and shared read-only (``components.frame.loaders``),
-    and encoding a large one again cost 10-20 ms on every run that drew it. No figure is
-    changed once drawn."""
+def _encoded(fig: go.Figure, label: str) -> tuple[str, str | None]:
+    """A figure's JSON and its first picture (``preview_html``), made once per figure object:
+    the insights and compare pages' figures are built once per response and shared read-only
+    (``components.frame.loaders``), and encoding a large one again cost 10-20 ms on every run
+    that drew it. No figure is changed once drawn; its label is read from it (``describe``)."""
     key = id(fig)
-    encoded = _JSON.get(key)
+    encoded = _ENCODED.get(key)
     if encoded is None:
-        encoded = _JSON[key] = fig.to_json()
-        weakref.finalize(fig, _JSON.pop, key, None)  # before its id can be another's
+        encoded = _ENCODED[key] = (fig.to_json(), _picture(fig, label))
+        weakref.finalize(fig, _ENCODED.pop, key, None)  # before its id can be another's
     return encoded
+
+
+def _picture(fig: go.Figure, label: str) -> str | None:
+    """The figure's first picture; none when drawing it failed (plotly still draws the chart,
+    the failure is logged)."""
+    try:
+        return preview_html(fig, label)
+    except Exception:  # a picture is a head start, never a reason to lose the chart
+        log.exception("Could not draw the first picture of the chart %r", label[:80])
+        return None
 
 
 def _relative_route() -> str:

@@ -93,8 +93,42 @@ def test_every_section_of_a_normal_creator_draws_its_charts(app, page):
 ALL_SETTLED = """n => {
   const charts = [...document.querySelectorAll("[data-testid='cisPlotlyChart']")];
   return charts.length === n
-    && charts.every(c => c.querySelector('.main-svg') || c.textContent.includes('could not'));
+    && charts.every(c => c.querySelector('.main-svg') || c.textContent.includes('reload the page'));
 }"""
+
+
+PICTURES = """n => [...document.querySelectorAll("[data-testid='cisPlotlyChart']")]
+  .filter(c => c.querySelector(".cis-preview[role='img']")).length === n"""
+
+
+def test_without_plotly_js_every_first_view_chart_still_shows_as_a_picture(app, page):
+    """The server's picture of each chart shows before plotly.js has drawn it; when plotly.js
+    cannot load at all (a proxy blocks it, the network drops), the pictures stay, each named
+    for a screen reader, with a sentence saying what is missing."""
+    add_to_roster(app.data_dir, NORMAL)
+    blocked: list[str] = []
+    page.route(
+        re.compile(r".*/plotly-[^/]*[.]js$"),
+        lambda route: (blocked.append(route.request.url), route.abort()),
+    )
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    page.goto(f"{app.url}/insights?creator={NORMAL.creator_id}")
+    wait_for_app(page, timeout_ms=60_000)
+    page.wait_for_function(PICTURES, arg=3, timeout=30_000)
+    page.get_by_text("is a still picture").first.wait_for(timeout=30_000)
+    assert blocked  # plotly.js was asked for, and never came
+    main = page.locator("[data-testid='stMain']")
+    assert main.locator(".main-svg").count() == 0
+    pictures = main.locator(".cis-preview[role='img']")
+    labels = [pictures.nth(i).get_attribute("aria-label") for i in range(pictures.count())]
+    for title in CHARTS_BY_SECTION["Engagement"]:
+        assert any(label.startswith(title) for label in labels), (title, labels)
+        assert title in main.inner_text()  # the picture's title is on the page
+    for index in range(3):  # each picture holds its data: a line or bars
+        drawn = pictures.nth(index).locator("svg path[d*='L'], svg rect").count()
+        assert drawn > 0, labels[index]
+    assert main.inner_text().count("This chart is a still picture") == 3
+    screenshot(page, "insights-pictures-without-plotly")
 
 
 @pytest.fixture(scope="module")
