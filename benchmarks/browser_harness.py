@@ -105,26 +105,43 @@ def percentile(values: list[float], share: float) -> float:
 
 
 # Done: the script has finished, no skeleton is left, the page's title is there, and at least
-# ``n`` plotly charts exist, every one of them drawn.
+# ``n`` charts exist, every one of them showing: the server's picture of it, or plotly's
+# drawing (``components.figures.preview``).
 DRAWN = """n => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (document.querySelector("[data-testid='stSkeleton']")) return false;
   if (!document.querySelector("[data-testid='stMain'] h1")) return false;
   const charts = [...document.querySelectorAll("[data-testid='cisPlotlyChart']")];
-  return charts.length >= n && charts.every(c => c.querySelector('.main-svg'));
+  return charts.length >= n && charts.every(c => c.querySelector('.main-svg, .cis-preview'));
 }"""
-__all__ = ["CHROMIUM_FLAGS", "DRAWN", "fresh_load", "new_tab"]
+# And every chart drawn by plotly: the hover, zoom and range buttons work.
+INTERACTIVE = """() => [...document.querySelectorAll("[data-testid='cisPlotlyChart']")]
+  .every(c => c.querySelector('.main-svg') && !c.querySelector('.cis-preview'))"""
+__all__ = ["CHROMIUM_FLAGS", "DRAWN", "INTERACTIVE", "fresh_load", "new_tab", "until_drawn"]
+
+
+def until_drawn(page, charts: int, start: float) -> tuple[float, float]:
+    """Seconds from ``start`` until ``page`` is drawn with ``charts`` charts showing, and
+    until every one of them is interactive."""
+    page.wait_for_function(DRAWN, arg=charts, timeout=120_000, polling="raf")
+    shown = time.perf_counter() - start
+    page.wait_for_function(INTERACTIVE, timeout=120_000, polling="raf")
+    return shown, time.perf_counter() - start
 
 
 def new_tab(context, url: str, charts: int) -> float:
-    """``url`` in a new tab of ``context``, until drawn with ``charts`` charts."""
+    """``url`` in a new tab of ``context``, until drawn with ``charts`` charts showing."""
+    return new_tab_timed(context, url, charts)[0]
+
+
+def new_tab_timed(context, url: str, charts: int) -> tuple[float, float]:
+    """``url`` in a new tab of ``context``: seconds until drawn, and until interactive."""
     page = context.new_page()
     try:
         start = time.perf_counter()
         page.goto(url)
-        page.wait_for_function(DRAWN, arg=charts, timeout=120_000, polling="raf")
-        return time.perf_counter() - start
+        return until_drawn(page, charts, start)
     finally:
         page.close()
 
