@@ -7,7 +7,8 @@ their data had arrived, behind the page's other elements. The picture shows the 
 the same colours, axes, title and legend (tick marks placed by a simpler rule than plotly's);
 hovering, zooming and the range buttons come with plotly a moment later. A figure this
 module cannot draw faithfully (other trace types, more than one pair of axes, shapes, notes)
-gets no picture and waits for plotly, as every figure did before.
+gets no picture and waits for plotly, as every figure did before. Lines across the plot at a
+value (``charts.horizontal_line``) are drawn; any other shape means no picture.
 
 Pure: a plotly figure in, a string of HTML out. Every text is escaped here; it includes
 vendor text (creator names in titles and legends).
@@ -53,9 +54,15 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
     """The figure as a picture (HTML with an SVG plot), or None when it has anything this
     module does not draw faithfully."""
     layout = fig.layout
-    traces = [t for t in fig.data if t.visible in (None, True)]
+    counted = [t for t in fig.data if t.visible is not False]  # plotly colours these in turn
+    colours = _colours(fig, counted)
+    shown = [i for i, t in enumerate(counted) if t.visible in (None, True)]
+    traces, colours = [counted[i] for i in shown], [colours[i] for i in shown]
     if (
         not traces
+        or any(t.type == "scatter" and t.mode is None for t in traces)  # plotly picks by size
+        or _fixed(layout.xaxis)
+        or _fixed(layout.yaxis, allow_range=True)
         or any(
             t.type not in _TRACES or (t.xaxis or "x") != "x" or (t.yaxis or "y") != "y"
             for t in traces
@@ -82,9 +89,10 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
     kind = kinds.pop()
     if kind != "category" and any(t.type == "bar" for t in traces):
         return None  # bars along dates or numbers: plotly's widths and gaps are its own
-    colours = _colours(fig, traces)
     bars = [s for s in series if s[0].type == "bar"]
     categories = _categories(series) if kind == "category" else []
+    if sum(map(_reads_as_number_or_day, categories)) * 2 > len(categories):
+        return None  # plotly would lay such text out as a date or number axis
     x_axis = (
         _category_axis(categories)
         if kind == "category"
@@ -98,6 +106,8 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
         pad=0.05 if bars else 0.02,
         zero=bool(bars),
         suffix=str(layout.yaxis.ticksuffix or ""),
+        fixed=layout.yaxis.range,
+        step=layout.yaxis.dtick,
     )
     if x_axis is None or y_axis is None:
         return None
@@ -109,14 +119,11 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
     if plot_h < 40:
         return None
     shapes = [_grid(y_axis), *(_level(y_axis, level, line) for level, line in levels)]
-    for index, (trace, (_kind, xs), ys) in enumerate(series):
-        colour = colours[index]
+    group = 0
+    for (trace, (_kind, xs), ys), colour in zip(series, colours, strict=True):
         if trace.type == "bar":
-            shapes.append(
-                _bar_shapes(
-                    xs, ys, x_axis, y_axis, categories, colour, bars.index(series[index]), len(bars)
-                )
-            )
+            shapes.append(_bar_shapes(xs, ys, y_axis, categories, colour, group, len(bars)))
+            group += 1
         else:
             shapes.append(_scatter_shapes(trace, xs, ys, x_axis, y_axis, colour))
     box = f"left:{_LEFT}px;top:{top}px;width:calc(100% - {_LEFT + _RIGHT}px);height:{plot_h}px"
@@ -156,8 +163,9 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
                 "translate(-50%, 0);transform-origin:0 0;white-space:nowrap;font-size:14px",
             )
         )
-    for trace, (_kind, xs), ys in bars:
-        parts.extend(_bar_labels(trace, xs, ys, x_axis, y_axis, categories, top, plot_h))
+    if len(bars) == 1:
+        trace, (_kind, xs), ys = bars[0]
+        parts.extend(_bar_labels(trace, xs, ys, y_axis, categories, top, plot_h))
     if legend:
         parts.append(
             f'<div style="position:absolute;left:{_LEFT}px;right:{_RIGHT}px;'
@@ -219,10 +227,14 @@ def _colours(fig: go.Figure, traces: Sequence[Any]) -> list[Any]:
     colours = []
     for index, trace in enumerate(traces):
         own = None
-        if trace.type == "scatter":
-            own = trace.line.color if trace.mode != "markers" else None
-            own = own or (trace.marker.color if isinstance(trace.marker.color, str) else None)
-        else:
+        if trace.type == "scatter":  # the line takes the marker's colour, and the reverse
+            marker = trace.marker.color if isinstance(trace.marker.color, str) else None
+            own = (
+                (trace.line.color or marker)
+                if "lines" in trace.mode
+                else (marker or trace.line.color)
+            )
+        elif trace.type == "bar":
             own = trace.marker.color
         colours.append(own if own is not None else way[index % len(way)])
     return colours
@@ -232,27 +244,66 @@ def _colours(fig: go.Figure, traces: Sequence[Any]) -> list[Any]:
 
 
 def _number_axis(
-    values: np.ndarray, *, pad: float, zero: bool = False, suffix: str = ""
+    values: np.ndarray,
+    *,
+    pad: float,
+    zero: bool = False,
+    suffix: str = "",
+    fixed: Sequence[float] | None = None,
+    step: float | None = None,
 ) -> _Axis | None:
-    if not len(values):
+    """A linear axis over ``values`` (padded by ``pad`` of their span, from 0 when ``zero``),
+    or over the figure's own ``fixed`` range; ticks every ``step`` (the figure's) or at a
+    round step giving about five."""
+    if fixed is not None:
+        low, high = (float(end) for end in fixed)
+    elif not len(values):
         return None
-    low, high = float(values.min()), float(values.max())
-    if zero:
-        low, high = min(low, 0.0), max(high, 0.0)
-    if high == low:
-        spread = abs(high) * 0.1 or 1.0
-        low, high = low - spread, high + spread
-    span = high - low
-    low = low if zero and low == 0 else low - span * pad
-    high = high if zero and high == 0 else high + span * pad
-    step = _nice_step((high - low) / _TICKS)
-    first = math.ceil(low / step) * step
-    ticks = []
-    value = first
-    while value <= high + step * 1e-9:
-        ticks.append(((value - low) / (high - low), _short_number(value, step) + suffix))
-        value += step
+    else:
+        low, high = float(values.min()), float(values.max())
+        if zero:
+            low, high = min(low, 0.0), max(high, 0.0)
+        if high - low <= max(abs(low), abs(high)) * 1e-9:  # one value (to rounding)
+            spread = abs(high) * 0.1 or 1.0
+            low, high = low - spread, high + spread
+        span = high - low
+        low = low if zero and low == 0 else low - span * pad
+        high = high if zero and high == 0 else high + span * pad
+    if not high > low:
+        return None
+    step = float(step) if step else _nice_step((high - low) / _TICKS)
+    first = math.ceil(low / step)
+    count = math.floor(high / step + 1e-9) - first + 1
+    if not 0 < count <= 4 * _TICKS:
+        return None
+    ticks = [
+        (
+            ((first + i) * step - low) / (high - low),
+            _short_number((first + i) * step, step) + suffix,
+        )
+        for i in range(count)
+    ]
     return _Axis(low, high, ticks)
+
+
+def _fixed(axis: Any, *, allow_range: bool = False) -> bool:
+    """Whether the figure fixes this axis in a way the picture does not follow (its range and
+    tick step it does, on a number axis)."""
+    set_range = axis.range is not None and not allow_range
+    return bool(
+        set_range
+        or axis.tickvals is not None
+        or axis.tickformat
+        or axis.autorange not in (None, True)
+        or (axis.dtick is not None and not allow_range)
+    )
+
+
+_NUMBER_OR_DAY = re.compile(r"\s*[-+]?(\d[\d,.]*|\d{4}-\d{2}(-\d{2})?.*)\s*")
+
+
+def _reads_as_number_or_day(text: str) -> bool:
+    return bool(_NUMBER_OR_DAY.fullmatch(text))
 
 
 def _nice_step(rough: float) -> float:
@@ -341,20 +392,23 @@ def _scatter_shapes(
 ) -> str:
     mode = trace.mode or "lines"
     shown = np.isfinite(xs) & np.isfinite(ys)
-    across = (x_axis.at(xs[shown]) * _SCALE).tolist()
-    down = ((1 - y_axis.at(ys[shown])) * _SCALE).tolist()
+    across = (x_axis.at(xs) * _SCALE).tolist()
+    down = ((1 - y_axis.at(ys)) * _SCALE).tolist()
     points = [f"{x:.1f} {y:.1f}" for x, y in zip(across, down, strict=True)]
     out = []
-    if "lines" in mode and len(points) > 1:
+    # A line breaks where a value is missing, as plotly draws it (connectgaps off).
+    runs = [[p for p, keep in zip(points, run, strict=True) if keep] for run in _runs(shown)]
+    runs = [run for run in runs if len(run) > 1]
+    if "lines" in mode and runs:
         width = trace.line.width or 2
-        path = "M" + "L".join(points)
+        path = "".join("M" + "L".join(run) for run in runs)
         out.append(
             f'<path d="{path}" fill="none" stroke="{_attr(colour)}" stroke-width="{width}" '
             'stroke-linejoin="round" vector-effect="non-scaling-stroke"/>'
         )
-    if "markers" in mode or len(points) == 1:
+    if "markers" in mode:
         size = trace.marker.size if isinstance(trace.marker.size, int | float) else 6
-        dots = "".join(f"M{point}h0" for point in points)
+        dots = "".join(f"M{point}h0" for point, keep in zip(points, shown, strict=True) if keep)
         out.append(
             f'<path d="{dots}" stroke="{_attr(colour)}" stroke-width="{size}" '
             'stroke-linecap="round" vector-effect="non-scaling-stroke"/>'
@@ -362,10 +416,20 @@ def _scatter_shapes(
     return "".join(out)
 
 
+def _runs(present: np.ndarray) -> list[np.ndarray]:
+    """One mask per unbroken run of present values."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], present.astype(int), [0]])))
+    masks = []
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        mask = np.zeros(len(present), dtype=bool)
+        mask[start:end] = True
+        masks.append(mask)
+    return masks
+
+
 def _bar_shapes(
     xs: np.ndarray,
     ys: np.ndarray,
-    x_axis: _Axis,
     y_axis: _Axis,
     categories: Sequence[str],
     colour: Any,
@@ -394,13 +458,12 @@ def _bar_labels(
     trace: Any,
     xs: np.ndarray,
     ys: np.ndarray,
-    x_axis: _Axis,
     y_axis: _Axis,
     categories: Sequence[str],
     top: int,
     plot_h: int,
 ) -> list[str]:
-    """Each bar's text (a single group of bars), just above the bar."""
+    """Each bar's text (a chart of one group of bars), just above the bar."""
     texts = trace.text
     if texts is None or isinstance(texts, str) or len(texts) != len(xs):
         return []

@@ -113,20 +113,24 @@ export default function ({ data, parentElement }) {
   }
 
   // The server's picture of the chart shows at once, until plotly has drawn it: then plotly
-  // waits for that picture to be painted, and replaces it.
-  let picture = graph.querySelector(".__PREVIEW__");
+  // waits for that picture to be painted, and replaces it. Only the latest data is drawn (a
+  // rerun can send new data before plotly.js has loaded).
+  const run = (graph.__cisRun = (graph.__cisRun || 0) + 1);
+  const latest = () => graph.__cisRun === run;
+  graph.querySelectorAll(".cis-chart-note").forEach((note) => note.remove());
   const drawn = graph.querySelector(".main-svg");
   if (!drawn && data.preview) {
-    if (picture) picture.remove();
+    graph.querySelectorAll(".__PREVIEW__").forEach((old) => old.remove());
     graph.insertAdjacentHTML("beforeend", data.preview);
-    picture = graph.querySelector(".__PREVIEW__");
   }
+  const picture = graph.querySelector(".__PREVIEW__");
   const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const figure = JSON.parse(data.figure);
-  loadPlotly(data).then((Plotly) => (picture && !drawn ? painted() : Promise.resolve()).then(() =>
-    Plotly.react(graph, figure.data || [], figure.layout || {}, data.config)
+  loadPlotly(data).then((Plotly) => (picture ? painted() : Promise.resolve()).then(() =>
+    latest() ? Plotly.react(graph, figure.data || [], figure.layout || {}, data.config) : null
   )).then(() => {
-    if (picture) picture.remove();
+    if (!latest()) return;
+    graph.querySelectorAll(".__PREVIEW__").forEach((old) => old.remove());
     // To a screen reader, the drawing is one image named by what it shows (plotly's other
     // layers repeat it); its buttons (range, toolbar) stay buttons beside it.
     graph.querySelectorAll("svg.main-svg").forEach((svg, index) => {
@@ -138,13 +142,13 @@ export default function ({ data, parentElement }) {
       }
     });
   }).catch(() => {
-    const note = "This chart could not be drawn: reload the page to try again.";
-    if (picture && picture.isConnected) {  // the picture stays, with what is missing
-      picture.insertAdjacentHTML("afterend", "<p></p>");
-      picture.nextElementSibling.textContent = note.replace("could not be drawn", "is a still picture");
-    } else {
-      graph.textContent = note;
-    }
+    if (!latest()) return;
+    const note = document.createElement("p");
+    note.className = "cis-chart-note";
+    note.textContent = graph.querySelector(".__PREVIEW__")
+      ? "This chart is a still picture: reload the page to try again."  // the picture stays
+      : "This chart could not be drawn: reload the page to try again.";
+    graph.appendChild(note);
   });
   return () => { if (window.Plotly) window.Plotly.purge(graph); };
 }

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import pytest
 
 from components.figures import charts
-from components.figures.compare_charts import comparison_figure
+from components.figures.compare_charts import comparison_figure, comparison_figures
 from components.figures.describe import describe
 from components.figures.preview import PREVIEW_CLASS, preview_html
 from components.figures.report_figures import report_figures
@@ -136,3 +136,40 @@ def test_a_figure_it_cannot_draw_faithfully_gets_no_picture(largest):
     noted = charts.make_trend_figure(one_point, title="F", y_title="F")  # has a note
     assert preview_html(noted, "x") is None
     assert preview_html(go.Figure(), "x") is None
+
+
+def test_values_equal_but_for_rounding_give_a_picture_with_a_few_ticks():
+    """0.3 and 0.1 + 0.2 differ in their last bit: the axis must not count ticks forever."""
+    trend = pd.DataFrame(
+        {"date": pd.date_range("2026-01-01", periods=2, freq="D"), "value": [0.3, 0.1 + 0.2]}
+    )
+    fig = charts.make_trend_figure(trend, title="ER", y_title="ER", percent=True)
+    picture = _Picture(preview_html(fig, "ER"))
+    ticks = [t for t in picture.text if t.endswith("%")]
+    assert 1 <= len(ticks) <= 10, ticks
+
+
+def test_an_axis_the_figure_fixes_is_drawn_on_its_range_and_ticks():
+    """The compare page's quality chart is 0 to 5 with a tick per point, whatever the scores:
+    the picture's bars keep plotly's proportions."""
+    accounts = instagram_pool()[:3]
+    reports = {
+        account.name: build_report(Insights.from_raw(build_insights(account)))
+        for account in accounts
+    }
+    fig = next(f for f in comparison_figures(reports, raw=False) if f and f.layout.yaxis.range)
+    picture = _Picture(preview_html(fig, "quality"))
+    assert [t for t in picture.text if t in "012345"] == ["0", "1", "2", "3", "4", "5"]
+    tallest = max(float(r["height"]) for r in picture.rects)
+    highest = max(max(v for v in t.y if v is not None) for t in fig.data)
+    assert abs(tallest - highest / 5 * 1000) < 1  # the same scale as plotly's 0-5 axis
+
+
+def test_a_line_breaks_where_a_value_is_missing_as_plotly_draws_it():
+    fig = go.Figure(
+        go.Scatter(x=[1, 2, 3, 4, 5], y=[1.0, 2.0, None, 4.0, 5.0], mode="lines", name="a"),
+        layout={"title": {"text": "Gap"}, "colorway": charts.PALETTE},
+    )
+    picture = _Picture(preview_html(fig, "gap"))
+    line = next(p for p in picture.paths if p.get("stroke") == charts.PALETTE[0])
+    assert line["d"].count("M") == 2 and len(_points(line)) == 4
