@@ -11,7 +11,9 @@ Creator shapes (the sandbox's ``build_insights`` keywords, set for uncached crea
   none of the three others it is compared with.
 
 For each shape the roster holds one creator cached, three more (normal, cached) to compare it
-with, and two never fetched for each run. Every figure is the median of several runs measured
+with, and two never fetched for each run. A chart counts as drawn when its picture shows: the
+server's (``components.figures.preview``) or plotly's; the line below each figure says when
+every chart had become interactive (drawn by plotly.js). Every figure is the median of several runs measured
 in this one run, and every ratio divides by the fresh home load measured alongside, through the
 same entry point:
 

@@ -112,9 +112,10 @@ export default function ({ data, parentElement }) {
     parentElement.appendChild(graph);
   }
 
-  // The server's picture of the chart shows at once, until plotly has drawn it: then plotly
-  // waits for that picture to be painted, and replaces it. Only the latest data is drawn (a
-  // rerun can send new data before plotly.js has loaded).
+  // The server's picture of the chart shows at once, until plotly has drawn it: plotly waits
+  // for that picture to be painted and for the browser to be idle (the rest of the page's
+  // elements first: a chart's drawing held the main thread 50-150 ms each), then replaces it.
+  // Only the latest data is drawn (a rerun can send new data before plotly.js has loaded).
   const run = (graph.__cisRun = (graph.__cisRun || 0) + 1);
   const latest = () => graph.__cisRun === run;
   graph.querySelectorAll(".cis-chart-note").forEach((note) => note.remove());
@@ -124,7 +125,9 @@ export default function ({ data, parentElement }) {
     graph.insertAdjacentHTML("beforeend", data.preview);
   }
   const picture = graph.querySelector(".__PREVIEW__");
-  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const idle = (resolve) => (window.requestIdleCallback
+    ? requestIdleCallback(resolve, { timeout: 1000 }) : setTimeout(resolve, 0));
+  const painted = () => new Promise((resolve) => requestAnimationFrame(() => idle(resolve)));
   const figure = JSON.parse(data.figure);
   loadPlotly(data).then((Plotly) => (picture ? painted() : Promise.resolve()).then(() =>
     latest() ? Plotly.react(graph, figure.data || [], figure.layout || {}, data.config) : null
