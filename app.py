@@ -75,7 +75,7 @@ except NotInWorkspace as err:  # the workspace asked for is not theirs (or they 
 # any other page, a load this session did not take is let go).
 start_first_view(ws, st.query_params.get("creator") if spec.first_view else None)
 render_menu(admin=ws.actor.role is Role.ADMIN)
-warm_up_charts(now=spec.charts)
+warm_up_charts()
 render_account(access, ws.role)
 render_api_status(config)
 render_data_warnings(ws)

@@ -3,7 +3,7 @@ carries headers that keep other sites from framing the app (clickjacking) and li
 leaking the page's address; the downloads (``/media/``) and Streamlit's metrics answer only a
 signed-in analyst; the studio's own ``/metrics`` (Prometheus) answers only a scraper on
 loopback or an allowed network (``components.frame.routes``); each page's HTML says where the
-app's root is (and on a chart page, starts loading plotly.js); a request for a creator's
+app's root is; a request for a creator's
 insights starts loading them before the page's code is in; and browsers keep the charts'
 plotly.js for a year. ``streamlit run serve.py`` serves it like ``streamlit run app.py``, which
 works without it on any Streamlit host.
@@ -23,7 +23,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from components.frame.pages import PAGES
-from components.frame.plotly_view import PLOTLY_JS_ROUTE, preload_tag
+from components.frame.plotly_view import PLOTLY_JS_ROUTE
 from components.frame.routes import METRICS_ROUTE, guarded, may_reach, scrape
 from components.frame.workspace import WORKSPACE_PARAM, start_page_request_load
 
@@ -70,7 +70,6 @@ class SecurityHeaders:
 
 
 PAGE_PATHS = {f"/{spec.url_path}" for spec in PAGES.values() if spec.url_path}
-CHART_PAGES = {f"/{spec.url_path}" for spec in PAGES.values() if spec.charts and spec.url_path}
 
 # Streamlit's page finds its server by asking ``<address>/_stcore/health`` and, when that
 # fails, the address one folder up: on /insights the first question always failed, and the
@@ -85,16 +84,11 @@ CONNECT_TO_ROOT = (
 
 
 def head_for(path: str) -> bytes:
-    """What a page's HTML gets before ``</head>``: on every page but the root, where to connect;
-    on a page that charts (insights, compare), a script that loads plotly.js as soon as the
-    page's own code is in, so that its evaluation overlaps the server's run instead of
-    following it (not on other pages: on the roster, it held back the page's own drawing)."""
+    """What a page's HTML gets before ``</head>``: on every page but the root, where to connect.
+    (No page loads plotly.js early any more: its evaluation held back the page's own first
+    drawing, and every chart shows the server's picture until plotly.js is in.)"""
     path = path.rstrip("/")
-    if not any(path.endswith(page) for page in PAGE_PATHS):
-        return b""
-    return CONNECT_TO_ROOT + (
-        preload_tag() if any(path.endswith(page) for page in CHART_PAGES) else b""
-    )
+    return CONNECT_TO_ROOT if any(path.endswith(page) for page in PAGE_PATHS) else b""
 
 
 class PageHead:

@@ -26,7 +26,6 @@ class PageSpec:
     url_path: str | None = None  # None: the default page at "/"
     public: bool = False  # reachable without sign-in
     in_menu: bool = True
-    charts: bool = False  # draws plotly charts as soon as it opens
     first_view: bool = False  # loads the creator its address names (?creator=) at once
     admins_only: bool = False  # in the menu for admins only (the core refuses the others)
 
@@ -45,7 +44,6 @@ PAGES: dict[str, PageSpec] = {
             "Insights",
             ":material/insights:",
             "insights",
-            charts=True,
             first_view=True,
         ),
         PageSpec(
@@ -54,7 +52,6 @@ PAGES: dict[str, PageSpec] = {
             "Compare",
             ":material/compare_arrows:",
             "compare",
-            charts=True,
         ),
         PageSpec(
             "campaigns", "app_pages/campaigns.py", "Campaigns", ":material/campaign:", "campaigns"

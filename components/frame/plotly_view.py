@@ -13,17 +13,16 @@ behind a proxy's prefix too. Streamlit 1.67 sends it as JavaScript (its docs sti
 of other types than images, fonts, PDF, XML and JSON go out as ``text/plain``, which with
 ``nosniff`` would keep the browser from running it: ``tests/browser/test_framing.py`` checks),
 with a validator but no cache lifetime; ``serve.py`` adds a year's (the name carries the
-version). It is loaded:
+version).
 
-- on a page that charts (insights, compare), by the sidebar's component, and under ``serve.py``
-  earlier still, by a script it adds to the page's HTML (``preload_tag``), as soon as the
-  page's own code is in;
-- on any other analyst page once that page is drawn and the browser is idle, so the next click
-  to a creator's charts does not wait for it;
-
-and draws each figure with ``Plotly.react`` (the figure's JSON as plotly's own encoder writes
-it, typed arrays included). Until then the chart shows the server's picture of it
-(``components.figures.preview``): plotly waits for that to be painted, then replaces it. The figures may use only the bundle's trace types
+Each chart first shows the server's picture of it (``components.figures.preview``); once that
+is painted and the browser idle, the chart loads plotly.js (once per tab) and draws the figure
+with ``Plotly.react`` (its JSON as plotly's own encoder writes it, typed arrays included) in
+the picture's place. Loading plotly.js as soon as a chart page's code was in held back that
+page's own first drawing by 0.1-0.25 s; the pictures make it unnecessary. On every analyst
+page, the sidebar's component also loads it once the page is drawn and the browser idle, so
+the next chart is interactive at once. A chart without a picture (``preview_html`` draws none
+for it) waits for plotly.js as before. The figures may use only the bundle's trace types
 (``BUNDLED_TRACES``; a test builds every figure and checks).
 """
 
@@ -69,22 +68,11 @@ const loadPlotly = (data) => {
 """
 
 
-def preload_tag() -> bytes:
-    """A script for the ``<head>`` of a chart page: once the page's own code is in (the
-    window's load event), load plotly.js, so it is ready when the server's first charts arrive
-    instead of starting when the sidebar's component mounts."""
-    return (
-        f"<script>{_LOAD}\naddEventListener('load', () =>"
-        f" loadPlotly({{ src: '{_relative_route()}' }}).catch(() => undefined));</script>"
-    ).encode()
-
-
 _WARM_UP_JS = (
     _LOAD
     + """
 export default function ({ data }) {
   if (!data || window.__cisPlotly) return;
-  if (data.now) { loadPlotly(data).catch(() => {}); return; }
   const app = () => document.querySelector("[data-testid='stApp']");
   const whenDone = () => {
     if (window.__cisPlotly) return;
@@ -129,9 +117,9 @@ export default function ({ data, parentElement }) {
     ? requestIdleCallback(resolve, { timeout: 1000 }) : setTimeout(resolve, 0));
   const painted = () => new Promise((resolve) => requestAnimationFrame(() => idle(resolve)));
   const figure = JSON.parse(data.figure);
-  loadPlotly(data).then((Plotly) => (picture ? painted() : Promise.resolve()).then(() =>
+  (picture ? painted() : Promise.resolve()).then(() => loadPlotly(data)).then((Plotly) =>
     latest() ? Plotly.react(graph, figure.data || [], figure.layout || {}, data.config) : null
-  )).then(() => {
+  ).then(() => {
     if (!latest()) return;
     graph.querySelectorAll(".__PREVIEW__").forEach((old) => old.remove());
     // To a screen reader, the drawing is one image named by what it shows (plotly's other
@@ -162,11 +150,11 @@ _warm_up = st.components.v2.component("cis_chart_warmup", js=_WARM_UP_JS)
 _chart = st.components.v2.component(CHART_COMPONENT, js=_CHART_JS, isolate_styles=False)
 
 
-def warm_up_charts(*, now: bool) -> None:
-    """Start loading plotly.js in this browser tab: at once (``now``, a page that charts) or
-    when the page is drawn and the browser idle. Call once per run, in the sidebar."""
+def warm_up_charts() -> None:
+    """Load plotly.js in this browser tab once the page is drawn and the browser idle, so the
+    next chart's picture is replaced at once. Call once per run, in the sidebar."""
     with st.sidebar:
-        _warm_up(key="cis-chart-warmup", data={"src": _relative_route(), "now": now}, height=0)
+        _warm_up(key="cis-chart-warmup", data={"src": _relative_route()}, height=0)
 
 
 def plotly_chart(fig: go.Figure, *, key: str, config: dict[str, Any], label: str = "") -> None:
