@@ -6,6 +6,7 @@ Pure: a plotly figure in, text or a DataFrame out.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -19,7 +20,9 @@ MAX_DATA_ROWS = 400  # a year of daily points and more: "Show data" keeps the ne
 
 
 def _plain(text: Any) -> str:
-    return re.sub(r"<[^>]+>", "", str(text or "")).strip()
+    """A plotly label as the reader sees it: markup dropped, entities read (``plot_text``
+    escapes vendor text for plotly, so "Tom & Jerry" arrives as "Tom &amp; Jerry")."""
+    return html.unescape(re.sub(r"<[^>]+>", "", str(text or ""))).strip()
 
 
 def _number(value: Any) -> str:
