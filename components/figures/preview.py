@@ -19,13 +19,22 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from components.figures.preview_axes import (
+    Axis,
+    category_axis,
+    date_axis,
+    finite,
+    fixed,
+    number_axis,
+    reads_as_number_or_day,
+)
 
 __all__ = ["PREVIEW_CLASS", "preview_html"]
 
@@ -35,19 +44,6 @@ _FONT = "'Open Sans', verdana, arial, sans-serif"
 _INK, _GRID = "#2a3f5f", "#ebf0f8"  # the template's (plotly_white) text and grid colours
 _LEFT, _RIGHT, _AXIS_BELOW, _LEGEND = 76, 14, 52, 28  # px: room for ticks, titles, legend
 _SCALE = 1000  # the plot's own coordinates, stretched to its box
-_TICKS = 5
-
-
-@dataclass(frozen=True)
-class _Axis:
-    """One axis: how a value maps to 0..1 across the plot, and its tick labels."""
-
-    low: float
-    high: float
-    ticks: list[tuple[float, str]]  # (position 0..1, label)
-
-    def at(self, value: Any) -> Any:
-        return (value - self.low) / (self.high - self.low)
 
 
 def preview_html(fig: go.Figure, label: str) -> str | None:
@@ -61,8 +57,8 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
     if (
         not traces
         or any(t.type == "scatter" and t.mode is None for t in traces)  # plotly picks by size
-        or _fixed(layout.xaxis)
-        or _fixed(layout.yaxis, allow_range=True)
+        or fixed(layout.xaxis)
+        or fixed(layout.yaxis, allow_range=True)
         or any(
             t.type not in _TRACES or (t.xaxis or "x") != "x" or (t.yaxis or "y") != "y"
             for t in traces
@@ -91,18 +87,18 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
         return None  # bars along dates or numbers: plotly's widths and gaps are its own
     bars = [s for s in series if s[0].type == "bar"]
     categories = _categories(series) if kind == "category" else []
-    if sum(map(_reads_as_number_or_day, categories)) * 2 > len(categories):
+    if sum(map(reads_as_number_or_day, categories)) * 2 > len(categories):
         return None  # plotly would lay such text out as a date or number axis
     x_axis = (
-        _category_axis(categories)
+        category_axis([_plain(name) for name in categories])
         if kind == "category"
-        else _date_axis(series)
+        else date_axis(series)
         if kind == "date"
-        else _number_axis(_all(s[1][1] for s in series), pad=0.0)
+        else number_axis(finite(s[1][1] for s in series), pad=0.0)
     )
     levels = _levels(layout.shapes) or []
-    y_axis = _number_axis(
-        np.concatenate([_all(s[2] for s in series), [level for level, _line in levels]]),
+    y_axis = number_axis(
+        np.concatenate([finite(s[2] for s in series), [level for level, _line in levels]]),
         pad=0.05 if bars else 0.02,
         zero=bool(bars),
         suffix=str(layout.yaxis.ticksuffix or ""),
@@ -212,11 +208,6 @@ def _ys(trace: Any) -> np.ndarray | None:
         return None
 
 
-def _all(arrays: Iterable[np.ndarray]) -> np.ndarray:
-    joined = np.concatenate([np.asarray(a, dtype=float) for a in arrays])
-    return joined[np.isfinite(joined)]
-
-
 def _categories(series: Sequence[tuple[Any, tuple[str, np.ndarray], np.ndarray]]) -> list[str]:
     return list(dict.fromkeys(str(x) for _, (_k, xs), _ in series for x in xs))
 
@@ -240,126 +231,10 @@ def _colours(fig: go.Figure, traces: Sequence[Any]) -> list[Any]:
     return colours
 
 
-# --- the axes ----------------------------------------------------------------------------
-
-
-def _number_axis(
-    values: np.ndarray,
-    *,
-    pad: float,
-    zero: bool = False,
-    suffix: str = "",
-    fixed: Sequence[float] | None = None,
-    step: float | None = None,
-) -> _Axis | None:
-    """A linear axis over ``values`` (padded by ``pad`` of their span, from 0 when ``zero``),
-    or over the figure's own ``fixed`` range; ticks every ``step`` (the figure's) or at a
-    round step giving about five."""
-    if fixed is not None:
-        low, high = (float(end) for end in fixed)
-    elif not len(values):
-        return None
-    else:
-        low, high = float(values.min()), float(values.max())
-        if zero:
-            low, high = min(low, 0.0), max(high, 0.0)
-        if high - low <= max(abs(low), abs(high)) * 1e-9:  # one value (to rounding)
-            spread = abs(high) * 0.1 or 1.0
-            low, high = low - spread, high + spread
-        span = high - low
-        low = low if zero and low == 0 else low - span * pad
-        high = high if zero and high == 0 else high + span * pad
-    if not high > low:
-        return None
-    step = float(step) if step else _nice_step((high - low) / _TICKS)
-    first = math.ceil(low / step)
-    count = math.floor(high / step + 1e-9) - first + 1
-    if not 0 < count <= 4 * _TICKS:
-        return None
-    ticks = [
-        (
-            ((first + i) * step - low) / (high - low),
-            _short_number((first + i) * step, step) + suffix,
-        )
-        for i in range(count)
-    ]
-    return _Axis(low, high, ticks)
-
-
-def _fixed(axis: Any, *, allow_range: bool = False) -> bool:
-    """Whether the figure fixes this axis in a way the picture does not follow (its range and
-    tick step it does, on a number axis)."""
-    set_range = axis.range is not None and not allow_range
-    return bool(
-        set_range
-        or axis.tickvals is not None
-        or axis.tickformat
-        or axis.autorange not in (None, True)
-        or (axis.dtick is not None and not allow_range)
-    )
-
-
-_NUMBER_OR_DAY = re.compile(r"\s*[-+]?(\d[\d,.]*|\d{4}-\d{2}(-\d{2})?.*)\s*")
-
-
-def _reads_as_number_or_day(text: str) -> bool:
-    return bool(_NUMBER_OR_DAY.fullmatch(text))
-
-
-def _nice_step(rough: float) -> float:
-    power = 10 ** math.floor(math.log10(rough))
-    for factor in (1, 2, 2.5, 5, 10):
-        if rough <= factor * power:
-            return factor * power
-    return 10 * power
-
-
-def _short_number(value: float, step: float) -> str:
-    """A tick's number as plotly writes it: 12k, 1.5M, 0.25."""
-    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(step) >= size / 10 and abs(value) >= size:
-            return f"{value / size:.3g}{unit}"
-    if abs(value) < step * 1e-9:
-        return "0"
-    return f"{value:.6g}"
-
-
-def _date_axis(series: Sequence[tuple[Any, tuple[str, np.ndarray], np.ndarray]]) -> _Axis | None:
-    values = _all(xs for _, (_k, xs), _ in series)
-    if not len(values):
-        return None
-    low, high = float(values.min()), float(values.max())
-    if high == low:
-        low, high = low - 3 * 86_400_000, high + 3 * 86_400_000
-    start, end = pd.Timestamp(low, unit="ms"), pd.Timestamp(high, unit="ms")
-    months = pd.date_range(start.normalize(), end, freq="MS")
-    if len(months) >= 3:
-        stamps = months[:: max(1, math.ceil(len(months) / 6))]
-        fmt = "%b %Y"
-    else:
-        stamps = pd.date_range(start.normalize(), end, periods=5).normalize()
-        fmt = "%d %b"
-    ticks = [
-        (((stamp.value / 1e6) - low) / (high - low), stamp.strftime(fmt))
-        for stamp in stamps
-        if low <= stamp.value / 1e6 <= high
-    ]
-    return _Axis(low, high, ticks)
-
-
-def _category_axis(categories: Sequence[str]) -> _Axis | None:
-    if not categories:
-        return None
-    count = len(categories)
-    return _Axis(
-        -0.5, count - 0.5, [((i + 0.5) / count, _plain(name)) for i, name in enumerate(categories)]
-    )
-
-
 # --- the drawing -------------------------------------------------------------------------
 
 
-def _grid(y_axis: _Axis) -> str:
+def _grid(y_axis: Axis) -> str:
     lines = "".join(f"M0 {_y(position)}H{_SCALE}" for position, _ in y_axis.ticks)
     return f'<path d="{lines}" stroke="{_GRID}" vector-effect="non-scaling-stroke" fill="none"/>'
 
@@ -379,7 +254,7 @@ def _levels(shapes: Sequence[Any]) -> list[tuple[float, Any]] | None:
     return levels
 
 
-def _level(y_axis: _Axis, level: float, line: Any) -> str:
+def _level(y_axis: Axis, level: float, line: Any) -> str:
     dash = ' stroke-dasharray="3 3"' if line.dash in ("dot", "dash") else ""
     return (
         f'<path d="M0 {_y(y_axis.at(level))}H{_SCALE}" stroke="{_attr(line.color or _INK)}" '
@@ -388,7 +263,7 @@ def _level(y_axis: _Axis, level: float, line: Any) -> str:
 
 
 def _scatter_shapes(
-    trace: Any, xs: np.ndarray, ys: np.ndarray, x_axis: _Axis, y_axis: _Axis, colour: Any
+    trace: Any, xs: np.ndarray, ys: np.ndarray, x_axis: Axis, y_axis: Axis, colour: Any
 ) -> str:
     mode = trace.mode or "lines"
     shown = np.isfinite(xs) & np.isfinite(ys)
@@ -430,7 +305,7 @@ def _runs(present: np.ndarray) -> list[np.ndarray]:
 def _bar_shapes(
     xs: np.ndarray,
     ys: np.ndarray,
-    y_axis: _Axis,
+    y_axis: Axis,
     categories: Sequence[str],
     colour: Any,
     group: int,
@@ -458,7 +333,7 @@ def _bar_labels(
     trace: Any,
     xs: np.ndarray,
     ys: np.ndarray,
-    y_axis: _Axis,
+    y_axis: Axis,
     categories: Sequence[str],
     top: int,
     plot_h: int,
