@@ -46,6 +46,9 @@ _LEFT, _RIGHT, _AXIS_BELOW, _LEGEND = 76, 14, 52, 28  # px: room for ticks, titl
 _SCALE = 1000  # the plot's own coordinates, stretched to its box
 
 
+_Series = tuple[Any, tuple[str, np.ndarray], np.ndarray]  # a trace, its x (kind, values), its y
+
+
 def preview_html(fig: go.Figure, label: str) -> str | None:
     """The figure as a picture (HTML with an SVG plot), or None when it has anything this
     module does not draw faithfully."""
@@ -76,9 +79,12 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
         for t in traces
     ) or {layout.xaxis.type, layout.yaxis.type} - {None, "-", "linear", "date", "category"}:
         return None  # a colour or size per point, a log axis
-    series = [(trace, _xs(trace), _ys(trace)) for trace in traces]
-    if any(xs is None or ys is None or len(xs[1]) != len(ys) for _, xs, ys in series):
-        return None
+    series: list[_Series] = []
+    for trace in traces:
+        xs, ys = _xs(trace), _ys(trace)
+        if xs is None or ys is None or len(xs[1]) != len(ys):
+            return None
+        series.append((trace, xs, ys))
     kinds = {kind for _, (kind, _values), _ in series}
     if len(kinds) != 1:
         return None
@@ -116,12 +122,14 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
         return None
     shapes = [_grid(y_axis), *(_level(y_axis, level, line) for level, line in levels)]
     group = 0
-    for (trace, (_kind, xs), ys), colour in zip(series, colours, strict=True):
+    for (trace, (_kind, x_values), y_values), colour in zip(series, colours, strict=True):
         if trace.type == "bar":
-            shapes.append(_bar_shapes(xs, ys, y_axis, categories, colour, group, len(bars)))
+            shapes.append(
+                _bar_shapes(x_values, y_values, y_axis, categories, colour, group, len(bars))
+            )
             group += 1
         else:
-            shapes.append(_scatter_shapes(trace, xs, ys, x_axis, y_axis, colour))
+            shapes.append(_scatter_shapes(trace, x_values, y_values, x_axis, y_axis, colour))
     box = f"left:{_LEFT}px;top:{top}px;width:calc(100% - {_LEFT + _RIGHT}px);height:{plot_h}px"
     parts = [
         f'<div class="{PREVIEW_CLASS}" role="img" aria-label="{_attr(label)}" '
@@ -160,8 +168,8 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
             )
         )
     if len(bars) == 1:
-        trace, (_kind, xs), ys = bars[0]
-        parts.extend(_bar_labels(trace, xs, ys, y_axis, categories, top, plot_h))
+        bar, (_kind, x_values), y_values = bars[0]
+        parts.extend(_bar_labels(bar, x_values, y_values, y_axis, categories, top, plot_h))
     if legend:
         parts.append(
             f'<div style="position:absolute;left:{_LEFT}px;right:{_RIGHT}px;'
@@ -208,7 +216,7 @@ def _ys(trace: Any) -> np.ndarray | None:
         return None
 
 
-def _categories(series: Sequence[tuple[Any, tuple[str, np.ndarray], np.ndarray]]) -> list[str]:
+def _categories(series: Sequence[_Series]) -> list[str]:
     return list(dict.fromkeys(str(x) for _, (_k, xs), _ in series for x in xs))
 
 

@@ -191,7 +191,7 @@ def _post_urls(shortcodes: list[Any]) -> list[str | None]:
 def _formats(post_types: list[str | None], video: list[bool | None]) -> list[str]:
     """Each post's format: the vendor's type, else VIDEO or POST by its video flag."""
     if None not in post_types:  # the usual case: every post has a type, a few kinds
-        upper = {kind: kind.upper() for kind in set(post_types)}
+        upper = {kind: (kind or "").upper() for kind in set(post_types)}
         if all(upper.values()):
             return [upper[kind] for kind in post_types]
     kinds = list(zip(post_types, video, strict=True))
