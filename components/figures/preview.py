@@ -57,6 +57,7 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
     colours = _colours(fig, counted)
     shown = [i for i, t in enumerate(counted) if t.visible in (None, True)]
     traces, colours = [counted[i] for i in shown], [colours[i] for i in shown]
+    levels = _levels(layout.shapes)
     if (
         not traces
         or any(t.type == "scatter" and t.mode is None for t in traces)  # plotly picks by size
@@ -66,7 +67,7 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
             t.type not in _TRACES or (t.xaxis or "x") != "x" or (t.yaxis or "y") != "y"
             for t in traces
         )
-        or _levels(layout.shapes) is None
+        or levels is None
         or layout.annotations
         or any(t.type == "bar" and t.orientation == "h" for t in traces)
     ):
@@ -102,7 +103,6 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
         if kind == "date"
         else number_axis(finite(s[1][1] for s in series), pad=0.0)
     )
-    levels = _levels(layout.shapes) or []
     y_axis = number_axis(
         np.concatenate([finite(s[2] for s in series), [level for level, _line in levels]]),
         pad=0.05 if bars else 0.02,
