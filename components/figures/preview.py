@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.figures.describe import plain_text
 from components.figures.preview_axes import (
     Axis,
     category_axis,
@@ -97,7 +97,7 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
     if sum(map(reads_as_number_or_day, categories)) * 2 > len(categories):
         return None  # plotly would lay such text out as a date or number axis
     x_axis = (
-        category_axis([_plain(name) for name in categories])
+        category_axis([plain_text(name) for name in categories])
         if kind == "category"
         else date_axis(series)
         if kind == "date"
@@ -135,7 +135,9 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
         f'<div class="{PREVIEW_CLASS}" role="img" aria-label="{_attr(label)}" '
         f'style="position:relative;height:{height}px;font-family:{_FONT};font-size:12px;'
         f'color:{_INK};background:#fff;overflow:hidden">',
-        _text(_plain(layout.title.text), f"left:10px;top:{max(top // 2 - 12, 0)}px;font-size:17px"),
+        _text(
+            plain_text(layout.title.text), f"left:10px;top:{max(top // 2 - 12, 0)}px;font-size:17px"
+        ),
         f'<svg aria-hidden="true" viewBox="0 0 {_SCALE} {_SCALE}" preserveAspectRatio="none" '
         f'style="position:absolute;{box};overflow:visible">{"".join(shapes)}</svg>',
     ]
@@ -150,7 +152,7 @@ def preview_html(fig: go.Figure, label: str) -> str | None:
                 f"top:{top + plot_h + 6}px;transform:translateX(-50%);white-space:nowrap",
             )
         )
-    x_title, y_title = _plain(layout.xaxis.title.text), _plain(layout.yaxis.title.text)
+    x_title, y_title = plain_text(layout.xaxis.title.text), plain_text(layout.yaxis.title.text)
     if x_title:
         parts.append(
             _text(
@@ -190,7 +192,7 @@ def _xs(trace: Any) -> tuple[str, np.ndarray] | None:
         return None
     array = np.asarray(values)
     if array.dtype.kind == "M":
-        return "date", array.astype("datetime64[ms]").astype("int64").astype(float)
+        return "date", _epoch_ms(array)
     if array.dtype.kind in "iuf":
         return "number", array.astype(float)
     items = list(array.tolist())
@@ -202,9 +204,12 @@ def _xs(trace: Any) -> tuple[str, np.ndarray] | None:
         return None
     if stamps.isna().any():
         return None
-    return "date", stamps.dt.tz_convert(None).to_numpy().astype("datetime64[ms]").astype(
-        "int64"
-    ).astype(float)
+    return "date", _epoch_ms(stamps.dt.tz_convert(None).to_numpy())
+
+
+def _epoch_ms(moments: np.ndarray) -> np.ndarray:
+    """Dates and times as milliseconds since 1970, in floats."""
+    return moments.astype("datetime64[ms]").astype("int64").astype(float)
 
 
 def _ys(trace: Any) -> np.ndarray | None:
@@ -358,7 +363,7 @@ def _bar_labels(
         edge = top + (1 - y_axis.at(max(y, 0.0))) * plot_h
         labels.append(
             _text(
-                _plain(text),
+                plain_text(text),
                 f"left:calc({_LEFT}px + (100% - {_LEFT + _RIGHT}px) * "
                 f"{centre:.4f});top:{edge - 18:.1f}px;transform:translateX(-50%)",
             )
@@ -378,7 +383,7 @@ def _legend(traces: Sequence[Any], colours: Sequence[Any], layout: Any) -> str:
         items.append(
             f'<span style="margin-right:16px"><span style="display:inline-block;width:14px;'
             f'height:3px;vertical-align:middle;margin-right:5px;background:{_attr(swatch)}">'
-            f"</span>{html.escape(_plain(trace.name))}</span>"
+            f"</span>{html.escape(plain_text(trace.name))}</span>"
         )
     return "".join(items)
 
@@ -395,10 +400,3 @@ def _text(text: str, style: str) -> str:
 
 def _attr(value: Any) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _plain(text: Any) -> str:
-    """Plotly's label markup as plain text: tags dropped, line breaks as spaces, entities read
-    (plot_text escapes vendor text for plotly; it is escaped again for this HTML)."""
-    spaced = re.sub(r"<br\s*/?>", " ", str(text or ""), flags=re.IGNORECASE)
-    return html.unescape(re.sub(r"<[^>]+>", "", spaced)).strip()

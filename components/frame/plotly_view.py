@@ -38,12 +38,13 @@ import streamlit as st
 
 from components.figures.preview import PREVIEW_CLASS, preview_html
 
+log = logging.getLogger(__name__)
+
 # In the folder Streamlit's static file serving reads: ``static/`` next to the entry script.
 PLOTLY_JS = Path(__file__).parents[2] / "static" / "plotly-4.1.1-scatter-bar-heatmap.min.js"
 PLOTLY_JS_ROUTE = f"/app/static/{PLOTLY_JS.name}"  # immutable: a new version gets a new name
 CHART_TEST_ID = "cisPlotlyChart"
 CHART_COMPONENT = "cis_plotly_chart"
-log = logging.getLogger(__name__)
 BUNDLED_TRACES = frozenset({"bar", "heatmap", "scatter"})  # scripts/plotly-bundle/entry.js
 
 # Resolved against Streamlit's own entry script, so the bundle is found behind a proxy too.
