@@ -17,7 +17,7 @@ import pandas as pd
 
 from fpapi.analysis.columns import (
     NONE,
-    TEXT,
+    empty_frame,
     flags,
     floats,
     objects,
@@ -25,7 +25,6 @@ from fpapi.analysis.columns import (
     plausible,
     ready_frame,
     text_array,
-    typed,
     typed_frame,
 )
 from fpapi.api.models import (
@@ -120,9 +119,7 @@ def _kept_posts(insights: Insights) -> pd.DataFrame:
 def _posts(insights: Insights) -> pd.DataFrame:
     raw = _raw_posts(insights)
     if not raw:  # each column in the dtype it has when there are posts
-        return ready_frame(
-            {name: typed((), _POST_DTYPES.get(name, TEXT)) for name in POST_COLUMNS}, 0
-        )
+        return empty_frame(POST_COLUMNS, _POST_DTYPES)
     rows = _fields(raw, _POST_FIELDS)
     field = _columns(rows, _POST_FIELDS)
     posted = _posted_column(field["posted_at"], field["posted_date"])

@@ -112,6 +112,23 @@ def test_empty_input_gives_an_empty_frame_with_the_right_columns(raw, function, 
     assert frame.empty and list(frame.columns) == columns
 
 
+@pytest.mark.parametrize(
+    ("function", "columns"), FRAME_FUNCTIONS, ids=lambda f: getattr(f, "__name__", "")
+)
+def test_an_empty_frame_changed_by_one_caller_is_not_the_next_callers(function, columns):
+    """Empty frames are made once and handed out as copies: what one page does to its copy
+    (a value, a column, a label) never shows in another creator's frame."""
+    dtypes = function(Insights.from_raw({})).dtypes.tolist()
+    mine = function(Insights.from_raw({}))
+    mine[columns[0]] = mine[columns[0]].astype(object)
+    mine["extra"] = 1
+    mine.columns.name = "changed"
+    mine.index.name = "changed"
+    theirs = function(Insights.from_raw({}))
+    assert theirs.empty and list(theirs.columns) == columns and theirs.dtypes.tolist() == dtypes
+    assert theirs.columns.name is None and theirs.index.name is None
+
+
 @pytest.mark.parametrize("account", instagram_pool()[-5:], ids=lambda a: a.kind)
 @pytest.mark.parametrize(
     ("function", "columns"), FRAME_FUNCTIONS, ids=lambda f: getattr(f, "__name__", "")
@@ -236,3 +253,4 @@ def test_every_frame_of_one_response_reads_its_posts_once_and_each_caller_gets_i
     other = Insights.from_raw(build_insights(instagram_pool()[1]))
     frames.posts(other)
     assert built == [insights, other]  # another response is read for itself
+
