@@ -4,10 +4,11 @@ Shapes: the largest the sandbox seeds (1,000 posts, two years of daily trends), 
 many posts and a short trend (1,000 posts, 60 days), one with few posts and a long trend (40
 posts, 730 days), sparse trends and trends that stopped long ago (the sandbox's trend shapes);
 then every creator of the sandbox's own pool as it seeds them (30 to 400 posts, 6 to 24 months,
-and the vendor's odd shapes): how many hold the goal, and each one that does not. For each, every frame is built twice:
-as a page builds them (through the report, posts once) and by calling each public frame
-function on its own, as any other caller might. Prints the median of several runs and the
-ratios, measured in this one run.
+and the vendor's odd shapes): how many hold the goal, and each one that does not. For each,
+every frame is built twice: as a page builds them (through the report, posts once, with the
+paid vs organic summary the insights page shows) and by calling each public frame function on
+its own, as any other caller might. Prints the median of several runs and the ratios,
+measured in this one run.
 Run: ``.venv/bin/python benchmarks/parse_and_frames.py``.
 """
 
@@ -40,7 +41,7 @@ SHAPES = {  # name: build_insights' keywords
     },
 }
 REPORT_VIEWS = ("posts", "follower_trend", "engagement_trend", "quality", "engagement_split",
-                "look_alikes", "mentions", "hashtags")  # fmt: skip
+                "look_alikes", "mentions", "hashtags", "sponsored")  # fmt: skip
 FRAME_FUNCTIONS = (frames.posts, frames.follower_trend, frames.engagement_trend,
                    frames.quality_scores, frames.engagement_split, frames.look_alikes,
                    frames.mentions, frames.hashtags, frames.sponsorship)  # fmt: skip

@@ -213,9 +213,14 @@ class SponsoredSummary:
 
 
 def sponsored_summary(posts: pd.DataFrame) -> SponsoredSummary:
-    """How many posts are sponsored, and the mean ER of sponsored vs organic posts."""
-    flags = posts["sponsored"].fillna(False).astype(bool)
-    paid, organic = posts[flags]["er"].dropna(), posts[~flags]["er"].dropna()
+    """How many posts are sponsored (a missing flag reads as organic), and the mean ER of
+    sponsored vs organic posts (posts without an ER left out). Counted on the two columns'
+    numpy arrays: selecting rows of the frame for each mean cost half a millisecond on every
+    insights page, whatever the number of posts."""
+    flags = posts["sponsored"].to_numpy(dtype=bool, na_value=False)
+    er = posts["er"].to_numpy(dtype="float64", na_value=np.nan)
+    rated = ~np.isnan(er)
+    paid, organic = er[flags & rated], er[~flags & rated]
     return SponsoredSummary(
         sponsored_posts=int(flags.sum()),
         total_posts=len(posts),

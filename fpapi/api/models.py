@@ -423,6 +423,10 @@ class Insights(_Model):
             self._derived[name] = build()
         return cast(T, self._derived[name])
 
+    def kept(self, name: str) -> Any | None:
+        """What ``derived`` built for ``name``, if it has been built; else None."""
+        return self._derived.get(name)
+
     @classmethod
     def from_raw(cls, raw: dict[str, Any]) -> Insights:
         """Parse the API's JSON object, keeping the original for the cache and exports."""

@@ -254,3 +254,17 @@ def test_every_frame_of_one_response_reads_its_posts_once_and_each_caller_gets_i
     frames.posts(other)
     assert built == [insights, other]  # another response is read for itself
 
+
+def test_the_paid_and_organic_columns_come_from_the_posts_frame_once_built_and_leave_it_alone():
+    raw = build_insights(instagram_pool()[0])
+    read_alone = frames.sponsorship(Insights.from_raw(raw))
+    insights = Insights.from_raw(raw)
+    shown = frames.posts(insights)
+    before = shown.copy(deep=True)
+    reused = frames.sponsorship(insights)
+    assert len(reused) == len(read_alone) == len(shown)
+    assert reused["sponsored"].sum() == read_alone["sponsored"].sum() == shown["sponsored"].sum()
+    assert sorted(reused["er"].dropna()) == sorted(read_alone["er"].dropna())
+    reused.loc[0, "er"] = -1.0
+    reused.loc[0, "sponsored"] = not reused.loc[0, "sponsored"]
+    assert frames.posts(insights).equals(before) and shown.equals(before)
