@@ -214,9 +214,11 @@ class SponsoredSummary:
 
 def sponsored_summary(posts: pd.DataFrame) -> SponsoredSummary:
     """How many posts are sponsored (a missing flag reads as organic), and the mean ER of
-    sponsored vs organic posts (posts without an ER left out). Counted on the two columns'
-    numpy arrays: selecting rows of the frame for each mean cost half a millisecond on every
-    insights page, whatever the number of posts."""
+    sponsored vs organic posts (posts without an ER left out), whatever the posts' order:
+    each mean is a correctly rounded sum (``math.fsum``), so the compare page shows the same
+    3.17% whether the posts came newest first or in the vendor's order. Counted on the two
+    columns' numpy arrays: selecting rows of the frame for each mean cost half a millisecond
+    on every insights page, whatever the number of posts."""
     flags = posts["sponsored"].to_numpy(dtype=bool, na_value=False)
     er = posts["er"].to_numpy(dtype="float64", na_value=np.nan)
     rated = ~np.isnan(er)
@@ -224,6 +226,6 @@ def sponsored_summary(posts: pd.DataFrame) -> SponsoredSummary:
     return SponsoredSummary(
         sponsored_posts=int(flags.sum()),
         total_posts=len(posts),
-        sponsored_er=float(paid.mean()) if len(paid) else None,
-        organic_er=float(organic.mean()) if len(organic) else None,
+        sponsored_er=math.fsum(paid) / len(paid) if len(paid) else None,
+        organic_er=math.fsum(organic) / len(organic) if len(organic) else None,
     )
