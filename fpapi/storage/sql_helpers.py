@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,11 +14,32 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["SqlPart", "insert_missing", "is_postgres", "lock_id", "record_of", "upsert"]
+__all__ = [
+    "SqlPart", "analyze", "insert_missing", "is_postgres", "lock_id", "record_of", "upsert",
+]  # fmt: skip
+
+log = logging.getLogger(__name__)
 
 
 def is_postgres(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def analyze(engine: Engine, tables: list[sa.TableClause], until: str) -> None:
+    """Refresh PostgreSQL's statistics of ``tables`` after a batch was written: until
+    autovacuum analyses them (a minute or more later), the planner takes a table of thousands
+    of new rows for an empty one and can pick a plan many times slower. Best effort, logged
+    with ``until`` (what is slow meanwhile): the batch is written whether or not it ran.
+    Nothing on SQLite, whose planner needs no statistics for these queries."""
+    if not is_postgres(engine):
+        return
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"ANALYZE {', '.join(table.name for table in tables)}"))
+    except sa.exc.DBAPIError as err:
+        log.warning(
+            "Could not analyse %s (%s): %s", [t.name for t in tables], type(err).__name__, until
+        )
 
 
 def lock_id(*parts: str) -> int:
