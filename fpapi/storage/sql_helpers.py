@@ -30,7 +30,7 @@ def analyze(engine: Engine, tables: list[sa.TableClause], until: str) -> None:
     autovacuum analyses them (a minute or more later), the planner takes a table of thousands
     of new rows for an empty one and can pick a plan many times slower. Best effort, logged
     with ``until`` (what is slow meanwhile): the batch is written whether or not it ran.
-    Nothing on SQLite, whose planner needs no statistics for these queries."""
+    PostgreSQL only."""
     if not is_postgres(engine):
         return
     try:
