@@ -32,6 +32,7 @@ from fpapi.storage.jsondisk import checkpoint, open_json_cache, remove_kept_copi
 
 __all__ = [
     "DEFAULT_TTL_S",
+    "FAILURE_KEPT_S",
     "PROCESS_LOCKS",
     "CacheKey",
     "CacheSummary",
@@ -44,6 +45,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL_S = 24 * 60 * 60
+# How long a failed fetch of a creator is every load's answer in this process, rather than
+# the vendor being asked again (InsightCache.load): a head start and its page, or tabs opened
+# together, ask once; an analyst's Refresh always asks.
+FAILURE_KEPT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -242,6 +247,8 @@ class InsightCache:
         self.api_base_url = api_base_url.rstrip("/")
         self.ttl_s = ttl_s
         self._clock = clock
+        # The last failed fetch of each creator, in this process: (when it failed, its error).
+        self._failed: dict[CacheKey, tuple[float, FPAPIError]] = {}
 
     @property
     def recovered_from(self) -> Path | None:
@@ -254,8 +261,11 @@ class InsightCache:
         return (self.api_base_url, connector, creator_id)
 
     def forget(self, creator_id: str) -> None:
-        """Delete every response kept for ``creator_id``: a forgotten creator's vendor data."""
+        """Delete every response kept for ``creator_id``: a forgotten creator's vendor data
+        (and the vendor's last error about them)."""
         self.shelf.forget(creator_id)
+        for key in [key for key in self._failed if key[2] == creator_id]:
+            self._failed.pop(key, None)
 
     def body(self, creator_id: str, *, connector: str = "instagram") -> tuple[float, dict] | None:
         """When the kept response was fetched, and the vendor's JSON as received (for a
@@ -333,21 +343,34 @@ class InsightCache:
         """The fetch policy, in one place: a fresh copy if there is one (unless ``refresh``),
         else the API; the stale copy, carrying the API's error, if the API fails.
 
+        A failure is the answer of every load of that creator in this process for
+        ``FAILURE_KEPT_S`` after it (a refresh shares only one that ended while it waited):
+        a page request's head start and the page's own load, or a dozen tabs opened at once,
+        ask a failing vendor once, not once each.
+
         Raises the API's error only when nothing is cached at all.
         """
         if not refresh and (cached := self._fresh(creator_id, connector, fetch)) is not None:
             count_cache_lookup("hit")
             return cached
+        key = self._key(connector, creator_id)
+        asked_at = self._clock()
+        shared_since = asked_at if refresh else asked_at - FAILURE_KEPT_S
         # One loader at a time per creator (across replicas on the team database): whoever
         # waited finds the response the first one fetched, and the vendor is called once.
-        with self.shelf.exclusive([self._key(connector, creator_id)]):
+        with self.shelf.exclusive([key]):
             if not refresh and (cached := self._fresh(creator_id, connector, fetch)) is not None:
                 count_cache_lookup("hit")
                 return cached
+            failed = self._failed.get(key)
+            if failed is not None and failed[0] >= shared_since:
+                return self._fallback(creator_id, failed[1], connector=connector)
             try:
                 insights = fetch(creator_id)
             except FPAPIError as err:
+                self._failed[key] = (self._clock(), err)
                 return self._fallback(creator_id, err, connector=connector)
+            self._failed.pop(key, None)
             count_cache_lookup("refresh" if refresh else "miss")
             return self._store_fetched(creator_id, insights, connector=connector)
 

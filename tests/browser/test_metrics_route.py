@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from fpapi.api.client import DEFAULT_MAX_RETRIES
 from fpapi.sandbox import Sandbox, instagram_pool
-from tests.browser.conftest import put_on_roster, running_app
+from tests.browser.conftest import main_text, put_on_roster, running_app, wait_for_app
 from tests.browser.servers import free_port, start_nginx, stop_all
 from tests.browser.streamlit_client import visit
 from tests.metrics_scrape import parse, sample
@@ -92,3 +93,27 @@ def test_streamlit_run_app_py_serves_them_on_fpapi_metrics_port(tmp_path):
             assert "studio_vendor_calls" not in routed.text  # no route under app.py
     finally:
         sandbox.stop()
+
+
+def test_a_new_tab_on_a_failing_vendor_asks_it_once_for_the_head_start_and_the_page(deployed, page):
+    """Through serve.py a new tab's request starts the creator's load before the page's code
+    runs, and the page then loads too: with the vendor failing, the two share one failed
+    load (its retries included), and the page says the insights could not be loaded."""
+    app, sandbox, _ = deployed
+    failing = instagram_pool()[4]
+    put_on_roster(app.data_dir, [failing])
+
+    def failed_calls() -> float:
+        scraped = httpx.get(f"{app.url.replace('localhost', '127.0.0.1')}/metrics", timeout=30)
+        families = parse(scraped.text)
+        return sample(families, "studio_vendor_calls_total", endpoint="insights", status="503")
+
+    before = failed_calls()
+    sandbox.knobs.failure_rate = 1.0
+    try:
+        page.goto(f"{app.url}/insights?creator={failing.creator_id}")
+        wait_for_app(page, timeout_ms=60_000)
+        assert f"Insights for {failing.name} could not be loaded" in main_text(page)
+    finally:
+        sandbox.knobs.failure_rate = 0.0
+    assert failed_calls() - before == DEFAULT_MAX_RETRIES + 1  # one load's attempts, not two

@@ -12,7 +12,7 @@ from hypothesis import given
 
 from fpapi import Insights, InvalidResponse, ServerError
 from fpapi.analysis.metrics import kpis
-from fpapi.storage.cache import InsightCache
+from fpapi.storage.cache import FAILURE_KEPT_S, InsightCache
 from tests.vendor_shapes import NAN_TOKEN, broken_bodies, fetch
 
 CREATOR = "creator-1"
@@ -81,6 +81,79 @@ def test_api_failure_with_nothing_cached_raises(backend, clock, vendor_insights)
     fetch.error = ServerError("down", status_code=503)
     with pytest.raises(ServerError):
         cache.load(CREATOR, fetch)
+
+
+def test_a_failing_vendor_is_asked_once_by_the_loads_that_follow_within_seconds(
+    backend, clock, vendor_insights
+):
+    """A page request's head start and the page's own load half a second later, or tabs
+    opened together: one call to a vendor that fails, the same error for each; a Refresh, or
+    a load after FAILURE_KEPT_S, asks again, and a success is served as usual after it."""
+    cache = make_cache(backend, clock)
+    fetch = Fetcher(vendor_insights)
+    fetch.error = ServerError("down", status_code=503)
+    for _ in range(3):
+        with pytest.raises(ServerError, match="down"):
+            cache.load(CREATOR, fetch)
+        clock.now += 1
+    assert fetch.calls == 1
+    with pytest.raises(ServerError):
+        cache.load(CREATOR, fetch, refresh=True)
+    assert fetch.calls == 2
+    cache.forget(CREATOR)  # nothing of a forgotten creator is kept, their last error neither
+    fetch.error = None
+    assert cache.load(CREATOR, fetch).source == "api" and fetch.calls == 3
+    cache.forget(CREATOR)
+    fetch.error = ServerError("down", status_code=503)
+    with pytest.raises(ServerError):
+        cache.load(CREATOR, fetch)
+    assert fetch.calls == 4
+    clock.now += FAILURE_KEPT_S + 1
+    fetch.error = None
+    assert cache.load(CREATOR, fetch).source == "api" and fetch.calls == 5
+    assert cache.load(CREATOR, fetch).source == "cache" and fetch.calls == 5
+
+
+def test_a_failure_keeps_the_stale_copy_for_the_loads_that_share_it(
+    backend, clock, vendor_insights
+):
+    cache = make_cache(backend, clock, ttl_s=60)
+    fetch = Fetcher(vendor_insights)
+    cache.load(CREATOR, fetch)
+    clock.now += 7200
+    fetch.error = ServerError("down", status_code=503)
+    first, second = cache.load(CREATOR, fetch), cache.load(CREATOR, fetch)
+    assert fetch.calls == 2  # the first load, then one failed call for both
+    assert first.stale and second.stale and second.error is fetch.error
+
+
+def test_two_tabs_opened_at_once_on_a_failing_vendor_ask_it_once(backend, clock, vendor_insights):
+    caches = [make_cache(backend, clock)] * 2  # one app process: its one cache
+    calls: list[str] = []
+    started = threading.Event()
+
+    def slow_failure(creator_id: str) -> Insights:
+        calls.append(creator_id)
+        started.set()
+        time.sleep(0.3)  # the other tab's load arrives while this one is under way
+        raise ServerError("down", status_code=503)
+
+    errors: list[str] = []
+
+    def load(cache: InsightCache) -> None:
+        try:
+            cache.load(CREATOR, slow_failure)
+        except ServerError as err:
+            errors.append(str(err))
+
+    first = threading.Thread(target=load, args=(caches[0],))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=load, args=(caches[1],))
+    second.start()
+    first.join()
+    second.join()
+    assert calls == [CREATOR] and errors == ["down", "down"]
 
 
 def test_entries_are_keyed_by_api_connector_and_creator(backend, clock, vendor_insights):
