@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import diskcache
 
@@ -45,6 +45,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL_S = 24 * 60 * 60
+E = TypeVar("E", bound=BaseException)
 # How long a failed fetch of a creator is every load's answer in this process, rather than
 # the vendor being asked again (InsightCache.load): a head start and its page, or tabs opened
 # together, ask once; an analyst's Refresh always asks.
@@ -232,6 +233,14 @@ class DiskShelf:
         return entry
 
 
+def _unraised(err: E) -> E:
+    """A copy of ``err`` as never raised: its class, message and attributes, without the
+    traceback (and the frames it holds) or the exceptions chained to it."""
+    copy = type(err).__new__(type(err), *err.args)
+    copy.__dict__.update(err.__dict__)
+    return copy
+
+
 class InsightCache:
     """Raw insight responses, each with the time it was fetched, on a :class:`Shelf`."""
 
@@ -264,7 +273,7 @@ class InsightCache:
         """Delete every response kept for ``creator_id``: a forgotten creator's vendor data
         (and the vendor's last error about them)."""
         self.shelf.forget(creator_id)
-        for key in [key for key in self._failed if key[2] == creator_id]:
+        for key in [key for key in list(self._failed) if key[2] == creator_id]:
             self._failed.pop(key, None)
 
     def body(self, creator_id: str, *, connector: str = "instagram") -> tuple[float, dict] | None:
@@ -363,16 +372,27 @@ class InsightCache:
                 count_cache_lookup("hit")
                 return cached
             failed = self._failed.get(key)
-            if failed is not None and failed[0] >= shared_since:
-                return self._fallback(creator_id, failed[1], connector=connector)
+            if failed is not None and shared_since <= failed[0] <= self._clock():
+                return self._fallback(creator_id, _unraised(failed[1]), connector=connector)
             try:
                 insights = fetch(creator_id)
             except FPAPIError as err:
-                self._failed[key] = (self._clock(), err)
+                self._remember_failure(key, err)
                 return self._fallback(creator_id, err, connector=connector)
             self._failed.pop(key, None)
             count_cache_lookup("refresh" if refresh else "miss")
             return self._store_fetched(creator_id, insights, connector=connector)
+
+    def _remember_failure(self, key: CacheKey, err: FPAPIError) -> None:
+        """Keep ``err`` as the creator's last failure (a copy that holds none of the frames it
+        was raised through: those hold sessions and the API client), and let go of the ones
+        past sharing (or from a clock since set back)."""
+        now = self._clock()
+        for old in [
+            k for k, (at, _) in list(self._failed.items()) if not 0 <= now - at <= FAILURE_KEPT_S
+        ]:
+            self._failed.pop(old, None)
+        self._failed[key] = (now, _unraised(err))
 
     def _fresh(self, creator_id: str, connector: str, refetch: FetchOne) -> LoadedInsights | None:
         """The cached copy if it is still fresh."""

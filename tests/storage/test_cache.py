@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import gc
 import os
 import random
 import stat
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -124,7 +126,50 @@ def test_a_failure_keeps_the_stale_copy_for_the_loads_that_share_it(
     fetch.error = ServerError("down", status_code=503)
     first, second = cache.load(CREATOR, fetch), cache.load(CREATOR, fetch)
     assert fetch.calls == 2  # the first load, then one failed call for both
-    assert first.stale and second.stale and second.error is fetch.error
+    assert first.stale and second.stale and first.error is fetch.error
+    assert type(second.error) is ServerError and str(second.error) == "down"
+    assert second.error.status_code == 503
+
+
+def test_a_remembered_failure_keeps_nothing_of_the_load_that_met_it(backend, clock):
+    """The failure kept for the loads that follow holds none of the frames it was raised
+    through: a page run's session, workspace and API client are let go."""
+    cache = make_cache(backend, clock)
+    calls: list[str] = []
+
+    def failing(creator_id: str) -> Insights:
+        calls.append(creator_id)
+        raise ServerError("down", status_code=503)
+
+    class Session:
+        pass
+
+    def page_run() -> weakref.ref:
+        session = Session()  # what a page run holds while it loads
+        with pytest.raises(ServerError):
+            cache.load(CREATOR, failing)
+        return weakref.ref(session)
+
+    held = page_run()
+    gc.collect()
+    assert held() is None
+    with pytest.raises(ServerError, match="down") as shared:
+        cache.load(CREATOR, failing)
+    assert calls == [CREATOR] and shared.value.status_code == 503
+
+
+def test_a_clock_set_back_after_a_failure_does_not_keep_the_vendor_from_being_asked(
+    backend, clock, vendor_insights
+):
+    cache = make_cache(backend, clock)
+    fetch = Fetcher(vendor_insights)
+    fetch.error = ServerError("down", status_code=503)
+    with pytest.raises(ServerError):
+        cache.load(CREATOR, fetch)
+    clock.now -= 3600  # the machine's clock corrected
+    fetch.error = None
+    assert cache.load(CREATOR, fetch, refresh=True).source == "api"
+    assert fetch.calls == 2
 
 
 def test_two_tabs_opened_at_once_on_a_failing_vendor_ask_it_once(backend, clock, vendor_insights):
