@@ -48,7 +48,8 @@ DEFAULT_TTL_S = 24 * 60 * 60
 E = TypeVar("E", bound=BaseException)
 # How long a failed fetch of a creator is every load's answer in this process, rather than
 # the vendor being asked again (InsightCache.load): a head start and its page, or tabs opened
-# together, ask once; an analyst's Refresh always asks.
+# together, ask once; an analyst's Refresh asks again (sharing only a failure that ended while
+# it waited for the creator's lock).
 FAILURE_KEPT_S = 5.0
 
 
