@@ -44,6 +44,17 @@ def make_cache(where, clock, **kwargs) -> InsightCache:
     return InsightCache(shelf, api_base_url="https://api.example/v1", clock=clock, **kwargs)
 
 
+def second_while_first_fetches(load, caches: list[InsightCache], started: threading.Event) -> None:
+    """``load(cache)`` on two threads: the second starts once the first's fetch is under way."""
+    first = threading.Thread(target=load, args=(caches[0],))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=load, args=(caches[1],))
+    second.start()
+    first.join()
+    second.join()
+
+
 def test_fresh_entry_is_served_from_cache_until_the_ttl(backend, clock, vendor_insights):
     cache = make_cache(backend, clock, ttl_s=3600)
     fetch = Fetcher(vendor_insights)
@@ -191,13 +202,7 @@ def test_two_tabs_opened_at_once_on_a_failing_vendor_ask_it_once(backend, clock,
         except ServerError as err:
             errors.append(str(err))
 
-    first = threading.Thread(target=load, args=(caches[0],))
-    first.start()
-    started.wait(5)
-    second = threading.Thread(target=load, args=(caches[1],))
-    second.start()
-    first.join()
-    second.join()
+    second_while_first_fetches(load, caches, started)
     assert calls == [CREATOR] and errors == ["down", "down"]
 
 
@@ -345,13 +350,7 @@ def test_two_loaders_of_one_uncached_creator_call_the_vendor_once(backend, clock
     def load(cache: InsightCache) -> None:
         results.append(cache.load(CREATOR, slow_fetch).source)
 
-    first = threading.Thread(target=load, args=(caches[0],))
-    first.start()
-    started.wait(5)
-    second = threading.Thread(target=load, args=(caches[1],))
-    second.start()
-    first.join()
-    second.join()
+    second_while_first_fetches(load, caches, started)
     assert calls == [CREATOR]
     assert sorted(results) == ["api", "cache"]
 
